@@ -1,0 +1,174 @@
+"""The course: an ordered list of exercises loaded from ``course.yaml``.
+
+One folder name per exercise is used in ``exercises/``, ``solutions/`` and
+``graders/`` alike; every path is derived here, never written down twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+COURSE_FILE = "course.yaml"
+FORMAT_VERSION = 1
+LANGUAGES = ("ko", "en")
+
+
+class CourseError(Exception):
+    """course.yaml is missing or malformed, or an exercise cannot be found."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages of the course."""
+
+    ko: str  #: Korean
+    en: str  #: English
+
+    def get(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of the course."""
+
+    folder: str  #: e.g. "ex05_correlate2d": the folder name in exercises/, solutions/, graders/
+    title: Text  #: short title in both languages
+    file: str  #: the student's file name, e.g. "conv.py"
+    time_limit: float  #: wall-clock seconds allowed per check
+    forbidden: tuple[str, ...]  #: modules and numpy attributes the student may not use
+    hints: tuple[Text, ...]  #: progressive hints, gentlest first
+    mistakes: dict = field(default_factory=dict, hash=False, compare=False)  #: key → Text naming a common mistake
+    root: Path = Path(".")  #: the course root
+
+    @property
+    def id(self) -> str:
+        """The short id, e.g. "ex05"."""
+        return self.folder.split("_", 1)[0]
+
+    @property
+    def short_name(self) -> str:
+        """The folder without its id, e.g. "correlate2d"."""
+        return self.folder.split("_", 1)[1] if "_" in self.folder else self.folder
+
+    @property
+    def number(self) -> int:
+        return int(re.sub(r"\D", "", self.id) or 0)
+
+    @property
+    def stub_path(self) -> Path:
+        return self.root / "exercises" / self.folder / self.file
+
+    @property
+    def solution_path(self) -> Path:
+        return self.root / "solutions" / self.folder / self.file
+
+    @property
+    def grader_path(self) -> Path:
+        return self.root / "graders" / self.folder / "grader.py"
+
+    def statement_path(self, lang: str) -> Path:
+        return self.root / "exercises" / self.folder / f"statement.{lang}.md"
+
+    def grader_version(self) -> str:
+        """A hash of the grader and the reference solution: a change to either
+        means earlier grades may differ."""
+        h = hashlib.sha256()
+        for path in (self.grader_path, self.solution_path):
+            h.update(path.read_bytes() if path.exists() else b"-")
+        return h.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Course:
+    """The exercises in teaching order."""
+
+    title: Text
+    exercises: tuple[Exercise, ...]
+    root: Path
+
+    def resolve(self, query: str) -> Exercise:
+        """Find an exercise by id ("ex05"), number ("5"), short name ("correlate2d") or folder."""
+        q = str(query).strip().lower().rstrip("/")
+        q = os.path.basename(q) if "/" in q else q
+        for ex in self.exercises:
+            names = {ex.id, ex.folder, ex.short_name}
+            if q in names or (q.isdigit() and int(q) == ex.number):
+                return ex
+        known = ", ".join(f"{ex.id} ({ex.short_name})" for ex in self.exercises)
+        raise CourseError(f"unknown exercise {query!r}; the exercises are: {known}")
+
+    def __iter__(self):
+        return iter(self.exercises)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The course root: $DLGRADE_HOME, else the nearest folder upward from the
+    current one holding course.yaml, else the folder this package was installed from."""
+    if os.environ.get("DLGRADE_HOME"):
+        return Path(os.environ["DLGRADE_HOME"]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / COURSE_FILE).is_file():
+            return folder
+    packaged = Path(__file__).resolve().parent.parent
+    if (packaged / COURSE_FILE).is_file():
+        return packaged
+    raise CourseError(f"no {COURSE_FILE} found here or above; run dlgrade inside the course folder "
+                      "or set DLGRADE_HOME")
+
+
+def _text(value, where: str) -> Text:
+    if isinstance(value, dict) and all(isinstance(value.get(k), str) and value.get(k).strip() for k in LANGUAGES):
+        return Text(ko=value["ko"].strip(), en=value["en"].strip())
+    raise CourseError(f"{where}: expected a text with both 'ko' and 'en'")
+
+
+def load_course(root: Path | None = None) -> Course:
+    root = Path(root) if root else find_root()
+    path = root / COURSE_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CourseError(f"{path} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise CourseError(f"{path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
+        raise CourseError(f"{path}: expected format_version: {FORMAT_VERSION}")
+    entries = data.get("exercises")
+    if not isinstance(entries, list) or not entries:
+        raise CourseError(f"{path}: 'exercises' must be a non-empty list")
+    exercises = []
+    for i, entry in enumerate(entries):
+        where = f"{path.name}: exercise #{i + 1}"
+        if not isinstance(entry, dict):
+            raise CourseError(f"{where}: expected a mapping")
+        folder = entry.get("folder")
+        if not isinstance(folder, str) or not re.fullmatch(r"ex\d+_[a-z0-9_]+", folder):
+            raise CourseError(f"{where}: 'folder' must look like ex05_correlate2d")
+        where = f"{path.name}: {folder}"
+        file = entry.get("file")
+        if not isinstance(file, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*\.py", file):
+            raise CourseError(f"{where}: 'file' must be a Python file name such as conv.py")
+        limit = entry.get("time_limit", 10)
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0:
+            raise CourseError(f"{where}: 'time_limit' must be a positive number of seconds")
+        forbidden = entry.get("forbidden", []) or []
+        if not isinstance(forbidden, list) or not all(isinstance(x, str) for x in forbidden):
+            raise CourseError(f"{where}: 'forbidden' must be a list of names")
+        hints = tuple(_text(h, f"{where}: hint #{j + 1}") for j, h in enumerate(entry.get("hints", []) or []))
+        mistakes = {str(k): _text(v, f"{where}: mistake {k}") for k, v in (entry.get("mistakes") or {}).items()}
+        exercises.append(Exercise(folder=folder, title=_text(entry.get("title"), f"{where}: title"), file=file,
+                                  time_limit=float(limit), forbidden=tuple(forbidden), hints=hints,
+                                  mistakes=mistakes, root=root))
+    ids = [e.id for e in exercises]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise CourseError(f"{path.name}: duplicate exercise ids {dupes}")
+    return Course(title=_text(data.get("title"), f"{path.name}: title"), exercises=tuple(exercises), root=root)

@@ -1,0 +1,82 @@
+"""Declaring checks: a decorator that attaches frozen metadata to a function.
+
+    @check(points=2)
+    def lecture_valid(student):
+        expect_close(student.correlate(X, W), [48, 57, 24, 25, 16, 39])
+
+    @check(points=3, hidden=True)
+    def random_shapes(student, rng, reference):
+        ...
+
+A check asks for what it needs by parameter name (see ``CHECK_PARAMETERS``);
+the loader collects the decorated functions of a grader module in definition
+order.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Callable
+
+#: The parameters a check function may ask for, and what each one is.
+CHECK_PARAMETERS = {
+    "student": "the student's module, loaded in the sandbox (calls go through it)",
+    "rng": "a numpy.random.Generator seeded from the run's seed and the check's name",
+    "reference": "the reference solution module, imported in the trusted process",
+    "oracle": "the oracle helper: TensorFlow and other independent computations, cached on disk",
+    "seed": "the run's seed (int)",
+}
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """What a check is, independent of any run of it."""
+
+    name: str  #: identifier, from the function name
+    points: float  #: points for passing it
+    hidden: bool  #: hidden checks use fresh random inputs and never reveal expected values
+    title: str  #: one line for the report, from the first line of the docstring
+    func: Callable  #: the check function itself
+    parameters: tuple[str, ...]  #: which of CHECK_PARAMETERS it asks for
+
+    @property
+    def visibility(self) -> str:
+        return "hidden" if self.hidden else "public"
+
+
+class GraderDefinitionError(Exception):
+    """A grader module is malformed (a tool error, not a student's)."""
+
+
+def check(func: Callable | None = None, *, points: float = 1, hidden: bool = False, title: str | None = None):
+    """Mark a function as a check.  Usable bare (``@check``) or with arguments."""
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
+        raise GraderDefinitionError(f"points must be a positive number, not {points!r}")
+
+    def decorate(f: Callable) -> Callable:
+        if hasattr(f, "__dlgrade_check__"):
+            raise GraderDefinitionError(f"@check applied twice to {f.__name__}")
+        params = tuple(inspect.signature(f).parameters)
+        unknown = [p for p in params if p not in CHECK_PARAMETERS]
+        if unknown:
+            raise GraderDefinitionError(
+                f"check {f.__name__} asks for unknown parameter(s) {unknown}; known: {sorted(CHECK_PARAMETERS)}")
+        doc = inspect.getdoc(f) or ""
+        f.__dlgrade_check__ = CheckSpec(name=f.__name__, points=float(points), hidden=hidden,
+                                        title=title or (doc.splitlines()[0] if doc else f.__name__.replace("_", " ")),
+                                        func=f, parameters=params)
+        return f
+
+    return decorate(func) if func is not None else decorate
+
+
+def collect_checks(module: ModuleType) -> list[CheckSpec]:
+    """The checks of a grader module, in definition order."""
+    specs = [obj.__dlgrade_check__ for obj in vars(module).values()
+             if callable(obj) and hasattr(obj, "__dlgrade_check__")]
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise GraderDefinitionError(f"duplicate check names in {module.__name__}")
+    return specs

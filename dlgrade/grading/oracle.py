@@ -1,0 +1,89 @@
+"""Independent oracles, cached on disk.
+
+TensorFlow is the independent oracle where it has the operation, but importing
+it costs seconds and hundreds of megabytes, so it is imported lazily, at most
+once per process, and its results are cached on disk keyed by a hash of the
+computation's name and inputs.  The sandbox never sees this cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+
+def cache_dir() -> Path:
+    """$DLGRADE_CACHE, else ~/.cache/dlgrade (XDG_CACHE_HOME respected)."""
+    if os.environ.get("DLGRADE_CACHE"):
+        return Path(os.environ["DLGRADE_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dlgrade"
+
+
+_tf = None
+
+
+def tensorflow():
+    """The tensorflow module, imported once, quietly, on first use."""
+    global _tf
+    if _tf is None:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+        import tensorflow as tf  # heavy: only here
+
+        _tf = tf
+    return _tf
+
+
+def _digest(name: str, args, params: dict) -> str:
+    h = hashlib.sha256(name.encode())
+    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    for a in args:
+        a = np.asarray(a)
+        h.update(str(a.dtype).encode() + str(a.shape).encode())
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()[:40]
+
+
+class Oracle:
+    """Runs oracle computations, returning cached results when it can."""
+
+    def __init__(self, directory: Path | None = None, use_cache: bool = True):
+        self.directory = (directory or cache_dir()) / "oracle"
+        self.use_cache = use_cache
+        self.computed = 0  #: how many results were computed (not from cache) in this process
+        self.hits = 0
+
+    def tf(self, name: str, fn: Callable, *args, **params):
+        """``fn(tf, *args, **params)`` → array or tuple of arrays, cached."""
+        return self.cached(name, lambda *a, **p: fn(tensorflow(), *a, **p), *args, **params)
+
+    def cached(self, name: str, fn: Callable, *args, **params):
+        key = _digest(name, args, params)
+        path = self.directory / key[:2] / f"{key}.npz"
+        if self.use_cache and path.exists():
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    items = [data[f"r{i}"] for i in range(len(data.files) - 1)]
+                    single = bool(data["single"])
+                self.hits += 1
+                return items[0] if single else tuple(items)
+            except (OSError, ValueError, KeyError):
+                pass  # a damaged entry is recomputed
+        result = fn(*args, **params)
+        single = not isinstance(result, (tuple, list))
+        items = [result] if single else list(result)
+        items = [np.asarray(r.numpy() if hasattr(r, "numpy") else r) for r in items]
+        self.computed += 1
+        if self.use_cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez(tmp, single=np.array(single), **{f"r{i}": r for i, r in enumerate(items)})
+            os.replace(tmp, path)
+        return items[0] if single else tuple(items)

@@ -1,0 +1,226 @@
+"""Grading one submission of one exercise: run every check, score it.
+
+"The student's code failed" is a result (a status and a message); "the grader
+failed" is a result too, worth 0, telling the student to ask the instructor,
+with the traceback kept for the instructor — never a crash of the tool.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+import traceback
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+from dlgrade.course import Exercise
+from dlgrade.grading import forbidden as forbidden_scan
+from dlgrade.grading.checks import CheckSpec, GraderDefinitionError, collect_checks
+from dlgrade.grading.compare import CheckFailed, hidden_check
+from dlgrade.grading.oracle import Oracle
+from dlgrade.results import CheckResult, ExerciseResult
+from dlgrade.sandbox import Limits, Session, Student, StudentCodeError, Worker
+
+DEFAULT_SEED = 0
+#: Once checks have used this many times the per-check limit waiting on slow
+#: code, the remaining checks are not run (a hostile submission costs a bounded time).
+TOTAL_BUDGET_FACTOR = 3.0
+
+
+class SubmissionError(Exception):
+    """The submission cannot be graded at all (missing or unreadable file)."""
+
+
+def _load_module(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise GraderDefinitionError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_graders: dict[Path, tuple[float, ModuleType]] = {}
+
+
+def load_grader(exercise: Exercise) -> ModuleType:
+    """The grader module of an exercise (trusted code, imported in this process)."""
+    path = exercise.grader_path
+    if not path.exists():
+        raise GraderDefinitionError(f"{exercise.folder} has no grader ({path})")
+    mtime = path.stat().st_mtime
+    cached = _graders.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    module = _load_module(path, f"dlgrade_graders.{exercise.folder}")
+    _graders[path] = (mtime, module)
+    return module
+
+
+_references: dict[Path, ModuleType] = {}
+
+
+def load_reference(exercise: Exercise) -> ModuleType:
+    """The reference solution, imported in the trusted process (an oracle)."""
+    path = exercise.solution_path
+    if path not in _references:
+        if not path.exists():
+            raise GraderDefinitionError(f"{exercise.folder} has no reference solution ({path})")
+        _references[path] = _load_module(path, f"dlgrade_solutions.{exercise.folder}")
+    return _references[path]
+
+
+def check_rng(seed: int, name: str) -> np.random.Generator:
+    """Each check's inputs depend only on the seed and the check's name."""
+    return np.random.default_rng(np.random.SeedSequence([int(seed) & 0xFFFFFFFFFFFF, zlib.crc32(name.encode())]))
+
+
+@dataclass
+class GradingContext:
+    """What a grading run shares across submissions: a warm worker, the oracle."""
+
+    worker: Worker
+    oracle: Oracle
+
+    @classmethod
+    def create(cls, backend: str | None = None, slot: int = 0, oracle: Oracle | None = None):
+        return cls(worker=Worker(backend=backend, slot=slot), oracle=oracle or Oracle())
+
+    def close(self):
+        self.worker.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def read_submission(path: Path) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SubmissionError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise SubmissionError(f"{path} is a folder, not a Python file") from None
+    except OSError as exc:
+        raise SubmissionError(f"{path} cannot be read: {exc.strerror}") from None
+    if len(data) > 1 << 20:
+        raise SubmissionError(f"{path} is larger than 1 MiB; submit only the exercise's source file")
+    return data.decode("utf-8", errors="replace")
+
+
+def grade(exercise: Exercise, source: str, *, seed: int = DEFAULT_SEED, context: GradingContext | None = None,
+          limits: Limits | None = None, only: list[str] | None = None) -> ExerciseResult:
+    """Run every check of ``exercise`` on ``source`` (the student's file's text)."""
+    own_context = context is None
+    context = context or GradingContext.create()
+    try:
+        return _grade(exercise, source, seed, context, limits, only)
+    finally:
+        if own_context:
+            context.close()
+
+
+def _grade(exercise, source, seed, context, limits, only) -> ExerciseResult:
+    limits = limits or Limits(wall_seconds=exercise.time_limit,
+                              cpu_seconds=int(exercise.time_limit * (TOTAL_BUDGET_FACTOR + 1)) + 5)
+    grader = load_grader(exercise)
+    specs = collect_checks(grader)
+    if only:
+        specs = [s for s in specs if s.name in only]
+    reference = load_reference(exercise)
+    findings, references = forbidden_scan.scan(source, exercise.forbidden)
+    tainted = forbidden_scan.tainted_names(findings, references)
+    everywhere = forbidden_scan.module_level(findings)
+
+    result = ExerciseResult(exercise=exercise.id, seed=int(seed), grader_version=exercise.grader_version(),
+                            sandbox=context.worker.backend)
+    context.worker.ensure()
+    session = Session(context.worker, source, exercise.file, exercise.forbidden, limits)
+    student = Student(session)
+    budget = limits.wall_seconds * TOTAL_BUDGET_FACTOR
+    spent_waiting = 0.0
+    try:
+        for spec in specs:
+            if spent_waiting >= budget:
+                result.checks.append(_result(spec, "timeout", "not run: earlier checks used up the exercise's "
+                                             f"time budget ({budget:g} s)"))
+                continue
+            started = time.monotonic()
+            check_result = _run_check(spec, student, seed, reference, context.oracle)
+            if check_result.status == "timeout":
+                spent_waiting += time.monotonic() - started
+            reached = set(student.transcript.names)
+            hit = everywhere[0] if everywhere else next((tainted[n] for n in sorted(reached) if n in tainted), None)
+            if hit is not None and check_result.status != "forbidden":
+                check_result = _result(spec, "forbidden", hit.message())
+            result.checks.append(check_result)
+    finally:
+        session.close()
+    result.output = session.output.text()
+    if session.strays:
+        result.notes.append(f"your code left {session.strays} process(es) running; they were killed")
+    return result
+
+
+def _result(spec: CheckSpec, status: str, message: str = "", mistake: str | None = None,
+            internal: str = "") -> CheckResult:
+    return CheckResult(name=spec.name, visibility=spec.visibility, status=status,
+                       score=spec.points if status == "passed" else 0.0, max_score=spec.points,
+                       message=message, title=spec.title, mistake=mistake, internal=internal)
+
+
+def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle) -> CheckResult:
+    student.transcript.clear()
+    available = {"student": student, "rng": check_rng(seed, spec.name), "reference": reference,
+                 "oracle": oracle, "seed": seed}
+    token = hidden_check.set(spec.hidden)
+    try:
+        spec.func(**{p: available[p] for p in spec.parameters})
+    except CheckFailed as failure:
+        return _result(spec, "failed", _with_call(failure.message, student, spec), failure.mistake)
+    except StudentCodeError as exc:
+        message = exc.message + (f"\n{exc.detail.rstrip()}" if exc.detail else "")
+        return _result(spec, exc.status, _with_call(message, student, spec))
+    except Exception:
+        return _result(spec, "error", "the grader failed on this check; please tell your instructor",
+                       internal=traceback.format_exc())
+    finally:
+        hidden_check.reset(token)
+    return _result(spec, "passed")
+
+
+def _with_call(message: str, student: Student, spec: CheckSpec) -> str:
+    calls = student.transcript.calls
+    if not calls:
+        return message
+    path, args, kwargs = calls[-1]
+    return f"{message}\nlast call: {format_call(path, args, kwargs, hidden=spec.hidden)}"
+
+
+def format_call(path: str, args, kwargs, *, hidden: bool) -> str:
+    """``correlate(x=array([2, 8, 3]), w=…, mode='valid')``; only shapes when hidden."""
+    def show(v):
+        if isinstance(v, np.ndarray):
+            if hidden or v.size > 30:
+                return f"<{v.dtype} array {v.shape}>"
+            return np.array2string(v, separator=", ", threshold=30, max_line_width=200).replace("\n", "")
+        if hidden and isinstance(v, (float, np.floating)):
+            return "<float>"
+        if isinstance(v, dict):
+            return "{" + ", ".join(f"{k!r}: {show(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, (list, tuple)) and len(v) <= 8:
+            inner = ", ".join(show(x) for x in v)
+            return f"[{inner}]" if isinstance(v, list) else f"({inner}{',' if len(v) == 1 else ''})"
+        text = repr(v)
+        return text if len(text) <= 60 else text[:57] + "…"
+
+    parts = [show(a) for a in args] + [f"{k}={show(v)}" for k, v in kwargs.items()]
+    return f"{path}({', '.join(parts)})"

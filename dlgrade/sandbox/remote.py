@@ -1,0 +1,138 @@
+"""Calling the student's code as if it were local.
+
+``student.correlate(x, w, mode="valid")`` sends a request to the session child
+and returns the decoded value; objects that cannot cross (instances, methods)
+come back as ``RemoteObject`` proxies that can be called and read in turn.
+Every call is written to the session's transcript so that feedback can say
+exactly what was called.
+"""
+
+from __future__ import annotations
+
+from dlgrade.sandbox import wire
+from dlgrade.sandbox.runner import (
+    Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden, StudentMissing,
+)
+
+
+class Transcript:
+    """The calls made during one check, and which student names they reached."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, tuple, dict]] = []
+        self.names: set[str] = set()
+
+    def clear(self):
+        self.calls.clear()
+        self.names.clear()
+
+
+class RemoteObject:
+    """A proxy for an object living in the sandbox child."""
+
+    __slots__ = ("_session", "_transcript", "_handle", "_path")
+
+    def __init__(self, session: Session, transcript: Transcript, handle: wire.Handle, path: str):
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_transcript", transcript)
+        object.__setattr__(self, "_handle", handle)
+        object.__setattr__(self, "_path", path)
+
+    @property
+    def _dlgrade_ref(self) -> int:
+        return self._handle.id
+
+    def _wrap(self, value, path: str):
+        if isinstance(value, wire.Handle):
+            return RemoteObject(self._session, self._transcript, value, path)
+        if isinstance(value, (list, tuple)):
+            items = [self._wrap(v, f"{path}[{i}]") for i, v in enumerate(value)]
+            return type(value)(items)
+        if isinstance(value, dict):
+            return {k: self._wrap(v, f"{path}[{k!r}]") for k, v in value.items()}
+        return value
+
+    def _ask(self, header: dict, blobs=()):
+        reply, reply_blobs = self._session.request(header, blobs)
+        if not reply.get("ok"):
+            kind = reply.get("kind")
+            message = str(reply.get("error", "failed"))[:2000]
+            detail = str(reply.get("traceback", ""))[:4000]
+            if kind == "forbidden":
+                raise StudentForbidden(message)
+            if kind == "missing":
+                raise StudentMissing(message)
+            if kind == "exit":
+                raise StudentCrashed(message)
+            raise StudentException(message, detail)
+        try:
+            return reply, [wire.decode(reply.get("value"), reply_blobs)], reply_blobs
+        except wire.WireError as exc:
+            raise StudentCrashed(f"the sandbox sent a malformed reply ({exc})") from None
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._handle.id == 0:
+            self._transcript.names.add(name)
+        _reply, (value,), _ = self._ask({"op": "getattr", "handle": self._handle.id, "name": name})
+        return self._wrap(value, f"{self._path}.{name}" if self._path else name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("remote objects are read-only")
+
+    def __call__(self, *args, **kwargs):
+        return self.call(args, kwargs)[0]
+
+    def call(self, args=(), kwargs=None, inputs_after: bool = False):
+        """Call; returns (value, args after the call, kwargs after the call)."""
+        kwargs = dict(kwargs or {})
+        self._transcript.calls.append((self._path, args, kwargs))
+        blobs: list[bytes] = []
+        header = {"op": "call", "handle": self._handle.id, "inputs_after": inputs_after,
+                  "args": wire.encode(list(args), blobs), "kwargs": wire.encode(kwargs, blobs)["$dict"]}
+        header["args"] = header["args"]["$list"]
+        reply, (value,), reply_blobs = self._ask(header, blobs)
+        if not inputs_after:
+            return self._wrap(value, self._path + "()"), None, None
+        try:
+            after = [wire.decode(a, reply_blobs) for a in reply.get("args_after", [])]
+            kw_after = {str(k): wire.decode(v, reply_blobs) for k, v in dict(reply.get("kwargs_after", {})).items()}
+        except (wire.WireError, TypeError, ValueError) as exc:
+            raise StudentCrashed(f"the sandbox sent a malformed reply ({exc})") from None
+        return self._wrap(value, self._path + "()"), after, kw_after
+
+    def fetch(self):
+        """The current value of a kept object (see Student.keep)."""
+        _reply, (value,), _ = self._ask({"op": "fetch", "handle": self._handle.id})
+        return self._wrap(value, self._path)
+
+    @property
+    def type_name(self) -> str:
+        return self._handle.type_name
+
+    def __repr__(self) -> str:
+        return f"<{self._handle.type_name} {self._path}>"
+
+
+class Student(RemoteObject):
+    """The student's module, loaded in the sandbox."""
+
+    __slots__ = ()
+
+    def __init__(self, session: Session, transcript: Transcript | None = None):
+        super().__init__(session, transcript or Transcript(), wire.Handle(0, "module", False), "")
+
+    def keep(self, value, name: str = "value") -> RemoteObject:
+        """Place a value in the child and return a reference to it, so that
+        several calls can share it (and mutate it in place)."""
+        blobs: list[bytes] = []
+        _reply, (handle,), _ = self._ask({"op": "keep", "value": wire.encode(value, blobs)}, blobs)
+        return RemoteObject(self._session, self._transcript, handle, name)
+
+    @property
+    def transcript(self) -> Transcript:
+        return self._transcript
+
+
+__all__ = ["RemoteObject", "Student", "Transcript", "StudentCodeError"]

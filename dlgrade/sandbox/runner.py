@@ -1,0 +1,534 @@
+"""Warm sandboxed workers and the sessions that run one submission each.
+
+A ``Worker`` is a zygote process — under bubblewrap when it is available, in
+its own mount, network, PID and IPC namespaces, seeing only the interpreter,
+NumPy and nothing of the repository — that has imported NumPy once.  For each
+submission the parent opens a ``Session``: the zygote forks a child, which
+drops privileges, applies rlimits and loads the student's source (sent over a
+socket, never mounted).  The parent then calls the student's functions through
+that child, one request at a time, with a wall-clock deadline on each.
+
+After every session the zygote kills whatever the child left behind; if the
+zygote itself stops answering (the student killed or stopped it), the whole
+worker — its process group and namespace — is killed and started afresh.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from dlgrade.sandbox import wire
+
+ZYGOTE_SOURCE = Path(__file__).with_name("zygote.py")
+MiB = 1 << 20
+
+
+# --------------------------------------------------------------------------- outcomes
+class StudentCodeError(Exception):
+    """The student's code did not produce a value; carries a message for them."""
+
+    status = "error"
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class StudentException(StudentCodeError):
+    """The student's code raised an exception."""
+
+
+class StudentLoadError(StudentCodeError):
+    """The module could not be loaded (syntax error, exception at import, exit)."""
+
+
+class StudentMissing(StudentCodeError):
+    """A function or attribute the check needs is not defined."""
+
+
+class StudentTimeout(StudentCodeError):
+    status = "timeout"
+
+
+class StudentForbidden(StudentCodeError):
+    status = "forbidden"
+
+
+class StudentCrashed(StudentCodeError):
+    """The child process died (exit, signal, resource limit)."""
+
+
+class SandboxError(Exception):
+    """The sandbox itself failed (cannot start): a tool problem, not the student's."""
+
+
+# --------------------------------------------------------------------------- limits
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one session child."""
+
+    wall_seconds: float = 10.0  #: per request, enforced by the parent
+    cpu_seconds: int = 60  #: RLIMIT_CPU of the whole session
+    address_space: int = 1024 * MiB  #: RLIMIT_AS on top of what the warm zygote maps
+    processes: int = 16  #: RLIMIT_NPROC on top of what the sandbox uid runs
+    open_files: int = 64
+    file_size: int = 1 * MiB
+    output_bytes: int = 1 * MiB  #: stdout+stderr; a flood past this ends the session
+    result_bytes: int = 64 * MiB  #: the largest reply the parent accepts
+
+    def for_child(self) -> dict:
+        return {"cpu_seconds": self.cpu_seconds, "address_space": self.address_space,
+                "processes": self.processes, "open_files": self.open_files, "file_size": self.file_size}
+
+
+# --------------------------------------------------------------------------- backends
+@lru_cache(maxsize=None)
+def bubblewrap_available() -> bool:
+    """True when bwrap exists and can create namespaces here."""
+    path = shutil.which("bwrap")
+    if not path:
+        return False
+    try:
+        probe = subprocess.run([path, "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                                "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+def choose_backend(requested: str | None = None) -> str:
+    """'bwrap' or 'rlimit'.  DLGRADE_SANDBOX=rlimit forces the fallback."""
+    requested = requested or os.environ.get("DLGRADE_SANDBOX") or "auto"
+    if requested == "rlimit":
+        return "rlimit"
+    if requested == "bwrap":
+        if not bubblewrap_available():
+            raise SandboxError("bubblewrap (bwrap) is not available: install it (apt-get install bubblewrap)")
+        return "bwrap"
+    return "bwrap" if bubblewrap_available() else "rlimit"
+
+
+def _interpreter() -> str:
+    base = getattr(sys, "_base_executable", None) or sys.executable
+    return os.path.realpath(base)
+
+
+def _numpy_dirs() -> list[Path]:
+    import numpy
+
+    pkg = Path(numpy.__file__).resolve().parent
+    dirs = [pkg]
+    libs = pkg.with_name("numpy.libs")
+    if libs.is_dir():
+        dirs.append(libs)
+    return dirs
+
+
+def _site_dirs() -> set[str]:
+    import site
+
+    found = set(site.getsitepackages())
+    found.add(site.getusersitepackages())
+    for entry in sys.path:
+        if entry.endswith(("site-packages", "dist-packages")):
+            found.add(entry)
+    for root in ("/usr/lib", "/usr/local/lib", "/usr/lib64"):
+        for pattern in ("python3*/site-packages", "python3*/dist-packages", "python3/dist-packages"):
+            found.update(str(p) for p in Path(root).glob(pattern))
+    return {os.path.realpath(p) for p in found if os.path.isdir(p)}
+
+
+SANDBOX_LIB = "/sandbox/lib"
+
+
+def bwrap_command(python: str, argv: list[str]) -> list[str]:
+    """The bubblewrap command line: a read-only root holding the system
+    libraries, the interpreter's standard library and NumPy, with every
+    site-packages directory hidden and no network."""
+    cmd = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+           "--die-with-parent", "--new-session", "--clearenv"]
+    if os.getuid() != 0:
+        cmd += ["--unshare-user", "--cap-drop", "ALL"]
+    # As root there is no user namespace: the zygote keeps root inside its own
+    # namespaces only until each session child drops to an unprivileged uid
+    # (a user namespace would map no uid to drop to).
+    bound: list[str] = []
+    for top in ("bin", "lib", "lib64", "lib32", "sbin"):
+        path = Path("/") / top
+        if path.is_symlink():
+            cmd += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            cmd += ["--ro-bind", str(path), str(path)]
+            bound.append(str(path))
+    cmd += ["--ro-bind", "/usr", "/usr"]
+    bound.append("/usr")
+    for extra in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d"):
+        if os.path.exists(extra):
+            cmd += ["--ro-bind", extra, extra]
+    prefix = os.path.realpath(sys.base_prefix)
+    stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
+    interpreter_dir = os.path.dirname(python)
+    for path in (prefix, stdlib, interpreter_dir):
+        if not any(path == b or path.startswith(b + "/") for b in bound):
+            cmd += ["--ro-bind", path, path]
+            bound.append(path)
+    for site_dir in sorted(_site_dirs()):
+        if any(site_dir == b or site_dir.startswith(b + "/") for b in bound):
+            cmd += ["--tmpfs", site_dir]
+    for directory in _numpy_dirs():
+        cmd += ["--ro-bind", str(directory), f"{SANDBOX_LIB}/{directory.name}"]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/", "--chdir", "/"]
+    for key, value in _child_env().items():
+        cmd += ["--setenv", key, value]
+    return cmd + ["--", python] + argv
+
+
+def _child_env() -> dict[str, str]:
+    env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PYTHONHASHSEED": "0", "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        if key in os.environ:  # some processors need these to run OpenBLAS correctly
+            env[key] = os.environ[key]
+    return env
+
+
+def _sandbox_uid(slot: int) -> int | None:
+    """As root, each worker's children run as their own unprivileged uid."""
+    if os.getuid() != 0:
+        return None
+    return 200000 + (os.getpid() % 10000) * 16 + slot % 16
+
+
+# --------------------------------------------------------------------------- worker
+class Worker:
+    """One warm zygote; runs one session at a time."""
+
+    def __init__(self, backend: str | None = None, slot: int = 0):
+        self.backend = choose_backend(backend)
+        self.slot = slot
+        self.process: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+        self.restarts = 0
+        self.info: dict = {}
+
+    # ---- lifecycle
+    def start(self) -> None:
+        parent_end, child_end = socket.socketpair()
+        python = _interpreter()
+        uid = _sandbox_uid(self.slot)
+        source = ZYGOTE_SOURCE.read_text()
+        argv = ["-I", "-S", "-c", source, str(child_end.fileno()), "-" if uid is None else str(uid)]
+        if self.backend == "bwrap":
+            bootstrap = f"import sys; sys.path.append({SANDBOX_LIB!r}); "
+            argv[3] = bootstrap + source
+            cmd = bwrap_command(python, argv)
+            env = {"PATH": "/usr/bin:/bin"}
+        else:
+            numpy_parent = str(_numpy_dirs()[0].parent)
+            argv[3] = f"import sys; sys.path.append({numpy_parent!r}); " + source
+            cmd = [python] + argv
+            env = _child_env()
+        self._stderr = tempfile.TemporaryFile()
+        try:
+            self.process = subprocess.Popen(cmd, pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.DEVNULL, stderr=self._stderr, env=env,
+                                            cwd="/", start_new_session=True, close_fds=True)
+        except OSError as exc:
+            raise SandboxError(f"cannot start the sandbox: {exc}") from None
+        finally:
+            child_end.close()
+        self.control = parent_end
+        self.control.settimeout(60)
+        try:
+            ready, _ = wire.recv_frame(self.control, max_bytes=MiB)
+        except (OSError, wire.FrameError):
+            self._stderr.seek(0)
+            err = self._stderr.read().decode(errors="replace")[-2000:]
+            self.kill()
+            raise SandboxError(f"the sandbox did not start ({self.backend}): {err.strip() or 'no output'}") from None
+        self.info = ready
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def ensure(self) -> None:
+        if not self.alive:
+            if self.process is not None:
+                self.kill()
+                self.restarts += 1
+            self.start()
+
+    def kill(self) -> None:
+        """Kill the zygote and everything in its process group / namespace."""
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.control is not None:
+            self.control.close()
+        self.process = None
+        self.control = None
+
+    def close(self) -> None:
+        if self.alive and self.control is not None:
+            try:
+                wire.send_frame(self.control, {"cmd": "exit"})
+                self.process.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+
+    # ---- sessions
+    def spawn(self, source: str, filename: str, forbidden: list[str], limits: Limits):
+        """Fork a session child; returns (socket to it, read end of its output)."""
+        self.ensure()
+        ours, theirs = socket.socketpair()
+        out_r, out_w = os.pipe()
+        try:
+            wire.send_frame(self.control, {"cmd": "spawn", "source": source, "filename": filename,
+                                           "forbidden": list(forbidden), "limits": limits.for_child()},
+                            fds=[theirs.fileno(), out_w])
+            wire.recv_frame(self.control, max_bytes=MiB)
+        except (OSError, wire.FrameError):
+            ours.close()
+            os.close(out_r)
+            self.kill()
+            raise SandboxError("the sandbox stopped answering while starting a session") from None
+        finally:
+            theirs.close()
+            os.close(out_w)
+        return ours, out_r
+
+    def reap(self) -> dict:
+        """Kill the session child and anything it left; its exit status if known."""
+        if not self.alive:
+            self.kill()
+            return {"status": None, "strays": 0, "worker_lost": True}
+        try:
+            self.control.settimeout(5)
+            wire.send_frame(self.control, {"cmd": "reap"})
+            reply, _ = wire.recv_frame(self.control, max_bytes=MiB)
+            self.control.settimeout(60)
+        except (OSError, wire.FrameError):
+            self.kill()  # the zygote was killed or stopped: start afresh next time
+            return {"status": None, "strays": 0, "worker_lost": True}
+        if not reply.get("clean", True):
+            self.kill()
+        return reply
+
+    def __enter__(self):
+        self.ensure()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# --------------------------------------------------------------------------- session
+@dataclass
+class Output:
+    """What the student's code printed (the first bytes of it)."""
+
+    head: bytearray = field(default_factory=bytearray)
+    total: int = 0
+    keep: int = 4096
+
+    def add(self, data: bytes) -> None:
+        self.total += len(data)
+        room = self.keep - len(self.head)
+        if room > 0:
+            self.head += data[:room]
+
+    def text(self) -> str:
+        text = self.head.decode("utf-8", errors="replace")
+        if self.total > len(self.head):
+            text += f"\n… ({self.total - len(self.head)} more bytes)"
+        return text
+
+
+class Session:
+    """One submission loaded in one sandboxed child."""
+
+    def __init__(self, worker: Worker, source: str, filename: str, forbidden=(), limits: Limits | None = None):
+        self.worker = worker
+        self.source = source
+        self.filename = filename
+        self.forbidden = list(forbidden)
+        self.limits = limits or Limits()
+        self.sock: socket.socket | None = None
+        self.out_fd: int | None = None
+        self.output = Output()
+        self.load_error: StudentLoadError | None = None
+        self.strays = 0
+
+    # ---- lifecycle
+    def open(self) -> None:
+        """Start the child and load the module; raises StudentCodeError if it cannot."""
+        if self.sock is not None:
+            return
+        if self.load_error is not None:
+            raise self.load_error
+        self.sock, self.out_fd = self.worker.spawn(self.source, self.filename, self.forbidden, self.limits)
+        reply, _ = self._receive(self.limits.wall_seconds, what=f"importing {self.filename}")
+        if not reply.get("ok"):
+            kind = reply.get("kind")
+            message = str(reply.get("error", "could not be loaded"))
+            self.close()
+            if kind == "forbidden":
+                self.load_error = StudentForbidden(message)
+            else:
+                detail = str(reply.get("traceback") or reply.get("text") or "")
+                self.load_error = StudentLoadError(f"{self.filename} could not be loaded: {message}", detail)
+            raise self.load_error
+
+    def close(self) -> dict:
+        info = {}
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+            info = self.worker.reap()
+            self.strays += int(info.get("strays") or 0)
+        if self.out_fd is not None:
+            self._drain(0)
+            os.close(self.out_fd)
+            self.out_fd = None
+        return info
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- requests
+    def request(self, header: dict, blobs=(), timeout: float | None = None):
+        self.open()
+        try:
+            wire.send_frame(self.sock, header, list(blobs))
+        except OSError:
+            pass  # the child is gone; _receive says how
+        return self._receive(timeout or self.limits.wall_seconds, what="the call")
+
+    def _drain(self, wait: float) -> None:
+        if self.out_fd is None:
+            return
+        while True:
+            ready, _, _ = select.select([self.out_fd], [], [], wait)
+            if not ready:
+                return
+            data = os.read(self.out_fd, 65536)
+            if not data:
+                return
+            self.output.add(data)
+            wait = 0
+
+    def _receive(self, timeout: float, what: str):
+        """Wait for one reply, draining output; enforce the deadline and limits."""
+        deadline = time.monotonic() + timeout
+        self.sock.setblocking(False)
+        buffered = bytearray()
+        out_open = True
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self._end_badly()
+                raise StudentTimeout(f"{what} did not finish within {timeout:g} s (time limit); "
+                                     "look for an infinite loop or a very slow computation")
+            watch = [self.sock] + ([self.out_fd] if out_open else [])
+            ready, _, _ = select.select(watch, [], [], left)
+            if self.out_fd in ready:
+                data = os.read(self.out_fd, 65536)
+                if not data:
+                    out_open = False
+                self.output.add(data)
+                if self.output.total > self.limits.output_bytes:
+                    self._end_badly()
+                    raise StudentCrashed(f"the code printed more than {self.limits.output_bytes // 1024} KiB "
+                                         "of output (output limit); the process was stopped")
+            if self.sock in ready:
+                try:
+                    chunk = self.sock.recv(1 << 20)
+                except (BlockingIOError, InterruptedError):
+                    continue
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    info = self._end_badly()
+                    raise StudentCrashed(_death_message(info, what))
+                buffered += chunk
+                if len(buffered) > self.limits.result_bytes:
+                    self._end_badly()
+                    raise StudentCrashed(f"the result of {what} is larger than "
+                                         f"{self.limits.result_bytes // MiB} MiB (size limit)")
+                frame = _try_parse(buffered, self.limits.result_bytes)
+                if frame is not None:
+                    self.sock.setblocking(True)
+                    return frame
+
+    def _end_badly(self) -> dict:
+        info = self.close()
+        return info
+
+
+def _try_parse(buffered: bytearray, limit: int):
+    """A complete frame from the buffer, or None while bytes are still missing."""
+    import json
+
+    if len(buffered) < 4:
+        return None
+    (length,) = wire.HEADER.unpack(bytes(buffered[:4]))
+    if length > limit:
+        raise StudentCrashed("the reply from the sandbox was malformed")
+    if len(buffered) < 4 + length:
+        return None
+    try:
+        header = json.loads(bytes(buffered[4:4 + length]))
+    except ValueError:
+        raise StudentCrashed("the reply from the sandbox was malformed") from None
+    sizes = header.get("blobs", []) if isinstance(header, dict) else None
+    if not isinstance(sizes, list) or not all(type(s) is int and s >= 0 for s in sizes):
+        raise StudentCrashed("the reply from the sandbox was malformed")
+    total = 4 + length + sum(sizes)
+    if total > limit:
+        raise StudentCrashed("the reply from the sandbox was too large")
+    if len(buffered) < total:
+        return None
+    blobs, offset = [], 4 + length
+    for size in sizes:
+        blobs.append(bytes(buffered[offset:offset + size]))
+        offset += size
+    return header, blobs
+
+
+def _death_message(info: dict, what: str) -> str:
+    status = info.get("status") or {}
+    if info.get("worker_lost"):
+        return f"the process running your code was killed during {what} (did the code kill its parent?)"
+    if "signal" in status:
+        sig = status["signal"]
+        name = {signal.SIGXCPU: "SIGXCPU: CPU time limit", signal.SIGKILL: "SIGKILL",
+                signal.SIGSEGV: "SIGSEGV: segmentation fault", signal.SIGXFSZ: "SIGXFSZ: file size limit",
+                signal.SIGABRT: "SIGABRT"}.get(sig, f"signal {sig}")
+        return f"the process running your code died during {what} ({name})"
+    if "code" in status:
+        return f"your code ended the process during {what} (exit code {status['code']})"
+    return f"the process running your code ended during {what}"

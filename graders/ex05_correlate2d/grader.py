@@ -1,0 +1,274 @@
+"""Grader for ex05_correlate2d: convolution versus cross-correlation.
+
+Public checks are the lectures' worked examples.  Hidden checks draw random
+shapes, modes, strides and channel counts from the run's seed and compare
+against independent oracles computed here in the trusted process:
+scipy.signal.correlate / convolve / correlate2d for the 1-D and 2-D functions and
+TensorFlow's tf.nn.conv2d (float64, NHWC/HWIO) for conv2d.  Oracle results
+are cached on disk, so TensorFlow is imported only when a result is missing.
+"""
+
+import numpy as np
+
+from dlgrade.grading import CheckFailed, check, compare, expect_close, expect_unchanged
+
+X1 = np.array([2, 8, 3, 7, 1, 2, 0, 4, 5])
+W1 = np.array([2, 1, 5, 3])
+X2 = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+W2 = np.array([[2, 0], [0, 0]])
+MODES = ("valid", "same", "full")
+
+
+# ----------------------------------------------------------------------------- oracles
+def _scipy(name, *arrays, **params):
+    import scipy.signal  # imported only when an oracle result is not cached
+
+    return getattr(scipy.signal, name)(*arrays, **params)
+
+
+def scipy_oracle(oracle, name, *arrays, **params):
+    return oracle.cached(f"scipy.signal.{name}", lambda *a, **p: _scipy(name, *a, **p), *arrays, **params)
+
+
+def _tf_conv2d(tf, x, w, stride, padding):
+    return tf.nn.conv2d(tf.constant(x), tf.constant(w), strides=stride, padding=padding)
+
+
+def tf_conv2d(oracle, x, w, stride, padding):
+    return oracle.tf("tf.nn.conv2d", _tf_conv2d, x, w, stride=stride, padding=padding)
+
+
+# ----------------------------------------------------------------------------- diagnosis
+def diagnose_1d(got, x, w, mode, oracle, name):
+    """Name the mistake when a wrong result is what a classic mistake gives."""
+    flipped = "convolve" if name == "correlate" else "correlate"
+    if compare(got, scipy_oracle(oracle, flipped, x, w, mode=mode), hidden=False) is None:
+        if name == "correlate":
+            return "convolution_instead_of_correlation", (
+                "this is the convolution, not the cross-correlation: your output matches the kernel flipped")
+        return "correlation_instead_of_convolution", (
+            "this is the cross-correlation, not the convolution: convolution flips the kernel first")
+    if mode == "same" and isinstance(got, np.ndarray):
+        full = scipy_oracle(oracle, name, x, w, mode="full")
+        f = len(w)
+        other = full[f // 2:][:len(x)]  # the 2-D convention's centring
+        if f % 2 == 0 and compare(got, other, hidden=False) is None:
+            return "same_padding_wrong_side", (
+                "for an even kernel, 1-D 'same' takes full[(F-1)//2:][:N] (scipy.signal.correlate): "
+                "your result is centred the other way")
+    return None, None
+
+
+def diagnose_2d(got, x, w, mode, oracle):
+    if compare(got, scipy_oracle(oracle, "convolve2d", x, w, mode=mode), hidden=False) is None:
+        return "convolution_instead_of_correlation", (
+            "this is the convolution, not the cross-correlation: your output matches the kernel flipped")
+    if mode == "same" and isinstance(got, np.ndarray):
+        full = scipy_oracle(oracle, "correlate2d", x, w, mode="full")
+        kh, kw = w.shape
+        other = full[kh // 2:][:x.shape[0], kw // 2:][:, :x.shape[1]]
+        if (kh % 2 == 0 or kw % 2 == 0) and compare(got, other, hidden=False) is None:
+            return "same_padding_wrong_side", (
+                "for an even kernel, correlate2d's 'same' pads (F-1)//2 before and F//2 after "
+                "(the extra zero goes after, as in TensorFlow's SAME): yours pads the other way")
+    return None, None
+
+
+def expect_case(got, expected, what, diagnosis=(None, None)):
+    failure = compare(got, expected, what=what)
+    if failure:
+        key, text = diagnosis() if callable(diagnosis) else diagnosis
+        raise CheckFailed(failure + (f"\nlikely mistake: {text}" if text else ""), mistake=key)
+
+
+# ----------------------------------------------------------------------------- public checks
+@check(points=1)
+def lecture_convolve_valid(student):
+    """convolve(x, w): the lecture's 1-D convolution, mode 'valid'."""
+    expect_close(student.convolve(X1, W1, mode="valid"), [63, 48, 49, 28, 21, 20], what="convolve(x, w, 'valid')")
+
+
+@check(points=1)
+def lecture_correlate_valid(student):
+    """correlate(x, w): the lecture's 1-D cross-correlation, mode 'valid'."""
+    got = student.correlate(X1, W1, mode="valid")
+    expect_case(got, [48, 57, 24, 25, 16, 39], "correlate(x, w, 'valid')",
+                lambda: ("convolution_instead_of_correlation",
+                         "this is the convolution, not the cross-correlation: your output matches the kernel flipped")
+                if compare(got, [63, 48, 49, 28, 21, 20], hidden=False) is None else (None, None))
+
+
+@check(points=1)
+def lecture_correlate_full(student):
+    """correlate(x, w, 'full'): every overlap of kernel and signal."""
+    expect_close(student.correlate(X1, W1, mode="full"), [6, 34, 51, 48, 57, 24, 25, 16, 39, 29, 13, 10],
+                 what="correlate(x, w, 'full')")
+
+
+@check(points=1)
+def lecture_correlate_same(student):
+    """correlate(x, w, 'same') with an even kernel (F = 4: 2 zeros before, 1 after)."""
+    got = student.correlate(X1, W1, mode="same")
+    expect_case(got, [34, 51, 48, 57, 24, 25, 16, 39, 29], "correlate(x, w, 'same')",
+                lambda: ("same_padding_wrong_side",
+                         "1-D 'same' keeps full[(F-1)//2:][:N]: for F = 4 that is 2 zeros before and 1 after")
+                if compare(got, [51, 48, 57, 24, 25, 16, 39, 29, 13], hidden=False) is None else (None, None))
+
+
+@check(points=1)
+def lecture_correlate2d_valid(student):
+    """correlate2d(x, w): the lecture's 3×3 image and 2×2 kernel, 'valid'."""
+    expect_close(student.correlate2d(X2, W2, mode="valid"), [[2, 4], [8, 10]], what="correlate2d(x, w, 'valid')")
+
+
+@check(points=1)
+def lecture_correlate2d_same(student):
+    """correlate2d(x, w, 'same') with a 2×2 kernel: 0 zeros before, 1 after."""
+    got = student.correlate2d(X2, W2, mode="same")
+    expect_case(got, [[2, 4, 6], [8, 10, 12], [14, 16, 18]], "correlate2d(x, w, 'same')",
+                lambda: ("same_padding_wrong_side",
+                         "correlate2d's 'same' pads (F-1)//2 before and F//2 after: for F = 2, no zero before "
+                         "and one after")
+                if isinstance(got, np.ndarray) and got.shape == (3, 3) and got[0, 0] == 0 else (None, None))
+
+
+@check(points=1)
+def lecture_conv2d_same(student):
+    """conv2d of the 3×3 image with a 2×2 kernel of ones, padding 'SAME'."""
+    x = X2.reshape(1, 3, 3, 1).astype(float)
+    w = np.ones((2, 2, 1, 1))
+    expect_close(student.conv2d(x, w, padding="SAME"),
+                 np.array([[12, 16, 9], [24, 28, 15], [15, 17, 9]], dtype=float).reshape(1, 3, 3, 1),
+                 what="conv2d(x, ones(2, 2, 1, 1), padding='SAME')")
+
+
+@check(points=1)
+def lecture_conv2d_three_filters(student):
+    """conv2d with 3 filters of weights 1, 10 and −1: the same map ×1, ×10, ×−1."""
+    x = X2.reshape(1, 3, 3, 1).astype(float)
+    w = np.ones((2, 2, 1, 3)) * np.array([1.0, 10.0, -1.0])
+    base = np.array([[12, 16, 9], [24, 28, 15], [15, 17, 9]], dtype=float)
+    expect_close(student.conv2d(x, w, padding="SAME"), np.stack([base, 10 * base, -base], axis=-1)[None],
+                 what="conv2d(x, w with 3 filters, padding='SAME')")
+
+
+# ----------------------------------------------------------------------------- hidden checks
+def _vector(rng, n):
+    return np.round(rng.normal(size=n), 3)
+
+
+@check(points=2, hidden=True)
+def random_correlate(student, rng, oracle):
+    """correlate on random signals, odd and even kernels, all modes, against scipy.signal.correlate."""
+    for case in range(12):
+        f = int(rng.integers(1, 7))
+        n = int(rng.integers(f, 16))
+        x, w, mode = _vector(rng, n), _vector(rng, f), MODES[case % 3]
+        got = student.correlate(x, w, mode=mode)
+        expect_case(got, scipy_oracle(oracle, "correlate", x, w, mode=mode),
+                    f"case {case + 1}: correlate(x of shape ({n},), w of shape ({f},), mode={mode!r})",
+                    lambda: diagnose_1d(got, x, w, mode, oracle, "correlate"))
+
+
+@check(points=2, hidden=True)
+def random_convolve(student, rng, oracle):
+    """convolve on random signals, odd and even kernels, all modes, against scipy.signal.convolve."""
+    for case in range(12):
+        f = int(rng.integers(1, 7))
+        n = int(rng.integers(f, 16))
+        x, w, mode = _vector(rng, n), _vector(rng, f), MODES[case % 3]
+        got = student.convolve(x, w, mode=mode)
+        expect_case(got, scipy_oracle(oracle, "convolve", x, w, mode=mode),
+                    f"case {case + 1}: convolve(x of shape ({n},), w of shape ({f},), mode={mode!r})",
+                    lambda: diagnose_1d(got, x, w, mode, oracle, "convolve"))
+
+
+@check(points=3, hidden=True)
+def random_correlate2d(student, rng, oracle):
+    """correlate2d on random images and kernels (odd, even, non-square), all modes, against scipy."""
+    for case in range(12):
+        kh, kw = (int(k) for k in rng.integers(1, 6, size=2))
+        h, w_ = int(rng.integers(kh, 12)), int(rng.integers(kw, 12))
+        x, w = np.round(rng.normal(size=(h, w_)), 3), np.round(rng.normal(size=(kh, kw)), 3)
+        mode = MODES[case % 3]
+        got = student.correlate2d(x, w, mode=mode)
+        expect_case(got, scipy_oracle(oracle, "correlate2d", x, w, mode=mode),
+                    f"case {case + 1}: correlate2d(x of shape {x.shape}, w of shape {w.shape}, mode={mode!r})",
+                    lambda: diagnose_2d(got, x, w, mode, oracle))
+
+
+@check(points=2, hidden=True)
+def random_correlate2d_stride(student, rng, oracle):
+    """correlate2d with stride 2 and 3: every S-th element of the stride-1 result, from the first."""
+    for case in range(8):
+        k = int(rng.integers(1, 6))
+        stride = int(rng.integers(2, 4))
+        h, w_ = int(rng.integers(k, 14)), int(rng.integers(k, 14))
+        x, w = np.round(rng.normal(size=(h, w_)), 3), np.round(rng.normal(size=(k, k)), 3)
+        mode = ("valid", "valid", "same", "full")[case % 4]
+        expected = scipy_oracle(oracle, "correlate2d", x, w, mode=mode)[::stride, ::stride]
+        got = student.correlate2d(x, w, mode=mode, stride=stride)
+
+        def diagnosis():
+            full = scipy_oracle(oracle, "correlate2d", x, w, mode=mode)
+            if compare(got, full[stride - 1::stride, stride - 1::stride], hidden=False) is None:
+                return "stride_offset", "the strided result must start at the first element of the stride-1 result"
+            return None, None
+
+        expect_case(got, expected, f"case {case + 1}: correlate2d(x of shape {x.shape}, w of shape {w.shape}, "
+                                   f"mode={mode!r}, stride={stride})", diagnosis)
+
+
+def _conv_case(rng, padding):
+    n, c, f = int(rng.integers(1, 3)), int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    kh, kw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    h, w_ = int(rng.integers(kh, 10)), int(rng.integers(kw, 10))
+    stride = int(rng.integers(1, 4))
+    x = np.round(rng.normal(size=(n, h, w_, c)), 3)
+    w = np.round(rng.normal(size=(kh, kw, c, f)), 3)
+    return x, w, stride
+
+
+@check(points=2, hidden=True)
+def random_conv2d_valid(student, rng, oracle):
+    """conv2d, padding 'VALID', random batch, channels, filters, strides and bias, against tf.nn.conv2d."""
+    for case in range(6):
+        x, w, stride = _conv_case(rng, "VALID")
+        b = np.round(rng.normal(size=w.shape[-1]), 3)
+        expected = tf_conv2d(oracle, x, w, stride, "VALID") + b
+        got = student.conv2d(x, w, b, stride=stride, padding="VALID")
+        expect_case(got, expected, f"case {case + 1}: conv2d(x of shape {x.shape}, w of shape {w.shape}, b, "
+                                   f"stride={stride}, padding='VALID')")
+
+
+@check(points=2, hidden=True)
+def random_conv2d_same(student, rng, oracle):
+    """conv2d, padding 'SAME' (asymmetric for even kernels), random strides, against tf.nn.conv2d."""
+    for case in range(8):
+        x, w, stride = _conv_case(rng, "SAME")
+        expected = tf_conv2d(oracle, x, w, stride, "SAME")
+        got = student.conv2d(x, w, stride=stride, padding="SAME")
+
+        def diagnosis():
+            kh, kw = w.shape[:2]
+            if (kh % 2 == 0 or kw % 2 == 0) and isinstance(got, np.ndarray) and got.shape == expected.shape:
+                return "same_padding_wrong_side", ("TensorFlow's SAME puts the smaller half of the padding "
+                                                   "before and the odd zero after (bottom/right)")
+            return None, None
+
+        expect_case(got, expected, f"case {case + 1}: conv2d(x of shape {x.shape}, w of shape {w.shape}, "
+                                   f"stride={stride}, padding='SAME')", diagnosis)
+
+
+@check(points=1, hidden=True)
+def inputs_not_modified(student, rng):
+    """No function changes the arrays it is given."""
+    x1, w1 = rng.normal(size=9), rng.normal(size=4)
+    x2, w2 = rng.normal(size=(6, 5)), rng.normal(size=(3, 2))
+    x4, w4, b4 = rng.normal(size=(1, 5, 5, 2)), rng.normal(size=(2, 2, 2, 3)), rng.normal(size=3)
+    for name, args, kwargs in (("correlate", (x1, w1), {"mode": "same"}), ("convolve", (x1, w1), {"mode": "full"}),
+                               ("correlate2d", (x2, w2), {"mode": "same"}),
+                               ("conv2d", (x4, w4, b4), {"padding": "SAME"})):
+        _value, after, _ = getattr(student, name).call(args, kwargs, inputs_after=True)
+        for label, before, now in zip(("x", "w", "b"), args, after):
+            expect_unchanged(before, now, what=f"{name}: argument {label}")
