@@ -9,6 +9,8 @@ exactly what was called.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from dlgrade.sandbox import wire
 from dlgrade.sandbox.runner import (
     Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden, StudentMissing,
@@ -129,6 +131,19 @@ class Student(RemoteObject):
         blobs: list[bytes] = []
         _reply, (handle,), _ = self._ask({"op": "keep", "value": wire.encode(value, blobs)}, blobs)
         return RemoteObject(self._session, self._transcript, handle, name)
+
+    @contextmanager
+    def patched(self, name: str, replacement):
+        """Temporarily replace a module-level name in the student's module
+        (with a Function or a kept object), restoring it afterwards."""
+        blobs: list[bytes] = []
+        _reply, (previous,), _ = self._ask({"op": "setattr", "handle": 0, "name": name,
+                                            "value": wire.encode(replacement, blobs)}, blobs)
+        try:
+            yield
+        finally:
+            if self._session.sock is not None:  # a crash already discarded the patched module
+                self._ask({"op": "setattr", "handle": 0, "name": name, "value": {"$ref": previous.id}})
 
     @property
     def transcript(self) -> Transcript:

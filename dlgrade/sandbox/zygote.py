@@ -392,6 +392,16 @@ def _serve(codec, request, blobs, out_blobs, filename):
             reply["args_after"] = [codec.encode(a, out_blobs) for a in args]
             reply["kwargs_after"] = {k: codec.encode(v, out_blobs) for k, v in kwargs.items()}
         return reply
+    if op == "setattr":
+        # Graders replace a student function to see whether another one really
+        # calls it (XOR built from the gates); the previous value comes back as
+        # a handle so the grader can put it back.
+        obj = codec.handles[request["handle"]]
+        name = request["name"]
+        previous = getattr(obj, name, None)
+        setattr(obj, name, codec.decode(request["value"], blobs))
+        return {"ok": True, "value": {"$handle": codec.keep(previous), "type": _type_name(previous),
+                                      "callable": callable(previous)}}
     if op == "keep":
         value = codec.decode(request["value"], blobs)
         return {"ok": True, "value": {"$handle": codec.keep(value), "type": _type_name(value), "callable": False}}

@@ -1,0 +1,202 @@
+"""Grader for ex01_perceptron: perceptron gates and the perceptron learning rule.
+
+Public checks: the four truth tables, the lecture's sign-perceptrons, the
+boundary rule (a sum of exactly 0 gives 0) and the training run on the AND
+data.  Hidden checks: random real perceptrons against the reference, XOR
+really built from the three gates (the grader swaps a gate inside the sandbox
+and watches XOR change with it, which a lookup table cannot do), training on
+random linearly separable data and on XOR data.
+"""
+
+import itertools
+
+import numpy as np
+
+from dlgrade.grading import CheckFailed, Function, check, expect_close, expect_equal, expect_unchanged
+from dlgrade.grading.compare import describe
+
+INPUTS = list(itertools.product((0, 1), repeat=2))
+TABLES = {
+    "AND_gate": (0, 0, 0, 1),
+    "NAND_gate": (1, 1, 1, 0),
+    "OR_gate": (0, 1, 1, 1),
+    "XOR_gate": (0, 1, 1, 0),
+}
+
+
+def truth_table(student, gate):
+    return tuple(getattr(student, gate)(x1, x2) for x1, x2 in INPUTS)
+
+
+def expect_table(student, gate, mistake=None):
+    got = truth_table(student, gate)
+    for (x1, x2), value, want in zip(INPUTS, got, TABLES[gate]):
+        expect_equal(value, want, what=f"{gate}({x1}, {x2})", mistake=mistake)
+
+
+@check(points=1)
+def and_truth_table(student):
+    """AND_gate: the truth table (0, 0, 0, 1)."""
+    expect_table(student, "AND_gate")
+
+
+@check(points=1)
+def nand_truth_table(student):
+    """NAND_gate: the truth table (1, 1, 1, 0)."""
+    expect_table(student, "NAND_gate")
+
+
+@check(points=1)
+def or_truth_table(student):
+    """OR_gate: the truth table (0, 1, 1, 1)."""
+    expect_table(student, "OR_gate")
+
+
+@check(points=1)
+def xor_truth_table(student):
+    """XOR_gate: the truth table (0, 1, 1, 0)."""
+    expect_table(student, "XOR_gate")
+
+
+@check(points=1)
+def lecture_sign_perceptrons(student):
+    """perceptron with the lecture's OR (w0, w1, w2) = (−2, 3, 3) and AND (−4, 3, 3)."""
+    for label, bias, table in (("OR", -2.0, TABLES["OR_gate"]), ("AND", -4.0, TABLES["AND_gate"])):
+        for (x1, x2), want in zip(INPUTS, table):
+            got = student.perceptron(np.array([x1, x2], dtype=float), np.array([3.0, 3.0]), bias)
+            expect_equal(got, want, what=f"{label}: perceptron(x=[{x1}, {x2}], w=[3, 3], b={bias:g})")
+
+
+@check(points=1)
+def boundary_gives_zero(student):
+    """perceptron gives 0 when w·x + b is exactly 0 (the lecture's rule: ≤ 0 → 0)."""
+    cases = ((np.array([1.0, 1.0]), np.array([0.5, 0.5]), -1.0), (np.array([2.0, -1.0]), np.array([0.0, 0.0]), 0.0))
+    for x, w, b in cases:
+        got = student.perceptron(x, w, b)
+        if got != 0 and got == 1:
+            raise CheckFailed(f"perceptron(x={x.tolist()}, w={w.tolist()}, b={b:g}): w·x + b = 0 must give 0, got 1 "
+                              "(use > 0, not >= 0)", mistake="ge_instead_of_gt")
+        expect_equal(got, 0, what=f"perceptron(x={x.tolist()}, w={w.tolist()}, b={b:g})")
+
+
+AND_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+AND_Y = np.array([-1, -1, -1, 1], dtype=float)
+
+
+def expect_training_result(result, n_features, what):
+    if not isinstance(result, tuple) or len(result) != 3:
+        raise CheckFailed(f"{what}: expected a tuple (w, b, converged), got {describe(result)}")
+    w, b, converged = result
+    if not isinstance(w, np.ndarray) or w.shape != (n_features,):
+        raise CheckFailed(f"{what}: w must be a numpy.ndarray of shape ({n_features},), got {describe(w)}")
+    if not isinstance(b, (int, float, np.integer, np.floating)) or isinstance(b, bool):
+        raise CheckFailed(f"{what}: b must be a number, got {describe(b)}")
+    if not isinstance(converged, (bool, np.bool_)):
+        raise CheckFailed(f"{what}: converged must be True or False, got {describe(converged)}")
+    return w, float(b), bool(converged)
+
+
+@check(points=1)
+def lecture_training_on_and(student, reference):
+    """train_perceptron on the AND data (labels ±1) from w = 0, b = 0, points visited in order each pass."""
+    w_ref, b_ref, _ = reference.train_perceptron(AND_X, AND_Y)
+    w, b, converged = expect_training_result(student.train_perceptron(AND_X, AND_Y), 2, "train_perceptron(X, y)")
+    expect_equal(converged, True, what="converged")
+    expect_close(w, w_ref, what="w (start from 0; in each pass, update on every misclassified point in order)",
+                 mistake="wrong_start_weights")
+    expect_close(b, b_ref, what="b", mistake="no_bias_update")
+
+
+@check(points=2, hidden=True)
+def random_perceptron(student, rng, reference):
+    """perceptron on random real inputs of random length, including sums that are exactly 0."""
+    for case in range(20):
+        n = int(rng.integers(1, 8))
+        if case % 4 == 3:  # small integers make w·x + b = 0 likely
+            x, w = rng.integers(-2, 3, n).astype(float), rng.integers(-2, 3, n).astype(float)
+            b = float(-np.dot(w, x)) if case % 8 == 3 else float(rng.integers(-2, 3))
+        else:
+            x, w, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
+        expect_equal(student.perceptron(x, w, b), reference.perceptron(x, w, b),
+                     what=f"case {case + 1}: perceptron(x, w, b) with {n} inputs")
+
+
+ONE = Function(["const", 1.0])
+
+
+@check(points=2, hidden=True)
+def xor_built_from_gates(student):
+    """XOR_gate is AND(NAND(x1, x2), OR(x1, x2)): it changes when the gates it is built from change."""
+    nand = truth_table(student, "NAND_gate")
+    or_ = truth_table(student, "OR_gate")
+    with student.patched("OR_gate", ONE):
+        # With OR forced to 1, AND(NAND, OR) is NAND itself.
+        if truth_table(student, "XOR_gate") != nand:
+            raise CheckFailed("XOR_gate does not follow OR_gate: when OR_gate is replaced, XOR_gate still gives "
+                              "its own answers — build XOR from the gates (AND(NAND(x1, x2), OR(x1, x2))) "
+                              "instead of a lookup table", mistake="xor_lookup_table")
+    with student.patched("NAND_gate", ONE):
+        if truth_table(student, "XOR_gate") != or_:
+            raise CheckFailed("XOR_gate does not follow NAND_gate: build XOR as AND(NAND(x1, x2), OR(x1, x2))",
+                              mistake="xor_lookup_table")
+
+
+def separable_data(rng, d, n):
+    """Points with a margin around a random hyperplane that does not pass through the origin."""
+    w_true = rng.normal(size=d)
+    w_true /= np.linalg.norm(w_true)
+    b_true = float(rng.uniform(1.0, 2.0) * rng.choice([-1, 1]))
+    points = []
+    while len(points) < n:
+        x = rng.uniform(-4, 4, size=d)
+        if abs(np.dot(w_true, x) + b_true) > 0.4:
+            points.append(x)
+    X = np.round(np.array(points), 3)
+    y = np.where(X @ w_true + b_true > 0, 1.0, -1.0)
+    return X, y
+
+
+@check(points=3, hidden=True)
+def trains_on_separable_data(student, rng):
+    """train_perceptron on random linearly separable data in 2–6 dimensions separates every point."""
+    for case in range(5):
+        d = int(rng.integers(2, 7))
+        X, y = separable_data(rng, d, int(rng.integers(10, 30)))
+        call = f"case {case + 1}: train_perceptron(X of shape {X.shape}, y, max_epochs=1000)"
+        value, after, _ = student.train_perceptron.call((X, y), {"max_epochs": 1000}, inputs_after=True)
+        w, b, converged = expect_training_result(value, d, call)
+        margins = y * (X @ w + b)
+        wrong = int(np.sum(margins <= 0))
+        if wrong:
+            raise CheckFailed(f"{call}: the returned (w, b) misclassifies {wrong} of {len(y)} points "
+                              f"(y·(w·x + b) ≤ 0)")
+        if not converged:
+            raise CheckFailed(f"{call}: the data is separable and (w, b) separates it, but converged is False",
+                              mistake="never_converges")
+        expect_unchanged(X, after[0], what="X")
+        expect_unchanged(y, after[1], what="y")
+
+
+@check(points=2, hidden=True)
+def xor_data_does_not_converge(student):
+    """On XOR data (not linearly separable) train_perceptron stops after max_epochs with converged=False."""
+    X = AND_X
+    y = np.array([-1, 1, 1, -1], dtype=float)
+    w, b, converged = expect_training_result(student.train_perceptron(X, y, max_epochs=50), 2,
+                                             "train_perceptron(XOR data, max_epochs=50)")
+    if converged:
+        raise CheckFailed("train_perceptron(XOR data): converged is True, but no line separates XOR's points")
+
+
+@check(points=1, hidden=True)
+def follows_the_learning_rule(student, rng, reference):
+    """train_perceptron gives exactly the rule's (w, b): start at 0, passes over the points in order."""
+    for case in range(3):
+        d = int(rng.integers(2, 5))
+        X, y = separable_data(rng, d, int(rng.integers(8, 20)))
+        w_ref, b_ref, _ = reference.train_perceptron(X, y, max_epochs=1000)
+        w, b, _converged = expect_training_result(student.train_perceptron(X, y, max_epochs=1000), d,
+                                                  f"case {case + 1}: train_perceptron(X of shape {X.shape}, y)")
+        expect_close(w, w_ref, what=f"case {case + 1}: w (start from w = 0, b = 0; in each pass update on every "
+                                    "misclassified point, in order)", mistake="wrong_start_weights")
+        expect_close(b, b_ref, what=f"case {case + 1}: b", mistake="no_bias_update")
