@@ -41,6 +41,7 @@ class Exercise:
     folder: str  #: e.g. "ex05_correlate2d": the folder name in exercises/, solutions/, graders/
     title: Text  #: short title in both languages
     file: str  #: the student's file name, e.g. "conv.py"
+    points: float  #: the maximum score; equals the sum of the grader's check points (dev check verifies)
     time_limit: float  #: wall-clock seconds allowed per check
     forbidden: tuple[str, ...]  #: modules and numpy attributes the student may not use
     hints: tuple[Text, ...]  #: progressive hints, gentlest first
@@ -162,10 +163,13 @@ def load_course(root: Path | None = None) -> Course:
         forbidden = entry.get("forbidden", []) or []
         if not isinstance(forbidden, list) or not all(isinstance(x, str) for x in forbidden):
             raise CourseError(f"{where}: 'forbidden' must be a list of names")
+        points = entry.get("points")
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
+            raise CourseError(f"{where}: 'points' must be a positive number")
         hints = tuple(_text(h, f"{where}: hint #{j + 1}") for j, h in enumerate(entry.get("hints", []) or []))
         mistakes = {str(k): _text(v, f"{where}: mistake {k}") for k, v in (entry.get("mistakes") or {}).items()}
         exercises.append(Exercise(folder=folder, title=_text(entry.get("title"), f"{where}: title"), file=file,
-                                  time_limit=float(limit), forbidden=tuple(forbidden), hints=hints,
+                                  points=float(points), time_limit=float(limit), forbidden=tuple(forbidden), hints=hints,
                                   mistakes=mistakes, root=root))
     ids = [e.id for e in exercises]
     dupes = sorted({i for i in ids if ids.count(i) > 1})

@@ -53,4 +53,4 @@ def submissions(kind: str):
 
 requires_bwrap = pytest.mark.skipif(
     os.environ.get("DLGRADE_SANDBOX") == "rlimit" or not __import__("shutil").which("bwrap"),
-    reason="bubblewrap is not installed (apt-get install bubblewrap)")
+    reason="needs bubblewrap (apt-get install bubblewrap); absent or DLGRADE_SANDBOX=rlimit")

@@ -181,8 +181,15 @@ def bwrap_command(python: str, argv: list[str]) -> list[str]:
     prefix = os.path.realpath(sys.base_prefix)
     stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
     interpreter_dir = os.path.dirname(python)
+    made: set[str] = set()
     for path in (prefix, stdlib, interpreter_dir):
         if not any(path == b or path.startswith(b + "/") for b in bound):
+            # Parent folders bwrap creates would copy the host's modes (/root is
+            # 0700): make them traversable for the unprivileged sandbox uid.
+            for parent in reversed(Path(path).parents):
+                if str(parent) != "/" and str(parent) not in made:
+                    cmd += ["--perms", "0755", "--dir", str(parent)]
+                    made.add(str(parent))
             cmd += ["--ro-bind", path, path]
             bound.append(path)
     for site_dir in sorted(_site_dirs()):

@@ -1,0 +1,75 @@
+"""Every message the CLI prints, in Korean and English.
+
+``say(key, lang, **fields)`` looks a message up; a test checks that every key
+exists in both languages.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "col.number": {"ko": "#", "en": "#"},
+    "col.exercise": {"ko": "과제", "en": "Exercise"},
+    "col.title": {"ko": "제목", "en": "Title"},
+    "col.points": {"ko": "배점", "en": "Points"},
+    "col.check": {"ko": "검사", "en": "Check"},
+    "col.kind": {"ko": "종류", "en": "Kind"},
+    "col.score": {"ko": "점수", "en": "Score"},
+    "col.status": {"ko": "결과", "en": "Result"},
+    "col.file": {"ko": "파일", "en": "File"},
+    "visibility.public": {"ko": "공개", "en": "public"},
+    "visibility.hidden": {"ko": "숨김", "en": "hidden"},
+    "status.passed": {"ko": "통과", "en": "passed"},
+    "status.failed": {"ko": "실패", "en": "failed"},
+    "status.error": {"ko": "오류", "en": "error"},
+    "status.timeout": {"ko": "시간 초과", "en": "timeout"},
+    "status.forbidden": {"ko": "금지됨", "en": "forbidden"},
+    "check.title": {"ko": "{exercise} 채점 결과 — {file}", "en": "{exercise} results — {file}"},
+    "check.score": {"ko": "점수: {score:g} / {max_score:g}", "en": "Score: {score:g} / {max_score:g}"},
+    "check.all_passed": {"ko": "모든 검사를 통과했습니다! 🎉", "en": "All checks passed! 🎉"},
+    "check.some_failed": {"ko": "통과하지 못한 검사가 있습니다. 아래 설명을 확인하세요.",
+                          "en": "Some checks did not pass; see below."},
+    "check.hint_pointer": {"ko": "막히면: dlgrade hint {exercise}", "en": "Stuck? dlgrade hint {exercise}"},
+    "check.output": {"ko": "코드가 출력한 내용 (앞부분)", "en": "What your code printed (start)"},
+    "check.seed": {"ko": "숨김 검사 시드: {seed}", "en": "hidden checks' seed: {seed}"},
+    "check.likely": {"ko": "예상되는 실수", "en": "Likely mistake"},
+    "sandbox.insecure": {
+        "ko": "경고: bubblewrap(bwrap)이 없어 네임스페이스 없이 자원 제한만으로 실행합니다. "
+              "설치: sudo apt-get install bubblewrap",
+        "en": "warning: bubblewrap (bwrap) is not available, so student code runs with resource limits "
+              "only, without namespaces. Install it: sudo apt-get install bubblewrap"},
+    "hint.none": {"ko": "{exercise}에는 힌트가 없습니다.", "en": "{exercise} has no hints."},
+    "hint.header": {"ko": "힌트 {n}/{total} — {exercise}", "en": "Hint {n}/{total} — {exercise}"},
+    "hint.more": {"ko": "다음 힌트: dlgrade hint {exercise} (다시 실행)",
+                  "en": "Next hint: run dlgrade hint {exercise} again"},
+    "hint.last": {"ko": "마지막 힌트입니다. 처음부터 보려면 --reset", "en": "That was the last hint; --reset to start over"},
+    "list.title": {"ko": "과제 목록", "en": "Exercises"},
+    "list.total": {"ko": "총점 {points:g}점", "en": "{points:g} points in all"},
+    "error.missing_file": {"ko": "파일이 없습니다: {path}", "en": "file not found: {path}"},
+    "error.statement_missing": {"ko": "{exercise}의 문제 설명이 없습니다 ({path})",
+                                "en": "{exercise} has no statement ({path})"},
+}
+
+
+def detect_language() -> str:
+    """ko or en, from DLGRADE_LANG or the locale (LC_ALL, LC_MESSAGES, LANG)."""
+    explicit = os.environ.get("DLGRADE_LANG", "").lower()
+    if explicit in ("ko", "en"):
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    try:
+        code = locale.getlocale()[0] or ""
+    except ValueError:
+        code = ""
+    return "ko" if code.lower().startswith("ko") else "en"
+
+
+def say(key: str, lang: str, **fields) -> str:
+    entry = MESSAGES[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**fields) if fields else text

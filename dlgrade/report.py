@@ -1,0 +1,57 @@
+"""Rendering results for the terminal (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from dlgrade.messages import say
+from dlgrade.results import ExerciseResult
+
+STATUS_STYLE = {"passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("!", "red"),
+                "timeout": ("⏱", "yellow"), "forbidden": ("⛔", "magenta")}
+
+
+def result_table(result: ExerciseResult, lang: str) -> Table:
+    table = Table(show_lines=False, expand=False)
+    table.add_column(say("col.number", lang), justify="right", style="dim")
+    table.add_column(say("col.check", lang))
+    table.add_column(say("col.kind", lang))
+    table.add_column(say("col.score", lang), justify="right")
+    table.add_column(say("col.status", lang))
+    for i, check in enumerate(result.checks, 1):
+        mark, style = STATUS_STYLE[check.status]
+        table.add_row(str(i), Text(check.title or check.name), say(f"visibility.{check.visibility}", lang),
+                      f"{check.score:g}/{check.max_score:g}",
+                      Text(f"{mark} {say('status.' + check.status, lang)}", style=style))
+    return table
+
+
+def render_check(result: ExerciseResult, *, lang: str, file: str, mistakes: dict | None = None) -> Group:
+    """The full `dlgrade check` report: table, feedback per failed check, score."""
+    parts = [Text(say("check.title", lang, exercise=result.exercise, file=file), style="bold"),
+             result_table(result, lang)]
+    for i, check in enumerate(result.checks, 1):
+        if check.passed:
+            continue
+        mark, style = STATUS_STYLE[check.status]
+        body = Text(check.message or say(f"status.{check.status}", lang))
+        if check.mistake and mistakes and check.mistake in mistakes:
+            body.append(f"\n\n{say('check.likely', lang)}: {mistakes[check.mistake].get(lang)}", style="bold")
+        parts.append(Panel(body, title=Text(f"{i}. {check.title or check.name}"), title_align="left",
+                           border_style=style))
+    if result.output.strip() and not result.passed:
+        parts.append(Panel(Text(result.output.rstrip()), title=say("check.output", lang), title_align="left",
+                           border_style="dim"))
+    for note in result.notes:
+        parts.append(Text(note, style="yellow"))
+    score = Text(say("check.score", lang, score=result.score, max_score=result.max_score), style="bold")
+    parts.append(score)
+    parts.append(Text(say("check.all_passed" if result.passed else "check.some_failed", lang),
+                      style="green" if result.passed else "yellow"))
+    if not result.passed:
+        parts.append(Text(say("check.hint_pointer", lang, exercise=result.exercise), style="dim"))
+    parts.append(Text(say("check.seed", lang, seed=result.seed), style="dim"))
+    return Group(*parts)
