@@ -66,7 +66,8 @@ def diagnose_2d(got, x, w, mode, oracle):
     if mode == "same" and isinstance(got, np.ndarray):
         full = scipy_oracle(oracle, "correlate2d", x, w, mode="full")
         kh, kw = w.shape
-        other = full[kh // 2:][:x.shape[0], kw // 2:][:, :x.shape[1]]
+        # correct 'same' is full[F//2:][:N] per axis; the other centring starts at (F-1)//2
+        other = full[(kh - 1) // 2:][:x.shape[0], (kw - 1) // 2:][:, :x.shape[1]]
         if (kh % 2 == 0 or kw % 2 == 0) and compare(got, other, hidden=False) is None:
             return "same_padding_wrong_side", (
                 "for an even kernel, correlate2d's 'same' pads (F-1)//2 before and F//2 after "
