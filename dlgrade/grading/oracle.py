@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -66,14 +67,19 @@ class Oracle:
 
     def cached(self, name: str, fn: Callable, *args, **params):
         key = _digest(name, args, params)
-        path = self.directory / key[:2] / f"{key}.npz"
-        if self.use_cache and path.exists():
+        folder = self.directory / key[:2]
+        single_path, multi_path = folder / f"{key}.npy", folder / f"{key}.npz"
+        if self.use_cache:
             try:
-                with np.load(path, allow_pickle=False) as data:
-                    items = [data[f"r{i}"] for i in range(len(data.files) - 1)]
-                    single = bool(data["single"])
-                self.hits += 1
-                return items[0] if single else tuple(items)
+                if single_path.exists():
+                    value = np.load(single_path, allow_pickle=False)
+                    self.hits += 1
+                    return value
+                if multi_path.exists():
+                    with np.load(multi_path, allow_pickle=False) as data:
+                        items = tuple(data[f"r{i}"] for i in range(len(data.files)))
+                    self.hits += 1
+                    return items
             except (OSError, ValueError, KeyError):
                 pass  # a damaged entry is recomputed
         result = fn(*args, **params)
@@ -82,8 +88,13 @@ class Oracle:
         items = [np.asarray(r.numpy() if hasattr(r, "numpy") else r) for r in items]
         self.computed += 1
         if self.use_cache:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-            np.savez(tmp, single=np.array(single), **{f"r{i}": r for i, r in enumerate(items)})
-            os.replace(tmp, path)
+            # Written to a temporary name and renamed: a reader never sees half a file.
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+            with open(tmp, "wb") as handle:
+                if single:
+                    np.save(handle, items[0], allow_pickle=False)
+                else:
+                    np.savez(handle, **{f"r{i}": r for i, r in enumerate(items)})
+            os.replace(tmp, single_path if single else multi_path)
         return items[0] if single else tuple(items)

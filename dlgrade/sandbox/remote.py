@@ -32,13 +32,14 @@ class Transcript:
 class RemoteObject:
     """A proxy for an object living in the sandbox child."""
 
-    __slots__ = ("_session", "_transcript", "_handle", "_path")
+    __slots__ = ("_session", "_transcript", "_handle", "_path", "_generation")
 
     def __init__(self, session: Session, transcript: Transcript, handle: wire.Handle, path: str):
         object.__setattr__(self, "_session", session)
         object.__setattr__(self, "_transcript", transcript)
         object.__setattr__(self, "_handle", handle)
         object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_generation", session.generation)
 
     @property
     def _dlgrade_ref(self) -> int:
@@ -55,6 +56,8 @@ class RemoteObject:
         return value
 
     def _ask(self, header: dict, blobs=()):
+        if self._handle.id != 0 and self._generation != self._session.generation:
+            raise StudentCrashed(f"{self._path or 'the object'} was lost when the process running the code ended")
         reply, reply_blobs = self._session.request(header, blobs)
         if not reply.get("ok"):
             kind = reply.get("kind")
@@ -75,8 +78,9 @@ class RemoteObject:
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        if self._handle.id == 0:
-            self._transcript.names.add(name)
+        return self._lookup(name)
+
+    def _lookup(self, name: str):
         _reply, (value,), _ = self._ask({"op": "getattr", "handle": self._handle.id, "name": name})
         return self._wrap(value, f"{self._path}.{name}" if self._path else name)
 
@@ -120,10 +124,22 @@ class RemoteObject:
 class Student(RemoteObject):
     """The student's module, loaded in the sandbox."""
 
-    __slots__ = ()
+    __slots__ = ("_functions",)
 
     def __init__(self, session: Session, transcript: Transcript | None = None):
         super().__init__(session, transcript or Transcript(), wire.Handle(0, "module", False), "")
+        object.__setattr__(self, "_functions", {})
+
+    def _lookup(self, name: str):
+        # Module-level functions are looked up once per child: a round trip saved per call.
+        self._transcript.names.add(name)
+        cached = self._functions.get(name)
+        if cached is not None and cached._generation == self._session.generation:
+            return cached
+        value = super()._lookup(name)
+        if isinstance(value, RemoteObject) and value._handle.callable:
+            self._functions[name] = value
+        return value
 
     def keep(self, value, name: str = "value") -> RemoteObject:
         """Place a value in the child and return a reference to it, so that
@@ -139,9 +155,11 @@ class Student(RemoteObject):
         blobs: list[bytes] = []
         _reply, (previous,), _ = self._ask({"op": "setattr", "handle": 0, "name": name,
                                             "value": wire.encode(replacement, blobs)}, blobs)
+        self._functions.pop(name, None)
         try:
             yield
         finally:
+            self._functions.pop(name, None)
             if self._session.sock is not None:  # a crash already discarded the patched module
                 self._ask({"op": "setattr", "handle": 0, "name": name, "value": {"$ref": previous.id}})
 

@@ -386,6 +386,9 @@ class Session:
         self.output = Output()
         self.load_error: StudentLoadError | None = None
         self.strays = 0
+        #: increases each time a fresh child is started: handles from an earlier
+        #: child are meaningless in a new one
+        self.generation = 0
 
     # ---- lifecycle
     def open(self) -> None:
@@ -395,6 +398,7 @@ class Session:
         if self.load_error is not None:
             raise self.load_error
         self.sock, self.out_fd = self.worker.spawn(self.source, self.filename, self.forbidden, self.limits)
+        self.generation += 1
         reply, _ = self._receive(self.limits.wall_seconds, what=f"importing {self.filename}")
         if not reply.get("ok"):
             kind = reply.get("kind")
