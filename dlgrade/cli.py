@@ -191,6 +191,175 @@ def check(obj: Context, exercise, file, seed, as_json, lang):
     sys.exit(0 if result.passed else 1)
 
 
+def _parse_exercises(obj: Context, value: str):
+    if value.strip().lower() == "all":
+        return list(obj.course)
+    return [obj.exercise(part) for part in value.split(",") if part.strip()]
+
+
+@main.command("grade")
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option("--exercises", default="all", show_default=True, help="Comma-separated exercises, or all.")
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("gradebook.db"),
+              show_default=True, help="The SQLite gradebook (created if missing; reruns resume).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallel sandboxes (default: CPUs).")
+@click.option("--seed-salt", default="", help="Salt of the per-student seeds (e.g. the session name).")
+@click.option("--force", is_flag=True, help="Regrade even unchanged submissions.")
+@click.option("--feedback", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write one Markdown feedback file per student into this folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print per student and exercise score and max_score as JSON.")
+@click.option("--insecure", is_flag=True, help="Allow grading without bubblewrap (resource limits only).")
+@LANG_OPTION
+@click.pass_obj
+def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, force, feedback, as_json, insecure,
+                  lang):
+    """Grade a whole class into a SQLite gradebook.
+
+    SUBMISSIONS holds one folder or one zip file per student (the student id is
+    its name), with the students' files by the stub's name, anywhere inside.
+    Each result is committed as it completes: an interrupted run loses nothing,
+    and rerunning resumes (unchanged submissions are not graded twice).
+
+    \b
+    Examples:  dlgrade grade examples/class --db gradebook.db
+               dlgrade grade lms_export/ --exercises ex04,ex05 --seed-salt week3 --json
+    """
+    import os
+
+    from dlgrade.bulk.collect import CollectError
+    from dlgrade.bulk.export import write_feedback
+    from dlgrade.bulk.gradebook import Gradebook, GradebookError
+    from dlgrade.bulk.runner import grade_class
+    from dlgrade.sandbox import SandboxError, choose_backend
+
+    lang = lang_of(lang)
+    chosen = _parse_exercises(obj, exercises)
+    backend = choose_backend()
+    if backend != "bwrap":
+        if not insecure:
+            raise click.UsageError(say("grade.needs_bwrap", lang))
+        obj.output.warn(say("sandbox.insecure", lang))
+    jobs = jobs or max(1, os.cpu_count() or 1)
+    try:
+        if as_json:
+            summary = grade_class(submissions, chosen, db, jobs=jobs, salt=seed_salt, force=force, backend=backend)
+        else:
+            summary = _grade_with_progress(obj, submissions, chosen, db, jobs, seed_salt, force, backend, lang)
+        with Gradebook(db) as book:
+            if feedback:
+                written = write_feedback(book, obj.course, feedback, lang)
+                if not as_json:
+                    obj.output.print(say("grade.feedback_written", lang, n=len(written), folder=feedback))
+            if as_json:
+                ids = {ex.id for ex in chosen}
+                obj.output.raw(json.dumps([{"student": r.student, "exercise": r.exercise, "score": r.score,
+                                            "max_score": r.max_score, "status": r.status}
+                                           for r in book.current_results() if r.exercise in ids],
+                                          ensure_ascii=False))
+            else:
+                _print_summary(obj, book, summary, chosen, lang)
+    except CollectError as exc:
+        raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
+    except (GradebookError, SandboxError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _grade_with_progress(obj, submissions, chosen, db, jobs, salt, force, backend, lang):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from dlgrade.bulk.runner import grade_class
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[last]}"), console=obj.output.err, transient=False) as bar:
+        task_id = bar.add_task(say("grade.progress", lang), total=None, last="")
+
+        def on_plan(total):
+            bar.update(task_id, total=total)
+
+        def on_progress(done, total, task, result):
+            bar.update(task_id, completed=done,
+                       last=f"{task.student} {task.exercise.id} {result.score:g}/{result.max_score:g}")
+
+        return grade_class(submissions, chosen, db, jobs=jobs, salt=salt, force=force, backend=backend,
+                           progress=on_progress, on_plan=on_plan)
+
+
+def _print_summary(obj, book, summary, chosen, lang):
+    from rich.table import Table
+
+    from dlgrade.bulk.export import exercise_statistics, score_matrix
+
+    students, exercises, cells = score_matrix(book, obj.course)
+    exercises = [e for e in exercises if e in {ex.id for ex in chosen}]
+    table = Table(title=say("grade.summary", lang))
+    table.add_column("student")
+    for ex in exercises:
+        table.add_column(ex, justify="right")
+    table.add_column(say("grade.total", lang), justify="right")
+    marks = {"not_submitted": "—", "refused": "refused"}
+    for student in students:
+        row, total = [student], 0.0
+        for ex in exercises:
+            cell = cells.get((student, ex))
+            if cell is None:
+                row.append("")
+                continue
+            total += cell.score
+            row.append(marks.get(cell.status, f"{cell.score:g}/{cell.max_score:g}"))
+        row.append(f"{total:g}")
+        table.add_row(*row)
+    stats = {s["exercise"]: s for s in exercise_statistics(book, obj.course)}
+    table.add_section()
+    table.add_row(say("grade.mean", lang), *[f"{stats[e]['mean']:.1f}" for e in exercises], "")
+    table.add_row(say("grade.median", lang), *[f"{stats[e]['median']:g}" for e in exercises], "")
+    table.add_row(say("grade.submitted", lang), *[f"{stats[e]['submitted']}/{stats[e]['students']}" for e in exercises],
+                  "")
+    obj.output.print(table)
+    failures = [f for f in book.failures_by_check() if f[2] and f[0] in exercises][:10]
+    if failures:
+        ft = Table(title=say("grade.failures", lang))
+        for col in ("exercise", "check", "failed"):
+            ft.add_column(col)
+        for ex, name, failed, graded in failures:
+            ft.add_row(ex, name, f"{failed}/{graded}")
+        obj.output.print(ft)
+    for problem in summary.problems:
+        obj.output.warn(problem)
+    obj.output.print(say("grade.counts", lang, students=summary.students, graded=summary.graded,
+                         skipped=summary.skipped, missing=summary.not_submitted, refused=summary.refused,
+                         seconds=summary.seconds))
+
+
+@main.command("export")
+@click.argument("format", type=click.Choice(["csv", "json"]))
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("gradebook.db"),
+              show_default=True, help="The gradebook to export.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.pass_obj
+def export_command(obj: Context, format, db, out):
+    """Export the gradebook for the LMS: one row per student, one column per exercise, and the total.
+
+    \b
+    Examples:  dlgrade export csv --db gradebook.db --out grades.csv
+               dlgrade export json --db gradebook.db
+    """
+    from dlgrade.bulk.export import export_csv, export_json
+    from dlgrade.bulk.gradebook import Gradebook, GradebookError
+
+    if not db.exists():
+        raise click.BadParameter(f"{db} does not exist", param_hint="--db")
+    try:
+        with Gradebook(db) as book:
+            text = export_csv(book, obj.course) if format == "csv" else export_json(book, obj.course)
+    except GradebookError as exc:
+        raise click.ClickException(str(exc)) from None
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        obj.output.raw(text.rstrip("\n"))
+
+
 def run():  # console-script entry point
     main(prog_name="dlgrade")
 

@@ -73,3 +73,27 @@ def say(key: str, lang: str, **fields) -> str:
     entry = MESSAGES[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**fields) if fields else text
+
+MESSAGES.update({
+    "feedback.not_submitted": {"ko": "제출하지 않았습니다.", "en": "Not submitted."},
+    "feedback.refused": {"ko": "제출 파일을 열 수 없어 채점하지 않았습니다 (안전하지 않은 압축 파일).",
+                         "en": "The submission could not be opened safely and was not graded."},
+    "grade.needs_bwrap": {
+        "ko": "일괄 채점은 bubblewrap 샌드박스가 필요합니다. 설치: sudo apt-get install bubblewrap "
+              "(격리 없이 실행하려면 --insecure)",
+        "en": "bulk grading needs the bubblewrap sandbox: install it with sudo apt-get install bubblewrap "
+              "(or pass --insecure to grade without namespaces)"},
+    "grade.progress": {"ko": "채점 중", "en": "Grading"},
+    "grade.summary": {"ko": "채점 요약", "en": "Summary"},
+    "grade.mean": {"ko": "평균", "en": "mean"},
+    "grade.median": {"ko": "중앙값", "en": "median"},
+    "grade.submitted": {"ko": "제출", "en": "submitted"},
+    "grade.failures": {"ko": "많이 실패한 검사", "en": "Checks failed most"},
+    "grade.counts": {"ko": "학생 {students}명 · 채점 {graded} · 변경 없음(건너뜀) {skipped} · 미제출 {missing} · 거부 {refused}"
+                           " · {seconds:.1f}초",
+                     "en": "{students} students · {graded} graded · {skipped} unchanged (skipped) · "
+                           "{missing} not submitted · {refused} refused · {seconds:.1f} s"},
+    "grade.total": {"ko": "합계", "en": "total"},
+    "grade.feedback_written": {"ko": "피드백 파일 {n}개: {folder}", "en": "{n} feedback files in {folder}"},
+    "export.written": {"ko": "{path}에 저장했습니다", "en": "written to {path}"},
+})

@@ -29,7 +29,7 @@ from dlgrade.sandbox import Limits, Session, Student, StudentCodeError, Worker
 DEFAULT_SEED = 0
 #: Once checks have used this many times the per-check limit waiting on slow
 #: code, the remaining checks are not run (a hostile submission costs a bounded time).
-TOTAL_BUDGET_FACTOR = 3.0
+TOTAL_BUDGET_FACTOR = 2.0
 
 
 class SubmissionError(Exception):

@@ -1,0 +1,137 @@
+"""Renderings of the gradebook: LMS CSV/JSON, the summary table, feedback files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+from pathlib import Path
+
+from dlgrade.bulk.gradebook import Gradebook
+from dlgrade.course import Course
+from dlgrade.results import ExerciseResult
+
+
+def score_matrix(book: Gradebook, course: Course) -> tuple[list[str], list[str], dict]:
+    """(students, exercise ids, {(student, exercise): CurrentResult}) for exercises in the gradebook."""
+    results = book.current_results()
+    present = {r.exercise for r in results}
+    exercises = [ex.id for ex in course if ex.id in present]
+    students = sorted({r.student for r in results})
+    return students, exercises, {(r.student, r.exercise): r for r in results}
+
+
+def export_rows(book: Gradebook, course: Course) -> tuple[list[str], list[dict]]:
+    students, exercises, cells = score_matrix(book, course)
+    rows = []
+    for student in students:
+        row = {"student": student}
+        total = 0.0
+        for ex in exercises:
+            cell = cells.get((student, ex))
+            score = cell.score if cell else 0.0
+            row[ex] = score
+            total += score
+        row["total"] = round(total, 6)
+        rows.append(row)
+    return ["student", *exercises, "total"], rows
+
+
+def export_csv(book: Gradebook, course: Course) -> str:
+    """One row per student, one column per exercise, plus the total (UTF-8; Excel-friendly with BOM off)."""
+    columns, rows = export_rows(book, course)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: (f"{v:g}" if isinstance(v, float) else v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def export_json(book: Gradebook, course: Course) -> str:
+    students, exercises, cells = score_matrix(book, course)
+    out = []
+    for student in students:
+        entry = {"student": student, "exercises": {}, "total": 0.0, "max_total": 0.0}
+        for ex in exercises:
+            cell = cells.get((student, ex))
+            if cell is None:
+                continue
+            entry["exercises"][ex] = {"score": cell.score, "max_score": cell.max_score, "status": cell.status,
+                                      "seed": cell.seed, "grader_version": cell.grader_version}
+            entry["total"] = round(entry["total"] + cell.score, 6)
+            entry["max_total"] = round(entry["max_total"] + cell.max_score, 6)
+        out.append(entry)
+    return json.dumps(out, ensure_ascii=False, indent=1)
+
+
+def exercise_statistics(book: Gradebook, course: Course) -> list[dict]:
+    """Mean and median per exercise, over students who submitted."""
+    students, exercises, cells = score_matrix(book, course)
+    stats = []
+    for ex in exercises:
+        graded = [cells[(s, ex)] for s in students if (s, ex) in cells and cells[(s, ex)].status == "graded"]
+        scores = [c.score for c in graded]
+        stats.append({"exercise": ex, "submitted": len(graded), "students": len(students),
+                      "max_score": graded[0].max_score if graded else course.resolve(ex).points,
+                      "mean": statistics.fmean(scores) if scores else 0.0,
+                      "median": statistics.median(scores) if scores else 0.0})
+    return stats
+
+
+def feedback_markdown(book: Gradebook, course: Course, student: str, lang: str) -> str:
+    """A student's feedback: the same text `dlgrade check` shows, per exercise (hidden
+    checks never carry expected values, by construction of their messages)."""
+    from dlgrade.messages import say
+
+    lines = [f"# {student}", ""]
+    for ex in course:
+        data = book.current_result_json(student, ex.id)
+        current = book.current(student, ex.id)
+        if current is None:
+            continue
+        lines.append(f"## {ex.id} — {ex.title.get(lang)}")
+        lines.append("")
+        if data is None:
+            lines.append(say("feedback.not_submitted", lang) if current.status == "not_submitted"
+                         else say("feedback.refused", lang))
+            lines.append("")
+            continue
+        result = ExerciseResult.from_dict(data)
+        lines.append(f"**{say('check.score', lang, score=result.score, max_score=result.max_score)}** "
+                     f"({say('check.seed', lang, seed=result.seed)})")
+        lines.append("")
+        lines.append(f"| # | {say('col.check', lang)} | {say('col.kind', lang)} | {say('col.score', lang)} | "
+                     f"{say('col.status', lang)} |")
+        lines.append("|---|---|---|---|---|")
+        for i, check in enumerate(result.checks, 1):
+            title = (check.title or check.name).replace("|", "\\|")
+            lines.append(f"| {i} | {title} | {say('visibility.' + check.visibility, lang)} | "
+                         f"{check.score:g}/{check.max_score:g} | {say('status.' + check.status, lang)} |")
+        lines.append("")
+        for i, check in enumerate(result.checks, 1):
+            if check.passed:
+                continue
+            lines.append(f"### {i}. {check.title or check.name}")
+            lines.append("")
+            lines.append("```text")
+            lines.append(check.message.replace("```", "'''"))
+            lines.append("```")
+            if check.mistake and check.mistake in ex.mistakes:
+                lines.append("")
+                lines.append(f"**{say('check.likely', lang)}:** {ex.mistakes[check.mistake].get(lang)}")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def write_feedback(book: Gradebook, course: Course, folder: Path, lang: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    students, _exercises, _cells = score_matrix(book, course)
+    for student in students:
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in student) or "student"
+        path = folder / f"{safe}.md"
+        path.write_text(feedback_markdown(book, course, student, lang), encoding="utf-8")
+        written.append(path)
+    return written
