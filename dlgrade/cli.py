@@ -198,7 +198,7 @@ def _parse_exercises(obj: Context, value: str):
 
 
 @main.command("grade")
-@click.argument("submissions", type=click.Path(path_type=Path))
+@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--exercises", default="all", show_default=True, help="Comma-separated exercises, or all.")
 @click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("gradebook.db"),
               show_default=True, help="The SQLite gradebook (created if missing; reruns resume).")
