@@ -80,10 +80,28 @@ class Exercise:
     def grader_version(self) -> str:
         """A hash of the grader and the reference solution: a change to either
         means earlier grades may differ."""
+        return _content_hash((self.grader_path, self.solution_path))
+
+
+_hashes: dict[tuple, str] = {}
+
+
+def _content_hash(paths: tuple[Path, ...]) -> str:
+    """sha256 of the files' contents, recomputed only when a file's mtime or size changes."""
+    stamps = []
+    for path in paths:
+        try:
+            st = path.stat()
+            stamps.append((str(path), st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamps.append((str(path), None, None))
+    key = tuple(stamps)
+    if key not in _hashes:
         h = hashlib.sha256()
-        for path in (self.grader_path, self.solution_path):
+        for path in paths:
             h.update(path.read_bytes() if path.exists() else b"-")
-        return h.hexdigest()[:12]
+        _hashes[key] = h.hexdigest()[:12]
+    return _hashes[key]
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summa
     for task in tasks:
         work.put(task)
     done: queue.Queue = queue.Queue()
-    oracle = Oracle()
+    oracle = Oracle(use_cache=False)
     stop = threading.Event()
 
     def worker(slot: int):

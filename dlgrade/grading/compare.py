@@ -180,7 +180,9 @@ def compare(got, expected, *, what: str = "result", tolerance: Tolerance | None 
     lines = [header]
     if want_scalar:
         if hidden:
-            lines.append(f"absolute difference: {float(diff):.6g}, relative difference: {float(rel):.6g}")
+            # Only an order of magnitude: the exact difference and the student's own
+            # value would give the hidden expected value away.
+            lines.append(f"relative difference of order {_magnitude(float(rel))}")
         else:
             lines.append(f" got:      {_short(got)}\n expected: {_short(expected[()])}")
             lines.append(f"absolute difference: {float(diff):.6g}, relative difference: {float(rel):.6g}")
@@ -194,12 +196,26 @@ def compare(got, expected, *, what: str = "result", tolerance: Tolerance | None 
         for w in where:
             idx = tuple(int(i) for i in w)
             lines.append(f"  {idx}: {g[idx]:.10g}, {e[idx]:.10g}")
-    lines.append(f"Max absolute difference: {float(diff[mismatch].max()):.6g}")
-    lines.append(f"Max relative difference: {float(rel[mismatch].max()):.6g}")
+    biggest = np.unravel_index(int(np.argmax(np.where(mismatch, diff, -1.0))), diff.shape) if diff.ndim else ()
+    where_biggest = f" (at index {tuple(int(i) for i in biggest)})"
+    if hidden:
+        lines.append(f"Max absolute difference: {float(diff[mismatch].max()):.2g}{where_biggest}")
+        lines.append(f"Max relative difference: {float(rel[mismatch].max()):.2g}")
+    else:
+        lines.append(f"Max absolute difference: {float(diff[mismatch].max()):.6g}{where_biggest}")
+        lines.append(f"Max relative difference: {float(rel[mismatch].max()):.6g}")
     if not hidden:
         lines.append(f" got:      {_short(got)}")
         lines.append(f" expected: {_short(expected)}")
     return "\n".join(lines)
+
+
+def _magnitude(x: float) -> str:
+    if not np.isfinite(x):
+        return "infinity"
+    if x == 0:
+        return "0"
+    return f"1e{int(np.floor(np.log10(x))):+03d}"
 
 
 def expect_equal(got, expected, *, what: str = "result", mistake: str | None = None) -> None:
@@ -234,19 +250,20 @@ def _plain(value):
     return value
 
 
-def expect_unchanged(before, after, *, what: str) -> None:
+def expect_unchanged(before, after, *, what: str, mistake: str = "input_modified") -> None:
     """Fail if a call modified an input it must leave alone."""
     if isinstance(before, np.ndarray):
         same = isinstance(after, np.ndarray) and after.shape == before.shape and \
             np.array_equal(after, before, equal_nan=True)
         if not same:
             raise CheckFailed(f"{what} was modified by the call; the function must not change its inputs "
-                              "(work on a copy, e.g. x = x.copy())", mistake="input_modified")
+                              "(work on a copy, e.g. x = x.copy())", mistake=mistake)
         return
     if isinstance(before, dict):
         for key in before:
-            expect_unchanged(before[key], (after or {}).get(key), what=f"{what}[{key!r}]")
+            expect_unchanged(before[key], (after or {}).get(key), what=f"{what}[{key!r}]", mistake=mistake)
         return
     if isinstance(before, (list, tuple)):
         for i, item in enumerate(before):
-            expect_unchanged(item, after[i] if after is not None and i < len(after) else None, what=f"{what}[{i}]")
+            expect_unchanged(item, after[i] if after is not None and i < len(after) else None, what=f"{what}[{i}]",
+                             mistake=mistake)

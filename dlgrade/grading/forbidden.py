@@ -9,6 +9,7 @@ function that calls it, so only the checks that reach tainted code lose points.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 MODULE_LEVEL = "<module>"
@@ -31,9 +32,24 @@ def _matches(dotted: str, forbidden: tuple[str, ...]) -> str | None:
     return None
 
 
+def _may_mention(source: str, forbidden: tuple[str, ...]) -> bool:
+    """A cheap textual test: False when no forbidden name can be referenced at all,
+    so the (slow) syntax-tree walk is needed only for sources that might."""
+    for name in forbidden:
+        if name.startswith("numpy."):
+            attr = re.escape(name.split(".", 1)[1])
+            if re.search(rf"\.\s*{attr}\b|\bimport\b[^\n]*\b{attr}\b|\bgetattr\b", source):
+                return True
+        elif re.search(rf"\b{re.escape(name.split('.')[0])}\b|\b__import__\b|\bimportlib\b", source):
+            return True
+    return False
+
+
 def scan(source: str, forbidden) -> tuple[list[Finding], dict[str, set[str]]]:
     """Findings, and for each top-level name the top-level names it references."""
     forbidden = tuple(forbidden)
+    if not forbidden or not _may_mention(source, forbidden):
+        return [], {}
     try:
         tree = ast.parse(source)
     except SyntaxError:

@@ -29,8 +29,17 @@ def cache_dir() -> Path:
 _tf = None
 
 
+_tf_lock = threading.Lock()
+
+
 def tensorflow():
-    """The tensorflow module, imported once, quietly, on first use."""
+    """The tensorflow module, imported once, quietly, on first use (thread-safe)."""
+    global _tf
+    with _tf_lock:
+        return _tf if _tf is not None else _import_tensorflow()
+
+
+def _import_tensorflow():
     global _tf
     if _tf is None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -57,6 +66,8 @@ class Oracle:
 
     def __init__(self, directory: Path | None = None, use_cache: bool = True):
         self.directory = (directory or cache_dir()) / "oracle"
+        #: False in bulk runs: per-student seeds make every input new, so writing
+        #: results to disk would cost time and never be read back.
         self.use_cache = use_cache
         self.computed = 0  #: how many results were computed (not from cache) in this process
         self.hits = 0
@@ -66,6 +77,15 @@ class Oracle:
         return self.cached(name, lambda *a, **p: fn(tensorflow(), *a, **p), *args, **params)
 
     def cached(self, name: str, fn: Callable, *args, **params):
+        if not self.use_cache:
+            self.computed += 1
+            result = fn(*args, **params)
+            if isinstance(result, (tuple, list)):
+                return tuple(np.asarray(r.numpy() if hasattr(r, "numpy") else r) for r in result)
+            return np.asarray(result.numpy() if hasattr(result, "numpy") else result)
+        return self._cached(name, fn, *args, **params)
+
+    def _cached(self, name: str, fn: Callable, *args, **params):
         key = _digest(name, args, params)
         folder = self.directory / key[:2]
         single_path, multi_path = folder / f"{key}.npy", folder / f"{key}.npz"

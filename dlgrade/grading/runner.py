@@ -25,6 +25,7 @@ from dlgrade.grading.compare import CheckFailed, hidden_check
 from dlgrade.grading.oracle import Oracle
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.sandbox import Limits, Session, Student, StudentCodeError, Worker
+from dlgrade.sandbox.functions import Function
 
 DEFAULT_SEED = 0
 #: Once checks have used this many times the per-check limit waiting on slow
@@ -208,6 +209,8 @@ def _with_call(message: str, student: Student, spec: CheckSpec) -> str:
 def format_call(path: str, args, kwargs, *, hidden: bool) -> str:
     """``correlate(x=array([2, 8, 3]), w=…, mode='valid')``; only shapes when hidden."""
     def show(v):
+        if hidden and isinstance(v, Function):
+            return "<function>"
         if isinstance(v, np.ndarray):
             if hidden or v.size > 30:
                 return f"<{v.dtype} array {v.shape}>"

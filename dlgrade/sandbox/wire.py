@@ -8,12 +8,13 @@ numeric dtype; anything else that is not a plain value becomes an
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import numpy as np
 
-from dlgrade.sandbox.zygote import HEADER, FrameError, recv_frame, send_frame  # noqa: F401  (one framing for both sides)
+from dlgrade.sandbox.zygote import (  # noqa: F401  (one framing and one array format for both sides)
+    HEADER, FrameError, npy_array, npy_bytes, recv_frame, send_frame,
+)
 
 NUMERIC_KINDS = "biuf"
 _SCALAR_DTYPES = {"float16", "float32", "float64", "longdouble", "float128",
@@ -57,7 +58,7 @@ def decode(enc, blobs: list[bytes], depth: int = 0):
         if type(val) is not int or not 0 <= val < len(blobs):
             raise WireError("bad array reference")
         try:
-            array = np.load(io.BytesIO(blobs[val]), allow_pickle=False)
+            array = npy_array(blobs[val])
         except Exception as exc:  # malformed .npy: a broken or hostile message
             raise WireError(f"unreadable array: {exc}") from None
         if type(array) is not np.ndarray:
@@ -118,9 +119,7 @@ def encode(value, blobs: list[bytes]):
     if isinstance(value, (float, np.floating)):
         return {"$float": repr(float(value))}
     if isinstance(value, np.ndarray):
-        buf = io.BytesIO()
-        np.save(buf, value, allow_pickle=False)
-        blobs.append(buf.getvalue())
+        blobs.append(npy_bytes(value))
         return {"$nd": len(blobs) - 1}
     if isinstance(value, str):
         return {"$str": value}

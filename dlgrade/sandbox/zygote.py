@@ -90,6 +90,61 @@ def recv_frame(sock, max_bytes=1 << 40, with_fds=0):
     return header, blobs
 
 
+# --------------------------------------------------------------------------- arrays
+# Arrays travel in the .npy format (version 1.0, never pickled).  NumPy's own
+# reader parses the header with ast.literal_eval, which costs more than the
+# rest of a round trip, so the common header is written and read here with a
+# strict pattern; anything else is left to numpy.load(allow_pickle=False).
+
+import re as _re
+
+_NPY_MAGIC = b"\x93NUMPY\x01\x00"
+_NPY_HEADER = _re.compile(rb"\{'descr': '([<|][biuf][1248])', 'fortran_order': False, 'shape': \(((?:\d+, )*\d*|\d+,)\), \} *\n")
+
+
+def npy_bytes(array):
+    import numpy as np
+
+    array = np.ascontiguousarray(array)
+    descr = array.dtype.str
+    if descr[0] == "=":
+        descr = "<" + descr[1:]
+    if descr[0] not in "<|" or array.dtype.kind not in "biuf":
+        import io
+
+        buf = io.BytesIO()
+        np.save(buf, array, allow_pickle=False)
+        return buf.getvalue()
+    shape = "(%s)" % ("%d," % array.shape[0] if array.ndim == 1 else ", ".join(str(n) for n in array.shape))
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+    pad = 64 - (len(_NPY_MAGIC) + 2 + len(header) + 1) % 64
+    header = (header + " " * pad + "\n").encode("latin1")
+    return _NPY_MAGIC + struct.pack("<H", len(header)) + header + array.tobytes()
+
+
+def npy_array(blob):
+    """An ndarray from .npy bytes; never unpickles."""
+    import numpy as np
+
+    if blob[:8] == _NPY_MAGIC and len(blob) >= 10:
+        (length,) = struct.unpack("<H", blob[8:10])
+        match = _NPY_HEADER.fullmatch(blob[10:10 + length])
+        if match:
+            dtype = np.dtype(match.group(1).decode())
+            dims = match.group(2).decode().replace(",", " ").split()
+            shape = tuple(int(d) for d in dims)
+            count = 1
+            for d in shape:
+                count *= d
+            data = blob[10 + length:]
+            if len(data) != count * dtype.itemsize:
+                raise ValueError("array data does not match its header")
+            return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+    import io
+
+    return np.load(io.BytesIO(blob), allow_pickle=False)
+
+
 # --------------------------------------------------------------------------- values
 # Values are JSON with tags; arrays travel as .npy bytes.  Whatever is not a
 # plain value (a class instance, a bound method, a function) stays in the child
@@ -133,11 +188,7 @@ class Codec:
         if t is np.ndarray:
             if value.dtype.kind not in "biuf":
                 return {"$bad": "ndarray of dtype %s" % value.dtype}
-            import io
-
-            buf = io.BytesIO()
-            np.save(buf, np.ascontiguousarray(value), allow_pickle=False)
-            blobs.append(buf.getvalue())
+            blobs.append(npy_bytes(value))
             return {"$nd": len(blobs) - 1}
         if isinstance(value, np.ndarray):
             return {"$bad": "an ndarray subclass (%s), not a numpy.ndarray" % t.__name__}
@@ -163,9 +214,7 @@ class Codec:
         tag = next(iter(enc))
         val = enc[tag]
         if tag == "$nd":
-            import io
-
-            return np.load(io.BytesIO(blobs[val]), allow_pickle=False)
+            return npy_array(blobs[val])
         if tag == "$float":
             return float(val)
         if tag == "$str":

@@ -1,0 +1,88 @@
+"""ex02_backprop: the reference solution agrees with TensorFlow's GradientTape and with the
+lecture's printed numbers, within the tolerances the grader uses."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from dlgrade.grading import compare
+
+
+def _load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def grader():
+    return _load(ROOT / "graders" / "ex02_backprop" / "grader.py", "ex02_grader_under_test")
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return _load(ROOT / "solutions" / "ex02_backprop" / "backprop.py", "ex02_reference_under_test")
+
+
+LECTURE = {  # EXERCISES.md, to the 8 decimals printed there
+    "h": [0.51998934, 0.52747230],
+    "o": [0.60944600, 0.66384491],
+    "E": 0.02397190,
+    "dW2": [[0.02592286, 0.02629590], [0.00740844, 0.00751506]],
+    "dW1": [[0.00080888, 0.00161775], [0.00071009, 0.00142017]],
+    "W2_new": [[0.43703857, 0.38685205], [0.69629578, 0.59624247]],
+    "W1_new": [[0.29959556, 0.24919112], [0.39964496, 0.34928991]],
+    "E_after": 0.02323634,
+}
+
+
+def test_reference_reproduces_the_lecture_numbers(grader, reference):
+    g = grader
+    h, o = reference.forward(g.X, g.W1, g.W2)
+    dW1, dW2 = reference.backward(g.X, g.T, g.W1, g.W2)
+    W1_new, W2_new = reference.train_step(g.X, g.T, g.W1, g.W2, lr=g.LR)
+    got = {"h": h, "o": o, "E": reference.loss(o, g.T), "dW2": dW2, "dW1": dW1, "W2_new": W2_new, "W1_new": W1_new,
+           "E_after": reference.loss(reference.forward(g.X, W1_new, W2_new)[1], g.T)}
+    for name, printed in LECTURE.items():
+        assert np.max(np.abs(np.asarray(got[name]) - printed)) <= 5e-9 + 1e-15, name
+
+
+def test_reference_gradients_match_gradient_tape(grader, reference):
+    from dlgrade.grading.oracle import tensorflow
+
+    tf = tensorflow()
+    rng = np.random.default_rng(2024)
+    for _ in range(200):
+        x, t, W1, W2 = grader.random_case(rng)
+        tape_dW1, tape_dW2 = (g.numpy() for g in grader._tf_gradients(tf, x, t, W1, W2))
+        dW1, dW2 = reference.backward(x, t, W1, W2)
+        # the grader's comparison: float64 tolerance (rtol 1e-9, atol 1e-9·max(max|expected|, 1))
+        assert compare(dW1, tape_dW1, hidden=False) is None
+        assert compare(dW2, tape_dW2, hidden=False) is None
+
+
+def test_reference_passes_the_finite_difference_criterion(grader, reference):
+    """Every entry, float64 and float32 forward passes: the bound FD_RTOL·max|fd| + FD_FLOOR·max(E, 1)/ε."""
+    rng = np.random.default_rng(7)
+    for kind, dtype in (("float64", np.float64), ("float32", np.float32)):
+        eps, rtol, floor = grader.FD_STEP[kind], grader.FD_RTOL[kind], grader.FD_FLOOR[kind]
+        for _ in range(300):
+            x, t, W1, W2 = grader.random_case(rng)
+
+            def E(a, b):
+                return reference.loss(reference.forward(x.astype(dtype), a.astype(dtype), b.astype(dtype))[1],
+                                      t.astype(dtype))
+
+            dW1, dW2 = reference.backward(x, t, W1, W2)
+            for which, W, dW in ((0, W1, dW1), (1, W2, dW2)):
+                fd = np.zeros_like(W)
+                for idx in np.ndindex(W.shape):
+                    plus, minus = W.copy(), W.copy()
+                    plus[idx] += eps
+                    minus[idx] -= eps
+                    fd[idx] = ((E(plus, W2) - E(minus, W2)) if which == 0 else (E(W1, plus) - E(W1, minus))) / (2 * eps)
+                allowed = rtol * np.abs(fd).max() + floor * max(E(W1, W2), 1.0) / eps
+                assert np.all(np.abs(dW - fd) <= allowed)
