@@ -72,11 +72,11 @@ class Oracle:
         self.computed = 0  #: how many results were computed (not from cache) in this process
         self.hits = 0
 
-    def tf(self, name: str, fn: Callable, *args, **params):
+    def tf(self, name: str, fn: Callable, /, *args, **params):
         """``fn(tf, *args, **params)`` → array or tuple of arrays, cached."""
         return self.cached(name, lambda *a, **p: fn(tensorflow(), *a, **p), *args, **params)
 
-    def cached(self, name: str, fn: Callable, *args, **params):
+    def cached(self, name: str, fn: Callable, /, *args, **params):
         if not self.use_cache:
             self.computed += 1
             result = fn(*args, **params)
@@ -85,7 +85,7 @@ class Oracle:
             return np.asarray(result.numpy() if hasattr(result, "numpy") else result)
         return self._cached(name, fn, *args, **params)
 
-    def _cached(self, name: str, fn: Callable, *args, **params):
+    def _cached(self, name: str, fn: Callable, /, *args, **params):
         key = _digest(name, args, params)
         folder = self.directory / key[:2]
         single_path, multi_path = folder / f"{key}.npy", folder / f"{key}.npz"

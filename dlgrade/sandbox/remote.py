@@ -108,6 +108,15 @@ class RemoteObject:
             raise StudentCrashed(f"the sandbox sent a malformed reply ({exc})") from None
         return self._wrap(value, self._path + "()"), after, kw_after
 
+    def ref(self, *path) -> "RemoteObject":
+        """A reference to the object reached by attribute names and indices
+        (``rnn.ref("grads", 0)``), not a copy: ``.fetch()`` later shows whether
+        it was changed in place."""
+        steps = [p if isinstance(p, int) else str(p) for p in path]
+        _reply, (handle,), _ = self._ask({"op": "ref", "handle": self._handle.id, "path": steps})
+        label = self._path + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in steps)
+        return RemoteObject(self._session, self._transcript, handle, label)
+
     def fetch(self):
         """The current value of a kept object (see Student.keep)."""
         _reply, (value,), _ = self._ask({"op": "fetch", "handle": self._handle.id})

@@ -105,7 +105,8 @@ _NPY_HEADER = _re.compile(rb"\{'descr': '([<|][biuf][1248])', 'fortran_order': F
 def npy_bytes(array):
     import numpy as np
 
-    array = np.ascontiguousarray(array)
+    if not array.flags.c_contiguous:
+        array = array.copy(order="C")  # (np.ascontiguousarray would turn a 0-d array into shape (1,))
     descr = array.dtype.str
     if descr[0] == "=":
         descr = "<" + descr[1:]
@@ -217,6 +218,8 @@ class Codec:
             return npy_array(blobs[val])
         if tag == "$float":
             return float(val)
+        if tag == "$bool":
+            return bool(val)
         if tag == "$str":
             return val
         if tag == "$tuple":
@@ -455,6 +458,13 @@ def _serve(codec, request, blobs, out_blobs, filename):
     if op == "keep":
         value = codec.decode(request["value"], blobs)
         return {"ok": True, "value": {"$handle": codec.keep(value), "type": _type_name(value), "callable": False}}
+    if op == "ref":
+        # A handle to the object itself, not a copy: graders hold one across
+        # calls to see whether a method changed it in place or rebound it.
+        obj = codec.handles[request["handle"]]
+        for step in request["path"]:
+            obj = obj[step] if isinstance(step, int) else getattr(obj, step)
+        return {"ok": True, "value": {"$handle": codec.keep(obj), "type": _type_name(obj), "callable": False}}
     if op == "fetch":
         return {"ok": True, "value": codec.encode(codec.handles[request["handle"]], out_blobs)}
     if op == "release":

@@ -1,0 +1,453 @@
+"""Grader for ex04_adam: from SGD to Adam.
+
+Public checks: the lecture's f(x, y) = x²/20 + y² from (−7, 2), three updates of
+SGD, Momentum, AdaGrad and Adam, against the reference solution (the values the
+statement's table shows).  Hidden checks: 60 updates of four parameters of
+different shapes on a random quadratic, against the reference and against
+TensorFlow's Keras optimizers (the whole Keras trajectory is simulated inside one
+cached oracle call); in-place updates seen through an alias of the arrays; state
+per key; grads left alone; ε outside the square root (tiny gradients).
+
+The student's optimizer and parameter dict live in the sandbox; each update's
+gradients are computed here from the parameters fetched from the child, so a
+trajectory that matches the oracle's was driven by the oracle's gradients.
+"""
+
+import numpy as np
+
+from dlgrade.grading import CheckFailed, Tolerance, check, compare, describe, expect_close, expect_unchanged
+
+EPSILON = 1e-7
+
+# Both Adam forms must pass: the reference folds the bias correction into lr_t (ε next
+# to √v), the m̂/v̂ form puts ε next to √v̂ = √v/√(1 − β2ᵗ).  Measured: over 200 hidden
+# problems (50 updates) the forms differ by at most 5.0e-7 (max |Δ| / max(|p|, 1)); in
+# the lecture's table by at most 3.0e-6 absolute, 4.9e-7 relative (x3 −6.1015490 vs
+# −6.1015460).  2e-6 leaves a 4× margin; every Adam mistake the grader names is ≥ 1e-2
+# off, except ε inside √ (~1e-8 here), which the tiny-gradient check catches.
+ADAM_TOLERANCE = Tolerance(rtol=2e-6, scale=2e-6)
+
+# Keras 3 (tf.keras in TF 2.16+) against the lecture's formulas:
+# - SGD, SGD(momentum=β) (v ← βv − lr·g, p += v: the lecture's Momentum) and Adam (lr_t
+#   folded in, ε added to √v: the textbook's form exactly) compute the same formulas;
+# - Adagrad and RMSprop divide by √(h + ε), the lecture/textbook by √h + ε;
+# - learning_rate is a float32 variable and β/ρ/momentum go through float32 too: 0.9,
+#   0.99, 0.999 as float32 shift RMSprop(ρ=0.99) by 1.5e-6 and Adam(β2=0.999) by 6e-6
+#   even on float64 variables, so the hidden checks use hyper-parameters that float32
+#   represents exactly (0.875, 0.9921875, 2⁻⁴ …) and float64 variables.
+# Measured over 10 random problems of this grader's distribution (max |Δ| / max(|p|, 1),
+# 50 updates, reference vs Keras): SGD 0, Momentum 0, Adam 3e-16, Adagrad 2.8e-8 and
+# RMSprop 8.7e-8 (the ε placement: √(h+ε) − (√h + ε) ≈ −ε for h ≫ ε).  A correct m̂/v̂
+# Adam is up to 5.0e-7 from Keras' (folded) Adam, as from the reference.  So the Keras
+# comparison uses ADAM_TOLERANCE's 2e-6 for every optimizer: 4× the largest legitimate
+# difference, 20× the ε-placement one; tests/test_ex04_oracle.py proves the reference
+# within it (and the ε-placement difference above float64 precision, which the
+# AdaGrad/RMSprop diagnosis relies on).
+KERAS_TOLERANCE = ADAM_TOLERANCE
+
+# The lecture's example: f(x, y) = x²/20 + y², ∇f = (x/10, 2y), start (−7, 2).
+LECTURE = (("SGD", {"lr": 0.95}), ("Momentum", {"lr": 0.1}), ("AdaGrad", {"lr": 1.5}), ("Adam", {"lr": 0.3}))
+
+# Hidden problems: hyper-parameters exactly representable in float32 (see above), not
+# the defaults, so that a constructor that ignores its arguments fails.
+HIDDEN = {
+    "SGD": {"lr": 0.0625},
+    "Momentum": {"lr": 0.03125, "momentum": 0.875},
+    "AdaGrad": {"lr": 0.25},
+    "RMSprop": {"lr": 0.03125, "decay_rate": 0.875},
+    "Adam": {"lr": 0.0625, "beta1": 0.875, "beta2": 0.9921875},
+}
+SHAPES = {"W1": (3, 4), "b1": (4,), "W2": (4, 2), "s": ()}
+STEPS = 50
+
+
+def tolerance(name):
+    return ADAM_TOLERANCE if name == "Adam" else None  # None: float64 precision
+
+
+# ----------------------------------------------------------------------------- problems
+def quadratic(rng, shapes):
+    """f(p) = ½ Σ a·(p − c)² per key; the start is 1–3 away from the optimum in every
+    element, so 60 updates never reach the noisy regime around the minimum."""
+    a = {k: rng.uniform(0.5, 2.0, size=s) for k, s in shapes.items()}
+    c = {k: rng.uniform(-2.0, 2.0, size=s) for k, s in shapes.items()}
+    p0 = {k: c[k] + rng.choice([-1.0, 1.0], size=s) * rng.uniform(1.0, 3.0, size=s) for k, s in shapes.items()}
+    return a, c, p0
+
+
+def gradients(a, c, params, scale=1.0):
+    return {k: scale * a[k] * (params[k] - c[k]) for k in params}
+
+
+def reference_trajectory(make, a, c, p0, steps, scale=1.0):
+    """{key: array (steps, *shape)}: the parameters after each update."""
+    opt = make()
+    params = {k: np.array(v, dtype=np.float64) for k, v in p0.items()}
+    path = {k: [] for k in params}
+    for _ in range(steps):
+        opt.update(params, gradients(a, c, params, scale))
+        for k in params:
+            path[k].append(params[k].copy())
+    return {k: np.array(v) for k, v in path.items()}
+
+
+def fetch_params(ref, p0, what):
+    """The kept dict's current arrays, checked to still be arrays of the right shapes."""
+    params = ref.fetch()
+    if not isinstance(params, dict) or set(params) != set(p0):
+        raise CheckFailed(f"{what}: params must stay a dict with keys {sorted(p0)}, got {describe(params)}")
+    for k, v in params.items():
+        shape = np.shape(p0[k])
+        if shape == () and (isinstance(v, (float, np.floating)) or (isinstance(v, np.ndarray) and v.shape == (1,))):
+            # A 0-d parameter comes back as shape (1,) (np.ascontiguousarray in the child's
+            # codec, dlgrade/sandbox/zygote.py) and, replaced by `params[key] = params[key] − …`,
+            # as a NumPy scalar or as shape (1,) depending on the sandbox backend; the values
+            # are judged here, in-place updating by updates_in_place.
+            params[k] = v = np.asarray(v, dtype=np.float64).reshape(())
+        if not isinstance(v, np.ndarray) or v.shape != shape:
+            raise CheckFailed(f"{what}: params[{k!r}] must stay a numpy.ndarray of shape {shape}, "
+                              f"got {describe(v)}")
+    return params
+
+
+# Updates after which the student's parameters are fetched: every fetch is a round trip.
+FETCH_AT = (1, 2, 3, 5, 10, 20, 30, 40, 50)
+
+
+def student_trajectory(student, name, hyper, a, c, p0, expected, scale=1.0):
+    """Drive the student's optimizer with the gradients at the expected trajectory's
+    points (the gradient at p0, then at each expected iterate): a trajectory that matches
+    the expected one within tolerance was driven by its own gradients within tolerance,
+    and one that does not fails either way.  {key: array (len(FETCH_AT ≤ steps), *shape)}."""
+    steps = len(next(iter(expected.values())))
+    opt = getattr(student, name)(**hyper)
+    ref = student.keep({k: np.array(v, dtype=np.float64) for k, v in p0.items()}, name="params")
+    path = {k: [] for k in p0}
+    at = p0
+    for step in range(1, steps + 1):
+        opt.update(ref, gradients(a, c, at, scale))
+        at = {k: expected[k][step - 1] for k in p0}
+        if step in FETCH_AT or step == steps:
+            params = fetch_params(ref, p0, f"after update {step}")
+            for k in p0:
+                path[k].append(params[k])
+    return {k: np.array(v) for k, v in path.items()}
+
+
+def driven_trajectory(make, a, c, p0, expected, scale=1.0):
+    """A model optimizer driven exactly as student_trajectory drives the student's."""
+    opt = make()
+    params = {k: np.array(v, dtype=np.float64) for k, v in p0.items()}
+    path = {k: [] for k in p0}
+    at = p0
+    for step in range(len(next(iter(expected.values())))):
+        opt.update(params, gradients(a, c, at, scale))
+        at = {k: expected[k][step] for k in p0}
+        for k in p0:
+            path[k].append(params[k].copy())
+    return {k: np.array(v) for k, v in path.items()}
+
+
+def at_fetches(trajectory):
+    """The rows of a full trajectory at the updates student_trajectory fetches."""
+    steps = len(next(iter(trajectory.values())))
+    rows = [s - 1 for s in range(1, steps + 1) if s in FETCH_AT or s == steps]
+    return {k: v[rows] for k, v in trajectory.items()}
+
+
+def call_text(name, hyper):
+    return f"{name}({', '.join(f'{k}={v!r}' for k, v in hyper.items())})"
+
+
+# ----------------------------------------------------------------------------- mistakes
+class _AdamWithoutBiasCorrection:
+    """Adam with lr in place of lr_t: what forgetting the bias correction gives."""
+
+    def __init__(self, lr, beta1, beta2):
+        self.lr, self.beta1, self.beta2, self.m, self.v = lr, beta1, beta2, {}, {}
+
+    def update(self, params, grads):
+        for k in params:
+            g = grads[k]
+            self.m[k] = self.beta1 * self.m.get(k, 0.0) + (1 - self.beta1) * g
+            self.v[k] = self.beta2 * self.v.get(k, 0.0) + (1 - self.beta2) * g * g
+            params[k] -= self.lr * self.m[k] / (np.sqrt(self.v[k]) + EPSILON)
+
+
+def mistaken(reference, name, hyper):
+    """(mistake key, explanation, optimizer factory) for the classic mistakes of `name`;
+    two of them are the reference with a changed hyper-parameter."""
+    if name == "Momentum":
+        return [("momentum_wrong_sign", "the velocity must get − lr × g (v ← momentum × v − lr × g, then W += v)",
+                 lambda: reference.Momentum(lr=-hyper["lr"], momentum=hyper["momentum"]))]
+    if name == "RMSprop":
+        return [("wrong_decay", "decay_rate multiplies the old h and (1 − decay_rate) the new g ⊙ g",
+                 lambda: reference.RMSprop(lr=hyper["lr"], decay_rate=1 - hyper["decay_rate"]))]
+    if name == "Adam":
+        return [("missing_bias_correction", "m and v start at 0: correct them with 1 − β1ᵗ and 1 − β2ᵗ "
+                 "(or step with lr_t = lr·√(1 − β2ᵗ)/(1 − β1ᵗ))",
+                 lambda: _AdamWithoutBiasCorrection(hyper["lr"], hyper["beta1"], hyper["beta2"]))]
+    return []
+
+
+def expect_trajectory(got, expected, what, tol, diagnoses=()):
+    """Compare per key at the fetched updates; on a mismatch, name a classic mistake
+    whose trajectory the student's is."""
+    steps = len(next(iter(expected.values())))
+    fetched = [s for s in range(1, steps + 1) if s in FETCH_AT or s == steps]
+    expected = at_fetches(expected)
+    for k in expected:
+        failure = compare(got[k], expected[k], tolerance=tol,
+                          what=f"{what}: params[{k!r}] after updates {fetched} (axis 0)")
+        if failure:
+            for key, text, trajectory in diagnoses:
+                model = at_fetches(trajectory())
+                if all(compare(got[j], model[j], tolerance=KERAS_TOLERANCE, hidden=True) is None for j in model):
+                    raise CheckFailed(f"{failure}\nlikely mistake: {text}", mistake=key)
+            raise CheckFailed(failure)
+
+
+# ----------------------------------------------------------------------------- Keras oracle
+def _keras_trajectory(tf, *arrays, optimizer, hyper, steps):
+    """Simulate `steps` Keras updates on float64 variables; arrays = (a, c, p0) per key."""
+    keras_optimizers = tf.keras.optimizers
+    lr, name = hyper["lr"], optimizer
+    if name == "SGD":
+        opt = keras_optimizers.SGD(learning_rate=lr)
+    elif name == "Momentum":
+        opt = keras_optimizers.SGD(learning_rate=lr, momentum=hyper["momentum"])
+    elif name == "AdaGrad":
+        opt = keras_optimizers.Adagrad(learning_rate=lr, initial_accumulator_value=0.0, epsilon=EPSILON)
+    elif name == "RMSprop":
+        opt = keras_optimizers.RMSprop(learning_rate=lr, rho=hyper["decay_rate"], epsilon=EPSILON)
+    else:
+        opt = keras_optimizers.Adam(learning_rate=lr, beta_1=hyper["beta1"], beta_2=hyper["beta2"], epsilon=EPSILON)
+    a = [tf.constant(x, tf.float64) for x in arrays[0::3]]
+    c = [tf.constant(x, tf.float64) for x in arrays[1::3]]
+    variables = [tf.Variable(tf.constant(x, tf.float64)) for x in arrays[2::3]]
+    path = [[] for _ in variables]
+    for _ in range(steps):
+        opt.apply_gradients([(ai * (v - ci), v) for ai, ci, v in zip(a, c, variables)])
+        for p, v in zip(path, variables):
+            p.append(v.numpy())
+    return tuple(np.array(p) for p in path)
+
+
+def keras_trajectory(oracle, name, hyper, a, c, p0, steps):
+    keys = list(p0)
+    arrays = [np.asarray(x[k], dtype=np.float64) for k in keys for x in (a, c, p0)]
+    result = oracle.tf("keras.optimizers trajectory", _keras_trajectory, *arrays, optimizer=name, hyper=hyper,
+                       steps=steps)
+    return dict(zip(keys, result))
+
+
+# ----------------------------------------------------------------------------- public checks
+def lecture_check(student, reference, name, hyper):
+    start = {"x": np.array([-7.0]), "y": np.array([2.0])}
+    expected = reference_trajectory(lambda: getattr(reference, name)(**hyper),
+                                    {"x": np.array([0.1]), "y": np.array([2.0])}, {"x": 0.0, "y": 0.0}, start, 3)
+    opt = getattr(student, name)(**hyper)
+    params = student.keep({k: v.copy() for k, v in start.items()}, name="params")
+    current = start
+    for step in range(3):
+        opt.update(params, {"x": current["x"] / 10, "y": 2 * current["y"]})
+        current = fetch_params(params, start, f"{call_text(name, hyper)}, after update {step + 1}")
+        for k in ("x", "y"):
+            expect_close(current[k], expected[k][step], tolerance=tolerance(name),
+                         what=f"{call_text(name, hyper)}: {k}{step + 1} (after update {step + 1})")
+
+
+@check(points=1)
+def lecture_sgd(student, reference):
+    """SGD(lr=0.95) on f(x, y) = x²/20 + y² from (−7, 2): the first three iterates."""
+    lecture_check(student, reference, *LECTURE[0])
+
+
+@check(points=1)
+def lecture_momentum(student, reference):
+    """Momentum(lr=0.1) on f(x, y) = x²/20 + y² from (−7, 2): the first three iterates."""
+    lecture_check(student, reference, *LECTURE[1])
+
+
+@check(points=1)
+def lecture_adagrad(student, reference):
+    """AdaGrad(lr=1.5) on f(x, y) = x²/20 + y² from (−7, 2): the first three iterates."""
+    lecture_check(student, reference, *LECTURE[2])
+
+
+@check(points=1)
+def lecture_adam(student, reference):
+    """Adam(lr=0.3) on f(x, y) = x²/20 + y² from (−7, 2): the first three iterates (either Adam form)."""
+    lecture_check(student, reference, *LECTURE[3])
+
+
+# ----------------------------------------------------------------------------- hidden checks
+def random_quadratic_check(name, student, rng, reference, oracle):
+    hyper = HIDDEN[name]
+    a, c, p0 = quadratic(rng, SHAPES)
+    expected = reference_trajectory(lambda: getattr(reference, name)(**hyper), a, c, p0, STEPS)
+    keras = keras_trajectory(oracle, name, hyper, a, c, p0, STEPS)
+    got = student_trajectory(student, name, hyper, a, c, p0, expected)
+    what = f"{call_text(name, hyper)}, {STEPS} updates of params with shapes {SHAPES}"
+    diagnoses = [(key, text, lambda f=factory: driven_trajectory(f, a, c, p0, expected))
+                 for key, text, factory in mistaken(reference, name, hyper)]
+    expect_trajectory(got, keras, f"{what}, against Keras", KERAS_TOLERANCE, diagnoses)
+    if name in ("AdaGrad", "RMSprop"):
+        # Keras divides by √(h + ε): matching Keras but not the reference is that mistake.
+        diagnoses.append(("epsilon_inside_sqrt", "ε belongs outside the square root: √h + ε, with ε = 1e-7",
+                          lambda: keras))
+    expect_trajectory(got, expected, what, tolerance(name), diagnoses)
+
+
+@check(points=2, hidden=True)
+def random_quadratic_sgd(student, rng, reference, oracle):
+    """SGD: 50 updates of 4 parameters of different shapes, against the reference and Keras' SGD."""
+    random_quadratic_check("SGD", student, rng, reference, oracle)
+
+
+@check(points=2, hidden=True)
+def random_quadratic_momentum(student, rng, reference, oracle):
+    """Momentum: 50 updates of 4 parameters, against the reference and Keras' SGD(momentum=…)."""
+    random_quadratic_check("Momentum", student, rng, reference, oracle)
+
+
+@check(points=2, hidden=True)
+def random_quadratic_adagrad(student, rng, reference, oracle):
+    """AdaGrad: 50 updates of 4 parameters, against the reference and Keras' Adagrad."""
+    random_quadratic_check("AdaGrad", student, rng, reference, oracle)
+
+
+@check(points=2, hidden=True)
+def random_quadratic_rmsprop(student, rng, reference, oracle):
+    """RMSprop: 50 updates of 4 parameters, against the reference and Keras' RMSprop."""
+    random_quadratic_check("RMSprop", student, rng, reference, oracle)
+
+
+@check(points=2, hidden=True)
+def random_quadratic_adam(student, rng, reference, oracle):
+    """Adam: 50 updates of 4 parameters, against the reference and Keras' Adam."""
+    random_quadratic_check("Adam", student, rng, reference, oracle)
+
+
+# The property checks below judge the student's code against itself, not against the
+# reference, so that each fails for its own mistake only (a wrong formula is the
+# random_quadratic checks' business).  Their keys share one shape: one state shared by
+# all keys then runs without a broadcasting error and is judged by state_per_key alone.
+SAME_SHAPE = {"first": (2, 3), "second": (2, 3)}
+
+
+def random_gradients(rng, shapes, steps):
+    """Gradients that do not depend on the parameters: the property checks below need
+    no fetch per update (each fetch is a round trip to the sandbox)."""
+    return [{k: rng.normal(size=s) for k, s in shapes.items()} for _ in range(steps)]
+
+
+@check(points=2, hidden=True)
+def updates_in_place(student, rng):
+    """update changes the arrays of params in place: another holder of the same arrays sees the update."""
+    for name, hyper in HIDDEN.items():
+        p0 = {k: rng.normal(size=s) for k, s in SAME_SHAPE.items()}
+        # Each array is kept on its own and then put in the dict: the dict and the handles
+        # hold the same array objects, as a network layer and its params dict do.
+        arrays = {k: student.keep(v.copy(), name=k) for k, v in p0.items()}
+        params = student.keep(arrays, name="params")
+        opt = getattr(student, name)(**hyper)
+        for grads in random_gradients(rng, SAME_SHAPE, 3):
+            opt.update(params, grads)
+        current = fetch_params(params, p0, f"{call_text(name, hyper)}, after 3 updates")
+        for k in p0:
+            held = arrays[k].fetch()
+            if not (isinstance(held, np.ndarray) and np.array_equal(held, current[k])):
+                raise CheckFailed(f"{call_text(name, hyper)}: after 3 updates params[{k!r}] is a new array and the "
+                                  "original array holds something else, so a layer holding it would not learn. "
+                                  "Update in place: params[key] -= …, params[key] += …", mistake="not_in_place")
+            if np.array_equal(current[k], p0[k]):
+                raise CheckFailed(f"{call_text(name, hyper)}: 3 updates with nonzero gradients left params[{k!r}] "
+                                  "unchanged")
+
+
+@check(points=2, hidden=True)
+def state_per_key(student, rng):
+    """Each parameter has its own state: two keys, visited in alternating order, evolve as each alone."""
+    for name, hyper in HIDDEN.items():
+        if name == "SGD":  # no state to share
+            continue
+        p0 = {k: rng.normal(size=s) for k, s in SAME_SHAPE.items()}
+        # Different scales per key, so that shared statistics show.
+        sequence = [{k: g * (1.0 if k == "first" else 5.0) for k, g in grads.items()}
+                    for grads in random_gradients(rng, SAME_SHAPE, 8)]
+        # Alone: one optimizer per key, the student's own, on a dict of one key.
+        alone = {}
+        for k in p0:
+            solo = student.keep({k: p0[k].copy()}, name="params")
+            opt = getattr(student, name)(**hyper)
+            for grads in sequence:
+                opt.update(solo, {k: grads[k]})
+            alone[k] = fetch_params(solo, {k: p0[k]}, f"{call_text(name, hyper)} on {{{k!r}}} alone")[k]
+        # Together: the same two arrays in two dicts with opposite key orders, used in
+        # turn: one state for all keys, or state kept by position, mixes the histories.
+        arrays = {k: student.keep(v.copy(), name=k) for k, v in p0.items()}
+        orders = [student.keep({k: arrays[k] for k in keys}, name="params") for keys in (p0, list(p0)[::-1])]
+        opt = getattr(student, name)(**hyper)
+        for step, grads in enumerate(sequence):
+            opt.update(orders[step % 2], grads)
+        together = fetch_params(orders[0], p0, f"{call_text(name, hyper)}, after {len(sequence)} updates")
+        for k in p0:
+            # Bit-for-bit the same arithmetic; 1e-12 only spares an exotic implementation.
+            failure = compare(together[k], alone[k], tolerance=Tolerance(rtol=1e-12, scale=1e-12), hidden=True,
+                              what=f"{call_text(name, hyper)}: params[{k!r}] after {len(sequence)} updates of "
+                                   "{'first', 'second'} (in alternating key order) against the same updates of "
+                                   f"{{{k!r}}} alone")
+            if failure:
+                raise CheckFailed(f"{failure}\nlikely mistake: the keys share state; keep one velocity / h / m, v "
+                                  "(and Adam's t) per key, in a dict", mistake="shared_state_across_keys")
+
+
+@check(points=1, hidden=True)
+def grads_not_modified(student, rng):
+    """update leaves the arrays of grads unchanged."""
+    for name, hyper in HIDDEN.items():
+        params = student.keep({k: rng.normal(size=s) for k, s in SAME_SHAPE.items()}, name="params")
+        opt = getattr(student, name)(**hyper)
+        for step, grads in enumerate(random_gradients(rng, SAME_SHAPE, 3)):
+            _value, after, _ = opt.update.call((params, grads), {}, inputs_after=True)
+            try:
+                expect_unchanged(grads, after[1], what=f"{call_text(name, hyper)}, update {step + 1}: grads")
+            except CheckFailed as failure:
+                raise CheckFailed(failure.message + "\nbuild new arrays (g * g, g / …) instead of changing grads",
+                                  mistake="grads_modified") from None
+
+
+# AdaGrad/RMSprop with gradients of order 1e-7: √h ≈ |g| ≈ ε, so √h + ε and √(h + ε)
+# (≈ 3e-4) give steps ~1000× apart; float64 precision separates them.  Adam with
+# gradients of order 1e-5: √v̂ ≈ 1e-5, so ε is 1 % of the denominator in the m̂/v̂ form
+# and up to 30 % in the folded form (√v = √(1 − β2ᵗ)·√v̂).  Measured over 200 problems,
+# the m̂/v̂ form's displacement from the start is 1.006–1.195× the reference's, ε inside
+# √ gives ≤ 0.053×.  rtol 0.5 on the displacement accepts 0.5–1.5×: 25 % above the one
+# form, 10× above the mistake.
+TINY = {"AdaGrad": (1e-7, None), "RMSprop": (1e-7, None), "Adam": (1e-5, Tolerance(rtol=0.5, scale=0.0))}
+
+
+@check(points=2, hidden=True)
+def epsilon_outside_sqrt(student, rng, reference):
+    """AdaGrad, RMSprop, Adam with tiny gradients, where ε = 1e-7 must sit outside the square root."""
+    for name, (scale, tol) in TINY.items():
+        hyper = HIDDEN[name]
+        # One key: this check is about ε alone, not about state per key.
+        a, c, p0 = quadratic(rng, {"W": (3, 4)})
+        make = lambda: getattr(reference, name)(**hyper)  # noqa: E731
+        # First ordinary gradients (ε placement shows only ~1e-7 there, within the Keras
+        # tolerance): a rule that is wrong there is not an ε mistake.
+        ordinary = reference_trajectory(make, a, c, p0, 5)
+        expect_trajectory(student_trajectory(student, name, hyper, a, c, p0, ordinary), ordinary,
+                          f"{call_text(name, hyper)}, ordinary gradients (before the tiny ones)", KERAS_TOLERANCE)
+        expected = reference_trajectory(make, a, c, p0, 20, scale=scale)
+        got = student_trajectory(student, name, hyper, a, c, p0, expected, scale=scale)
+        expected = at_fetches(expected)
+        for k in p0:
+            failure = compare(got[k] - p0[k], expected[k] - p0[k], tolerance=tol,
+                              what=f"{call_text(name, hyper)}, gradients of order {scale:g}: params[{k!r}] − its "
+                                   "start, after updates 1, 2, 3, 5, 10, 20 (axis 0)")
+            if failure:
+                raise CheckFailed(failure + "\nlikely mistake: ε belongs outside the square root, √h + ε with "
+                                  "ε = 1e-7", mistake="epsilon_inside_sqrt")

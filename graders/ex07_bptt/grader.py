@@ -1,0 +1,492 @@
+"""Grader for ex07_bptt: backpropagation through time.
+
+Public checks are the statement's worked example (expected values recomputed
+here with the reference solution in float64, not read from rounded literals)
+and the clip_grads examples.  Hidden checks draw random N, T, D, H from the
+run's seed and compare against TensorFlow computed in the trusted process: a
+GradientTape through the same recurrence (float64) and
+tf.keras.layers.SimpleRNN with the same weights, through the oracle's disk
+cache.  A central-difference check differentiates the student's own forward.
+Stateful checks follow truncated BPTT: the forward pass carries the state from
+block to block, the backward pass stops at each block's first step.
+
+Classic mistakes are recognised by comparing a wrong result with what the
+mistake gives (``bptt`` below can leave out the tanh derivative or the carried
+gradient, and keeps every step's own gradients).
+"""
+
+import numpy as np
+
+from dlgrade.grading import CheckFailed, Tolerance, check, compare, expect_close, expect_unchanged, tolerance_for
+
+NAMES = ("hs", "dxs", "dWx", "dWh", "db", "dh")
+#: stateful=True as it can cross to the sandbox today.  The child's decoder
+#: (dlgrade.sandbox.zygote.Codec.decode) has no case for the "$bool" tag that the parent
+#: encodes True with, so a real bool argument makes the call fail; 1 behaves the same in
+#: ``if self.stateful`` / ``if not self.stateful``.
+STATEFUL = 1
+
+# The statement's worked example (N=2, T=3, D=2, H=3, stateful=False, dhs = ones).
+EX_WX = np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6]])
+EX_WH = np.array([[0.2, -0.1, 0.0], [0.3, 0.1, -0.2], [-0.4, 0.2, 0.5]])
+EX_B = np.array([0.1, 0.0, -0.1])
+EX_XS = np.array([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[0.5, -0.5], [-1.0, 2.0], [0.0, 0.0]]])
+EX_X_STEP = np.array([[1.0, 0.0], [0.5, -0.5]])
+EX_H_PREV = np.array([[0.1, -0.2, 0.3], [0.0, 0.5, -0.5]])
+CLIP_CASES = (([[3.0, 4.0]], 1.0, [[0.6, 0.8]]),
+              ([[3.0], [[4.0]]], 1.0, [[0.6], [[0.8]]]),
+              ([[0.3, 0.4]], 1.0, [[0.3, 0.4]]))
+
+
+# ----------------------------------------------------------------------------- tolerances
+def float32_tolerance(steps):
+    """float32 results over ``steps`` time steps.
+
+    Rounding error accumulates along the recurrence.  Measured for the textbook's
+    float32 code and the reference run in float32, against the reference in float64 on
+    the same float32 inputs, c = max |d| / (max(max|e|, 1) + |e|) over all six results,
+    3000 random cases each of float32_inputs' distribution: T = 6 max 5.3e-7, T = 16
+    max 1.1e-6 (p99.9 9.3e-7), T = 32 max 4.9e-6 (p99.9 1.2e-6, 9000 cases); T ≤ 8 with
+    the float64 checks' distribution max 2.3e-6.  Allowed: 1e-6·T, never less than the
+    standard float32 tolerance 2e-5 (3.2e-5 at T = 32).  The mistakes give c ≥ 0.1."""
+    s = max(2e-5, 1e-6 * steps)
+    return Tolerance(rtol=s, scale=s)
+
+
+def result_tolerance(got, steps):
+    dtype = got.dtype if isinstance(got, (np.ndarray, np.generic)) else np.float64
+    return float32_tolerance(steps) if np.dtype(dtype) == np.float32 else None
+
+
+def clip_tolerance(got):
+    """The textbook's clip_grads divides by norm + 1e-6, so its result is smaller by a
+    factor 1e-6 / (norm + 1e-6) < 1e-6 / max_norm (it only clips when norm ≥ max_norm):
+    0.59999988 for 0.6 at max_norm 1.  Every case here has max_norm ≥ 1, so 1.5e-6 of
+    relative error is allowed on top of the dtype's tolerance."""
+    dtype = got.dtype if isinstance(got, np.ndarray) else np.float64
+    base = tolerance_for(dtype)
+    return Tolerance(rtol=base.rtol + 1.5e-6, scale=base.scale)
+
+
+# ----------------------------------------------------------------------------- oracles
+def _tape(tf, xs, Wx, Wh, b, dhs, h0):
+    xs, Wx, Wh, b, dhs, h0 = (tf.constant(a) for a in (xs, Wx, Wh, b, dhs, h0))
+    with tf.GradientTape() as tape:
+        tape.watch([xs, Wx, Wh, b, h0])
+        h, hs = h0, []
+        for t in range(xs.shape[1]):
+            h = tf.tanh(h @ Wh + xs[:, t, :] @ Wx + b)
+            hs.append(h)
+        hs = tf.stack(hs, axis=1)
+        loss = tf.reduce_sum(hs * dhs)
+    dxs, dWx, dWh, db, dh0 = tape.gradient(loss, [xs, Wx, Wh, b, h0])
+    return hs, dxs, dWx, dWh, db, dh0
+
+
+def tape_oracle(oracle, xs, Wx, Wh, b, dhs, h0=None):
+    """hs, dxs, dWx, dWh, db, dh (w.r.t. h0) by GradientTape, in float64, as a dict."""
+    f64 = [np.asarray(a, dtype=np.float64) for a in (xs, Wx, Wh, b, dhs)]
+    h0 = np.zeros((xs.shape[0], Wx.shape[1])) if h0 is None else np.asarray(h0, dtype=np.float64)
+    return dict(zip(NAMES, oracle.tf("tf.GradientTape rnn recurrence", _tape, *f64, h0)))
+
+
+def _simple_rnn(tf, xs, Wx, Wh, b):
+    layer = tf.keras.layers.SimpleRNN(Wx.shape[1], return_sequences=True, dtype="float64")
+    layer.build((None, xs.shape[1], xs.shape[2]))
+    layer.set_weights([Wx, Wh, b])
+    return layer(tf.constant(xs))
+
+
+def keras_oracle(oracle, xs, Wx, Wh, b):
+    f64 = [np.asarray(a, dtype=np.float64) for a in (xs, Wx, Wh, b)]
+    return oracle.tf("tf.keras.layers.SimpleRNN", _simple_rnn, *f64)
+
+
+# ----------------------------------------------------------------------------- mistake models
+def bptt(xs, Wx, Wh, b, dhs, h0=None, *, tanh_derivative=True, carry=True):
+    """The recurrence and its backward pass in float64, optionally with a classic
+    mistake; also every step's own weight gradients (``steps``)."""
+    n, T, _ = xs.shape
+    h = np.zeros((n, Wx.shape[1])) if h0 is None else h0
+    hs, prevs = [], []
+    for t in range(T):
+        prevs.append(h)
+        h = np.tanh(h @ Wh + xs[:, t] @ Wx + b)
+        hs.append(h)
+    dh, dxs, steps = np.zeros_like(h), [None] * T, [None] * T
+    for t in reversed(range(T)):
+        dt = (dhs[:, t] + (dh if carry else 0)) * ((1 - hs[t] ** 2) if tanh_derivative else 1)
+        steps[t] = (xs[:, t].T @ dt, prevs[t].T @ dt, dt.sum(axis=0))
+        dxs[t], dh = dt @ Wx.T, dt @ Wh.T
+    sums = [sum(s[i] for s in steps) for i in range(3)]
+    return {"hs": np.stack(hs, 1), "dxs": np.stack(dxs, 1), "dWx": sums[0], "dWh": sums[1], "db": sums[2],
+            "dh": dh, "steps": steps}
+
+
+def _matches(got, expected):
+    """Close enough to name a mistake (float32 results included)."""
+    return compare(got, expected, tolerance=Tolerance(1e-4, 1e-4), hidden=False) is None
+
+
+def diagnose(got, xs, Wx, Wh, b, dhs, h0=None):
+    """(mistake key, explanation) for a wrong backward pass, or (None, None)."""
+    for key, options, text in (
+            ("missing_tanh_derivative", {"tanh_derivative": False},
+             "your gradients are what they would be without tanh's derivative: dt = dh_next * (1 - h_next**2)"),
+            ("dh_not_carried", {"carry": False},
+             "your gradients are what they would be if dh from step t+1 were not added to dhs[:, t]")):
+        if _matches(got.get("dxs"), bptt(xs, Wx, Wh, b, dhs, h0, **options)["dxs"]):
+            return key, text
+    right = bptt(xs, Wx, Wh, b, dhs, h0)
+    if _matches(got.get("dxs"), right["dxs"]) and xs.shape[1] > 1:
+        for t in (0, xs.shape[1] - 1):
+            if _matches(got.get("dWx"), right["steps"][t][0]):
+                return "grads_not_summed", (f"your dWx is the gradient of time step {t} alone: the weights are "
+                                            "shared by every step, so their gradients must be summed")
+    return None, None
+
+
+# ----------------------------------------------------------------------------- running student code
+def _grads(layer, what):
+    grads = layer.grads
+    if not isinstance(grads, (list, tuple)) or len(grads) != 3:
+        raise CheckFailed(f"{what}.grads: expected a list [dWx, dWh, db], got {type(grads).__name__}"
+                          + (f" of length {len(grads)}" if isinstance(grads, (list, tuple)) else ""))
+    return grads
+
+
+def forward_backward(layer, xs, dhs, what="TimeRNN"):
+    """forward(xs), backward(dhs), then .grads and .dh of a TimeRNN proxy, as a dict."""
+    hs = layer.forward(xs)
+    dxs = layer.backward(dhs)
+    dWx, dWh, db = _grads(layer, what)
+    return {"hs": hs, "dxs": dxs, "dWx": dWx, "dWh": dWh, "db": db, "dh": layer.dh}
+
+
+def expect_results(got, expected, what, *, steps, names=NAMES, diagnosis=None):
+    """Compare every named result; on the first failure name the likely mistake."""
+    for name in names:
+        failure = compare(got[name], expected[name], what=f"{what}: {name}",
+                          tolerance=result_tolerance(got[name], steps))
+        if failure:
+            key, text = diagnosis() if diagnosis else (None, None)
+            raise CheckFailed(failure + (f"\nlikely mistake: {text}" if text else ""), mistake=key)
+
+
+def _case(rng, n=(1, 4), t=(1, 8), d=(1, 4), h=(1, 5), dtype=np.float64):
+    N, T, D, H = (int(rng.integers(lo, hi + 1)) for lo, hi in (n, t, d, h))
+    Wx, Wh, b = rng.normal(0, 0.6, (D, H)), rng.normal(0, 0.6, (H, H)), rng.normal(0, 0.3, H)
+    xs, dhs = rng.normal(0, 1, (N, T, D)), rng.normal(0, 1, (N, T, H))
+    return tuple(a.astype(dtype) for a in (xs, Wx, Wh, b, dhs))
+
+
+# ----------------------------------------------------------------------------- public checks
+@check(points=2)
+def lecture_rnn_step(student, reference):
+    """RNN: one step forward and backward on the statement's example (h_next, dx, dh_prev, grads)."""
+    dh_next = np.ones((2, 3))
+    ref = reference.RNN(EX_WX.copy(), EX_WH.copy(), EX_B.copy())
+    h_next = ref.forward(EX_X_STEP, EX_H_PREV)
+    dx, dh_prev = ref.backward(dh_next)
+    expected = {"h_next": h_next, "dx": dx, "dh_prev": dh_prev, "dWx": ref.grads[0], "dWh": ref.grads[1],
+                "db": ref.grads[2]}
+    layer = student.RNN(EX_WX, EX_WH, EX_B)
+    got = {"h_next": layer.forward(EX_X_STEP, EX_H_PREV)}
+    pair = layer.backward(dh_next)
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise CheckFailed(f"RNN.backward(dh_next): expected a pair (dx, dh_prev), got {type(pair).__name__}")
+    got["dx"], got["dh_prev"] = pair
+    got["dWx"], got["dWh"], got["db"] = _grads(layer, "RNN")
+
+    def diagnosis():
+        no_tanh = bptt(EX_X_STEP[:, None], EX_WX, EX_WH, EX_B, dh_next[:, None], EX_H_PREV, tanh_derivative=False)
+        if _matches(got["dx"], no_tanh["dxs"][:, 0]):
+            return "missing_tanh_derivative", "backward must go through tanh first: dt = dh_next * (1 - h_next**2)"
+        return None, None
+
+    expect_results(got, expected, "RNN", steps=1, names=tuple(expected), diagnosis=diagnosis)
+
+
+@check(points=3)
+def lecture_time_rnn(student, reference):
+    """TimeRNN on the statement's example: hs, dxs, grads summed over time, dh."""
+    dhs = np.ones((2, 3, 3))
+    ref = reference.TimeRNN(EX_WX.copy(), EX_WH.copy(), EX_B.copy())
+    expected = {"hs": ref.forward(EX_XS), "dxs": ref.backward(dhs), "dWx": ref.grads[0], "dWh": ref.grads[1],
+                "db": ref.grads[2], "dh": ref.dh}
+    got = forward_backward(student.TimeRNN(EX_WX, EX_WH, EX_B), EX_XS, dhs)
+    expect_results(got, expected, "TimeRNN (statement example)", steps=3,
+                   diagnosis=lambda: diagnose(got, EX_XS, EX_WX, EX_WH, EX_B, dhs))
+
+
+def _clip_in_place(student, grads, max_norm):
+    """clip_grads on arrays kept in the sandbox; their values afterwards, and the return value."""
+    kept = [student.keep(np.array(g, dtype=g.dtype if isinstance(g, np.ndarray) else np.float64)) for g in grads]
+    returned = student.clip_grads(kept, max_norm)
+    return [k.fetch() for k in kept], returned
+
+
+def _clip_failure(failure, grads, max_norm, after, returned):
+    """A clip_grads failure, with the mistake named when it is recognisable."""
+    grads = [np.asarray(g, dtype=np.float64) for g in grads]
+    if all(isinstance(a, np.ndarray) and a.shape == g.shape and np.array_equal(a, g) for a, g in zip(after, grads)):
+        more = " (it returned new arrays, which the caller never sees)" if returned is not None else ""
+        return CheckFailed(failure + f"\nlikely mistake: the arrays were not changed in place{more}; "
+                                     "scale them with g *= rate", mistake="clip_not_in_place")
+    per_tensor = [g * min(1.0, max_norm / np.linalg.norm(g)) for g in grads]
+    if all(_matches(a, p) for a, p in zip(after, per_tensor)):
+        return CheckFailed(failure + "\nlikely mistake: each array was clipped by its own norm; use one norm "
+                                     "over all the arrays together", mistake="clip_per_tensor_norm")
+    return CheckFailed(failure)
+
+
+@check(points=1)
+def lecture_clip_grads(student):
+    """clip_grads in place: [3, 4] at max_norm 1 → [0.6, 0.8]; [3], [[4]] → [0.6], [[0.8]]; [0.3, 0.4] unchanged."""
+    for case, (grads, max_norm, want) in enumerate(CLIP_CASES):
+        after, returned = _clip_in_place(student, grads, max_norm)
+        shown = ", ".join(str(g) for g in grads)
+        for i, (got, expected) in enumerate(zip(after, want)):
+            failure = compare(got, np.array(expected), what=f"clip_grads([{shown}], {max_norm}): grads[{i}] after",
+                              tolerance=clip_tolerance(got))
+            if failure:
+                raise _clip_failure(failure, grads, max_norm, after, returned)
+
+
+# ----------------------------------------------------------------------------- hidden checks
+@check(points=2, hidden=True)
+def random_rnn_step(student, rng, oracle):
+    """RNN: one step forward and backward on random shapes, against GradientTape."""
+    for case in range(4):
+        xs, Wx, Wh, b, dhs = _case(rng, t=(1, 1))
+        h_prev = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
+        ref = tape_oracle(oracle, xs, Wx, Wh, b, dhs, h_prev)
+        layer = student.RNN(Wx, Wh, b)
+        got = {"h_next": layer.forward(xs[:, 0], h_prev)}
+        pair = layer.backward(dhs[:, 0])
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise CheckFailed(f"RNN.backward(dh_next): expected a pair (dx, dh_prev), got {type(pair).__name__}")
+        got["dx"], got["dh_prev"] = pair
+        got["dWx"], got["dWh"], got["db"] = _grads(layer, "RNN")
+        expected = {"h_next": ref["hs"][:, 0], "dx": ref["dxs"][:, 0], "dh_prev": ref["dh"], "dWx": ref["dWx"],
+                    "dWh": ref["dWh"], "db": ref["db"]}
+
+        def diagnosis():
+            wrong = bptt(xs, Wx, Wh, b, dhs, h_prev, tanh_derivative=False)
+            if _matches(got["dx"], wrong["dxs"][:, 0]):
+                return "missing_tanh_derivative", "backward must go through tanh: dt = dh_next * (1 - h_next**2)"
+            return None, None
+
+        expect_results(got, expected, f"case {case + 1}: RNN", steps=1, names=tuple(expected), diagnosis=diagnosis)
+
+
+@check(points=3, hidden=True)
+def random_time_rnn(student, rng, oracle):
+    """TimeRNN on random N, T, D, H: hs, dxs, grads and dh against GradientTape through the recurrence."""
+    for case in range(5):
+        xs, Wx, Wh, b, dhs = _case(rng, t=(2, 8))
+        got = forward_backward(student.TimeRNN(Wx, Wh, b), xs, dhs)
+        expect_results(got, tape_oracle(oracle, xs, Wx, Wh, b, dhs), f"case {case + 1}: TimeRNN{xs.shape}",
+                       steps=xs.shape[1], diagnosis=lambda: diagnose(got, xs, Wx, Wh, b, dhs))
+
+
+@check(points=1, hidden=True)
+def random_time_rnn_vs_keras(student, rng, oracle):
+    """TimeRNN.forward equals tf.keras.layers.SimpleRNN(return_sequences=True) with the same weights."""
+    for case in range(3):
+        xs, Wx, Wh, b, _ = _case(rng, t=(2, 8))
+        hs = student.TimeRNN(Wx, Wh, b).forward(xs)
+        expect_close(hs, keras_oracle(oracle, xs, Wx, Wh, b), what=f"case {case + 1}: TimeRNN.forward(xs)",
+                     tolerance=result_tolerance(hs, xs.shape[1]))
+
+
+@check(points=2, hidden=True)
+def gradient_check_own_forward(student, rng):
+    """Central differences of your own forward, sum(hs * dhs), agree with your backward's grads."""
+    xs, Wx, Wh, b, dhs = _case(rng, n=(2, 2), t=(3, 4), d=(2, 2), h=(3, 3))
+    params = [Wx, Wh, b]
+    layer = student.TimeRNN(Wx, Wh, b)
+    hs = layer.forward(xs)
+    layer.backward(dhs)
+    analytic = _grads(layer, "TimeRNN")
+    if not isinstance(hs, np.ndarray) or hs.shape != dhs.shape:
+        raise CheckFailed(f"TimeRNN.forward(xs): expected an array of shape {dhs.shape}, got "
+                          f"{hs.shape if isinstance(hs, np.ndarray) else type(hs).__name__}")
+    # A float32 forward (the textbook's hs = np.empty(..., 'f')) is only good to ~1e-7, so
+    # the step must be larger: measured over 150 random cases, the worst relative error of
+    # a correct float32 forward is 1.3e-4 at h = 1e-3 (1e-2 at h = 1e-5); a correct float64
+    # one 1.2e-9 at h = 1e-5.  The classic mistakes give errors of 0.1 and more.
+    step, limit = (1e-3, 1e-3) if hs.dtype == np.float32 else (1e-5, 1e-6)
+
+    def loss(perturbed):
+        out = student.TimeRNN(*perturbed).forward(xs)
+        return float(np.sum(np.asarray(out, dtype=np.float64) * dhs))
+
+    for k, name in enumerate(("dWx", "dWh", "db")):
+        numeric = np.zeros_like(params[k])
+        for index in np.ndindex(params[k].shape):
+            shifted = []
+            for sign in (1, -1):
+                p = [q.copy() for q in params]
+                p[k][index] += sign * step
+                shifted.append(loss(p))
+            numeric[index] = (shifted[0] - shifted[1]) / (2 * step)
+        got = analytic[k]
+        if not isinstance(got, np.ndarray) or got.shape != numeric.shape:
+            raise CheckFailed(f"TimeRNN.grads ({name}): expected an array of shape {numeric.shape}, got "
+                              f"{got.shape if isinstance(got, np.ndarray) else type(got).__name__}")
+        error = np.abs(got.astype(np.float64) - numeric)
+        relative = float(error.max() / max(np.abs(got).max(), np.abs(numeric).max(), 1.0))
+        if not relative <= limit:
+            worst = tuple(int(i) for i in np.unravel_index(np.argmax(error), error.shape))
+            raise CheckFailed(f"gradient check of {name}: your backward's {name} differs from central differences "
+                              f"of your own forward (step {step:g}) by a relative error of {relative:.3g} "
+                              f"(allowed {limit:g}); largest at index {worst}")
+
+
+@check(points=2, hidden=True)
+def stateful_two_blocks(student, rng, oracle):
+    """stateful=True: two forward blocks, concatenated, equal one long forward."""
+    xs, Wx, Wh, b, dhs = _case(rng, t=(4, 8))
+    split = int(rng.integers(1, xs.shape[1]))
+    whole = tape_oracle(oracle, xs, Wx, Wh, b, dhs)["hs"]
+    layer = student.TimeRNN(Wx, Wh, b, stateful=STATEFUL)
+    first = layer.forward(xs[:, :split])
+    expect_close(first, whole[:, :split], what="first block: forward(xs[:, :k])",
+                 tolerance=result_tolerance(first, split))
+    second = layer.forward(xs[:, split:])
+    failure = compare(second, whole[:, split:], what="second block: forward(xs[:, k:]) must continue from the "
+                      "first block's last h", tolerance=result_tolerance(second, xs.shape[1]))
+    if failure:
+        restarted = _matches(second, bptt(xs[:, split:], Wx, Wh, b, dhs[:, split:])["hs"])
+        raise CheckFailed(failure + ("\nlikely mistake: the second block started again from h = 0; with "
+                                     "stateful=True it starts from self.h" if restarted else ""),
+                          mistake="stateful_ignored" if restarted else None)
+
+
+@check(points=2, hidden=True)
+def stateful_backward_stops_at_block(student, rng, oracle):
+    """Truncated BPTT: the second block's backward stops at its start; .dh is the gradient w.r.t. the carried h."""
+    xs, Wx, Wh, b, _ = _case(rng, t=(4, 8))
+    split = int(rng.integers(1, xs.shape[1]))
+    second_dhs = rng.normal(0, 1, (xs.shape[0], xs.shape[1] - split, Wx.shape[1]))
+    # The state the second block starts from: h after the first block, a constant for its backward.
+    carried = tape_oracle(oracle, xs[:, :split], Wx, Wh, b, np.zeros((xs.shape[0], split, Wx.shape[1])))["hs"][:, -1]
+    layer = student.TimeRNN(Wx, Wh, b, stateful=STATEFUL)
+    layer.forward(xs[:, :split])
+    got = forward_backward(layer, xs[:, split:], second_dhs, "TimeRNN")
+    expected = tape_oracle(oracle, xs[:, split:], Wx, Wh, b, second_dhs, carried)
+
+    def diagnosis():
+        crossed = bptt(xs, Wx, Wh, b, np.concatenate([np.zeros((xs.shape[0], split, Wx.shape[1])), second_dhs], 1))
+        if _matches(got["dWx"], crossed["dWx"]) or _matches(got["dh"], crossed["dh"]):
+            return "backward_crosses_blocks", ("the second block's backward went on into the first block's steps: "
+                                               "keep only this forward's layers")
+        return None, None
+
+    expect_results(got, expected, "second stateful block", steps=xs.shape[1] - split, diagnosis=diagnosis)
+
+
+@check(points=1, hidden=True)
+def set_state_and_reset_state(student, rng, oracle):
+    """set_state(h) makes the next stateful forward start from h (.dh is its gradient); reset_state() from zeros."""
+    xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
+    h0 = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
+    layer = student.TimeRNN(Wx, Wh, b, stateful=STATEFUL)
+    layer.set_state(h0)
+    got = forward_backward(layer, xs, dhs)
+    expect_results(got, tape_oracle(oracle, xs, Wx, Wh, b, dhs, h0), "after set_state(h)", steps=xs.shape[1])
+    layer.reset_state()
+    hs = layer.forward(xs)
+    expect_close(hs, tape_oracle(oracle, xs, Wx, Wh, b, dhs)["hs"], what="after reset_state(): forward(xs)",
+                 tolerance=result_tolerance(hs, xs.shape[1]))
+
+
+@check(points=1, hidden=True)
+def not_stateful_restarts(student, rng, oracle):
+    """stateful=False: every forward starts from h = 0, whatever came before."""
+    xs, Wx, Wh, b, dhs = _case(rng, t=(4, 8))
+    split = int(rng.integers(1, xs.shape[1]))
+    layer = student.TimeRNN(Wx, Wh, b)
+    layer.forward(xs[:, :split])
+    hs = layer.forward(xs[:, split:])
+    failure = compare(hs, tape_oracle(oracle, xs[:, split:], Wx, Wh, b, dhs[:, split:])["hs"],
+                      what="second forward of a stateful=False layer", tolerance=result_tolerance(hs, xs.shape[1]))
+    if failure:
+        carried = _matches(hs, bptt(xs, Wx, Wh, b, dhs)["hs"][:, split:])
+        raise CheckFailed(failure + ("\nlikely mistake: the state was carried over although stateful=False"
+                                     if carried else ""), mistake="stateful_ignored" if carried else None)
+
+
+@check(points=2, hidden=True)
+def float32_inputs(student, rng, oracle):
+    """float32 inputs, T up to 32: results within float32 rounding (growing with T) of float64 GradientTape."""
+    for case, t in enumerate((6, 16, 32)):
+        # Well-conditioned on purpose: bounded recurrent weights (spectral radius below 1)
+        # and small inputs keep tanh out of saturation, where 1 − h² loses its digits in
+        # float32 and float32 and float64 runs of the same correct code drift apart by far
+        # more than rounding (measured: up to 2e-4 at T = 32 with Wh ~ N(0, 0.6)).
+        N, D, H = int(rng.integers(1, 4)), int(rng.integers(1, 5)), int(rng.integers(1, 6))
+        xs, Wx = rng.normal(0, 0.5, (N, t, D)), rng.normal(0, 0.5 / np.sqrt(D), (D, H))
+        Wh, b = rng.uniform(-0.9, 0.9, (H, H)) / np.sqrt(H), rng.normal(0, 0.2, H)
+        xs, Wx, Wh, b, dhs = (a.astype(np.float32) for a in (xs, Wx, Wh, b, rng.normal(0, 1, (N, t, H))))
+        got = forward_backward(student.TimeRNN(Wx, Wh, b), xs, dhs)
+        expect_results(got, tape_oracle(oracle, xs, Wx, Wh, b, dhs), f"case {case + 1}: float32 TimeRNN{xs.shape}",
+                       steps=t, diagnosis=lambda: diagnose(got, *(a.astype(np.float64) for a in (xs, Wx, Wh, b, dhs))))
+
+
+def _clip_case(rng, dtype=np.float64):
+    d, h = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+    # Different scales per array, so that one norm per array and one global norm differ.
+    return [(rng.normal(0, s, shape)).astype(dtype) for s, shape in ((3.0, (d, h)), (1.0, (h, h)), (0.3, (h,)))]
+
+
+@check(points=2, hidden=True)
+def clip_grads_global_norm(student, rng):
+    """clip_grads scales every array in place by max_norm / (one global L2 norm), float64 and float32."""
+    for case, dtype in enumerate((np.float64, np.float64, np.float32)):
+        grads = _clip_case(rng, dtype)
+        norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))
+        if norm < 2.0:  # rare: keep max_norm ≥ 1 (clip_tolerance) and clearly below the norm
+            grads = [(g * (2.0 / norm)).astype(dtype) for g in grads]
+            norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))
+        max_norm = float(np.round(rng.uniform(1.0, 0.8 * norm), 3))
+        after, returned = _clip_in_place(student, grads, max_norm)
+        what = f"case {case + 1}: clip_grads(3 {np.dtype(dtype).name} arrays, max_norm)"
+        for i, (got, g) in enumerate(zip(after, grads)):
+            failure = compare(got, g.astype(np.float64) * (max_norm / norm), tolerance=clip_tolerance(got),
+                              what=f"{what}: grads[{i}]")
+            if failure:
+                raise _clip_failure(failure, grads, max_norm, after, returned)
+
+
+@check(points=1, hidden=True)
+def clip_grads_below_threshold(student, rng):
+    """clip_grads leaves the arrays unchanged when the global norm is below max_norm."""
+    grads = _clip_case(rng)
+    norm = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
+    max_norm = float(np.round(norm * rng.uniform(1.5, 3.0), 3))
+    after, _ = _clip_in_place(student, grads, max_norm)
+    for i, (got, g) in enumerate(zip(after, grads)):
+        expect_close(got, g, what=f"clip_grads(grads, max_norm above their norm): grads[{i}]")
+
+
+@check(points=1, hidden=True)
+def inputs_not_modified(student, rng):
+    """forward and backward leave xs, dhs, x, h_prev, dh_next and the weights unchanged."""
+    xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
+    weights = [student.keep(w.copy(), name) for w, name in zip((Wx, Wh, b), ("Wx", "Wh", "b"))]
+    layer = student.TimeRNN(*weights)
+    _hs, after, _ = layer.forward.call((xs,), {}, inputs_after=True)
+    expect_unchanged(xs, after[0], what="TimeRNN.forward: argument xs")
+    _dxs, after, _ = layer.backward.call((dhs,), {}, inputs_after=True)
+    expect_unchanged(dhs, after[0], what="TimeRNN.backward: argument dhs")
+    h_prev = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
+    step = student.RNN(*weights)
+    _h, after, _ = step.forward.call((xs[:, 0], h_prev), {}, inputs_after=True)
+    expect_unchanged(xs[:, 0], after[0], what="RNN.forward: argument x")
+    expect_unchanged(h_prev, after[1], what="RNN.forward: argument h_prev")
+    _pair, after, _ = step.backward.call((dhs[:, 0],), {}, inputs_after=True)
+    expect_unchanged(dhs[:, 0], after[0], what="RNN.backward: argument dh_next")
+    for w, kept, name in zip((Wx, Wh, b), weights, ("Wx", "Wh", "b")):
+        expect_unchanged(w, kept.fetch(), what=f"the weight {name} (after forward and backward)")
