@@ -84,15 +84,6 @@ def keras_models(oracle, cases):
 
 
 # ----------------------------------------------------------------------------- helpers
-def flag(value):
-    """A boolean argument as it can cross to the sandbox today: 0 or 1.
-
-    The child's decoder (dlgrade.sandbox.zygote.Codec.decode) has no case for the
-    "$bool" tag the parent encodes True/False with, so a real bool argument makes the
-    call fail.  0/1 behave the same in ``if use_bias`` and ``x if use_bias else y``."""
-    return int(bool(value))
-
-
 def expect_int(got, expected, what, mistake=None):
     """An int result, with a pointed message for the float that np.ceil or / give."""
     if isinstance(got, (float, np.floating)) and float(got) == expected:
@@ -170,7 +161,7 @@ def lecture_alexnet_pool1(student):
 @check(points=1)
 def lecture_alexnet_weights(student):
     """AlexNet CONV1's weights: conv_param_count(11, 3, 96, use_bias=False) = 34,848 (34,944 with biases)."""
-    expect_int(student.conv_param_count(11, 3, 96, use_bias=flag(False)), 34848,
+    expect_int(student.conv_param_count(11, 3, 96, use_bias=False), 34848,
                "conv_param_count(11, 3, 96, use_bias=False)")
     got = student.conv_param_count(11, 3, 96)
     expect_int(got, 34944, "conv_param_count(11, 3, 96)", mistake="bias_not_counted" if got == 34848 else None)
@@ -319,12 +310,12 @@ def random_param_counts(student, rng, oracle):
              + [{"input": [i], "layers": [{"type": "dense", "units": u, "use_bias": bias}]} for i, u, bias in denses])
     wants = [layers[0][1] for layers in keras_models(oracle, cases)]
     for case, (f, c, k, bias) in enumerate(convs):
-        got = student.conv_param_count(f, c, k, use_bias=flag(bias))
+        got = student.conv_param_count(f, c, k, use_bias=bool(bias))
         expect_int(got, wants[case], f"case {case + 1}: conv_param_count({f}, {c}, {k}, use_bias={bias})",
                    mistake="bias_not_counted" if bias and got == wants[case] - k else None)
     for case, (i, u, bias) in enumerate(denses):
         want = wants[len(convs) + case]
-        got = student.dense_param_count(i, u, use_bias=flag(bias))
+        got = student.dense_param_count(i, u, use_bias=bool(bias))
         expect_int(got, want, f"case {case + 1}: dense_param_count({i}, {u}, use_bias={bias})",
                    mistake="bias_not_counted" if bias and got == want - u else None)
 
@@ -360,7 +351,7 @@ def _random_stack(rng):
             spec = {"type": "conv", "filters": _rand(rng, 1, 16), "kernel": _rand(rng, 1, 5),
                     "stride": _rand(rng, 1, 3), "padding": ("valid", "same")[int(rng.integers(0, 2))]}
             if rng.integers(0, 4) == 0:
-                spec["use_bias"] = flag(False)
+                spec["use_bias"] = False
             specs.append(spec)
         else:
             spec = {"type": "pool", "size": _rand(rng, 2, 3), "padding": ("valid", "same")[int(rng.integers(0, 2))]}

@@ -20,11 +20,6 @@ import numpy as np
 from dlgrade.grading import CheckFailed, Tolerance, check, compare, expect_close, expect_unchanged, tolerance_for
 
 NAMES = ("hs", "dxs", "dWx", "dWh", "db", "dh")
-#: stateful=True as it can cross to the sandbox today.  The child's decoder
-#: (dlgrade.sandbox.zygote.Codec.decode) has no case for the "$bool" tag that the parent
-#: encodes True with, so a real bool argument makes the call fail; 1 behaves the same in
-#: ``if self.stateful`` / ``if not self.stateful``.
-STATEFUL = 1
 
 # The statement's worked example (N=2, T=3, D=2, H=3, stateful=False, dhs = ones).
 EX_WX = np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6]])
@@ -350,7 +345,7 @@ def stateful_two_blocks(student, rng, oracle):
     xs, Wx, Wh, b, dhs = _case(rng, t=(4, 8))
     split = int(rng.integers(1, xs.shape[1]))
     whole = tape_oracle(oracle, xs, Wx, Wh, b, dhs)["hs"]
-    layer = student.TimeRNN(Wx, Wh, b, stateful=STATEFUL)
+    layer = student.TimeRNN(Wx, Wh, b, stateful=True)
     first = layer.forward(xs[:, :split])
     expect_close(first, whole[:, :split], what="first block: forward(xs[:, :k])",
                  tolerance=result_tolerance(first, split))
@@ -372,7 +367,7 @@ def stateful_backward_stops_at_block(student, rng, oracle):
     second_dhs = rng.normal(0, 1, (xs.shape[0], xs.shape[1] - split, Wx.shape[1]))
     # The state the second block starts from: h after the first block, a constant for its backward.
     carried = tape_oracle(oracle, xs[:, :split], Wx, Wh, b, np.zeros((xs.shape[0], split, Wx.shape[1])))["hs"][:, -1]
-    layer = student.TimeRNN(Wx, Wh, b, stateful=STATEFUL)
+    layer = student.TimeRNN(Wx, Wh, b, stateful=True)
     layer.forward(xs[:, :split])
     got = forward_backward(layer, xs[:, split:], second_dhs, "TimeRNN")
     expected = tape_oracle(oracle, xs[:, split:], Wx, Wh, b, second_dhs, carried)
@@ -392,7 +387,7 @@ def set_state_and_reset_state(student, rng, oracle):
     """set_state(h) makes the next stateful forward start from h (.dh is its gradient); reset_state() from zeros."""
     xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
     h0 = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
-    layer = student.TimeRNN(Wx, Wh, b, stateful=STATEFUL)
+    layer = student.TimeRNN(Wx, Wh, b, stateful=True)
     layer.set_state(h0)
     got = forward_backward(layer, xs, dhs)
     expect_results(got, tape_oracle(oracle, xs, Wx, Wh, b, dhs, h0), "after set_state(h)", steps=xs.shape[1])
@@ -490,3 +485,24 @@ def inputs_not_modified(student, rng):
     expect_unchanged(dhs[:, 0], after[0], what="RNN.backward: argument dh_next")
     for w, kept, name in zip((Wx, Wh, b), weights, ("Wx", "Wh", "b")):
         expect_unchanged(w, kept.fetch(), what=f"the weight {name} (after forward and backward)")
+
+
+@check(points=1, hidden=True)
+def grads_written_in_place(student, rng):
+    """backward writes into the arrays of .grads (grads[i][...] = …), as the optimizers expect."""
+    n, t, d, h = 2, 3, 2, 3
+    Wx, Wh, b = rng.normal(size=(d, h)) * 0.5, rng.normal(size=(h, h)) * 0.5, rng.normal(size=h) * 0.1
+    xs, dhs = rng.normal(size=(n, t, d)), rng.normal(size=(n, t, h))
+    for cls, forward_args, grad_in in (("RNN", (xs[:, 0], np.zeros((n, h))), dhs[:, 0]), ("TimeRNN", (xs,), dhs)):
+        layer = getattr(student, cls)(Wx, Wh, b)
+        held = [layer.ref("grads", i) for i in range(3)]
+        layer.forward(*forward_args)
+        layer.backward(grad_in)
+        now = layer.grads
+        for i, (name, ref) in enumerate(zip(("dWx", "dWh", "db"), held)):
+            before = ref.fetch()
+            if not (isinstance(before, np.ndarray) and isinstance(now[i], np.ndarray)
+                    and before.shape == now[i].shape and np.array_equal(before, now[i])):
+                raise CheckFailed(f"{cls}.backward replaced grads[{i}] ({name}) with a new array instead of writing "
+                                  f"into it: use self.grads[{i}][...] = {name}, so that code holding the "
+                                  "grads list (an optimizer) sees the new values", mistake="grads_not_in_place")
