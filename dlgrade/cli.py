@@ -360,6 +360,36 @@ def export_command(obj: Context, format, db, out):
         obj.output.raw(text.rstrip("\n"))
 
 
+@main.group()
+def dev():
+    """Commands for the course's authors."""
+
+
+@dev.command("check")
+@click.option("--quick", is_flag=True, help="Skip grading the stubs and solutions.")
+@click.pass_obj
+def dev_check(obj: Context, quick):
+    """Verify every exercise of the course and say how to fix each problem.
+
+    Checks: statements in both languages, hints, a TODO in every stub, the stub
+    defines what the solution does, graders with public and hidden checks whose
+    points match course.yaml, every worked example of docs/exercises.md in a
+    grader, every stub scores 0 and every solution full marks.
+
+    \b
+    Example:  dlgrade dev check
+    """
+    from dlgrade.devcheck import check_course
+
+    problems = check_course(obj.course, run_graders=not quick)
+    for p in problems:
+        obj.output.print(f"✗ {p.exercise}: {p.message}\n    fix: {p.fix}", style="red")
+    if problems:
+        obj.output.print(f"{len(problems)} problem(s)")
+        sys.exit(1)
+    obj.output.print(f"✓ {len(obj.course.exercises)} exercises: all checks passed", style="green")
+
+
 def run():  # console-script entry point
     main(prog_name="dlgrade")
 

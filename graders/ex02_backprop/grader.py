@@ -408,3 +408,32 @@ def inputs_not_modified(student, rng):
         _value, after, _ = getattr(student, name).call(args, {}, inputs_after=True)
         for label, before, now in zip(labels, args, after):
             expect_unchanged(before, now, what=f"{name}: argument {label}")
+
+
+#: The lecture's worked example as printed (8 decimals).  The public checks compare
+#: with the reference solution in float64; tests/test_worked_examples.py proves the
+#: reference reproduces every value here, and `dlgrade dev check` that each is listed.
+LECTURE_VALUES = {
+    "z_hidden": [0.08, 0.11],
+    "h": [0.51998934, 0.52747230],
+    "z_out": [0.44498412, 0.68047592],
+    "o": [0.60944600, 0.66384491],
+    "E": 0.02397190,
+    "dE_do1": 0.20944600,
+    "do1_dz3": 0.23802157,
+    "dW2": [[0.02592286, 0.02629590], [0.00740844, 0.00751506]],
+    "W2_new": [[0.43703857, 0.38685205], [0.69629578, 0.59624247]],
+    "dW1": [[0.00080888, 0.00161775], [0.00071009, 0.00142017]],
+    "W1_new": [[0.29959556, 0.24919112], [0.39964496, 0.34928991]],
+    "E_after": 0.02323634,
+}
+
+
+def lecture_values_from(reference):
+    """The same quantities computed by a solution module (for the worked-example test)."""
+    h, o = reference.forward(X, W1, W2)
+    dW1, dW2 = reference.backward(X, T, W1, W2)
+    W1_new, W2_new = reference.train_step(X, T, W1, W2, lr=LR)
+    return {"z_hidden": W1 @ X, "h": h, "z_out": W2 @ h, "o": o, "E": reference.loss(o, T),
+            "dE_do1": o[0] - T[0], "do1_dz3": o[0] * (1 - o[0]), "dW2": dW2, "W2_new": W2_new, "dW1": dW1,
+            "W1_new": W1_new, "E_after": reference.loss(reference.forward(X, W1_new, W2_new)[1], T)}

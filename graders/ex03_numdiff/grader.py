@@ -471,3 +471,42 @@ def momentum_descent_random(student, rng, reference):
         expect_trajectory(student.momentum_descent(df, x0, lr, beta, steps), expected, steps,
                           f"case {case + 1}: momentum_descent(df, x0, lr, beta, steps={steps}) on a random quadratic",
                           momentum_variants(df, x0, lr, beta, steps))
+
+
+#: The lecture's worked example as printed.  The public checks compare with the
+#: reference solution in float64; tests/test_worked_examples.py proves the reference
+#: reproduces every value here to the printed digits.
+LECTURE_VALUES = {
+    "differences_at_2": [33.00220004, 33.00000004, 32.99780004],
+    "square_lr_0.4": [2, 0.4, 0.08, 0.016],
+    "square_lr_1.5": [2, -4, 8, -16],
+    "square_lr_0.001": [2, 1.996, 1.992008, 1.988023984],
+    "quartic_lr_0.02": [3, 1.4, 1.75328, 1.94494139],
+    "quartic_lr_0.045": [3, -0.6, -1.18032, -2.46145990],
+    "quartic_momentum": [3, 1.4, 0.31328, -0.43609946, -1.27349953],
+    "quartic_critical_points": [-3.35078, -0.14922, 2.0],
+}
+
+
+def lecture_values_from(reference):
+    """The same quantities computed by a solution module (for the worked-example test)."""
+    def descent(df, x0, lr):
+        return [float(v) for v in reference.gradient_descent(df, x0, lr, 3)]
+
+    return {
+        "differences_at_2": [reference.numerical_diff_front(F_CUBIC, 2.0), reference.numerical_diff_mid(F_CUBIC, 2.0),
+                             reference.numerical_diff_back(F_CUBIC, 2.0)],
+        "square_lr_0.4": descent(DF_SQUARE, 2.0, 0.4),
+        "square_lr_1.5": descent(DF_SQUARE, 2.0, 1.5),
+        "square_lr_0.001": descent(DF_SQUARE, 2.0, 0.001),
+        "quartic_lr_0.02": descent(DF_QUARTIC, 3.0, 0.02),
+        "quartic_lr_0.045": descent(DF_QUARTIC, 3.0, 0.045),
+        "quartic_momentum": [float(v) for v in reference.momentum_descent(DF_QUARTIC, 3.0, 0.02, 0.9, 4)],
+        # where f' = 0: the lecture's critical points (rounded to 5 decimals)
+        "quartic_critical_points": [float(c) for c in _critical_points()],
+    }
+
+
+def _critical_points():
+    # f'(x) = 2(x−2)(x+3)(2x+1) − 4(x−2) = (x−2)·(4x² + 14x + 2): roots of the quadratic, and 2
+    return sorted(np.roots([4.0, 14.0, 2.0]).real.tolist() + [2.0])
