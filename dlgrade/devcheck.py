@@ -57,10 +57,11 @@ def check_exercise(ex: Exercise, worked_examples: str | None, *, run_graders: bo
                     f"write exercises/{ex.folder}/statement.{lang}.md")
     if not ex.hints:
         problem("no hints", f"add hints (ko and en) to {ex.folder} in course.yaml")
-    for path, what in ((ex.stub_path, "stub"), (ex.solution_path, "reference solution"), (ex.grader_path, "grader")):
-        if not path.is_file():
-            problem(f"the {what} is missing ({path.relative_to(ex.root)})", f"create {path.relative_to(ex.root)}")
-    if out:
+    absent = [(path, what) for path, what in ((ex.stub_path, "stub"), (ex.solution_path, "reference solution"),
+                                                (ex.grader_path, "grader")) if not path.is_file()]
+    for path, what in absent:
+        problem(f"the {what} is missing ({path.relative_to(ex.root)})", f"create {path.relative_to(ex.root)}")
+    if absent:
         return out
     stub = ex.stub_path.read_text(encoding="utf-8")
     if "# TODO:" not in stub:
