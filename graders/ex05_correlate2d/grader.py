@@ -158,30 +158,28 @@ def _vector(rng, n):
     return np.round(rng.normal(size=n), 3)
 
 
-@check(points=2, hidden=True)
-def random_correlate(student, rng, oracle):
-    """correlate on random signals, odd and even kernels, all modes, against scipy.signal.correlate."""
+def random_1d(student, rng, oracle, name):
+    """12 random cases of correlate or convolve, odd and even kernels, every mode, against scipy."""
     for case in range(12):
         f = int(rng.integers(1, 7))
         n = int(rng.integers(f, 16))
         x, w, mode = _vector(rng, n), _vector(rng, f), MODES[case % 3]
-        got = student.correlate(x, w, mode=mode)
-        expect_case(got, scipy_oracle(oracle, "correlate", x, w, mode=mode),
-                    f"case {case + 1}: correlate(x of shape ({n},), w of shape ({f},), mode={mode!r})",
-                    lambda: diagnose_1d(got, x, w, mode, oracle, "correlate"))
+        got = getattr(student, name)(x, w, mode=mode)
+        expect_case(got, scipy_oracle(oracle, name, x, w, mode=mode),
+                    f"case {case + 1}: {name}(x of shape ({n},), w of shape ({f},), mode={mode!r})",
+                    lambda: diagnose_1d(got, x, w, mode, oracle, name))
+
+
+@check(points=2, hidden=True)
+def random_correlate(student, rng, oracle):
+    """correlate on random signals, odd and even kernels, all modes, against scipy.signal.correlate."""
+    random_1d(student, rng, oracle, "correlate")
 
 
 @check(points=2, hidden=True)
 def random_convolve(student, rng, oracle):
     """convolve on random signals, odd and even kernels, all modes, against scipy.signal.convolve."""
-    for case in range(12):
-        f = int(rng.integers(1, 7))
-        n = int(rng.integers(f, 16))
-        x, w, mode = _vector(rng, n), _vector(rng, f), MODES[case % 3]
-        got = student.convolve(x, w, mode=mode)
-        expect_case(got, scipy_oracle(oracle, "convolve", x, w, mode=mode),
-                    f"case {case + 1}: convolve(x of shape ({n},), w of shape ({f},), mode={mode!r})",
-                    lambda: diagnose_1d(got, x, w, mode, oracle, "convolve"))
+    random_1d(student, rng, oracle, "convolve")
 
 
 @check(points=3, hidden=True)
