@@ -299,3 +299,21 @@ def test_bulk_grading_uses_the_namespace_sandbox(demo_gradebook):
     with sqlite3.connect(db) as raw:
         sandboxes = {row[0] for row in raw.execute("SELECT sandbox FROM results WHERE status = 'graded'")}
     assert sandboxes == {"bwrap"}
+
+
+def test_bundled_demo_class_is_what_the_generator_builds(demo_class):
+    bundled = ROOT / "examples" / "class"
+
+    def tree(folder):
+        out = {}
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                rel = str(path.relative_to(folder))
+                if path.suffix == ".zip":
+                    with zipfile.ZipFile(path) as archive:
+                        out[rel] = {i.filename: archive.read(i) for i in archive.infolist()}
+                else:
+                    out[rel] = path.read_bytes()
+        return out
+
+    assert tree(bundled) == tree(demo_class)

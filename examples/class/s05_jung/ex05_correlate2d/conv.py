@@ -1,0 +1,2 @@
+def correlate(x, w, mode='valid')
+    return x

@@ -1,0 +1,3 @@
+def correlate(x, w, mode='valid'):
+    while True:
+        pass
