@@ -461,7 +461,7 @@ class Session:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                self._end_badly()
+                self.close()
                 raise StudentTimeout(f"{what} did not finish within {timeout:g} s (time limit); "
                                      "look for an infinite loop or a very slow computation")
             watch = [self.sock] + ([self.out_fd] if out_open else [])
@@ -472,7 +472,7 @@ class Session:
                     out_open = False
                 self.output.add(data)
                 if self.output.total > self.limits.output_bytes:
-                    self._end_badly()
+                    self.close()
                     raise StudentCrashed(f"the code printed more than {self.limits.output_bytes // 1024} KiB "
                                          "of output (output limit); the process was stopped")
             if self.sock in ready:
@@ -483,11 +483,11 @@ class Session:
                 except OSError:
                     chunk = b""
                 if not chunk:
-                    info = self._end_badly()
+                    info = self.close()
                     raise StudentCrashed(_death_message(info, what))
                 buffered += chunk
                 if len(buffered) > self.limits.result_bytes:
-                    self._end_badly()
+                    self.close()
                     raise StudentCrashed(f"the result of {what} is larger than "
                                          f"{self.limits.result_bytes // MiB} MiB (size limit)")
                 frame = _try_parse(buffered, self.limits.result_bytes)
@@ -495,33 +495,20 @@ class Session:
                     self.sock.setblocking(True)
                     return frame
 
-    def _end_badly(self) -> dict:
-        info = self.close()
-        return info
-
 
 def _try_parse(buffered: bytearray, limit: int):
-    """A complete frame from the buffer, or None while bytes are still missing."""
-    import json
-
+    """A complete frame from the buffer, or None while bytes are still missing
+    (the same validation as ``wire.recv_frame``, on bytes already received)."""
     if len(buffered) < 4:
         return None
-    (length,) = wire.HEADER.unpack(bytes(buffered[:4]))
-    if length > limit:
-        raise StudentCrashed("the reply from the sandbox was malformed")
-    if len(buffered) < 4 + length:
-        return None
     try:
-        header = json.loads(bytes(buffered[4:4 + length]))
-    except ValueError:
-        raise StudentCrashed("the reply from the sandbox was malformed") from None
-    sizes = header.get("blobs", []) if isinstance(header, dict) else None
-    if not isinstance(sizes, list) or not all(type(s) is int and s >= 0 for s in sizes):
-        raise StudentCrashed("the reply from the sandbox was malformed")
-    total = 4 + length + sum(sizes)
-    if total > limit:
-        raise StudentCrashed("the reply from the sandbox was too large")
-    if len(buffered) < total:
+        length = wire.header_length(bytes(buffered[:4]), limit)
+        if len(buffered) < 4 + length:
+            return None
+        header, sizes = wire.parse_header(bytes(buffered[4:4 + length]), limit)
+    except wire.FrameError as exc:
+        raise StudentCrashed(f"the reply from the sandbox was malformed ({exc})") from None
+    if len(buffered) < 4 + length + sum(sizes):
         return None
     blobs, offset = [], 4 + length
     for size in sizes:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlgrade.sandbox.zygote import (  # noqa: F401  (one framing and one array format for both sides)
-    HEADER, FrameError, npy_array, npy_bytes, recv_frame, send_frame,
+    HEADER, FrameError, header_length, npy_array, npy_bytes, parse_header, recv_frame, send_frame,
 )
 
 NUMERIC_KINDS = "biuf"

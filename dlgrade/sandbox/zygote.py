@@ -61,6 +61,30 @@ def send_frame(sock, header, blobs=(), fds=()):
         sock.sendall(data)
 
 
+def header_length(prefix, max_bytes):
+    """The JSON header's length from a frame's first 4 bytes, within the limit."""
+    (length,) = HEADER.unpack(prefix)
+    if length > max_bytes:
+        raise FrameError("header of %d bytes exceeds the limit" % length)
+    return length
+
+
+def parse_header(payload, max_bytes):
+    """The header object and its blob sizes, validated; the one parser of both readers."""
+    try:
+        header = json.loads(payload)
+    except ValueError as exc:
+        raise FrameError("malformed header: %s" % exc) from None
+    if not isinstance(header, dict):
+        raise FrameError("header is not an object")
+    sizes = header.get("blobs", [])
+    if not isinstance(sizes, list) or not all(type(s) is int and s >= 0 for s in sizes):
+        raise FrameError("bad blob sizes")
+    if sum(sizes) + len(payload) > max_bytes:
+        raise FrameError("message of %d bytes exceeds the limit of %d" % (sum(sizes) + len(payload), max_bytes))
+    return header, sizes
+
+
 def recv_frame(sock, max_bytes=1 << 40, with_fds=0):
     fds = []
     if with_fds:
@@ -70,20 +94,8 @@ def recv_frame(sock, max_bytes=1 << 40, with_fds=0):
         data += _read_exact(sock, HEADER.size - len(data))
     else:
         data = _read_exact(sock, HEADER.size)
-    (length,) = HEADER.unpack(data)
-    if length > max_bytes:
-        raise FrameError("header of %d bytes exceeds the limit" % length)
-    try:
-        header = json.loads(_read_exact(sock, length))
-    except ValueError as exc:
-        raise FrameError("malformed header: %s" % exc) from None
-    if not isinstance(header, dict):
-        raise FrameError("header is not an object")
-    sizes = header.get("blobs", [])
-    if not isinstance(sizes, list) or not all(type(s) is int and s >= 0 for s in sizes):
-        raise FrameError("bad blob sizes")
-    if sum(sizes) + length > max_bytes:
-        raise FrameError("message of %d bytes exceeds the limit of %d" % (sum(sizes) + length, max_bytes))
+    length = header_length(data, max_bytes)
+    header, sizes = parse_header(_read_exact(sock, length), max_bytes)
     blobs = [_read_exact(sock, s) for s in sizes]
     if with_fds:
         return header, blobs, fds
