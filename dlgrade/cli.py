@@ -390,6 +390,10 @@ def dev_check(obj: Context, quick):
     obj.output.print(f"✓ {len(obj.course.exercises)} exercises: all checks passed", style="green")
 
 
+# Commands defined in dlgrade/commands/ register themselves on ``main``.
+from dlgrade.commands import bridges, instructor, student  # noqa: E402,F401
+
+
 def run():  # console-script entry point
     main(prog_name="dlgrade")
 
