@@ -86,3 +86,25 @@ def test_adam_forms_agree_within_the_adam_tolerance(grader, reference):
         # …and the forms really differ: float64 precision alone would reject one of them.
         assert any(compare(hat[k], folded[k], tolerance=tolerance_for(np.float64), hidden=True) is not None
                    for k in folded)
+
+
+@pytest.mark.parametrize("name", ["Momentum", "RMSprop", "Adam"])
+def test_compiled_keras_trajectory_is_eager_keras(name, grader):
+    """The grader runs the Keras updates in one compiled tf.function reused across calls,
+    resetting the optimizer's state each time: a second call on new inputs gives what a
+    fresh optimizer stepped eagerly, one apply_gradients at a time, gives."""
+    from dlgrade.grading.oracle import tensorflow
+
+    tf = tensorflow()
+    rng = np.random.default_rng(40)
+    keras(grader, name, *grader.quadratic(rng, grader.SHAPES))  # leaves state behind in the compiled optimizer
+    a, c, p0 = grader.quadratic(rng, grader.SHAPES)
+    compiled = keras(grader, name, a, c, p0)
+    opt = grader._keras_optimizer(tf, name, grader.HIDDEN[name])
+    variables = {k: tf.Variable(np.asarray(p0[k], dtype=np.float64)) for k in p0}
+    for step in range(grader.STEPS):
+        opt.apply_gradients([(tf.constant(a[k], tf.float64) * (v - tf.constant(c[k], tf.float64)), v)
+                             for k, v in variables.items()])
+        for k, v in variables.items():
+            np.testing.assert_allclose(compiled[k][step], v.numpy(), rtol=1e-13, atol=1e-15,
+                                       err_msg=f"{name} {k} step {step + 1}")

@@ -93,3 +93,24 @@ def test_stacks_agree_with_keras_sequential(ex06):
         checked += 1
     assert keras == grader.KERAS_CNN_TABLE and sum(p for _, p in keras) == 197210
     assert checked > 40
+
+
+def test_layer_by_layer_oracle_is_keras_sequential(ex06):
+    """The grader asks Keras layer by layer (memoised); a whole keras.Sequential model
+    gives the same shapes, counts and rejections, on single layers and on stacks."""
+    grader, _, _ = ex06
+    from dlgrade.grading.oracle import tensorflow
+
+    tf = tensorflow()
+    rng = np.random.default_rng(10)
+    cases = [{"input": [int(rng.integers(1, 30)), int(rng.integers(1, 30)), int(rng.integers(1, 5))],
+              "layers": [_random_layer(rng)]} for _ in range(40)]
+    cases += [{"input": s, "layers": l} for s, l in (grader._random_stack(rng) for _ in range(30))]
+    cases.append({"input": [9, 9, 1], "layers": [{"type": "zeropad", "pad": 1},
+                                                  {"type": "conv", "filters": 2, "kernel": 3, "stride": 2}]})
+    layered = grader._keras_models(tf, cases)
+    rejected = 0
+    for case, flat in zip(cases, layered):
+        assert flat.tolist() == grader.keras_sequential(tf, case).tolist(), case
+        rejected += flat.tolist() == [-1]
+    assert 0 < rejected < len(cases) // 2

@@ -78,3 +78,26 @@ def test_mistake_models_differ_from_the_tape(ex07):
     np.testing.assert_allclose(right["dxs"], tape["dxs"], rtol=1e-10, atol=1e-12)
     for options in ({"tanh_derivative": False}, {"carry": False}):
         assert not grader._matches(grader.bptt(xs, Wx, Wh, b, dhs, **options)["dxs"], tape["dxs"])
+
+
+def test_compiled_tape_and_simple_rnn_are_the_direct_ones(ex07):
+    """The grader's oracles are compiled once for every shape (tf.scan under the tape, a
+    Keras layer reloaded with new weights): on varied shapes, one after another, they
+    give what the tape over an eagerly unrolled loop and a freshly built layer give."""
+    grader, _reference, _oracle = ex07
+    from dlgrade.grading.oracle import tensorflow
+
+    tf = tensorflow()
+    rng = np.random.default_rng(11)
+    for _ in range(8):
+        xs, Wx, Wh, b, dhs = grader._case(rng, t=(1, 9))
+        h0 = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
+        compiled = grader._tape(tf, xs, Wx, Wh, b, dhs, h0)
+        direct = grader.tape_unrolled(tf, xs, Wx, Wh, b, dhs, h0)
+        for name, got, want in zip(grader.NAMES, compiled, direct):
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-13, atol=1e-15, err_msg=name)
+        fresh = tf.keras.layers.SimpleRNN(Wx.shape[1], return_sequences=True, dtype="float64")
+        fresh.build((None, xs.shape[1], xs.shape[2]))
+        fresh.set_weights([Wx, Wh, b])
+        np.testing.assert_allclose(grader._simple_rnn(tf, xs, Wx, Wh, b).numpy(), fresh(tf.constant(xs)).numpy(),
+                                   rtol=1e-13, atol=1e-15)

@@ -47,8 +47,26 @@ def _import_tensorflow():
         os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
         import tensorflow as tf  # heavy: only here
 
+        tf.get_logger().setLevel("ERROR")  # one trace per compiled oracle is expected, not worth a warning
         _tf = tf
     return _tf
+
+
+#: Held while an oracle computation runs: TensorFlow objects built once and reused
+#: (compiled functions, their variables, Keras layers) are not safe to share between
+#: threads running at the same time.
+_run_lock = threading.RLock()
+_memo: dict = {}
+
+
+def memo(key, build: Callable):
+    """``build()``'s result, built once per process for ``key`` and reused: compiled
+    ``tf.function``s and Keras objects an oracle would otherwise rebuild on every call
+    (a bulk run asks the same computation of hundreds of students' inputs)."""
+    with _run_lock:
+        if key not in _memo:
+            _memo[key] = build()
+        return _memo[key]
 
 
 def _digest(name: str, args, params: dict) -> str:
@@ -74,7 +92,12 @@ class Oracle:
 
     def tf(self, name: str, fn: Callable, /, *args, **params):
         """``fn(tf, *args, **params)`` → array or tuple of arrays, cached."""
-        return self.cached(name, lambda *a, **p: fn(tensorflow(), *a, **p), *args, **params)
+        def run(*a, **p):
+            tf = tensorflow()
+            with _run_lock:
+                return fn(tf, *a, **p)
+
+        return self.cached(name, run, *args, **params)
 
     def cached(self, name: str, fn: Callable, /, *args, **params):
         if not self.use_cache:

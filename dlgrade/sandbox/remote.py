@@ -32,7 +32,7 @@ class Transcript:
 class RemoteObject:
     """A proxy for an object living in the sandbox child."""
 
-    __slots__ = ("_session", "_transcript", "_handle", "_path", "_generation")
+    __slots__ = ("_session", "_transcript", "_handle", "_path", "_generation", "_methods")
 
     def __init__(self, session: Session, transcript: Transcript, handle: wire.Handle, path: str):
         object.__setattr__(self, "_session", session)
@@ -40,6 +40,7 @@ class RemoteObject:
         object.__setattr__(self, "_handle", handle)
         object.__setattr__(self, "_path", path)
         object.__setattr__(self, "_generation", session.generation)
+        object.__setattr__(self, "_methods", {})
 
     @property
     def _dlgrade_ref(self) -> int:
@@ -81,8 +82,16 @@ class RemoteObject:
         return self._lookup(name)
 
     def _lookup(self, name: str):
+        # A bound method is looked up once per object (``opt.update`` called 50 times
+        # is one round trip, not 50); data attributes are read afresh every time.
+        cached = self._methods.get(name)
+        if cached is not None:
+            return cached
         _reply, (value,), _ = self._ask({"op": "getattr", "handle": self._handle.id, "name": name})
-        return self._wrap(value, f"{self._path}.{name}" if self._path else name)
+        value = self._wrap(value, f"{self._path}.{name}" if self._path else name)
+        if isinstance(value, RemoteObject) and value._handle.type_name == "method":
+            self._methods[name] = value
+        return value
 
     def __setattr__(self, name, value):
         raise AttributeError("remote objects are read-only")
@@ -133,7 +142,7 @@ class RemoteObject:
 class Student(RemoteObject):
     """The student's module, loaded in the sandbox."""
 
-    __slots__ = ("_functions",)
+    __slots__ = ("_functions",)  # module functions: looked up once per child
 
     def __init__(self, session: Session, transcript: Transcript | None = None):
         super().__init__(session, transcript or Transcript(), wire.Handle(0, "module", False), "")

@@ -3,15 +3,19 @@
 Public checks are the lectures' numbers (7×7 input and 3×3 filter, AlexNet's
 CONV1/POOL1, the Keras CNN table).  Hidden checks draw random configurations
 from the run's seed and compare with Keras itself: every expected size and
-parameter count comes from layers of a ``keras.Sequential`` model built in the
-trusted process (Conv2D, MaxPooling2D, ZeroPadding2D, Flatten, Dense), through
-the oracle's disk cache, so TensorFlow is imported only when a result is missing.
+parameter count comes from Keras layers built in the trusted process (Conv2D,
+MaxPooling2D, ZeroPadding2D, Flatten, Dense), each on the previous layer's output
+shape as ``keras.Sequential`` chains them, through the oracle's disk cache, so
+TensorFlow is imported only when a result is missing.
 Configurations Keras rejects must raise ValueError.
 """
+
+import json
 
 import numpy as np
 
 from dlgrade.grading import CheckFailed, check, expect_equal
+from dlgrade.grading.oracle import memo
 from dlgrade.sandbox import StudentException
 
 #: The lecture's Keras CNN on 28×28×1 and its table (EXERCISES.md, ex06).
@@ -26,42 +30,85 @@ KERAS_CNN_TABLE = [((28, 28, 10), 100), ((14, 14, 10), 0), ((1960,), 0), ((100,)
 
 
 # ----------------------------------------------------------------------------- oracle
+def _keras_layer(keras, spec, initializer="glorot_uniform"):
+    kind = spec["type"]
+    if kind == "conv":
+        return keras.layers.Conv2D(spec["filters"], spec["kernel"], strides=spec.get("stride", 1),
+                                   padding=spec.get("padding", "valid").lower(),
+                                   use_bias=bool(spec.get("use_bias", True)), kernel_initializer=initializer)
+    if kind == "pool":
+        return keras.layers.MaxPooling2D(spec["size"], strides=spec.get("stride"),
+                                         padding=spec.get("padding", "valid").lower())
+    if kind == "zeropad":  # the lecture's explicit padding P (oracle-only layer)
+        return keras.layers.ZeroPadding2D(spec["pad"])
+    if kind == "flatten":
+        return keras.layers.Flatten()
+    if kind == "dense":
+        return keras.layers.Dense(spec["units"], use_bias=bool(spec.get("use_bias", True)),
+                                  kernel_initializer=initializer)
+    raise ValueError(f"unknown layer {kind!r}")
+
+
+def _keras_layer_shape(tf, shape, spec):
+    """(output shape, count_params) of one Keras layer on an input of ``shape`` (batch
+    excluded), or None when Keras rejects it or an output size is below 1.  Keras is
+    asked once per process for each layer configuration (the output shape, of every
+    input) and each configuration and input depth (the weights, which do not depend
+    on the other sizes): a class of students asks the same ones again and again."""
+    key = json.dumps(spec, sort_keys=True)
+    layer = memo(("keras layer", key), lambda: _keras_layer(tf.keras, spec))
+    try:
+        out = tuple(layer.compute_output_shape((None, *shape)))[1:]
+    except ValueError:
+        return None
+    if any(d is None or d < 1 for d in out):
+        return None
+    params = memo(("keras layer params", key, len(shape), shape[-1]),
+                  lambda: _count_params(tf, spec, len(shape), shape[-1]))
+    return tuple(int(d) for d in out), params
+
+
+def _count_params(tf, spec, rank, depth):
+    """count_params of the layer built on inputs of any size with this rank and depth."""
+    layer = _keras_layer(tf.keras, spec, initializer="zeros")  # the count, not the values
+    layer.build((None, *[None] * (rank - 1), depth))
+    return int(layer.count_params())
+
+
 def _keras_models(tf, cases):
     """For each case {"input": shape, "layers": specs}: a flat int array
-    [ndim, *shape, params] per layer, or [-1] when Keras rejects the model."""
-    keras = tf.keras
+    [ndim, *shape, params] per layer, or [-1] when Keras rejects the model — each layer
+    built by Keras on the previous one's output shape, as keras.Sequential chains them
+    (tests/test_ex06_oracle.py holds this to keras.Sequential itself)."""
     results = []
     for case in cases:
-        layers = []
+        shape, flat = tuple(case["input"]), []
         for spec in case["layers"]:
-            kind = spec["type"]
-            if kind == "conv":
-                layers.append(keras.layers.Conv2D(spec["filters"], spec["kernel"], strides=spec.get("stride", 1),
-                                                  padding=spec.get("padding", "valid").lower(),
-                                                  use_bias=bool(spec.get("use_bias", True))))
-            elif kind == "pool":
-                layers.append(keras.layers.MaxPooling2D(spec["size"], strides=spec.get("stride"),
-                                                        padding=spec.get("padding", "valid").lower()))
-            elif kind == "zeropad":  # the lecture's explicit padding P (oracle-only layer)
-                layers.append(keras.layers.ZeroPadding2D(spec["pad"]))
-            elif kind == "flatten":
-                layers.append(keras.layers.Flatten())
-            elif kind == "dense":
-                layers.append(keras.layers.Dense(spec["units"], use_bias=bool(spec.get("use_bias", True))))
-            else:
-                raise ValueError(f"unknown layer {kind!r}")
-        try:
-            model = keras.Sequential([keras.Input(tuple(case["input"])), *layers])
-            flat = []
-            for layer in model.layers:
-                shape = tuple(layer.output.shape)[1:]
-                if any(d is None or d < 1 for d in shape):
-                    raise ValueError(f"size below 1: {shape}")
-                flat += [len(shape), *shape, layer.count_params()]
-        except ValueError:
-            flat = [-1]
+            layer = _keras_layer_shape(tf, shape, spec)
+            if layer is None:
+                flat = [-1]
+                break
+            shape, params = layer
+            flat += [len(shape), *shape, params]
         results.append(np.array(flat, dtype=np.int64))
     return tuple(results)
+
+
+def keras_sequential(tf, case):
+    """The same flat array from a whole keras.Sequential model (the slower, direct way)."""
+    keras = tf.keras
+    try:
+        model = keras.Sequential([keras.Input(tuple(case["input"])),
+                                  *[_keras_layer(keras, spec) for spec in case["layers"]]])
+        flat = []
+        for layer in model.layers:
+            shape = tuple(layer.output.shape)[1:]
+            if any(d is None or d < 1 for d in shape):
+                raise ValueError(f"size below 1: {shape}")
+            flat += [len(shape), *shape, layer.count_params()]
+    except ValueError:
+        flat = [-1]
+    return np.array(flat, dtype=np.int64)
 
 
 def keras_models(oracle, cases):
