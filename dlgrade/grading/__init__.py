@@ -7,7 +7,7 @@ A grader lives in ``graders/<folder>/grader.py`` and imports only from here
 from dlgrade.grading.checks import CHECK_PARAMETERS, CheckSpec, GraderDefinitionError, check, collect_checks
 from dlgrade.grading.compare import (
     EXACT, CheckFailed, Tolerance, compare, describe, expect_close, expect_equal, expect_unchanged, hidden_check,
-    tolerance_for,
+    matches, tolerance_for,
 )
 from dlgrade.grading.oracle import Oracle, tensorflow
 from dlgrade.sandbox import InvalidValue, StudentCodeError
@@ -16,6 +16,6 @@ from dlgrade.sandbox.functions import X, Function, array, cos, dot, exp, sin, ta
 __all__ = [
     "CHECK_PARAMETERS", "CheckFailed", "CheckSpec", "EXACT", "Function", "GraderDefinitionError", "InvalidValue",
     "Oracle", "StudentCodeError", "Tolerance", "X", "check", "collect_checks", "compare", "describe",
-    "expect_close", "expect_equal", "expect_unchanged", "hidden_check", "tensorflow", "tolerance_for",
+    "expect_close", "expect_equal", "expect_unchanged", "hidden_check", "matches", "tensorflow", "tolerance_for",
     "array", "cos", "dot", "exp", "sin", "tanh", "total",
 ]

@@ -128,9 +128,16 @@ def expect_close(got, expected, *, what: str = "result", tolerance: Tolerance | 
         raise CheckFailed(failure, mistake=mistake)
 
 
+def matches(got, expected, *, tolerance: Tolerance | None = None, rtol: float | None = None) -> bool:
+    """Whether ``compare`` finds no mismatch, without writing its report: for diagnoses
+    that try a student's value against many candidate mistakes."""
+    return compare(got, expected, tolerance=tolerance, rtol=rtol, hidden=True, report=False) is None
+
+
 def compare(got, expected, *, what: str = "result", tolerance: Tolerance | None = None,
-            rtol: float | None = None, hidden: bool | None = None) -> str | None:
-    """The mismatch report, or None when ``got`` matches ``expected``."""
+            rtol: float | None = None, hidden: bool | None = None, report: bool = True) -> str | None:
+    """The mismatch report, or None when ``got`` matches ``expected`` (with
+    ``report=False``, a bare "mismatch" instead of the report)."""
     hidden = hidden_check.get() if hidden is None else hidden
     expected = np.asarray(expected)
     exp_numeric = expected.dtype.kind in "biuf"
@@ -144,6 +151,8 @@ def compare(got, expected, *, what: str = "result", tolerance: Tolerance | None 
     if array is None:
         return f"{what}: expected {'a number' if want_scalar else 'a numpy.ndarray of shape ' + str(expected.shape)}, " \
                f"got {describe(got)}"
+    if not report and (array.shape != expected.shape or not (want_scalar or isinstance(got, np.ndarray))):
+        return "mismatch"
     if not want_scalar and not isinstance(got, np.ndarray):
         return f"{what}: expected a numpy.ndarray of shape {expected.shape}, got the scalar {_short(got)}"
     if array.shape != expected.shape:
@@ -171,9 +180,11 @@ def compare(got, expected, *, what: str = "result", tolerance: Tolerance | None 
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.abs(g - e)
         allowed = atol + tol.rtol * np.abs(e)
-        mismatch = ~(diff <= allowed) & ~(np.isnan(g) & np.isnan(e))
+        mismatch = ~(diff <= allowed) & ~(np.isnan(g) & np.isnan(e)) & (g != e)  # equal infinities match
     if not mismatch.any():
         return None
+    if not report:
+        return "mismatch"
     n_bad, n_all = int(mismatch.sum()), int(mismatch.size)
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(e != 0, diff / np.abs(e), np.inf)
