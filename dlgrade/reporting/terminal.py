@@ -16,9 +16,19 @@ BAR = "█"
 TIMING_MARK = {"late": "⏰", "early": "⚠"}
 
 
+SPARKS = " ▁▂▃▄▅▆▇█"
+
+
 def bin_label(i: int, bins: int = BINS) -> str:
     step = 100 // bins
-    return f"{i * step:>3}–{(i + 1) * step}%"
+    return f"{i * step}–{(i + 1) * step}%".rjust(8)
+
+
+def sparkline(dist: Distribution) -> Text:
+    """The histogram on one line, lowest scores on the left: ``▁  ▂    █``."""
+    top = max(dist.histogram) or 1
+    return Text("".join(SPARKS[round(n / top * (len(SPARKS) - 1))] if n else "·" for n in dist.histogram),
+                style="cyan")
 
 
 def text_histogram(dist: Distribution, width: int = 30) -> Text:
@@ -75,10 +85,11 @@ def exercises_table(report: Report, lang: str) -> Table:
     table = Table(title=say("report.exercises", lang))
     for key, justify in (("col.exercise", "left"), ("col.title", "left"), ("report.col.submitted", "right"),
                          ("grade.mean", "right"), ("grade.median", "right"), ("report.col.histogram", "left")):
+        # (the distribution column: 10 bins from 0–10 % on the left to 90–100 % on the right)
         table.add_column(say(key, lang), justify=justify)
     for e in report.exercises:
         table.add_row(e.exercise, e.title.get(lang, e.exercise), f"{e.submitted}/{e.students}",
-                      f"{e.scores.mean:.0f}%", f"{e.scores.median:.0f}%", text_histogram(e.scores, width=20))
+                      f"{e.scores.mean:.0f}%", f"{e.scores.median:.0f}%", sparkline(e.scores))
     return table
 
 
