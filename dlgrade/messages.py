@@ -210,3 +210,17 @@ MESSAGES.update({
     "report.help.forbidden": {"ko": "{exercise}: 금지된 함수 사용", "en": "{exercise}: used a forbidden name"},
     "report.help.late": {"ko": "지각 감점: {exercises}", "en": "late penalty: {exercises}"},
 })
+
+MESSAGES.update({
+    "watch.clock": {"ko": "{session} · {now} ({tz}) · {when}", "en": "{session} · {now} ({tz}) · {when}"},
+    "watch.opens_in": {"ko": "{left} 후 시작", "en": "opens in {left}"},
+    "watch.closes_in": {"ko": "마감까지 {left}", "en": "closes in {left}"},
+    "watch.closed_ago": {"ko": "마감 후 {left} 지남", "en": "closed {left} ago"},
+    "watch.waiting": {"ko": "제출을 기다리는 중…", "en": "waiting for submissions…"},
+    "watch.counts": {"ko": "제출 {submitted}/{students}명 · 미제출 {absent}명 · 평균 {mean:.0f}%",
+                     "en": "{submitted}/{students} handed in · {absent} absent · mean {mean:.0f}%"},
+    "watch.stop": {"ko": "Ctrl-C로 멈춥니다 (다시 실행하면 이어서 채점합니다)",
+                   "en": "Ctrl-C stops (run again to continue where it stopped)"},
+    "watch.stopped": {"ko": "멈췄습니다: 이번에 {graded}건 채점. 결과는 {db}에 있습니다.",
+                      "en": "stopped: {graded} graded this run; the results are in {db}"},
+})

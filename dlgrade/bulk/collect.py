@@ -196,6 +196,20 @@ def read_folder(path: Path, exercises: list[Exercise]) -> StudentSubmission:
     return sub
 
 
+def student_entries(folder: Path) -> list[tuple[str, Path]]:
+    """(student id, folder or zip file) of every student entry in a submissions folder, by name;
+    dot-files, OS litter, symbolic links and other files are passed over."""
+    out = []
+    for entry in sorted(Path(folder).iterdir()):
+        if _ignored([entry.name]) or entry.name.startswith(".") or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            out.append((normalise_id(entry.name), entry))
+        elif entry.suffix.lower() == ".zip":
+            out.append((normalise_id(entry.stem), entry))
+    return out
+
+
 def collect(folder: Path, exercises: list[Exercise], zip_timezone: tzinfo = timezone.utc) -> list[StudentSubmission]:
     """One StudentSubmission per student folder or zip file, sorted by student id.
     Zip entries' times are read in ``zip_timezone``; files' times are their modification times."""
@@ -205,17 +219,8 @@ def collect(folder: Path, exercises: list[Exercise], zip_timezone: tzinfo = time
     if not folder.is_dir():
         raise CollectError(f"{folder} is not a folder (expected one folder or zip file per student)")
     found: dict[str, StudentSubmission] = {}
-    for entry in sorted(folder.iterdir()):
-        if _ignored([entry.name]) or entry.name.startswith("."):
-            continue
-        if entry.is_symlink():
-            continue
-        if entry.is_dir():
-            sub = read_folder(entry, exercises)
-        elif entry.suffix.lower() == ".zip":
-            sub = read_zip(entry, exercises, zip_timezone)
-        else:
-            continue
+    for _student, entry in student_entries(folder):
+        sub = read_folder(entry, exercises) if entry.is_dir() else read_zip(entry, exercises, zip_timezone)
         if sub.student in found:
             found[sub.student].problems.append(f"{entry.name}: a second submission for {sub.student}; ignored")
             continue

@@ -219,3 +219,81 @@ def report_command(obj: Context, db, session_name, html_out, as_json, lang):
     obj.output.print(render_report(report, lang))
     if html_out:
         obj.output.print(say("export.written", lang, path=html_out))
+
+
+@session.command("watch")
+@SESSION_ARGUMENT
+@SUBMISSIONS_ARGUMENT
+@DB_OPTION
+@TIMES_OPTION
+@click.option("--interval", type=click.FloatRange(0.2, 600), default=2.0, show_default=True,
+              help="Seconds between scans of the folder.")
+@click.option("--once", is_flag=True, help="Scan and grade once, print the view and stop.")
+@click.option("--until", "until", default=None,
+              help="Stop by itself at this time (ISO 8601; in the session's time zone without an offset).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Parallel sandboxes.")
+@INSECURE_OPTION
+@LANG_OPTION
+@click.pass_obj
+def session_watch(obj: Context, session_file, submissions, db, times, interval, once, until, jobs, insecure, lang):
+    """Watch a session live: grade new or changed submissions as they appear in the folder,
+    and show who has submitted, running scores and the distribution. Stop with Ctrl-C;
+    starting again continues from the gradebook (nothing is graded twice).
+
+    \b
+    Example:  dlgrade session watch examples/sessions/week3.yaml submissions/ --db week3.db
+    """
+    import time
+    from datetime import datetime
+
+    from rich.live import Live
+
+    from dlgrade.bulk.gradebook import Gradebook, GradebookError
+    from dlgrade.messages import say
+    from dlgrade.reporting.model import ReportError, build_report
+    from dlgrade.reporting.terminal import live_view
+    from dlgrade.sandbox import SandboxError
+    from dlgrade.session.config import parse_time
+    from dlgrade.session.watch import Watcher
+
+    lang = lang_of(lang)
+    s, overrides = load(obj, session_file, lang, times)
+    check_folder(submissions, lang)
+    stop_at = None
+    if until:
+        try:
+            stop_at = parse_time(until, s.tz)
+        except ValueError:
+            raise click.BadParameter(say("session.error.time", lang, value=until), param_hint="--until") from None
+    backend = sandbox_backend(obj, insecure, lang)
+    watcher = Watcher(s, submissions, db, jobs=jobs, backend=backend, times=overrides)
+
+    def view():
+        report = None
+        if db.exists():
+            try:
+                with Gradebook(db) as book:
+                    report = build_report(book, obj.course, s.name)
+            except ReportError:
+                report = None
+        return live_view(report, s, datetime.now(s.tz), watcher.events, lang)
+
+    try:
+        if once:
+            watcher.step(settle=False)
+            obj.output.print(view())
+            return
+        with Live(view(), console=obj.output.out, refresh_per_second=4, transient=False) as live:
+            watcher.on_event = lambda event: live.update(view())
+            while stop_at is None or datetime.now(s.tz) < stop_at:
+                started = time.monotonic()
+                watcher.step()
+                live.update(view())
+                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        pass
+    except (GradebookError, SandboxError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in watcher.problems:
+        obj.output.warn(problem)
+    obj.output.err.print(say("watch.stopped", lang, graded=watcher.graded_count, db=db))
