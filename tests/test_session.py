@@ -371,6 +371,8 @@ def test_session_grade_cli_resumes_and_prints_the_table(small_class, tmp_path):
     assert table.exit_code == 0
     assert "0 graded · 6 unchanged (skipped) · 2 not submitted" in table.output  # nothing graded twice
     assert "submitters not in the roster: s4" in table.output and "absent (nothing handed in): s5" in table.output
+    assert "s2 ex01: 5m00s late: 1 × 10% per started 10 min → 90% kept" in table.output
+    assert "s4 ex01: 70m00s late: penalty capped at the 50% floor → 50% kept" in table.output
 
 
 def test_session_grade_cli_bad_inputs(small_class, tmp_path):

@@ -122,7 +122,7 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     from dlgrade.bulk.collect import CollectError
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
     from dlgrade.reporting.model import build_report
-    from dlgrade.reporting.terminal import roster_lines, students_table
+    from dlgrade.reporting.terminal import roster_lines, students_table, timing_lines
     from dlgrade.sandbox import SandboxError
     from dlgrade.session.runner import grade_session
 
@@ -151,7 +151,7 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     from dlgrade.messages import say
 
     obj.output.print(students_table(report, lang, title=say("report.title_session", lang, session=s.name)))
-    for line in roster_lines(report, lang):
+    for line in timing_lines(report, s, lang) + roster_lines(report, lang):
         obj.output.print(line)
     for problem in summary.bulk.problems:
         obj.output.warn(problem)

@@ -192,3 +192,20 @@ def live_view(report: Report | None, session, now, events, lang: str) -> Group:
                           f"{event.score:g}/{event.max_score:g}", style="dim"))
     parts.append(Text(say("watch.stop", lang), style="dim"))
     return Group(*parts)
+
+
+def timing_lines(report: Report, session, lang: str) -> list[Text]:
+    """One line per late or early submission, saying what the late policy did."""
+    from datetime import datetime
+
+    from dlgrade.session.late import assess
+
+    lines = []
+    for row in sorted(report.students, key=lambda r: r.student):
+        for exercise, cell in row.cells.items():
+            if cell.get("timing") in ("late", "early") and cell.get("submitted_at"):
+                verdict = assess(session.late, session.opens, session.closes,
+                                 datetime.fromisoformat(cell["submitted_at"]))
+                lines.append(Text(f"{row.student} {exercise}: {verdict.reason(session.late, lang)}",
+                                  style="magenta"))
+    return lines
