@@ -237,6 +237,10 @@ class Gradebook:
             "closes = excluded.closes, timezone = excluded.timezone, config_json = excluded.config_json, "
             "updated_at = excluded.updated_at",
             (name, opens, closes, timezone, json.dumps(config, ensure_ascii=False), now()))
+        # An exercise taken out of the session file no longer counts for it.
+        exercises = list(config.get("exercises", {}))
+        self.db.execute(f"DELETE FROM session_results WHERE session = ? AND exercise NOT IN "
+                        f"({','.join('?' * len(exercises))})", (name, *exercises))
 
     def record_session_student(self, *, session: str, student: str, name: str | None, in_roster: bool | None,
                                rows: list[dict]) -> None:

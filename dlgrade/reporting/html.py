@@ -63,7 +63,7 @@ def svg_histogram(dist: Distribution, label: str, width: int = 320, height: int 
 
 def svg_line(points: list[tuple[str, float]], label: str, width: int = 640, height: int = 200) -> str:
     """A line chart of percentages (0–100) over named points in order."""
-    left, right, bottom, top_pad = 36, 20, 28, 12
+    left, right, bottom, top_pad = 60, 30, 28, 16
     plot_w, plot_h = width - left - right, height - bottom - top_pad
     step = plot_w / max(1, len(points) - 1)
     xy = [(left + (i * step if len(points) > 1 else plot_w / 2), top_pad + plot_h * (1 - v / 100))
@@ -85,7 +85,7 @@ def svg_line(points: list[tuple[str, float]], label: str, width: int = 640, heig
     return "".join(parts)
 
 
-def _cell(cell: dict | None) -> str:
+def _cell(cell: dict | None, lang: str) -> str:
     if cell is None:
         return "<td></td>"
     if cell["status"] != "graded":
@@ -94,9 +94,9 @@ def _cell(cell: dict | None) -> str:
     cls = "ok" if cell["score"] >= cell["max_score"] else "bad" if not cell["score"] else ""
     late = ""
     if cell.get("timing") == "late":
-        late = f' <span class="late" title="late">⏰×{cell["multiplier"]:g}</span>'
+        late = f' <span class="late">{escape(say("report.badge.late", lang))} ×{cell["multiplier"]:g}</span>'
     elif cell.get("timing") == "early":
-        late = ' <span class="late" title="before the session opened">⚠</span>'
+        late = f' <span class="late">{escape(say("report.badge.early", lang))}</span>'
     return f'<td class="num {cls}">{cell["score"]:g}/{cell["max_score"]:g}{late}</td>'
 
 
@@ -176,7 +176,7 @@ def render_html(report: Report, lang: str) -> str:
         out.append("</table>")
 
     exercise_ids = [e.exercise for e in report.exercises]
-    out.append(f'<h2>{t("report.col.student")}</h2><table id="students"><tr><th>{t("report.col.student")}</th>'
+    out.append(f'<h2>{t("report.students")}</h2><table id="students"><tr><th>{t("report.col.student")}</th>'
                f'<th>{t("report.col.name")}</th>'
                + "".join(f'<th class="num">{escape(e.exercise)}'
                          f'{f" ({e.weight:g})" if e.weight is not None else ""}</th>' for e in report.exercises)
@@ -184,7 +184,7 @@ def render_html(report: Report, lang: str) -> str:
     for row in sorted(report.students, key=lambda r: r.student):
         cls = ' class="unknown"' if row.in_roster is False else ""
         out.append(f'<tr{cls}><td>{escape(row.student)}</td><td>{escape(row.name or "")}</td>'
-                   + "".join(_cell(row.cells.get(e)) for e in exercise_ids)
+                   + "".join(_cell(row.cells.get(e), lang) for e in exercise_ids)
                    + f'<td class="num"><b>{row.total:.1f}</b>/{row.max_total:g}</td></tr>')
     out.append("</table>")
     for key, students in (("report.unknown", report.unknown), ("report.absent", report.absent)):

@@ -122,15 +122,20 @@ class _Problems:
         self.items.append(f"{place}, {'.'.join(where) or '-'}: {say(key, self.lang, **fields)}")
 
 
-def load_session(path: Path, course: Course, lang: str = "en") -> Session:
-    """Read and validate a session file; raise SessionError listing every problem."""
-    path = Path(path)
+def read_text(path: Path, lang: str) -> str:
+    """A UTF-8 text file (a byte-order mark, as Excel writes, is dropped), or SessionError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise SessionError([say("session.error.missing", lang, path=path)]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SessionError([say("session.error.unreadable", lang, path=path, error=exc)]) from None
+
+
+def load_session(path: Path, course: Course, lang: str = "en") -> Session:
+    """Read and validate a session file; raise SessionError listing every problem."""
+    path = Path(path)
+    text = read_text(path, lang)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -251,12 +256,7 @@ def read_csv(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[st
     each column to the header names accepted for it; a missing file or required column raises
     SessionError."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SessionError([say("session.error.missing", lang, path=path)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SessionError([say("session.error.unreadable", lang, path=path, error=exc)]) from None
+    text = read_text(path, lang)
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
