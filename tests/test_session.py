@@ -609,3 +609,17 @@ def test_watch_command_in_a_subprocess_picks_up_files_and_stops_on_sigint(small_
     assert "stopped: 4 graded this run" in output
     _, students = rows_by_key(db)
     assert students["s1"]["total"] == 100.0
+
+
+def test_messages_exist_in_both_languages_with_the_same_fields():
+    import string
+
+    from dlgrade.messages import MESSAGES
+
+    keys = [k for k in MESSAGES if k.split(".")[0] in ("session", "late", "report", "watch")]
+    assert len(keys) > 60
+    for key in keys:
+        ko, en = MESSAGES[key]["ko"], MESSAGES[key]["en"]
+        assert ko and en, key
+        fields = [{name for _, name, _, _ in string.Formatter().parse(text) if name} for text in (ko, en)]
+        assert fields[0] == fields[1], key
