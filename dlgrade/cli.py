@@ -399,4 +399,8 @@ def run():  # console-script entry point
 
 
 if __name__ == "__main__":
-    run()
+    # Run the canonical module's group: under ``python -m dlgrade.cli`` this file is ``__main__``,
+    # and the command modules registered themselves on ``dlgrade.cli.main``, not on this copy.
+    from dlgrade.cli import run as _run
+
+    _run()

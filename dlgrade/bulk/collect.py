@@ -15,7 +15,7 @@ import stat
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path, PurePosixPath
 
 from dlgrade.course import Exercise
@@ -102,7 +102,9 @@ def _match(entries, exercises):
     return chosen
 
 
-def read_zip(path: Path, exercises: list[Exercise]) -> StudentSubmission:
+def read_zip(path: Path, exercises: list[Exercise], zip_timezone: tzinfo = timezone.utc) -> StudentSubmission:
+    """A student's files from a zip; an entry's date_time has no zone and is read in ``zip_timezone``
+    (LMS exports write the server's local time: a session passes its own zone)."""
     sub = StudentSubmission(student=normalise_id(path.stem), origin=str(path))
     try:
         archive = zipfile.ZipFile(path)
@@ -141,7 +143,7 @@ def read_zip(path: Path, exercises: list[Exercise]) -> StudentSubmission:
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
                 sub.problems.append(f"{path.name}:{pure} cannot be read ({exc})")
                 continue
-            when = datetime(*info.date_time).replace(tzinfo=timezone.utc) if info.date_time[0] >= 1980 else \
+            when = datetime(*info.date_time).replace(tzinfo=zip_timezone) if info.date_time[0] >= 1980 else \
                 datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
             sub.files[ex_id] = SubmittedFile.from_bytes(data, f"{path.name}:{pure}", when)
     return sub
@@ -194,25 +196,31 @@ def read_folder(path: Path, exercises: list[Exercise]) -> StudentSubmission:
     return sub
 
 
-def collect(folder: Path, exercises: list[Exercise]) -> list[StudentSubmission]:
-    """One StudentSubmission per student folder or zip file, sorted by student id."""
+def student_entries(folder: Path) -> list[tuple[str, Path]]:
+    """(student id, folder or zip file) of every student entry in a submissions folder, by name;
+    dot-files, OS litter, symbolic links and other files are passed over."""
+    out = []
+    for entry in sorted(Path(folder).iterdir()):
+        if _ignored([entry.name]) or entry.name.startswith(".") or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            out.append((normalise_id(entry.name), entry))
+        elif entry.suffix.lower() == ".zip":
+            out.append((normalise_id(entry.stem), entry))
+    return out
+
+
+def collect(folder: Path, exercises: list[Exercise], zip_timezone: tzinfo = timezone.utc) -> list[StudentSubmission]:
+    """One StudentSubmission per student folder or zip file, sorted by student id.
+    Zip entries' times are read in ``zip_timezone``; files' times are their modification times."""
     folder = Path(folder)
     if not folder.exists():
         raise CollectError(f"{folder} does not exist")
     if not folder.is_dir():
         raise CollectError(f"{folder} is not a folder (expected one folder or zip file per student)")
     found: dict[str, StudentSubmission] = {}
-    for entry in sorted(folder.iterdir()):
-        if _ignored([entry.name]) or entry.name.startswith("."):
-            continue
-        if entry.is_symlink():
-            continue
-        if entry.is_dir():
-            sub = read_folder(entry, exercises)
-        elif entry.suffix.lower() == ".zip":
-            sub = read_zip(entry, exercises)
-        else:
-            continue
+    for _student, entry in student_entries(folder):
+        sub = read_folder(entry, exercises) if entry.is_dir() else read_zip(entry, exercises, zip_timezone)
         if sub.student in found:
             found[sub.student].problems.append(f"{entry.name}: a second submission for {sub.student}; ignored")
             continue

@@ -5,6 +5,13 @@ own transaction, in WAL mode), and a rerun resumes: a (student, exercise) whose
 current result has the same content hash, grader version and seed is not
 graded again.  A regrade after a grader fix adds a new result and keeps the
 old one as history (``current = 0``).
+
+Evaluation sessions (schema 2) add three tables beside the raw results: the
+session's settings, one row per student (roster name, weighted total) and one
+row per student and exercise pointing at the result it was scored from, with
+the submission time used and the late multiplier applied.  A later regrade of
+the same exercise never changes a closed session's rows: they keep their
+``result_id`` (old results stay as history).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from pathlib import Path
 
 from dlgrade.results import ExerciseResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS students (
@@ -62,6 +69,41 @@ CREATE TABLE IF NOT EXISTS checks (
     mistake TEXT
 );
 CREATE INDEX IF NOT EXISTS checks_result ON checks (result_id);
+""" + """
+CREATE TABLE IF NOT EXISTS sessions (
+    name TEXT PRIMARY KEY,
+    opens TEXT NOT NULL,             -- ISO 8601 with offset
+    closes TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    config_json TEXT NOT NULL,       -- Session.to_dict(): exercises and weights, late policy, salt
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS session_students (
+    session TEXT NOT NULL REFERENCES sessions(name),
+    student TEXT NOT NULL,
+    name TEXT,
+    in_roster INTEGER,               -- 1 listed, 0 unknown submitter, NULL no roster
+    submitted INTEGER NOT NULL,      -- exercises handed in
+    total REAL NOT NULL,             -- weighted, after late penalties
+    max_total REAL NOT NULL,
+    PRIMARY KEY (session, student)
+);
+CREATE TABLE IF NOT EXISTS session_results (
+    session TEXT NOT NULL REFERENCES sessions(name),
+    student TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    result_id INTEGER REFERENCES results(id),   -- NULL: no result (absent student)
+    status TEXT NOT NULL,            -- graded | not_submitted | refused
+    submitted_at TEXT,               -- the time the late policy was applied to (UTC ISO)
+    timing TEXT NOT NULL,            -- on_time | late | early | unknown
+    late_seconds REAL NOT NULL,
+    multiplier REAL NOT NULL,
+    score REAL NOT NULL,             -- raw, before the late multiplier
+    max_score REAL NOT NULL,
+    weight REAL NOT NULL,
+    weighted REAL NOT NULL,          -- score / max_score * weight * multiplier
+    PRIMARY KEY (session, student, exercise)
+);
 """
 
 
@@ -101,6 +143,9 @@ class Gradebook:
             self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         elif int(row[0]) > SCHEMA_VERSION:
             raise GradebookError(f"{self.path} was written by a newer dlgrade (schema {row[0]})")
+        elif int(row[0]) < SCHEMA_VERSION:
+            # Schema 1 → 2 only adds the session tables, which the script above has just created.
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     def close(self):
         self.db.close()
@@ -174,3 +219,82 @@ class Gradebook:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    # ---- evaluation sessions
+    def current_detail(self, student: str, exercise: str) -> tuple | None:
+        """(result id, status, score, max_score, submitted_at) of the current result, or None."""
+        return self.db.execute(
+            "SELECT r.id, r.status, r.score, r.max_score, s.submitted_at FROM results r "
+            "LEFT JOIN submissions s ON s.id = r.submission_id "
+            "WHERE r.student = ? AND r.exercise = ? AND r.current = 1", (student, exercise)).fetchone()
+
+    def students(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM students ORDER BY id")]
+
+    def save_session(self, *, name: str, opens: str, closes: str, timezone: str, config: dict) -> None:
+        self.db.execute(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET opens = excluded.opens, "
+            "closes = excluded.closes, timezone = excluded.timezone, config_json = excluded.config_json, "
+            "updated_at = excluded.updated_at",
+            (name, opens, closes, timezone, json.dumps(config, ensure_ascii=False), now()))
+        # An exercise taken out of the session file no longer counts for it.
+        exercises = list(config.get("exercises", {}))
+        self.db.execute(f"DELETE FROM session_results WHERE session = ? AND exercise NOT IN "
+                        f"({','.join('?' * len(exercises))})", (name, *exercises))
+
+    def record_session_student(self, *, session: str, student: str, name: str | None, in_roster: bool | None,
+                               rows: list[dict]) -> None:
+        """Store one student's scored exercises for a session and their total, in one transaction.
+        Each row: exercise, result_id, status, submitted_at, timing, late_seconds, multiplier, score,
+        max_score, weight, weighted."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for row in rows:
+                db.execute("INSERT OR REPLACE INTO session_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           (session, student, row["exercise"], row["result_id"], row["status"], row["submitted_at"],
+                            row["timing"], row["late_seconds"], row["multiplier"], row["score"], row["max_score"],
+                            row["weight"], row["weighted"]))
+            db.execute("INSERT OR REPLACE INTO session_students VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (session, student, name, None if in_roster is None else int(in_roster),
+                        sum(r["status"] == "graded" for r in rows), round(sum(r["weighted"] for r in rows), 6),
+                        round(sum(r["weight"] for r in rows), 6)))
+            if name:
+                db.execute("INSERT OR IGNORE INTO students (id) VALUES (?)", (student,))
+                db.execute("UPDATE students SET name = ? WHERE id = ?", (name, student))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def sessions(self) -> list[dict]:
+        """Every session, in the order they opened."""
+        rows = self.db.execute("SELECT name, opens, closes, timezone, config_json FROM sessions").fetchall()
+        out = [{"name": n, "opens": o, "closes": c, "timezone": tz, "config": json.loads(cfg)}
+               for n, o, c, tz, cfg in rows]
+        return sorted(out, key=lambda s: datetime.fromisoformat(s["opens"]))
+
+    def session_students(self, session: str) -> list[dict]:
+        cursor = self.db.execute("SELECT student, name, in_roster, submitted, total, max_total FROM session_students "
+                                 "WHERE session = ? ORDER BY student", (session,))
+        return [dict(zip([c[0] for c in cursor.description], row)) for row in cursor.fetchall()]
+
+    def session_results(self, session: str) -> list[dict]:
+        cursor = self.db.execute("SELECT * FROM session_results WHERE session = ? ORDER BY student, exercise",
+                                 (session,))
+        return [dict(zip([c[0] for c in cursor.description], row)) for row in cursor.fetchall()]
+
+    def checks_of(self, result_ids: list[int]) -> list[tuple]:
+        """(result id, check name, status, message) of the given results, in check order."""
+        out = []
+        for start in range(0, len(result_ids), 500):
+            chunk = result_ids[start:start + 500]
+            out += self.db.execute(
+                f"SELECT result_id, name, status, message FROM checks WHERE result_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY result_id, rowid", chunk).fetchall()
+        return out
+
+    def current_result_ids(self) -> dict[tuple[str, str], int]:
+        """(student, exercise) → id of the current result."""
+        return {(s, e): i for i, s, e in self.db.execute(
+            "SELECT id, student, exercise FROM results WHERE current = 1")}

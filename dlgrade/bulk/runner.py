@@ -85,11 +85,15 @@ def plan(submissions: list[StudentSubmission], exercises: list[Exercise], book: 
 def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs: int = 2, salt: str = "",
                 force: bool = False, backend: str | None = None,
                 progress: Callable[[int, int, Task, ExerciseResult], None] | None = None,
-                on_plan: Callable[[int], None] | None = None) -> BulkSummary:
-    """Grade every student's submission for ``exercises`` into the gradebook at ``db_path``."""
+                on_plan: Callable[[int], None] | None = None,
+                submissions: list[StudentSubmission] | None = None) -> BulkSummary:
+    """Grade every student's submission for ``exercises`` into the gradebook at ``db_path``.
+    ``submissions``, when given, are graded instead of collecting ``folder`` (a caller that has
+    already read it, or wants only some students graded)."""
     started = time.monotonic()
     summary = BulkSummary()
-    submissions = collect(folder, exercises)
+    if submissions is None:
+        submissions = collect(folder, exercises)
     summary.students = len(submissions)
     with Gradebook(db_path) as book:
         tasks = plan(submissions, exercises, book, salt, force, summary)

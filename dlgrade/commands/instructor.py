@@ -2,6 +2,298 @@
 
 from __future__ import annotations
 
-import click  # noqa: F401
+import json
+from pathlib import Path
 
-from dlgrade.cli import LANG_OPTION, Context, lang_of, main  # noqa: F401
+import click
+
+from dlgrade.cli import LANG_OPTION, Context, lang_of, main
+
+DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("gradebook.db"),
+                         show_default=True, help="The SQLite gradebook (created if missing; reruns resume).")
+SESSION_ARGUMENT = click.argument("session_file", metavar="SESSION.yaml",
+                                  type=click.Path(dir_okay=False, path_type=Path))
+SUBMISSIONS_ARGUMENT = click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
+TIMES_OPTION = click.option("--times", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                            help="CSV student,submitted_at[,exercise] overriding the files' times (ISO 8601).")
+JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                           help="Parallel sandboxes (default: CPUs).")
+INSECURE_OPTION = click.option("--insecure", is_flag=True,
+                               help="Allow grading without bubblewrap (resource limits only).")
+
+
+def load(obj: Context, session_file: Path, lang: str, times_file: Path | None = None):
+    """The validated session (and override times), or a usage error listing every problem."""
+    from dlgrade.session.config import SessionError, load_session, read_times
+
+    try:
+        session = load_session(session_file, obj.course, lang)
+        times = read_times(times_file, session, lang) if times_file else {}
+    except SessionError as exc:
+        raise click.UsageError(say_problems(exc.problems, lang)) from None
+    return session, times
+
+
+def say_problems(problems: list[str], lang: str) -> str:
+    from dlgrade.messages import say
+
+    return say("session.problems", lang, n=len(problems)) + "\n" + "\n".join(f"  ✗ {p}" for p in problems)
+
+
+def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False) -> str:
+    """The sandbox to grade with: bubblewrap, or resource limits only with --insecure."""
+    from dlgrade.messages import say
+    from dlgrade.sandbox import choose_backend
+
+    backend = choose_backend()
+    if backend != "bwrap":
+        if not insecure:
+            raise click.UsageError(say("grade.needs_bwrap", lang))
+        if not quiet:
+            obj.output.warn(say("sandbox.insecure", lang))
+    return backend
+
+
+def check_folder(submissions: Path, lang: str):
+    from dlgrade.messages import say
+
+    if not submissions.is_dir():
+        raise click.BadParameter(say("session.no_folder", lang, path=submissions), param_hint="SUBMISSIONS")
+
+
+@main.group()
+def session():
+    """Friday evaluation sessions: check a session file, grade, watch live.
+
+    \b
+    Example:  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db
+    """
+
+
+@session.command("check")
+@SESSION_ARGUMENT
+@click.option("--json", "as_json", is_flag=True, help="Print the validated session as JSON.")
+@LANG_OPTION
+@click.pass_obj
+def session_check(obj: Context, session_file, as_json, lang):
+    """Validate a session file and show what it means (times in its zone, weights, late policy).
+
+    \b
+    Example:  dlgrade session check examples/sessions/week3.yaml
+    """
+    from dlgrade.messages import say
+
+    lang = lang_of(lang)
+    s, _ = load(obj, session_file, lang)
+    if as_json:
+        obj.output.raw(json.dumps(s.to_dict(), ensure_ascii=False))
+        return
+    obj.output.print(say("session.summary", lang, name=s.name, opens=s.opens.strftime("%Y-%m-%d %H:%M"),
+                         closes=s.closes.strftime("%Y-%m-%d %H:%M"), tz=s.timezone,
+                         exercises=", ".join(f"{e.exercise.id} ({e.weight:g})" for e in s.exercises),
+                         late=say(f"session.late.{s.late.kind}", lang, **s.late.to_dict()), salt=s.seed_salt,
+                         roster=say("session.roster_n", lang, n=len(s.roster)) if s.roster is not None else "-"))
+
+
+@session.command("grade")
+@SESSION_ARGUMENT
+@SUBMISSIONS_ARGUMENT
+@DB_OPTION
+@TIMES_OPTION
+@JOBS_OPTION
+@click.option("--force", is_flag=True, help="Regrade even unchanged submissions.")
+@click.option("--json", "as_json", is_flag=True, help="Print each student's exercises and weighted total as JSON.")
+@INSECURE_OPTION
+@LANG_OPTION
+@click.pass_obj
+def session_grade(obj: Context, session_file, submissions, db, times, jobs, force, as_json, insecure, lang):
+    """Grade a session: its exercises with its seed salt, the late policy applied to each
+    submission's time, and weighted totals, into the gradebook under the session's name.
+
+    Times come from the zip entries (read in the session's time zone), else the files'
+    modification times; --times overrides them. Rerunning resumes.
+
+    \b
+    Example:  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db \\
+                  --times examples/sessions/week3_times.csv
+    """
+    import os
+
+    from dlgrade.bulk.collect import CollectError
+    from dlgrade.bulk.gradebook import Gradebook, GradebookError
+    from dlgrade.reporting.model import build_report
+    from dlgrade.reporting.terminal import roster_lines, students_table, timing_lines
+    from dlgrade.sandbox import SandboxError
+    from dlgrade.session.runner import grade_session
+
+    lang = lang_of(lang)
+    s, overrides = load(obj, session_file, lang, times)
+    check_folder(submissions, lang)
+    backend = sandbox_backend(obj, insecure, lang, quiet=as_json)
+    jobs = jobs or max(1, os.cpu_count() or 1)
+    try:
+        if as_json:
+            summary = grade_session(s, submissions, db, jobs=jobs, backend=backend, force=force, times=overrides)
+        else:
+            summary = with_progress(obj, lang, lambda **kw: grade_session(
+                s, submissions, db, jobs=jobs, backend=backend, force=force, times=overrides, **kw))
+        with Gradebook(db) as book:
+            report = build_report(book, obj.course, s.name)
+    except CollectError as exc:
+        raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
+    except (GradebookError, SandboxError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        obj.output.raw(json.dumps([{"student": r.student, "name": r.name, "total": r.total, "max_total": r.max_total,
+                                    "in_roster": r.in_roster, "exercises": r.cells} for r in report.students],
+                                  ensure_ascii=False))
+        return
+    from dlgrade.messages import say
+
+    obj.output.print(students_table(report, lang, title=say("report.title_session", lang, session=s.name)))
+    for line in timing_lines(report, s, lang) + roster_lines(report, lang):
+        obj.output.print(line)
+    for problem in summary.bulk.problems:
+        obj.output.warn(problem)
+    b = summary.bulk
+    obj.output.print(say("grade.counts", lang, students=b.students, graded=b.graded, skipped=b.skipped,
+                         missing=b.not_submitted, refused=b.refused, seconds=b.seconds))
+    obj.output.print(say("session.next", lang, db=db, session=s.name), style="dim")
+
+
+def with_progress(obj: Context, lang: str, run):
+    """Call ``run(progress=…, on_plan=…)`` under a progress bar on stderr."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from dlgrade.messages import say
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[last]}"), console=obj.output.err, transient=False) as bar:
+        task_id = bar.add_task(say("grade.progress", lang), total=None, last="")
+
+        def on_progress(done, total, task, result):
+            bar.update(task_id, completed=done,
+                       last=f"{task.student} {task.exercise.id} {result.score:g}/{result.max_score:g}")
+
+        return run(progress=on_progress, on_plan=lambda total: bar.update(task_id, total=total))
+
+
+@main.command("report")
+@DB_OPTION
+@click.option("--session", "session_name", default=None,
+              help="Report on this session (default: the gradebook's current results).")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the report as one self-contained HTML page (charts included; opens offline).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report's data as JSON.")
+@LANG_OPTION
+@click.pass_obj
+def report_command(obj: Context, db, session_name, html_out, as_json, lang):
+    """The instructor's report: score distribution per exercise, the checks most students
+    failed with their failure messages grouped, students who need help, and earlier sessions.
+
+    \b
+    Example:  dlgrade report --db week3.db --session week3 --html week3.html
+    """
+    from dlgrade.bulk.gradebook import Gradebook, GradebookError
+    from dlgrade.messages import say
+    from dlgrade.reporting.model import ReportError, build_report
+    from dlgrade.reporting.terminal import render_report
+
+    lang = lang_of(lang)
+    if not db.exists():
+        raise click.BadParameter(say("report.no_db", lang, path=db), param_hint="--db")
+    try:
+        with Gradebook(db) as book:
+            report = build_report(book, obj.course, session_name)
+    except ReportError as exc:
+        raise click.BadParameter(str(exc), param_hint="--session") from None
+    except GradebookError as exc:
+        raise click.ClickException(str(exc)) from None
+    if html_out:
+        from dlgrade.reporting.html import render_html
+
+        html_out.write_text(render_html(report, lang), encoding="utf-8")
+    if as_json:
+        obj.output.raw(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    obj.output.print(render_report(report, lang))
+    if html_out:
+        obj.output.print(say("export.written", lang, path=html_out))
+
+
+@session.command("watch")
+@SESSION_ARGUMENT
+@SUBMISSIONS_ARGUMENT
+@DB_OPTION
+@TIMES_OPTION
+@click.option("--interval", type=click.FloatRange(0.2, 600), default=2.0, show_default=True,
+              help="Seconds between scans of the folder.")
+@click.option("--once", is_flag=True, help="Scan and grade once, print the view and stop.")
+@click.option("--until", "until", default=None,
+              help="Stop by itself at this time (ISO 8601; in the session's time zone without an offset).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Parallel sandboxes.")
+@INSECURE_OPTION
+@LANG_OPTION
+@click.pass_obj
+def session_watch(obj: Context, session_file, submissions, db, times, interval, once, until, jobs, insecure, lang):
+    """Watch a session live: grade new or changed submissions as they appear in the folder,
+    and show who has submitted, running scores and the distribution. Stop with Ctrl-C;
+    starting again continues from the gradebook (nothing is graded twice).
+
+    \b
+    Example:  dlgrade session watch examples/sessions/week3.yaml submissions/ --db week3.db
+    """
+    import time
+    from datetime import datetime
+
+    from rich.live import Live
+
+    from dlgrade.bulk.gradebook import Gradebook, GradebookError
+    from dlgrade.messages import say
+    from dlgrade.reporting.model import ReportError, build_report
+    from dlgrade.reporting.terminal import live_view
+    from dlgrade.sandbox import SandboxError
+    from dlgrade.session.config import parse_time
+    from dlgrade.session.watch import Watcher
+
+    lang = lang_of(lang)
+    s, overrides = load(obj, session_file, lang, times)
+    check_folder(submissions, lang)
+    stop_at = None
+    if until:
+        try:
+            stop_at = parse_time(until, s.tz)
+        except ValueError:
+            raise click.BadParameter(say("session.error.time", lang, value=until), param_hint="--until") from None
+    backend = sandbox_backend(obj, insecure, lang)
+    watcher = Watcher(s, submissions, db, jobs=jobs, backend=backend, times=overrides)
+
+    def view():
+        report = None
+        if db.exists():
+            try:
+                with Gradebook(db) as book:
+                    report = build_report(book, obj.course, s.name)
+            except ReportError:
+                report = None
+        return live_view(report, s, datetime.now(s.tz), watcher.events, lang)
+
+    try:
+        if once:
+            watcher.step(settle=False)
+            obj.output.print(view())
+            return
+        with Live(view(), console=obj.output.out, refresh_per_second=4, transient=False) as live:
+            watcher.on_event = lambda event: live.update(view())
+            while stop_at is None or datetime.now(s.tz) < stop_at:
+                started = time.monotonic()
+                watcher.step()
+                live.update(view())
+                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        pass
+    except (GradebookError, SandboxError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in watcher.problems:
+        obj.output.warn(problem)
+    obj.output.err.print(say("watch.stopped", lang, graded=watcher.graded_count, db=db))

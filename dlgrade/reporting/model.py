@@ -1,0 +1,289 @@
+"""The instructor's report as plain data, built from the gradebook.
+
+One session (its weighted, late-adjusted totals) or, without a session, the gradebook's
+current results.  Everything a rendering shows is computed here: score distributions per
+exercise, item analysis (the checks most students failed, with their failure messages
+grouped), the students who need help, and the means of every session in time order.
+The terminal and HTML renderings only lay it out.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+from dlgrade.bulk.gradebook import Gradebook
+from dlgrade.course import Course, CourseError
+
+BINS = 10  #: histogram bins of 10 percentage points; 100 % falls in the last
+HELP_TOTAL_PERCENT = 50.0  #: a total below this percent of the maximum asks for help
+TROUBLE = ("error", "timeout", "forbidden")  #: check statuses that mean the code did not run properly
+NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w])")
+
+
+class ReportError(Exception):
+    """The report cannot be built (unknown session, empty gradebook)."""
+
+
+def message_pattern(message: str) -> str:
+    """A failure message's first line with every number replaced by ``#``, so that failures
+    differing only in values ("max abs err 0.31", "0.29") group together."""
+    first = (message or "").strip().splitlines()[0] if (message or "").strip() else ""
+    return NUMBER.sub("#", first).strip()
+
+
+def histogram(percents: list[float], bins: int = BINS) -> list[int]:
+    """Counts of ``percents`` (0–100) in ``bins`` equal bins; 100 goes in the last."""
+    counts = [0] * bins
+    for value in percents:
+        counts[min(bins - 1, max(0, int(value * bins // 100)))] += 1
+    return counts
+
+
+def percent(score: float, max_score: float) -> float:
+    return round(100.0 * score / max_score, 4) if max_score > 0 else 0.0
+
+
+@dataclass
+class Distribution:
+    """Scores in percent of their maximum."""
+
+    percents: list[float]
+    histogram: list[int]
+    mean: float
+    median: float
+
+    @classmethod
+    def of(cls, percents: list[float]) -> "Distribution":
+        return cls(sorted(percents), histogram(percents), statistics.fmean(percents) if percents else 0.0,
+                   statistics.median(percents) if percents else 0.0)
+
+
+@dataclass
+class ExerciseSummary:
+    exercise: str
+    title: dict  #: {"ko": …, "en": …}
+    max_score: float
+    weight: float | None  #: the session weight (None without a session)
+    students: int
+    submitted: int
+    scores: Distribution  #: raw scores of the graded submissions, before late penalties
+
+
+@dataclass
+class MessageGroup:
+    pattern: str  #: first line, numbers replaced by #
+    count: int
+    example: str  #: one full message of the group
+
+
+@dataclass
+class CheckItem:
+    exercise: str
+    check: str
+    failed: int  #: graded students who did not pass it
+    graded: int
+    statuses: dict[str, int]  #: status → count among the failures
+    messages: list[MessageGroup]
+
+    @property
+    def rate(self) -> float:
+        return self.failed / self.graded if self.graded else 0.0
+
+
+@dataclass
+class HelpReason:
+    key: str  #: message key (report.help.*)
+    fields: dict
+
+
+@dataclass
+class StudentNeedingHelp:
+    student: str
+    name: str | None
+    total_percent: float
+    reasons: list[HelpReason]
+
+
+@dataclass
+class SessionPoint:
+    """One session's means, for the comparison over time."""
+
+    name: str
+    opens: str
+    students: int
+    mean_total_percent: float
+    exercise_means: dict[str, float]  #: exercise → mean percent of graded submissions
+
+
+@dataclass
+class StudentRow:
+    student: str
+    name: str | None
+    cells: dict[str, dict]  #: exercise → {status, score, max_score, timing, multiplier, weighted}
+    total: float
+    max_total: float
+    in_roster: bool | None
+
+    @property
+    def total_percent(self) -> float:
+        return percent(self.total, self.max_total)
+
+
+@dataclass
+class Report:
+    session: str | None
+    generated_at: str
+    course_title: dict  #: {"ko": …, "en": …}
+    exercises: list[ExerciseSummary]
+    totals: Distribution
+    students: list[StudentRow]
+    items: list[CheckItem]
+    help: list[StudentNeedingHelp]
+    history: list[SessionPoint]
+    unknown: list[str] = field(default_factory=list)  #: submitters not in the roster
+    absent: list[str] = field(default_factory=list)  #: roster students who handed in nothing
+    session_info: dict | None = None  #: the session's settings (opens, closes, late policy, weights)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        for item, source in zip(data["items"], self.items):
+            item["rate"] = source.rate
+        for row, source in zip(data["students"], self.students):
+            row["total_percent"] = source.total_percent
+        return data
+
+
+def _rows_for_session(book: Gradebook, session: str) -> tuple[list[StudentRow], list[dict]]:
+    results = book.session_results(session)
+    by_student = defaultdict(dict)
+    for r in results:
+        by_student[r["student"]][r["exercise"]] = r
+    rows = [StudentRow(s["student"], s["name"], by_student[s["student"]], s["total"], s["max_total"],
+                       None if s["in_roster"] is None else bool(s["in_roster"])) for s in book.session_students(session)]
+    return rows, results
+
+
+def _rows_for_gradebook(book: Gradebook) -> tuple[list[StudentRow], list[dict]]:
+    ids = book.current_result_ids()
+    results = [{"student": r.student, "exercise": r.exercise, "status": r.status, "score": r.score,
+                "max_score": r.max_score, "result_id": ids.get((r.student, r.exercise)), "timing": "unknown",
+                "multiplier": 1.0, "weighted": r.score, "weight": r.max_score} for r in book.current_results()]
+    by_student = defaultdict(dict)
+    for r in results:
+        by_student[r["student"]][r["exercise"]] = r
+    rows = [StudentRow(s, None, cells, round(sum(c["score"] for c in cells.values()), 6),
+                       round(sum(c["max_score"] for c in cells.values()), 6), None)
+            for s, cells in sorted(by_student.items())]
+    return rows, results
+
+
+def _items(book: Gradebook, results: list[dict], limit_messages: int = 3) -> list[CheckItem]:
+    graded = {r["result_id"]: r for r in results if r["status"] == "graded" and r["result_id"] is not None}
+    tallies: dict[tuple[str, str], dict] = {}
+    for result_id, name, status, message in book.checks_of(sorted(graded)):
+        key = (graded[result_id]["exercise"], name)
+        entry = tallies.setdefault(key, {"graded": 0, "failed": 0, "statuses": Counter(), "patterns": Counter(),
+                                         "examples": {}})
+        entry["graded"] += 1
+        if status != "passed":
+            entry["failed"] += 1
+            entry["statuses"][status] += 1
+            pattern = message_pattern(message)
+            entry["patterns"][pattern] += 1
+            entry["examples"].setdefault(pattern, message)
+    items = [CheckItem(ex, check, e["failed"], e["graded"], dict(e["statuses"]),
+                       [MessageGroup(p, n, e["examples"][p]) for p, n in e["patterns"].most_common(limit_messages)])
+             for (ex, check), e in tallies.items()]
+    return sorted(items, key=lambda i: (-i.failed, -i.rate, i.exercise, i.check))
+
+
+def _help(book: Gradebook, rows: list[StudentRow], results: list[dict], exercises: list[str]) -> list:
+    trouble = defaultdict(set)
+    graded = {r["result_id"]: r for r in results if r["status"] == "graded" and r["result_id"] is not None}
+    for result_id, _name, status, _message in book.checks_of(sorted(graded)):
+        if status in TROUBLE:
+            trouble[graded[result_id]["student"]].add((graded[result_id]["exercise"], status))
+    out = []
+    for row in rows:
+        reasons = []
+        missing = [e for e in exercises if row.cells.get(e, {}).get("status", "not_submitted") != "graded"]
+        if row.total_percent < HELP_TOTAL_PERCENT:
+            reasons.append(HelpReason("report.help.low_total", {"percent": row.total_percent}))
+        if missing and len(missing) * 2 >= len(exercises):
+            reasons.append(HelpReason("report.help.missing", {"n": len(missing), "of": len(exercises),
+                                                              "exercises": ", ".join(missing)}))
+        for exercise, status in sorted(trouble[row.student]):
+            reasons.append(HelpReason(f"report.help.{status}", {"exercise": exercise}))
+        late = [e for e, c in sorted(row.cells.items()) if c.get("timing") == "late" and c.get("multiplier", 1) < 1]
+        if late:
+            reasons.append(HelpReason("report.help.late", {"exercises": ", ".join(late)}))
+        if reasons:
+            out.append(StudentNeedingHelp(row.student, row.name, row.total_percent, reasons))
+    return sorted(out, key=lambda h: (h.total_percent, h.student))
+
+
+def _history(book: Gradebook, until: str | None) -> list[SessionPoint]:
+    points = []
+    sessions = book.sessions()
+    for s in sessions:
+        students = book.session_students(s["name"])
+        results = book.session_results(s["name"])
+        per_exercise = defaultdict(list)
+        for r in results:
+            if r["status"] == "graded":
+                per_exercise[r["exercise"]].append(percent(r["score"], r["max_score"]))
+        points.append(SessionPoint(s["name"], s["opens"], len(students),
+                                   statistics.fmean([percent(x["total"], x["max_total"]) for x in students])
+                                   if students else 0.0,
+                                   {e: statistics.fmean(v) for e, v in per_exercise.items()}))
+        if s["name"] == until:
+            break
+    return points
+
+
+def build_report(book: Gradebook, course: Course, session: str | None = None) -> Report:
+    """The report for one session, or for the gradebook's current results."""
+    info = None
+    if session is not None:
+        known = {s["name"]: s for s in book.sessions()}
+        if session not in known:
+            raise ReportError(f"no session {session!r} in {book.path}; sessions: {', '.join(known) or 'none'}")
+        info = known[session]
+        rows, results = _rows_for_session(book, session)
+        weights = info["config"]["exercises"]
+        exercise_ids = list(weights)
+    else:
+        rows, results = _rows_for_gradebook(book)
+        weights = {}
+        present = {r["exercise"] for r in results}
+        exercise_ids = [ex.id for ex in course if ex.id in present]
+    if not rows:
+        raise ReportError(f"{book.path} holds no results" + (f" for session {session}" if session else ""))
+    exercises = []
+    for ex_id in exercise_ids:
+        cells = [r for r in results if r["exercise"] == ex_id]
+        graded = [r for r in cells if r["status"] == "graded"]
+        try:
+            ex = course.resolve(ex_id)
+            title, max_score = {"ko": ex.title.ko, "en": ex.title.en}, ex.points
+        except CourseError:  # an exercise since removed from the course
+            title, max_score = {"ko": ex_id, "en": ex_id}, max((r["max_score"] for r in graded), default=0.0)
+        exercises.append(ExerciseSummary(
+            ex_id, title, graded[0]["max_score"] if graded else max_score,
+            weights.get(ex_id), len(cells), len(graded),
+            Distribution.of([percent(r["score"], r["max_score"]) for r in graded])))
+    roster_rows = [r for r in rows if r.in_roster is not None]
+    return Report(
+        session=session, generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        course_title={"ko": course.title.ko, "en": course.title.en}, exercises=exercises,
+        totals=Distribution.of([r.total_percent for r in rows]), students=rows,
+        items=_items(book, results), help=_help(book, rows, results, exercise_ids),
+        history=_history(book, session),
+        unknown=sorted(r.student for r in roster_rows if not r.in_roster),
+        absent=sorted(r.student for r in roster_rows if r.in_roster and all(
+            c["status"] == "not_submitted" for c in r.cells.values())),
+        session_info=info)

@@ -1,0 +1,1 @@
+"""Friday evaluation sessions: session files, late policies, grading and the live view."""

@@ -1,0 +1,93 @@
+"""Grading a session: bulk grading with the session's exercises and salt, then the session's
+bookkeeping — submission times, late multipliers, weighted totals, roster matching.
+
+The raw results go into the gradebook's usual tables (so resume, history and exports work
+as for ``dlgrade grade``); the session's view of them goes into ``session_students`` and
+``session_results``, one transaction per student.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from dlgrade.bulk.collect import StudentSubmission, collect
+from dlgrade.bulk.gradebook import Gradebook
+from dlgrade.bulk.runner import BulkSummary, grade_class
+from dlgrade.session.config import Session
+from dlgrade.session.late import assess, weighted_score
+
+
+@dataclass
+class SessionSummary:
+    """What a session run did, beside the bulk summary."""
+
+    bulk: BulkSummary
+    students: list[str] = field(default_factory=list)  #: everyone scored for the session
+    unknown: list[str] = field(default_factory=list)  #: submitters not in the roster
+    absent: list[str] = field(default_factory=list)  #: roster students with nothing handed in
+
+
+def collect_session(session: Session, folder: Path) -> list[StudentSubmission]:
+    """The students' files for the session's exercises (zip times read in the session's zone)."""
+    return collect(folder, [e.exercise for e in session.exercises], zip_timezone=session.tz)
+
+
+def grade_session(session: Session, folder: Path, db_path: Path, *, jobs: int = 2, backend: str | None = None,
+                  force: bool = False, times: dict | None = None, only: set[str] | None = None,
+                  progress: Callable | None = None, on_plan: Callable[[int], None] | None = None) -> SessionSummary:
+    """Grade ``folder`` for ``session`` into the gradebook and store the session's totals.
+
+    ``times`` overrides submission times ((student, exercise or None) → aware datetime);
+    ``only`` limits grading to those students (the watcher's changed entries); the roster's
+    absent students are scored 0 either way."""
+    submissions = collect_session(session, folder)
+    if only is not None:
+        submissions = [s for s in submissions if s.student in only]
+    bulk = grade_class(folder, [e.exercise for e in session.exercises], db_path, jobs=jobs, salt=session.seed_salt,
+                       force=force, backend=backend, progress=progress, on_plan=on_plan, submissions=submissions)
+    with Gradebook(db_path) as book:
+        summary = score_session(book, session, [s.student for s in submissions], times or {})
+    summary.bulk = bulk
+    return summary
+
+
+def score_session(book: Gradebook, session: Session, submitters: list[str], times: dict) -> SessionSummary:
+    """Apply times, late policy and weights to the current results of ``submitters`` (and, with a
+    roster, to every listed student who handed in nothing); store one transaction per student."""
+    book.save_session(name=session.name, opens=session.opens.isoformat(), closes=session.closes.isoformat(),
+                      timezone=session.timezone, config=session.to_dict())
+    roster = session.roster
+    students = sorted(set(submitters) | set(roster or ()))
+    summary = SessionSummary(bulk=BulkSummary(), students=students)
+    if roster is not None:
+        summary.unknown = sorted(s for s in submitters if s not in roster)
+    for student in students:
+        rows = [score_exercise(book, session, student, e.exercise.id, e.weight, times) for e in session.exercises]
+        if roster is not None and student in roster and all(r["status"] == "not_submitted" for r in rows):
+            summary.absent.append(student)
+        book.record_session_student(session=session.name, student=student,
+                                    name=(roster or {}).get(student) or None,
+                                    in_roster=None if roster is None else student in roster, rows=rows)
+    return summary
+
+
+def score_exercise(book: Gradebook, session: Session, student: str, exercise: str, weight: float,
+                   times: dict) -> dict:
+    """One session_results row: the current result, its time (overridden from ``times``), the
+    late verdict and the weighted score."""
+    detail = book.current_detail(student, exercise)
+    result_id, status, score, max_score, stored_at = detail or (None, "not_submitted", 0.0, 0.0, None)
+    submitted_at = None
+    if status == "graded":
+        override = times.get((student, exercise)) or times.get((student, None))
+        submitted_at = override or (datetime.fromisoformat(stored_at) if stored_at else None)
+    lateness = assess(session.late, session.opens, session.closes, submitted_at)
+    return {"exercise": exercise, "result_id": result_id, "status": status,
+            "submitted_at": submitted_at.astimezone(timezone.utc).isoformat(timespec="seconds")
+            if submitted_at else None,
+            "timing": lateness.timing if status == "graded" else "unknown", "late_seconds": lateness.late_seconds,
+            "multiplier": lateness.multiplier, "score": score, "max_score": max_score, "weight": weight,
+            "weighted": weighted_score(score, max_score, weight, lateness.multiplier) if status == "graded" else 0.0}
