@@ -52,11 +52,15 @@ def pristine_stub_path(root: Path, exercise: Exercise) -> Path:
 
 
 # ----------------------------------------------------------------------------- slicing the grader
+SEALED = "RELEASE_SEALED"  #: a grader's tuple of helper names whose bodies never ship (they are replayed)
+
+
 @dataclass(frozen=True)
 class SlicedGrader:
     source: str  #: the public grader's source
     public: tuple[str, ...]  #: names of the public checks
     hidden: tuple[tuple[str, float], ...]  #: (name, points) of the hidden checks left out
+    sealed: tuple[str, ...] = ()  #: helpers public checks use whose calls are replayed, not shipped
 
 
 def _check_decorator(node: ast.AST) -> tuple[bool, bool, float]:
@@ -99,6 +103,7 @@ def slice_grader(source: str, exercise_id: str) -> SlicedGrader:
         body = body[1:]  # the module docstring describes the hidden checks too
     public, hidden, roots = [], [], []
     definitions: dict[str, list[ast.AST]] = {}
+    sealed = _sealed_names(body)
     for node in body:
         is_check, is_hidden, points = _check_decorator(node)
         if is_check:
@@ -112,44 +117,82 @@ def slice_grader(source: str, exercise_id: str) -> SlicedGrader:
     queue = list(roots)
     while queue:
         node = queue.pop()
+        if isinstance(node, ast.FunctionDef) and node.name in sealed:
+            continue  # its body does not ship: what it uses is not needed for it
         for name in _used(node):
             for definition in definitions.get(name, []):
                 if id(definition) not in keep:
                     keep.add(id(definition))
                     queue.append(definition)
-    kept = []
+    kept, shipped_sealed = [], []
     for node in body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in keep:
+        if isinstance(node, ast.FunctionDef) and node.name in sealed:
+            if id(node) in keep:
+                shipped_sealed.append(node.name)
+                kept.append(ast.parse(f"{node.name} = sealed_helper(__file__, {node.name!r})").body[0])
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in keep:
             kept.append(node)
         elif not _defined(node) and not _check_decorator(node)[0]:
             kept.append(node)  # module-level statements that define nothing (rare) stay as they were
+    public_nodes = {id(n) for n in roots}
+    for node in kept:
+        if id(node) not in public_nodes:
+            _strip_docstrings(node)  # helpers' docstrings speak of the hidden checks too
+    if shipped_sealed:
+        after_future = sum(1 for n in kept if isinstance(n, ast.ImportFrom) and n.module == "__future__")
+        kept.insert(after_future, ast.ImportFrom(module="dlgrade.bridges.replay",
+                                                 names=[ast.alias(name="sealed_helper")], level=0))
     doc = (f'"""Public checks of {exercise_id} (student bundle): the lectures\' worked examples.\n\n'
            f'The hidden checks are not in this bundle; they run at grading time."""\n\n')
-    text = doc + ast.unparse(ast.Module(body=kept, type_ignores=[])) + "\n"
-    return SlicedGrader(source=text, public=tuple(public), hidden=tuple(hidden))
+    text = doc + ast.unparse(ast.fix_missing_locations(ast.Module(body=kept, type_ignores=[]))) + "\n"
+    return SlicedGrader(source=text, public=tuple(public), hidden=tuple(hidden), sealed=tuple(shipped_sealed))
+
+
+def _strip_docstrings(tree: ast.AST) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body \
+                and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant) \
+                and isinstance(node.body[0].value.value, str):
+            node.body = node.body[1:] or [ast.Pass()]
+
+
+def _sealed_names(body) -> set[str]:
+    for node in body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == SEALED for t in node.targets):
+            try:
+                names = ast.literal_eval(node.value)
+            except ValueError:
+                raise ReleaseError(f"{SEALED} must be a literal tuple of helper names") from None
+            return set(names)
+    return set()
 
 
 # ----------------------------------------------------------------------------- building
-def record_public_checks(exercise: Exercise, public: tuple[str, ...], folder: Path, context=None) -> None:
-    """Run the public checks with the reference solution as the student, recording every
-    answer of ``reference`` and ``oracle``; every check must pass."""
-    from dlgrade.bridges.replay import Recorder
-    from dlgrade.grading.runner import GradingContext, grade, load_reference, read_submission
+def record_public_checks(exercise: Exercise, sliced: SlicedGrader, folder: Path, context=None) -> None:
+    """Run the public checks with the reference solution as the student, then with the stub
+    and every test mutant (so that naming their mistakes replays too), recording every answer
+    of ``reference``, ``oracle`` and the sealed helpers; the reference must pass every check."""
+    from dlgrade.bridges.replay import Recorder, recording_helpers
+    from dlgrade.grading.runner import GradingContext, grade, load_grader, load_reference, read_submission
 
     recorder = Recorder()
+    mutants = sorted((exercise.root / "tests" / "submissions" / exercise.folder / "mutants").glob("*.py"))
     own = context is None
     context = context or GradingContext.create()
     try:
-        result = grade(exercise, read_submission(exercise.solution_path), context=context, only=list(public),
-                       reference=recorder.root(load_reference(exercise), "reference"),
-                       oracle=recorder.root(context.oracle, "oracle"))
+        reference = recorder.root(load_reference(exercise), "reference")
+        oracle = recorder.root(context.oracle, "oracle")
+        with recording_helpers(recorder, load_grader(exercise), sliced.sealed):
+            results = [grade(exercise, read_submission(path), context=context, only=list(sliced.public),
+                             reference=reference, oracle=oracle)
+                       for path in (exercise.solution_path, exercise.stub_path, *mutants)]
     finally:
         if own:
             context.close()
-    failed = [f"{c.name}: {c.status} {c.message} {c.internal}" for c in result.checks if not c.passed]
-    if failed:
-        raise ReleaseError(f"{exercise.folder}: the reference solution fails public checks while recording: "
-                           + "; ".join(failed))
+    failed = [f"{c.name}: {c.status} {c.message} {c.internal}" for c in results[0].checks if not c.passed]
+    broken = [f"{c.name}: {c.internal}" for r in results for c in r.checks if c.status == "error" and c.internal]
+    if failed or broken:
+        raise ReleaseError(f"{exercise.folder}: the public checks cannot be recorded: " + "; ".join(failed + broken))
     recorder.save(folder)
 
 
@@ -221,7 +264,7 @@ def build_release(course: Course, out: Path, *, force: bool = False, lang: str =
         grader_dir = out / "graders" / exercise.folder
         grader_dir.mkdir(parents=True, exist_ok=True)
         (grader_dir / "grader.py").write_text(sliced.source, encoding="utf-8")
-        record_public_checks(exercise, sliced.public, grader_dir, context=context)
+        record_public_checks(exercise, sliced, grader_dir, context=context)
         summary["exercises"][exercise.id] = {"public": list(sliced.public), "hidden_checks": len(sliced.hidden),
                                              "hidden_points": sum(p for _, p in sliced.hidden)}
     (out / BUNDLE_FILE).write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")

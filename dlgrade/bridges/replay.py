@@ -17,6 +17,7 @@ call and written back into the caller's objects on replay.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import types
@@ -24,14 +25,21 @@ from pathlib import Path
 
 import numpy as np
 
+from dlgrade.grading.compare import CheckFailed
+
 RECORDING_JSON = "recorded.json"
 RECORDING_NPZ = "recorded.npz"
 FORMAT = 1
 DATA_SCALARS = (bool, int, float, str, type(None))
 
 
-class ReplayMissing(Exception):
-    """The bundle has no recorded answer for what a check asked (a tool error)."""
+class ReplayMissing(CheckFailed):
+    """The bundle has no recorded answer for what a check asked.
+
+    Public checks ask the same questions whatever the student's code does, except while
+    naming the mistake behind a wrong answer; what the reference solution, every test
+    mutant and the stub made the checks ask is recorded, anything else is reported as a
+    failure of the check that could not be finished here (it runs at grading time)."""
 
 
 class RecordingError(Exception):
@@ -62,13 +70,25 @@ def _feed(h, value) -> None:
     elif hasattr(value, "spec"):  # a sandbox Function description
         h.update(b"F")
         _feed(h, value.spec)
-    elif isinstance(value, (types.FunctionType, types.MethodType, types.BuiltinFunctionType)):
+    elif isinstance(value, types.FunctionType):  # e.g. a lambda describing a mistake: its code, not its address
         h.update(b"C" + value.__qualname__.encode())
+        _feed_code(h, value.__code__)
+    elif isinstance(value, (types.MethodType, types.BuiltinFunctionType)):
+        h.update(b"M" + value.__qualname__.encode())
     else:
         text = repr(value)
         if " at 0x" in text:
             raise RecordingError(f"cannot record an argument of type {type(value).__name__}: its repr is not stable")
         h.update(b"R" + text.encode())
+
+
+def _feed_code(h, code: types.CodeType) -> None:
+    h.update(code.co_code + repr(code.co_names).encode())
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _feed_code(h, const)
+        else:
+            h.update(repr(const).encode())
 
 
 def digest(*parts) -> str:
@@ -249,8 +269,8 @@ class Replayer:
 
     def _entry(self, key: str, what: str) -> dict:
         if key not in self.entries:
-            raise ReplayMissing(f"{what} was not recorded when this bundle was built, so this check cannot run "
-                                f"here; it runs at grading time ({self.folder})")
+            raise ReplayMissing(f"this check could not be finished in the student bundle: it needs {what}, "
+                                "which only the grader has. It runs in full at grading time.")
         return self.entries[key]
 
     def attribute(self, proxy: _Proxy, name: str):
@@ -270,6 +290,39 @@ class Replayer:
         if entry.get("handle"):
             return _Proxy(self, key, f"{owner._label}.{method.name}(…)", stateful=True)
         return decode(entry["result"], self.arrays)
+
+
+HELPERS = "helpers"  #: the root of a grader's sealed helper functions in a recording
+
+
+@contextlib.contextmanager
+def recording_helpers(recorder: Recorder, module, names):
+    """While recording, route calls of the grader's sealed helpers through ``recorder``."""
+    originals = {name: getattr(module, name) for name in names}
+    root = recorder.root(types.SimpleNamespace(**originals), HELPERS)
+    try:
+        for name in names:
+            setattr(module, name, getattr(root, name))
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(module, name, original)
+
+
+_replayers: dict[Path, Replayer] = {}
+
+
+def sealed_helper(grader_file: str, name: str):
+    """In a public grader, the stand-in for a helper whose body stays with the instructor."""
+    folder = Path(grader_file).resolve().parent
+
+    def replayed(*args, **kwargs):
+        if folder not in _replayers:
+            _replayers[folder] = Replayer(folder)
+        return getattr(_replayers[folder].root(HELPERS), name)(*args, **kwargs)
+
+    replayed.__name__ = replayed.__qualname__ = name
+    return replayed
 
 
 def bundle_replay(grader_folder: Path):
