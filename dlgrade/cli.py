@@ -439,8 +439,11 @@ def dev_check(obj: Context, quick):
     \b
     Example:  dlgrade dev check
     """
+    from dlgrade.bridges.release import bundle_info
     from dlgrade.devcheck import check_course
 
+    if bundle_info(obj.course.root):
+        raise click.UsageError(say("release.dev_check_in_bundle", lang_of(None)))
     problems = check_course(obj.course, run_graders=not quick)
     for p in problems:
         obj.output.print(f"✗ {p.exercise}: {p.message}\n    fix: {p.fix}", style="red")

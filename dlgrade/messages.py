@@ -130,6 +130,10 @@ MESSAGES.update({
         "ko": "학생용 배포본을 {path}에 만들었습니다: 과제 {exercises}개, 공개 검사 {public}개 (숨은 검사와 해답은 빠져 있습니다).",
         "en": "Student bundle written to {path}: {exercises} exercises, {public} public checks "
               "(no hidden checks, no solutions)."},
+    "release.dev_check_in_bundle": {
+        "ko": "여기는 학생용 배포본이라 해답과 숨은 검사가 없습니다. dlgrade dev check는 과정 저장소에서 실행하세요.",
+        "en": "this is a student bundle, without solutions or hidden checks: run dlgrade dev check in the course "
+              "repository."},
     "release.not_empty": {
         "ko": "{path}가 이미 있고 비어 있지 않습니다. 새 폴더를 지정하거나 --force로 덮어쓰세요.",
         "en": "{path} exists and is not empty: choose a new folder or pass --force to replace it."},

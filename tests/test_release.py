@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -199,3 +200,22 @@ def test_release_refuses_a_folder_that_is_not_empty(tmp_path):
     assert (tmp_path / "mine.txt").read_text() == "keep me"
     inside = CliRunner().invoke(main, ["release", str(ROOT / "solutions" / "x")], env={"DLGRADE_HOME": str(ROOT)})
     assert inside.exit_code == 2
+
+
+def test_dev_check_in_the_bundle_points_to_the_course_repository(bundle):
+    done = run_in_bundle(bundle, "dev", "check", "--quick")
+    assert done.returncode == 2 and "student bundle" in done.stderr
+
+
+def test_the_bundle_is_an_installable_package(bundle, tmp_path):
+    copy = shutil.copytree(bundle, tmp_path / "students")  # building writes into the folder
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--no-build-isolation",
+                           "--quiet", "-w", str(tmp_path)], cwd=copy, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    (wheel,) = tmp_path.glob("dlgrade-*.whl")
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert "dlgrade/cli.py" in names and "Requires-Dist: numpy" in metadata and "tensorflow" not in metadata
