@@ -307,3 +307,20 @@ def test_export_keeps_csv_and_json_and_rejects_a_missing_gradebook(small_class, 
         missing = runner.invoke(main, ["export", *args, "--db", str(tmp_path / "none.db")])
         assert missing.exit_code == 2 and "none.db does not exist" in missing.output
     assert runner.invoke(main, ["export", "lms", "--lms", "blackboard", "--db", str(db)]).exit_code == 2
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="the sandbox drops to another uid only when run as root, as on Gradescope")
+def test_without_bubblewrap_student_code_cannot_read_the_bundles_solution(autograder_zip, tmp_path):
+    solution = tmp_path / "autograder" / "source" / "solutions" / "ex05_correlate2d" / "conv.py"
+    spy = ("import numpy as np\n"
+           "try:\n"
+           f"    open({str(solution)!r}).read()\n"
+           "    READ = 1.0\n"
+           "except OSError:\n"
+           "    READ = 0.0\n"
+           "def convolve(x, w, mode='valid'):\n"
+           "    return np.full(6, READ)\n")
+    data = run_autograder(autograder_zip, tmp_path, {"conv.py": spy}, sandbox="rlimit")
+    validate_results_json(data)
+    message = next(t["output"] for t in data["tests"] if t["name"].startswith("lecture_convolve_valid"))
+    assert "got:      [0. 0. 0. 0. 0. 0.]" in message, message

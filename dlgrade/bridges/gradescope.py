@@ -179,6 +179,10 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope copies this file to /autograder/run_autograder and runs it for each submission.
 # It always writes $ROOT/results/results.json (score 0 and a message when the file is missing).
 ROOT="${DLGRADE_AUTOGRADER_ROOT:-/autograder}"
+# Gradescope runs this as root; student code runs as an unprivileged uid (see dlgrade's sandbox):
+# without bubblewrap's private filesystem, file permissions are what keeps it out of the
+# graders, the reference solution and the submission folder.
+chmod -R go-rwx "$ROOT/source" "$ROOT/submission" 2>/dev/null
 cd "$ROOT/source" || exit 1
 export DLGRADE_HOME="$ROOT/source" OPENBLAS_NUM_THREADS=1
 exec "${DLGRADE_PYTHON:-python3}" -m dlgrade.bridges.gradescope --root "$ROOT"
