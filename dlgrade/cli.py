@@ -193,7 +193,7 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     if fmt != "text":
         from dlgrade.bridges import render
 
-        obj.output.raw(render([(None, result)], fmt))
+        obj.output.raw(render([(None, result)], fmt, lang))
     else:
         obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes))
         from dlgrade.bridges.release import hidden_note
@@ -281,7 +281,8 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
                 ids = {ex.id for ex in chosen}
                 stored = [(r.student, book.current_result_json(r.student, r.exercise))
                           for r in book.current_results() if r.exercise in ids]
-                obj.output.raw(render([(student, ExerciseResult.from_dict(d)) for student, d in stored if d], fmt))
+                obj.output.raw(render([(student, ExerciseResult.from_dict(d)) for student, d in stored if d], fmt,
+                                      lang))
             else:
                 _print_summary(obj, book, summary, chosen, lang)
     except CollectError as exc:

@@ -193,13 +193,32 @@ def secret(student, rng):
     compile(sliced.source, "grader.py", "exec")
 
 
+def test_release_writes_a_zip_and_replaces_only_an_earlier_bundle(tmp_path):
+    out = tmp_path / "students"
+    env = {"DLGRADE_HOME": str(ROOT)}
+    first = CliRunner().invoke(main, ["release", str(out), "--zip", "--lang", "en"], env=env)
+    assert first.exit_code == 0, first.output
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "students.zip") as archive:
+        names = archive.namelist()
+    assert "students/graders/ex05_correlate2d/grader.py" in names and "students/.dlgrade/bundle.json" in names
+    assert not [n for n in names if "/solutions/" in n or "/tests/" in n]
+    again = CliRunner().invoke(main, ["release", str(out), "--lang", "en"], env=env)
+    assert again.exit_code == 2 and "--force" in again.output
+    assert CliRunner().invoke(main, ["release", str(out), "--force", "--lang", "en"], env=env).exit_code == 0
+
+
 def test_release_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     result = CliRunner().invoke(main, ["release", str(tmp_path), "--lang", "en"], env={"DLGRADE_HOME": str(ROOT)})
     assert result.exit_code == 2 and "not empty" in result.output
     assert (tmp_path / "mine.txt").read_text() == "keep me"
     inside = CliRunner().invoke(main, ["release", str(ROOT / "solutions" / "x")], env={"DLGRADE_HOME": str(ROOT)})
-    assert inside.exit_code == 2
+    assert inside.exit_code == 2 and "solutions/" in inside.output
+    forced = CliRunner().invoke(main, ["release", str(tmp_path), "--force", "--lang", "en"],
+                                env={"DLGRADE_HOME": str(ROOT)})
+    assert forced.exit_code == 2 and (tmp_path / "mine.txt").exists()  # --force replaces only a bundle
 
 
 def test_dev_check_in_the_bundle_points_to_the_course_repository(bundle):

@@ -12,7 +12,7 @@ from dlgrade.results import ExerciseResult
 FORMATS = ("text", "json", "results-json", "junit")
 
 
-def render(results: list[tuple[str | None, ExerciseResult]], fmt: str) -> str:
+def render(results: list[tuple[str | None, ExerciseResult]], fmt: str, lang: str = "en") -> str:
     """One machine-readable rendering of ``(student or None, result)`` pairs.
 
     ``json``: one result's ``to_dict()``, or JSON lines ``{"student", "result"}`` for several;
@@ -26,7 +26,7 @@ def render(results: list[tuple[str | None, ExerciseResult]], fmt: str) -> str:
     if fmt == "results-json":
         from dlgrade.bridges.gradescope import results_json
 
-        dicts = [results_json(result) for _student, result in results]
+        dicts = [results_json(result, lang=lang) for _student, result in results]
     elif fmt == "json":
         dicts = [result.to_dict() for _student, result in results]
     else:

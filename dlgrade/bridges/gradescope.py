@@ -40,7 +40,8 @@ VISIBILITY = {"public": "visible", "hidden": "after_published"}
 GRADESCOPE_STATUS = {"passed": "passed"}  #: every other status is "failed" on Gradescope
 
 
-def results_json(result: ExerciseResult, *, output: str = "", execution_time: float | None = None) -> dict:
+def results_json(result: ExerciseResult, *, output: str = "", execution_time: float | None = None,
+                 lang: str = "en") -> dict:
     """Gradescope's results.json for one exercise: one test per check."""
     tests = []
     for number, check in enumerate(result.checks, 1):
@@ -51,7 +52,7 @@ def results_json(result: ExerciseResult, *, output: str = "", execution_time: fl
                       "number": str(number), "score": check.score, "max_score": check.max_score,
                       "status": GRADESCOPE_STATUS.get(check.status, "failed"), "output": text,
                       "visibility": VISIBILITY[check.visibility]})
-    data = {"score": result.score, "output": output or _summary(result, "en"), "visibility": "visible",
+    data = {"score": result.score, "output": output or _summary(result, lang), "visibility": "visible",
             "stdout_visibility": "hidden", "tests": tests}
     if execution_time is not None:
         data["execution_time"] = max(0, int(round(execution_time)))

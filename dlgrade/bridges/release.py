@@ -43,6 +43,15 @@ dlgrade check ex01            # {check}
 class ReleaseError(Exception):
     """The bundle cannot be built (an unusable output folder, a grader that cannot be sliced)."""
 
+    def __init__(self, message: str, *, reason: str = "", path: Path | None = None):
+        super().__init__(message)
+        self.reason = reason  #: "not_empty" or "inside_course" for an unusable output folder
+        self.path = path
+
+
+def _unusable(reason: str, out: Path) -> ReleaseError:
+    return ReleaseError(f"{out}: {reason.replace('_', ' ')}", reason=reason, path=out)
+
 
 def pristine_stub_path(root: Path, exercise: Exercise) -> Path:
     """Where a bundle rooted at ``root`` keeps the untouched stub that ``dlgrade reset`` restores
@@ -227,14 +236,12 @@ def _check_out(out: Path, course: Course, force: bool) -> None:
     for inside in ("exercises", "solutions", "graders", "dlgrade", "tests"):
         base = (course.root / inside).resolve()
         if out == base or base in out.parents:
-            raise ReleaseError(f"inside_course:{out}")
+            raise _unusable("inside_course", out)
     if out == course.root.resolve() or out in course.root.resolve().parents:
-        raise ReleaseError(f"inside_course:{out}")
+        raise _unusable("inside_course", out)
     if out.exists() and any(out.iterdir()):
-        if not force:
-            raise ReleaseError(f"not_empty:{out}")
-        if not (out / BUNDLE_FILE).is_file():
-            raise ReleaseError(f"not_empty:{out}")  # --force replaces only an earlier bundle
+        if not force or not (out / BUNDLE_FILE).is_file():  # --force replaces only an earlier bundle
+            raise _unusable("not_empty", out)
         shutil.rmtree(out)
 
 

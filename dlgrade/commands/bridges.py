@@ -80,9 +80,8 @@ def release(obj: Context, out, as_zip, force, lang):
     try:
         summary = build_release(obj.course, out, force=force, lang=lang)
     except ReleaseError as exc:
-        reason, _, path = str(exc).partition(":")
-        if reason in ("not_empty", "inside_course"):
-            raise click.BadParameter(say(f"release.{reason}", lang, path=path), param_hint="OUT") from None
+        if exc.reason:
+            raise click.BadParameter(say(f"release.{exc.reason}", lang, path=exc.path), param_hint="OUT") from None
         raise click.ClickException(str(exc)) from None
     if as_zip:
         shutil.make_archive(str(out), "zip", root_dir=out.parent, base_dir=out.name)
