@@ -16,6 +16,9 @@ import click
 from dlgrade import __version__
 from dlgrade.messages import detect_language, say
 
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "results-json", "junit"]), default="text", show_default=True,
+    help="text (the report), json (the result; --json), results-json (Gradescope's results.json) or junit (XML).")
 LANG_OPTION = click.option("--lang", type=click.Choice(["ko", "en"]), default=None,
                            help="Language of the output (default: from the locale or DLGRADE_LANG).")
 
@@ -154,9 +157,10 @@ def hint(obj: Context, exercise, lang, show_all, reset):
               help="The file to grade (default: your copy in exercises/).")
 @click.option("--seed", type=int, default=None, help="Seed of the hidden checks' inputs (default 0).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the result) and nothing else.")
+@FORMAT_OPTION
 @LANG_OPTION
 @click.pass_obj
-def check(obj: Context, exercise, file, seed, as_json, lang):
+def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     """Grade your solution of an exercise.
 
     EXERCISE is an id (ex05), a number (5), a name (correlate2d) or a folder.
@@ -165,12 +169,14 @@ def check(obj: Context, exercise, file, seed, as_json, lang):
     \b
     Examples:  dlgrade check ex05
                dlgrade check 5 --file my_conv.py --seed 7 --json
+               dlgrade check ex05 --format junit > report.xml
     """
     from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, grade, read_submission
     from dlgrade.report import render_check
     from dlgrade.sandbox import SandboxError, choose_backend
 
     lang = lang_of(lang)
+    fmt = "json" if as_json else fmt
     ex = obj.exercise(exercise)
     path = file or ex.stub_path
     try:
@@ -179,15 +185,22 @@ def check(obj: Context, exercise, file, seed, as_json, lang):
         raise click.BadParameter(str(exc), param_hint="--file") from None
     try:
         backend = choose_backend()
-        if backend != "bwrap" and not as_json:
+        if backend != "bwrap" and fmt == "text":
             obj.output.warn(say("sandbox.insecure", lang))
         result = grade(ex, source, seed=DEFAULT_SEED if seed is None else seed)
     except SandboxError as exc:
         raise click.ClickException(str(exc)) from None
-    if as_json:
-        obj.output.raw(json.dumps(result.to_dict(), ensure_ascii=False))
+    if fmt != "text":
+        from dlgrade.bridges import render
+
+        obj.output.raw(render([(None, result)], fmt, lang))
     else:
         obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes))
+        from dlgrade.bridges.release import hidden_note
+
+        note = hidden_note(ex, lang)
+        if note:
+            obj.output.print(note, style="cyan")
     sys.exit(0 if result.passed else 1)
 
 
@@ -208,10 +221,11 @@ def _parse_exercises(obj: Context, value: str):
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write one Markdown feedback file per student into this folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print per student and exercise score and max_score as JSON.")
+@FORMAT_OPTION
 @click.option("--insecure", is_flag=True, help="Allow grading without bubblewrap (resource limits only).")
 @LANG_OPTION
 @click.pass_obj
-def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, force, feedback, as_json, insecure,
+def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, force, feedback, as_json, fmt, insecure,
                   lang):
     """Grade a whole class into a SQLite gradebook.
 
@@ -219,10 +233,13 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     its name), with the students' files by the stub's name, anywhere inside.
     Each result is committed as it completes: an interrupted run loses nothing,
     and rerunning resumes (unchanged submissions are not graded twice).
+    --format json/results-json prints one JSON line per student and exercise
+    ({"student", "exercise", "result"}); --format junit one XML document.
 
     \b
     Examples:  dlgrade grade examples/class --db gradebook.db
                dlgrade grade lms_export/ --exercises ex04,ex05 --seed-salt week3 --json
+               dlgrade grade examples/class --format junit > grades.xml
     """
     import os
 
@@ -240,15 +257,16 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
             raise click.UsageError(say("grade.needs_bwrap", lang))
         obj.output.warn(say("sandbox.insecure", lang))
     jobs = jobs or max(1, os.cpu_count() or 1)
+    quiet = as_json or fmt != "text"
     try:
-        if as_json:
+        if quiet:
             summary = grade_class(submissions, chosen, db, jobs=jobs, salt=seed_salt, force=force, backend=backend)
         else:
             summary = _grade_with_progress(obj, submissions, chosen, db, jobs, seed_salt, force, backend, lang)
         with Gradebook(db) as book:
             if feedback:
                 written = write_feedback(book, obj.course, feedback, lang)
-                if not as_json:
+                if not quiet:
                     obj.output.print(say("grade.feedback_written", lang, n=len(written), folder=feedback))
             if as_json:
                 ids = {ex.id for ex in chosen}
@@ -256,6 +274,15 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
                                             "max_score": r.max_score, "status": r.status}
                                            for r in book.current_results() if r.exercise in ids],
                                           ensure_ascii=False))
+            elif fmt != "text":
+                from dlgrade.bridges import render
+                from dlgrade.results import ExerciseResult
+
+                ids = {ex.id for ex in chosen}
+                stored = [(r.student, book.current_result_json(r.student, r.exercise))
+                          for r in book.current_results() if r.exercise in ids]
+                obj.output.raw(render([(student, ExerciseResult.from_dict(d)) for student, d in stored if d], fmt,
+                                      lang))
             else:
                 _print_summary(obj, book, summary, chosen, lang)
     except CollectError as exc:
@@ -330,34 +357,68 @@ def _print_summary(obj, book, summary, chosen, lang):
                          seconds=summary.seconds))
 
 
-@main.command("export")
-@click.argument("format", type=click.Choice(["csv", "json"]))
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("gradebook.db"),
-              show_default=True, help="The gradebook to export.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
-@click.pass_obj
-def export_command(obj: Context, format, db, out):
-    """Export the gradebook for the LMS: one row per student, one column per exercise, and the total.
+DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("gradebook.db"),
+                         show_default=True, help="The gradebook to export.")
+OUT_OPTION = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                          help="Write to this file instead of standard output.")
+
+
+@main.group("export")
+def export_group():
+    """Export grades and graders to other tools: csv, json, lms, gradescope.
 
     \b
     Examples:  dlgrade export csv --db gradebook.db --out grades.csv
-               dlgrade export json --db gradebook.db
+               dlgrade export lms --lms canvas --db gradebook.db --out canvas.csv
+               dlgrade export gradescope ex05 --out autograder.zip
     """
-    from dlgrade.bulk.export import export_csv, export_json
+
+
+def export_text(obj: Context, db: Path, out: Path | None, render) -> None:
+    """Open the gradebook ``db``, write ``render(book)`` to ``out`` or standard output."""
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
 
     if not db.exists():
         raise click.BadParameter(f"{db} does not exist", param_hint="--db")
     try:
         with Gradebook(db) as book:
-            text = export_csv(book, obj.course) if format == "csv" else export_json(book, obj.course)
+            text = render(book)
     except GradebookError as exc:
         raise click.ClickException(str(exc)) from None
     if out:
         out.write_text(text, encoding="utf-8")
     else:
         obj.output.raw(text.rstrip("\n"))
+
+
+@export_group.command("csv")
+@DB_OPTION
+@OUT_OPTION
+@click.pass_obj
+def export_csv_command(obj: Context, db, out):
+    """The gradebook as CSV: one row per student, one column per exercise, and the total.
+
+    \b
+    Example:  dlgrade export csv --db gradebook.db --out grades.csv
+    """
+    from dlgrade.bulk.export import export_csv
+
+    export_text(obj, db, out, lambda book: export_csv(book, obj.course))
+
+
+@export_group.command("json")
+@DB_OPTION
+@OUT_OPTION
+@click.pass_obj
+def export_json_command(obj: Context, db, out):
+    """The gradebook as JSON: per student, each exercise's score, status, seed and grader version.
+
+    \b
+    Example:  dlgrade export json --db gradebook.db
+    """
+    from dlgrade.bulk.export import export_json
+
+    export_text(obj, db, out, lambda book: export_json(book, obj.course))
 
 
 @main.group()
@@ -379,8 +440,11 @@ def dev_check(obj: Context, quick):
     \b
     Example:  dlgrade dev check
     """
+    from dlgrade.bridges.release import bundle_info
     from dlgrade.devcheck import check_course
 
+    if bundle_info(obj.course.root):
+        raise click.UsageError(say("release.dev_check_in_bundle", lang_of(None)))
     problems = check_course(obj.course, run_graders=not quick)
     for p in problems:
         obj.output.print(f"✗ {p.exercise}: {p.message}\n    fix: {p.fix}", style="red")

@@ -226,4 +226,45 @@ MESSAGES.update({
                    "en": "Ctrl-C stops (run again to continue where it stopped)"},
     "watch.stopped": {"ko": "멈췄습니다: 이번에 {graded}건 채점. 결과는 {db}에 있습니다.",
                       "en": "stopped: {graded} graded this run; the results are in {db}"},
+    "gradescope.summary": {"ko": "{exercise}: {score:g}/{max_score:g}점 (숨은 검사 시드 {seed})",
+                           "en": "{exercise}: {score:g}/{max_score:g} points (hidden checks' seed {seed})"},
+    "gradescope.load_failed": {
+        "ko": "제출한 파일을 불러오지 못해서 어떤 검사도 실행하지 못했습니다:\n{message}\n"
+              "먼저 내 컴퓨터에서 dlgrade check로 이 오류를 고친 뒤 다시 제출하세요.",
+        "en": "Your file could not be loaded, so no check could run:\n{message}\n"
+              "Fix this first with dlgrade check on your own computer, then submit again."},
+    "gradescope.rlimit": {
+        "ko": "이 채점 컨테이너에서는 bubblewrap 격리를 쓸 수 없어 자원 제한만 걸고 코드를 실행했습니다.",
+        "en": "bubblewrap cannot run in this grading container: your code ran under resource limits only."},
+    "gradescope.missing": {
+        "ko": "제출물에서 {file} 파일을 찾지 못했습니다 (찾은 파이썬 파일: {seen}). 과제 파일을 {file} 이름 그대로 제출하세요.",
+        "en": "No {file} was found in your submission (Python files found: {seen}). Submit the exercise's file, "
+              "named {file}."},
+    "gradescope.nothing": {"ko": "없음", "en": "none"},
+    "gradescope.graded_file": {"ko": "채점한 파일: {path}", "en": "Graded file: {path}"},
+    "gradescope.tool_failed": {
+        "ko": "여러분의 코드가 아니라 자동 채점기 자체에 문제가 생겼습니다. 담당 강사에게 알려 주세요.",
+        "en": "The autograder itself failed (not your code). Please tell your instructor."},
+    "export.gradescope_written": {
+        "ko": "{exercise}의 Gradescope 자동 채점기를 {path}에 만들었습니다. 과제의 autograder로 업로드하세요.",
+        "en": "Gradescope autograder for {exercise} written to {path}: upload it as the assignment's autograder."},
+    "export.no_results": {"ko": "{db}에 채점 결과가 없습니다. 먼저 dlgrade grade를 실행하세요.",
+                          "en": "{db} holds no results yet; run dlgrade grade first."},
+    "release.hidden_pending": {
+        "ko": "숨은 검사 {n}개({points:g}점)는 이 배포본에 없으며 채점할 때 실행됩니다.",
+        "en": "{n} hidden check(s) worth {points:g} points are not in this bundle: they run at grading time."},
+    "release.written": {
+        "ko": "학생용 배포본을 {path}에 만들었습니다: 과제 {exercises}개, 공개 검사 {public}개 (숨은 검사와 해답은 빠져 있습니다).",
+        "en": "Student bundle written to {path}: {exercises} exercises, {public} public checks "
+              "(no hidden checks, no solutions)."},
+    "release.dev_check_in_bundle": {
+        "ko": "여기는 학생용 배포본이라 해답과 숨은 검사가 없습니다. dlgrade dev check는 과정 저장소에서 실행하세요.",
+        "en": "this is a student bundle, without solutions or hidden checks: run dlgrade dev check in the course "
+              "repository."},
+    "release.not_empty": {
+        "ko": "{path}가 이미 있고 비어 있지 않습니다. 새 폴더를 지정하거나 --force로 덮어쓰세요.",
+        "en": "{path} exists and is not empty: choose a new folder or pass --force to replace it."},
+    "release.inside_course": {
+        "ko": "배포본 폴더 {path}가 과정 폴더 안의 exercises/, solutions/, graders/ 또는 dlgrade/ 안에 있습니다. 다른 곳을 지정하세요.",
+        "en": "{path} is inside the course's exercises/, solutions/, graders/ or dlgrade/: choose a folder elsewhere."},
 })

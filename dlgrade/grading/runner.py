@@ -118,25 +118,38 @@ def read_submission(path: Path) -> str:
 
 
 def grade(exercise: Exercise, source: str, *, seed: int = DEFAULT_SEED, context: GradingContext | None = None,
-          limits: Limits | None = None, only: list[str] | None = None) -> ExerciseResult:
-    """Run every check of ``exercise`` on ``source`` (the student's file's text)."""
+          limits: Limits | None = None, only: list[str] | None = None, reference=None, oracle=None) -> ExerciseResult:
+    """Run every check of ``exercise`` on ``source`` (the student's file's text).
+
+    ``reference`` and ``oracle`` replace what checks asking for them get (the reference
+    solution and ``context.oracle``; in a student bundle, replays of their recorded answers)."""
     own_context = context is None
     context = context or GradingContext.create()
     try:
-        return _grade(exercise, source, seed, context, limits, only)
+        return _grade(exercise, source, seed, context, limits, only, reference, oracle)
     finally:
         if own_context:
             context.close()
 
 
-def _grade(exercise, source, seed, context, limits, only) -> ExerciseResult:
+def trusted_helpers(exercise: Exercise, oracle):
+    """The reference solution and the oracle; in a student bundle (a recording next to the
+    grader, no solution), replays of the answers they gave when the bundle was built."""
+    from dlgrade.bridges.replay import bundle_replay
+
+    return bundle_replay(exercise.grader_path.parent) or (load_reference(exercise), oracle)
+
+
+def _grade(exercise, source, seed, context, limits, only, reference=None, oracle=None) -> ExerciseResult:
     limits = limits or Limits(wall_seconds=exercise.time_limit,
                               cpu_seconds=int(exercise.time_limit * (TOTAL_BUDGET_FACTOR + 1)) + 5)
     grader = load_grader(exercise)
     specs = collect_checks(grader)
     if only:
         specs = [s for s in specs if s.name in only]
-    reference = load_reference(exercise)
+    if reference is None:
+        reference, oracle = trusted_helpers(exercise, oracle or context.oracle)
+    oracle = oracle or context.oracle
     findings, references = forbidden_scan.scan(source, exercise.forbidden)
     tainted = forbidden_scan.tainted_names(findings, references)
     everywhere = forbidden_scan.module_level(findings)
@@ -155,7 +168,7 @@ def _grade(exercise, source, seed, context, limits, only) -> ExerciseResult:
                                              f"time budget ({budget:g} s)"))
                 continue
             started = time.monotonic()
-            check_result = _run_check(spec, student, seed, reference, context.oracle)
+            check_result = _run_check(spec, student, seed, reference, oracle)
             if check_result.status == "timeout":
                 spent_waiting += time.monotonic() - started
             reached = set(student.transcript.names)

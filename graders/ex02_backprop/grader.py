@@ -15,6 +15,10 @@ import numpy as np
 
 from dlgrade.grading import CheckFailed, check, compare, describe, expect_close, expect_unchanged, matches
 
+# The student bundle (dlgrade release) replays these helpers' recorded answers instead of
+# shipping their bodies: each is a working implementation of part of the exercise.
+RELEASE_SEALED = ("sigmoid", "_backprop")
+
 # The lecture's example.
 X = np.array([0.1, 0.2])
 T = np.array([0.4, 0.6])

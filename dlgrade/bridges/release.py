@@ -1,0 +1,309 @@
+"""The student bundle (``dlgrade release OUT``): what students get, and nothing they must not.
+
+In: the dlgrade package, pyproject.toml (without TensorFlow, which no public check
+needs), course.yaml, exercises/ (stubs and statements), a README for students, the
+pristine stubs under ``.dlgrade/stubs/`` (``dlgrade reset``), and per exercise a
+*public grader*: the grader's source sliced with :mod:`ast` to its imports, the public
+checks and only the helpers and constants they use, plus the reference solution's and
+oracle's answers to those checks, recorded (see :mod:`dlgrade.bridges.replay`).
+
+Out: solutions/, hidden checks and whatever only they use, the oracle cache, tests/.
+``dlgrade check`` in the bundle runs the real public checks (same feedback, same mistake
+names) and says how many hidden checks, worth how many points, run at grading time.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from dlgrade.course import Course, Exercise
+
+BUNDLE_FILE = ".dlgrade/bundle.json"  #: marks a student bundle; holds the hidden checks' counts and points
+RELEASE_README = """# {title}
+
+{intro}
+
+```bash
+pip install -e .              # {install}
+dlgrade list
+dlgrade show ex01
+dlgrade check ex01            # {check}
+```
+
+{hidden}
+"""
+
+
+class ReleaseError(Exception):
+    """The bundle cannot be built (an unusable output folder, a grader that cannot be sliced)."""
+
+    def __init__(self, message: str, *, reason: str = "", path: Path | None = None):
+        super().__init__(message)
+        self.reason = reason  #: "not_empty" or "inside_course" for an unusable output folder
+        self.path = path
+
+
+def _unusable(reason: str, out: Path) -> ReleaseError:
+    return ReleaseError(f"{out}: {reason.replace('_', ' ')}", reason=reason, path=out)
+
+
+def pristine_stub_path(root: Path, exercise: Exercise) -> Path:
+    """Where a bundle rooted at ``root`` keeps the untouched stub that ``dlgrade reset`` restores
+    (``Exercise.pristine_stub_path`` where the course model defines it)."""
+    moved = dataclasses.replace(exercise, root=Path(root))
+    return getattr(moved, "pristine_stub_path", None) or Path(root) / ".dlgrade" / "stubs" / exercise.folder / exercise.file
+
+
+# ----------------------------------------------------------------------------- slicing the grader
+SEALED = "RELEASE_SEALED"  #: a grader's tuple of helper names whose bodies never ship (they are replayed)
+
+
+@dataclass(frozen=True)
+class SlicedGrader:
+    source: str  #: the public grader's source
+    public: tuple[str, ...]  #: names of the public checks
+    hidden: tuple[tuple[str, float], ...]  #: (name, points) of the hidden checks left out
+    sealed: tuple[str, ...] = ()  #: helpers public checks use whose calls are replayed, not shipped
+
+
+def _check_decorator(node: ast.AST) -> tuple[bool, bool, float]:
+    """(is a check, is hidden, points) from a function's decorators."""
+    for dec in getattr(node, "decorator_list", []):
+        call = dec if isinstance(dec, ast.Call) else None
+        func = call.func if call else dec
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name != "check":
+            continue
+        hidden, points = False, 1.0
+        for kw in (call.keywords if call else []):
+            if kw.arg == "hidden":
+                # anything but a literal False counts as hidden: never leak by mistake
+                hidden = not (isinstance(kw.value, ast.Constant) and kw.value.value is False)
+            if kw.arg == "points" and isinstance(kw.value, ast.Constant):
+                points = float(kw.value.value)
+        return True, hidden, points
+    return False, False, 0.0
+
+
+def _defined(node: ast.AST) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return set()
+
+
+def _used(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def slice_grader(source: str, exercise_id: str) -> SlicedGrader:
+    """The grader reduced to its public checks and what they need (imports, helpers, constants)."""
+    tree = ast.parse(source)
+    body = list(tree.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+        body = body[1:]  # the module docstring describes the hidden checks too
+    public, hidden, roots = [], [], []
+    definitions: dict[str, list[ast.AST]] = {}
+    sealed = _sealed_names(body)
+    for node in body:
+        is_check, is_hidden, points = _check_decorator(node)
+        if is_check:
+            (hidden if is_hidden else public).append((node.name, points) if is_hidden else node.name)
+            if not is_hidden:
+                roots.append(node)
+            continue
+        for name in _defined(node):
+            definitions.setdefault(name, []).append(node)
+    keep: set[int] = {id(n) for n in roots}
+    queue = list(roots)
+    while queue:
+        node = queue.pop()
+        if isinstance(node, ast.FunctionDef) and node.name in sealed:
+            continue  # its body does not ship: what it uses is not needed for it
+        for name in _used(node):
+            for definition in definitions.get(name, []):
+                if id(definition) not in keep:
+                    keep.add(id(definition))
+                    queue.append(definition)
+    kept, shipped_sealed = [], []
+    for node in body:
+        if isinstance(node, ast.FunctionDef) and node.name in sealed:
+            if id(node) in keep:
+                shipped_sealed.append(node.name)
+                kept.append(ast.parse(f"{node.name} = sealed_helper(__file__, {node.name!r})").body[0])
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in keep:
+            kept.append(node)
+        elif not _defined(node) and not _check_decorator(node)[0]:
+            kept.append(node)  # module-level statements that define nothing (rare) stay as they were
+    public_nodes = {id(n) for n in roots}
+    for node in kept:
+        if id(node) not in public_nodes:
+            _strip_docstrings(node)  # helpers' docstrings speak of the hidden checks too
+    if shipped_sealed:
+        after_future = sum(1 for n in kept if isinstance(n, ast.ImportFrom) and n.module == "__future__")
+        kept.insert(after_future, ast.ImportFrom(module="dlgrade.bridges.replay",
+                                                 names=[ast.alias(name="sealed_helper")], level=0))
+    doc = (f'"""Public checks of {exercise_id} (student bundle): the lectures\' worked examples.\n\n'
+           f'The hidden checks are not in this bundle; they run at grading time."""\n\n')
+    text = doc + ast.unparse(ast.fix_missing_locations(ast.Module(body=kept, type_ignores=[]))) + "\n"
+    return SlicedGrader(source=text, public=tuple(public), hidden=tuple(hidden), sealed=tuple(shipped_sealed))
+
+
+def _strip_docstrings(tree: ast.AST) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body \
+                and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant) \
+                and isinstance(node.body[0].value.value, str):
+            node.body = node.body[1:] or [ast.Pass()]
+
+
+def _sealed_names(body) -> set[str]:
+    for node in body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == SEALED for t in node.targets):
+            try:
+                names = ast.literal_eval(node.value)
+            except ValueError:
+                raise ReleaseError(f"{SEALED} must be a literal tuple of helper names") from None
+            return set(names)
+    return set()
+
+
+# ----------------------------------------------------------------------------- building
+def record_public_checks(exercise: Exercise, sliced: SlicedGrader, folder: Path, context=None) -> None:
+    """Run the public checks with the reference solution as the student, then with the stub
+    and every test mutant (so that naming their mistakes replays too), recording every answer
+    of ``reference``, ``oracle`` and the sealed helpers; the reference must pass every check."""
+    from dlgrade.bridges.replay import Recorder, recording_helpers
+    from dlgrade.grading.runner import GradingContext, grade, load_grader, load_reference, read_submission
+
+    recorder = Recorder()
+    mutants = sorted((exercise.root / "tests" / "submissions" / exercise.folder / "mutants").glob("*.py"))
+    own = context is None
+    context = context or GradingContext.create()
+    try:
+        reference = recorder.root(load_reference(exercise), "reference")
+        oracle = recorder.root(context.oracle, "oracle")
+        with recording_helpers(recorder, load_grader(exercise), sliced.sealed):
+            results = [grade(exercise, read_submission(path), context=context, only=list(sliced.public),
+                             reference=reference, oracle=oracle)
+                       for path in (exercise.solution_path, exercise.stub_path, *mutants)]
+    finally:
+        if own:
+            context.close()
+    failed = [f"{c.name}: {c.status} {c.message} {c.internal}" for c in results[0].checks if not c.passed]
+    broken = [f"{c.name}: {c.internal}" for r in results for c in r.checks if c.status == "error" and c.internal]
+    if failed or broken:
+        raise ReleaseError(f"{exercise.folder}: the public checks cannot be recorded: " + "; ".join(failed + broken))
+    recorder.save(folder)
+
+
+def _pyproject_without_tensorflow(text: str) -> str:
+    """No public check needs TensorFlow (their answers are recorded): leave it out."""
+    lines = text.splitlines()
+    out, skip_comment = [], []
+    for line in lines:
+        if line.strip().startswith("#") and "dependencies" not in line:
+            skip_comment.append(line)
+            continue
+        if re.match(r'\s*"tensorflow', line):
+            skip_comment.clear()
+            continue
+        out.extend(skip_comment)
+        skip_comment.clear()
+        out.append(line)
+    return "\n".join(out + skip_comment) + "\n"
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if "__pycache__" in rel.parts or path.suffix == ".pyc" or path.is_dir():
+            continue
+        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dst / rel)
+
+
+def _check_out(out: Path, course: Course, force: bool) -> None:
+    out = out.resolve()
+    for inside in ("exercises", "solutions", "graders", "dlgrade", "tests"):
+        base = (course.root / inside).resolve()
+        if out == base or base in out.parents:
+            raise _unusable("inside_course", out)
+    if out == course.root.resolve() or out in course.root.resolve().parents:
+        raise _unusable("inside_course", out)
+    if out.exists() and any(out.iterdir()):
+        if not force or not (out / BUNDLE_FILE).is_file():  # --force replaces only an earlier bundle
+            raise _unusable("not_empty", out)
+        shutil.rmtree(out)
+
+
+def build_release(course: Course, out: Path, *, force: bool = False, lang: str = "ko", context=None) -> dict:
+    """Write the student bundle into ``out``; returns what went in (exercises, checks, points)."""
+    from dlgrade.bridges.gradescope import package_files, package_root
+    from dlgrade.messages import say
+
+    _check_out(out, course, force)
+    out.mkdir(parents=True, exist_ok=True)
+    repo = package_root()
+    for path, name in package_files(repo):
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if name == "pyproject.toml":
+            target.write_text(_pyproject_without_tensorflow(path.read_text(encoding="utf-8")), encoding="utf-8")
+        else:
+            shutil.copy2(path, target)
+    shutil.copy2(course.root / "course.yaml", out / "course.yaml")
+    summary = {"format": 1, "exercises": {}}
+    for exercise in course:
+        _copy_tree(exercise.stub_path.parent, out / "exercises" / exercise.folder)
+        pristine = pristine_stub_path(out, exercise)
+        pristine.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(exercise.stub_path, pristine)
+        sliced = slice_grader(exercise.grader_path.read_text(encoding="utf-8"), exercise.id)
+        grader_dir = out / "graders" / exercise.folder
+        grader_dir.mkdir(parents=True, exist_ok=True)
+        (grader_dir / "grader.py").write_text(sliced.source, encoding="utf-8")
+        record_public_checks(exercise, sliced, grader_dir, context=context)
+        summary["exercises"][exercise.id] = {"public": list(sliced.public), "hidden_checks": len(sliced.hidden),
+                                             "hidden_points": sum(p for _, p in sliced.hidden)}
+    (out / BUNDLE_FILE).write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    hidden_total = sum(e["hidden_checks"] for e in summary["exercises"].values())
+    (out / "README.md").write_text(RELEASE_README.format(
+        title=course.title.get(lang),
+        intro={"ko": "각 과제의 exercises/<폴더>/ 안의 파일에서 # TODO: 를 채우고 dlgrade check로 확인하세요.",
+               "en": "Fill in each # TODO: in exercises/<folder>/ and check your work with dlgrade check."}[lang],
+        install={"ko": "또는 설치 없이: python -m dlgrade.cli list", "en": "or, without installing: "
+                 "python -m dlgrade.cli list"}[lang],
+        check={"ko": "공개 검사(강의 예제)를 실행합니다", "en": "runs the public checks (the lectures' examples)"}[lang],
+        hidden=say("release.hidden_pending", lang, n=hidden_total,
+                   points=sum(e["hidden_points"] for e in summary["exercises"].values()))), encoding="utf-8")
+    return summary
+
+
+def bundle_info(root: Path) -> dict | None:
+    path = Path(root) / BUNDLE_FILE
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def hidden_note(exercise: Exercise, lang: str) -> str | None:
+    """In a student bundle, the line saying which hidden checks run at grading time."""
+    from dlgrade.messages import say
+
+    info = bundle_info(exercise.root)
+    entry = (info or {}).get("exercises", {}).get(exercise.id)
+    if not entry or not entry.get("hidden_checks"):
+        return None
+    return say("release.hidden_pending", lang, n=entry["hidden_checks"], points=entry["hidden_points"])
