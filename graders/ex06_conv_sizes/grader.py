@@ -63,7 +63,10 @@ def _keras_layer_shape(tf, shape, spec):
         return None
     if any(d is None or d < 1 for d in out):
         return None
-    params = memo(("keras layer params", key, len(shape), shape[-1]),
+    # Strides and padding shape the output, not the weights (the test against
+    # keras.Sequential holds this to Keras): one build serves every stride and padding.
+    weights = json.dumps({k: v for k, v in spec.items() if k not in ("stride", "padding")}, sort_keys=True)
+    params = memo(("keras layer params", weights, len(shape), shape[-1]),
                   lambda: _count_params(tf, spec, len(shape), shape[-1]))
     return tuple(int(d) for d in out), params
 
