@@ -71,27 +71,41 @@ def main(ctx: click.Context, no_color: bool):
 @click.option("--json", "as_json", is_flag=True, help="Print the exercises as JSON.")
 @click.pass_obj
 def list_command(obj: Context, lang, as_json):
-    """List the exercises in course order, with titles and points.
+    """List the exercises in course order, with points, your best score and progress.
+
+    Progress is kept in .dlgrade/state.json: not started, in progress, or done
+    (full marks), from your own `dlgrade check` and `dlgrade watch` runs.
 
     \b
     Example:  dlgrade list --lang ko
     """
     from rich.table import Table
+    from rich.text import Text
+
+    from dlgrade.state import State
 
     lang = lang_of(lang)
     course = obj.course
-    rows = [(ex, ex.points) for ex in course]
+    state = State.load(course.root)
+    rows = [(ex, state.best.get(ex.id), state.status(ex)) for ex in course]
     if as_json:
         obj.output.raw(json.dumps([{"id": ex.id, "folder": ex.folder, "title": {"ko": ex.title.ko, "en": ex.title.en},
-                                    "points": pts, "file": ex.file} for ex, pts in rows], ensure_ascii=False))
+                                    "points": ex.points, "file": ex.file, "status": status,
+                                    "best": best[0] if best else None} for ex, best, status in rows],
+                                  ensure_ascii=False))
         return
     table = Table(title=f"{course.title.get(lang)} — {say('list.title', lang)}")
-    for key in ("col.exercise", "col.title", "col.file", "col.points"):
-        table.add_column(say(key, lang), justify="right" if key == "col.points" else "left")
-    for ex, pts in rows:
-        table.add_row(ex.id, ex.title.get(lang), ex.file, f"{pts:g}")
+    for key in ("col.exercise", "col.title", "col.file", "col.best", "col.progress"):
+        table.add_column(say(key, lang), justify="right" if key == "col.best" else "left")
+    for ex, best, status in rows:
+        table.add_row(ex.id, ex.title.get(lang), ex.file,
+                      f"{best[0]:g}/{ex.points:g}" if best else f"—/{ex.points:g}",
+                      Text(say(f"progress.{status}", lang), style=PROGRESS_STYLE[status]))
     obj.output.print(table)
-    obj.output.print(say("list.total", lang, points=sum(p for _, p in rows)))
+    obj.output.print(say("list.total", lang, points=sum(ex.points for ex, _, _ in rows)))
+
+
+PROGRESS_STYLE = {"not_started": "dim", "in_progress": "yellow", "done": "green"}
 
 
 @main.command()
@@ -169,6 +183,7 @@ def check(obj: Context, exercise, file, seed, as_json, lang):
     from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, grade, read_submission
     from dlgrade.report import render_check
     from dlgrade.sandbox import SandboxError, choose_backend
+    from dlgrade.state import record_result
 
     lang = lang_of(lang)
     ex = obj.exercise(exercise)
@@ -187,7 +202,8 @@ def check(obj: Context, exercise, file, seed, as_json, lang):
     if as_json:
         obj.output.raw(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
-        obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes))
+        obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes, hint_for=ex.hint_for))
+    record_result(ex, result, path)
     sys.exit(0 if result.passed else 1)
 
 
@@ -399,4 +415,8 @@ def run():  # console-script entry point
 
 
 if __name__ == "__main__":
-    run()
+    # Run as `python -m dlgrade.cli`, this file is __main__, a second copy of the module:
+    # the command modules registered themselves on dlgrade.cli's group, so run that one.
+    from dlgrade.cli import run as _run
+
+    _run()

@@ -97,3 +97,42 @@ MESSAGES.update({
     "grade.feedback_written": {"ko": "피드백 파일 {n}개: {folder}", "en": "{n} feedback files in {folder}"},
     "export.written": {"ko": "{path}에 저장했습니다", "en": "written to {path}"},
 })
+
+MESSAGES.update({
+    "col.best": {"ko": "최고 점수", "en": "Best"},
+    "col.progress": {"ko": "진행", "en": "Progress"},
+    "progress.not_started": {"ko": "시작 전", "en": "not started"},
+    "progress.in_progress": {"ko": "진행 중", "en": "in progress"},
+    "progress.done": {"ko": "완료", "en": "done"},
+    "progress.counts": {"ko": "과제 {total}개 중 완료 {done} · 진행 중 {in_progress} · 시작 전 {not_started}",
+                        "en": "{done} of {total} exercises done · {in_progress} in progress · "
+                              "{not_started} not started"},
+    "progress.points": {"ko": "최고 점수 합계: {best:g} / {total:g}점", "en": "Best scores: {best:g} / {total:g} points"},
+    "progress.next": {"ko": "다음 과제: {exercise} — {title}  (dlgrade watch {exercise})",
+                      "en": "Next: {exercise} — {title}  (dlgrade watch {exercise})"},
+    "check.more_failures": {"ko": "… 실패한 검사 {n}개 더: dlgrade check {exercise}에서 모두 볼 수 있습니다",
+                            "en": "… {n} more failed checks: dlgrade check {exercise} shows them all"},
+    "check.see_hint": {"ko": "→ 힌트 {n}: dlgrade hint {exercise}", "en": "→ hint {n}: dlgrade hint {exercise}"},
+    "watch.header": {"ko": "dlgrade watch — {exercise} {title} · {file} 파일을 저장할 때마다 다시 채점합니다 "
+                           "(끝내려면 Ctrl-C)",
+                     "en": "dlgrade watch — {exercise} {title} · regrading each time you save {file} "
+                           "(Ctrl-C to stop)"},
+    "watch.grading": {"ko": "{exercise} 채점 중…", "en": "Grading {exercise}…"},
+    "watch.waiting": {"ko": "{file} 파일이 저장되기를 기다리는 중…", "en": "Waiting for {file} to be saved…"},
+    "watch.unreadable": {"ko": "채점할 수 없습니다: {problem}. 파일을 저장하면 다시 시도합니다.",
+                         "en": "Cannot grade: {problem}. Trying again when the file is saved."},
+    "watch.moved": {"ko": "{done} 만점입니다! 다음 과제로 넘어갑니다: {exercise} — {title}",
+                    "en": "{done}: full marks! On to the next exercise: {exercise} — {title}"},
+    "watch.all_done": {"ko": "모든 과제를 만점으로 마쳤습니다! 🎉", "en": "Every exercise is done with full marks! 🎉"},
+    "watch.bye": {"ko": "watch를 마칩니다.", "en": "Stopped watching."},
+    "reset.course_source": {
+        "ko": "{stub}은(는) 과제의 원본 스텁입니다 (강의 저장소). 학생용 사본에만 되돌릴 원본({pristine})이 있습니다. "
+              "원본 상태로 되돌리려면 git checkout -- {stub}",
+        "en": "{stub} is the exercise's own stub (this is the course's source repository); only a student copy "
+              "has the pristine stub to restore ({pristine}). To undo changes here: git checkout -- {stub}"},
+    "reset.unchanged": {"ko": "{file}은(는) 이미 처음 받은 스텁과 같습니다.",
+                        "en": "{file} is already the stub as you received it."},
+    "reset.restored": {"ko": "{file}을(를) 처음 받은 스텁으로 되돌렸습니다.", "en": "{file} is the stub again."},
+    "reset.done": {"ko": "{file}을(를) 처음 받은 스텁으로 되돌렸습니다. 작성하던 코드는 {backup}에 백업했습니다.",
+                   "en": "{file} is the stub again; your work is backed up in {backup}."},
+})
