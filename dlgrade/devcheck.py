@@ -83,6 +83,16 @@ def check_exercise(ex: Exercise, worked_examples: str | None, *, run_graders: bo
         problem("the grader has no public check", "add a @check for each worked example of the lecture")
     if not any(s.hidden for s in specs):
         problem("the grader has no hidden check", "add @check(hidden=True) checks on random inputs")
+    names = {s.name for s in specs}
+    for n, hint in enumerate(ex.hints, 1):
+        for name in hint.checks:
+            if name not in names:
+                problem(f"hint #{n} lists checks: {name}, which the grader does not have",
+                        f"use one of the check names of graders/{ex.folder}/grader.py ({', '.join(sorted(names))})")
+        for key in hint.mistakes:
+            if key not in ex.mistakes:
+                problem(f"hint #{n} lists mistakes: {key}, which is not under mistakes: in course.yaml",
+                        f"add {key} (ko and en) under {ex.folder}'s mistakes:, or correct the name")
     total = sum(s.points for s in specs)
     if abs(total - ex.points) > 1e-9:
         problem(f"course.yaml gives {ex.points:g} points but the checks add up to {total:g}",
