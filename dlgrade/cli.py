@@ -40,13 +40,15 @@ class Context:
                 raise click.UsageError(str(exc)) from None
         return self._course
 
-    def exercise(self, query: str):
+    def exercise(self, query: str, lang: str | None = None):
         from dlgrade.course import CourseError
 
         try:
             return self.course.resolve(query)
-        except CourseError as exc:
-            raise click.BadParameter(str(exc), param_hint="EXERCISE") from None
+        except CourseError:
+            known = ", ".join(f"{ex.id} ({ex.short_name})" for ex in self.course)
+            raise click.BadParameter(say("error.unknown_exercise", lang_of(lang), query=query, known=known),
+                                     param_hint="EXERCISE") from None
 
 
 def lang_of(lang: str | None) -> str:
@@ -121,7 +123,7 @@ def show(obj: Context, exercise, lang):
     from rich.markdown import Markdown
 
     lang = lang_of(lang)
-    ex = obj.exercise(exercise)
+    ex = obj.exercise(exercise, lang)
     path = ex.statement_path(lang)
     if not path.exists():
         raise click.ClickException(say("error.statement_missing", lang, exercise=ex.id, path=path))
@@ -145,7 +147,7 @@ def hint(obj: Context, exercise, lang, show_all, reset):
     from dlgrade.state import State
 
     lang = lang_of(lang)
-    ex = obj.exercise(exercise)
+    ex = obj.exercise(exercise, lang)
     if not ex.hints:
         obj.output.print(say("hint.none", lang, exercise=ex.id))
         return
@@ -186,7 +188,7 @@ def check(obj: Context, exercise, file, seed, as_json, lang):
     from dlgrade.state import record_result
 
     lang = lang_of(lang)
-    ex = obj.exercise(exercise)
+    ex = obj.exercise(exercise, lang)
     path = file or ex.stub_path
     try:
         source = read_submission(path)
@@ -308,11 +310,11 @@ def _print_summary(obj, book, summary, chosen, lang):
     students, exercises, cells = score_matrix(book, obj.course)
     exercises = [e for e in exercises if e in {ex.id for ex in chosen}]
     table = Table(title=say("grade.summary", lang))
-    table.add_column("student")
+    table.add_column(say("col.student", lang))
     for ex in exercises:
         table.add_column(ex, justify="right")
     table.add_column(say("grade.total", lang), justify="right")
-    marks = {"not_submitted": "—", "refused": "refused"}
+    marks = {"not_submitted": "—", "refused": say("grade.refused", lang)}
     for student in students:
         row, total = [student], 0.0
         for ex in exercises:
@@ -334,8 +336,8 @@ def _print_summary(obj, book, summary, chosen, lang):
     failures = [f for f in book.failures_by_check() if f[2] and f[0] in exercises][:10]
     if failures:
         ft = Table(title=say("grade.failures", lang))
-        for col in ("exercise", "check", "failed"):
-            ft.add_column(col)
+        for col in ("col.exercise", "col.check", "col.failed"):
+            ft.add_column(say(col, lang))
         for ex, name, failed, graded in failures:
             ft.add_row(ex, name, f"{failed}/{graded}")
         obj.output.print(ft)
@@ -364,7 +366,7 @@ def export_command(obj: Context, format, db, out):
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
 
     if not db.exists():
-        raise click.BadParameter(f"{db} does not exist", param_hint="--db")
+        raise click.BadParameter(say("error.missing_file", lang_of(None), path=db), param_hint="--db")
     try:
         with Gradebook(db) as book:
             text = export_csv(book, obj.course) if format == "csv" else export_json(book, obj.course)
@@ -383,8 +385,9 @@ def dev():
 
 @dev.command("check")
 @click.option("--quick", is_flag=True, help="Skip grading the stubs and solutions.")
+@LANG_OPTION
 @click.pass_obj
-def dev_check(obj: Context, quick):
+def dev_check(obj: Context, quick, lang):
     """Verify every exercise of the course and say how to fix each problem.
 
     Checks: statements in both languages, hints, a TODO in every stub, the stub
@@ -397,13 +400,15 @@ def dev_check(obj: Context, quick):
     """
     from dlgrade.devcheck import check_course
 
+    lang = lang_of(lang)
     problems = check_course(obj.course, run_graders=not quick)
     for p in problems:
-        obj.output.print(f"✗ {p.exercise}: {p.message}\n    fix: {p.fix}", style="red")
+        obj.output.print(say("devcheck.line", lang, exercise=p.exercise, message=p.text(lang), fix=p.how(lang)),
+                         style="red")
     if problems:
-        obj.output.print(f"{len(problems)} problem(s)")
+        obj.output.print(say("devcheck.count", lang, n=len(problems)))
         sys.exit(1)
-    obj.output.print(f"✓ {len(obj.course.exercises)} exercises: all checks passed", style="green")
+    obj.output.print(say("devcheck.ok", lang, n=len(obj.course.exercises)), style="green")
 
 
 # Commands defined in dlgrade/commands/ register themselves on ``main``.

@@ -35,7 +35,7 @@ def watch(obj: Context, exercise, lang):
     course = obj.course
     out = obj.output
     state = State.load(course.root)
-    ex = obj.exercise(exercise) if exercise else state.next_unfinished(course)
+    ex = obj.exercise(exercise, lang) if exercise else state.next_unfinished(course)
     if ex is None:
         out.print(say("watch.all_done", lang), style="bold green")
         return
@@ -157,7 +157,7 @@ def reset(obj: Context, exercise, lang):
     from dlgrade.state import ResetError, reset_exercise
 
     lang = lang_of(lang)
-    ex = obj.exercise(exercise)
+    ex = obj.exercise(exercise, lang)
     try:
         changed, backup = reset_exercise(ex)
     except ResetError as exc:
