@@ -97,11 +97,10 @@ def list_command(obj: Context, lang, as_json):
                                   ensure_ascii=False))
         return
     table = Table(title=f"{course.title.get(lang)} — {say('list.title', lang)}")
-    for key in ("col.exercise", "col.title", "col.file", "col.best", "col.progress"):
-        table.add_column(say(key, lang), justify="right" if key == "col.best" else "left")
+    for key in ("col.exercise", "col.title", "col.file", "col.points", "col.best", "col.progress"):
+        table.add_column(say(key, lang), justify="right" if key in ("col.points", "col.best") else "left")
     for ex, best, status in rows:
-        table.add_row(ex.id, ex.title.get(lang), ex.file,
-                      f"{best[0]:g}/{ex.points:g}" if best else f"—/{ex.points:g}",
+        table.add_row(ex.id, ex.title.get(lang), ex.file, f"{ex.points:g}", f"{best[0]:g}" if best else "—",
                       Text(say(f"progress.{status}", lang), style=PROGRESS_STYLE[status]))
     obj.output.print(table)
     obj.output.print(say("list.total", lang, points=sum(ex.points for ex, _, _ in rows)))

@@ -69,7 +69,7 @@ def check_exercise(ex: Exercise, worked_examples: str | None, *, run_graders: bo
     for lang in ("ko", "en"):
         path = ex.statement_path(lang)
         if not path.is_file() or not path.read_text(encoding="utf-8").strip():
-            problem("statement_missing", lang=lang, path=path.relative_to(ex.root))
+            problem("statement_missing", language=lang, path=path.relative_to(ex.root))
     if not ex.hints:
         problem("no_hints")
     absent = [(path, what) for path, what in ((ex.stub_path, "stub"), (ex.solution_path, "solution"),

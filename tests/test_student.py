@@ -76,7 +76,10 @@ def test_list_shows_best_score_and_status(runner, student_root):
                       "ex06": (None, "not_started"), "ex07": (None, "in_progress")}
     text = runner.invoke(main, ["list", "--lang", "ko"]).output
     assert "완료" in text and "진행 중" in text and "시작 전" in text
-    assert "17/17" in text and "11/19" in text and "—/22" in text
+    rows = {line.split()[1]: line.split("│")[4:6] for line in text.splitlines() if re.match(r"│ ex0\d", line)}
+    assert [cell.strip() for cell in rows["ex01"]] == ["17", "17"]
+    assert [cell.strip() for cell in rows["ex02"]] == ["19", "11"]
+    assert [cell.strip() for cell in rows["ex05"]] == ["22", "—"]
 
 
 def test_status_summarises_the_course(runner, student_root):
@@ -213,6 +216,11 @@ def test_dev_check_names_unknown_checks_and_mistakes_in_hints(student_root):
     assert messages == ["hint #2 lists checks: no_such_check, which the grader does not have",
                         "hint #3 lists mistakes: no_such_mistake, which is not under mistakes: in course.yaml"]
     assert "lecture_correlate_full" in problems[0].fix
+    result = CliRunner().invoke(main, ["dev", "check", "--quick", "--lang", "ko"])
+    assert result.exit_code == 1
+    assert "✗ ex05: 힌트 #2의 checks: no_such_check은(는) 채점기에 없는 검사입니다" in result.output
+    assert "고치는 법: graders/ex05_correlate2d/grader.py의 검사 이름 중 하나를 쓰세요" in result.output
+    assert "문제 2개" in result.output
 
 
 def test_a_malformed_hint_list_is_a_clear_usage_error(runner, student_root):
