@@ -64,6 +64,7 @@ def main(ctx: click.Context, no_color: bool):
 
     \b
     Students:     dlgrade list · dlgrade show ex05 · dlgrade check ex05 · dlgrade hint ex05
+                  dlgrade watch · dlgrade status · dlgrade reset ex05
     """
     ctx.obj = Context(no_color)
 
