@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 DEBOUNCE_SECONDS = 0.3
+SAVE_EVENTS = frozenset({"created", "modified", "moved", "deleted", "closed"})  #: watchdog's event types of a write
 
 
 class FileWatcher:
@@ -31,23 +32,11 @@ class FileWatcher:
         self._observer = None
 
     def __enter__(self) -> "FileWatcher":
-        from watchdog.events import FileSystemEventHandler
         from watchdog.observers import Observer
-
-        target = os.path.abspath(self.path)
-        changed = self._changed
-
-        class Handler(FileSystemEventHandler):
-            def on_any_event(self, event):
-                # dest_path: an editor's temporary file renamed over ours is a save of ours.
-                if not event.is_directory and target in (os.path.abspath(os.fsdecode(event.src_path)),
-                                                         os.path.abspath(os.fsdecode(getattr(event, "dest_path", "")
-                                                                                     or "."))):
-                    changed.set()
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._observer = Observer()
-        self._observer.schedule(Handler(), str(self.path.parent), recursive=False)
+        self._observer.schedule(save_handler(self.path, self._changed.set), str(self.path.parent), recursive=False)
         self._observer.start()
         return self
 
@@ -82,6 +71,26 @@ class FileWatcher:
                 current = None
             if current != self._digest:
                 return
+
+
+def save_handler(path: Path, on_save: Callable[[], None]):
+    """A watchdog event handler calling ``on_save`` for each event that writes ``path``."""
+    from watchdog.events import FileSystemEventHandler
+
+    target = os.path.realpath(path)  # realpath: macOS reports /private/var for /var
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event):
+            # Only writes count: opening and reading the file (as grading it does) must not
+            # wake the watcher.  dest_path: an editor's temporary file renamed over ours is
+            # a save of ours.
+            if event.is_directory or event.event_type not in SAVE_EVENTS:
+                return
+            paths = (event.src_path, getattr(event, "dest_path", "") or "")
+            if target in (os.path.realpath(os.fsdecode(p)) for p in paths if p):
+                on_save()
+
+    return Handler()
 
 
 def _digest(text: str) -> str:

@@ -112,3 +112,42 @@ def test_watch_in_korean_shows_korean(student):
         assert "watch를 마칩니다." in term.wait_for("WATCH-EXIT=0")
     finally:
         term.close()
+
+
+def test_only_writes_of_the_watched_file_count_as_saves(tmp_path):
+    from watchdog.events import (FileClosedEvent, FileClosedNoWriteEvent, FileCreatedEvent, FileModifiedEvent,
+                                 FileMovedEvent, FileOpenedEvent, DirModifiedEvent)
+
+    from dlgrade.watch import save_handler
+
+    path = tmp_path / "conv.py"
+    other = tmp_path / "other.py"
+    saves = []
+    handler = save_handler(path, lambda: saves.append(1))
+    for event, counts in ((FileOpenedEvent(str(path)), False), (FileClosedNoWriteEvent(str(path)), False),
+                          (DirModifiedEvent(str(tmp_path)), False), (FileModifiedEvent(str(other)), False),
+                          (FileMovedEvent(str(path), str(other)), True),
+                          (FileMovedEvent(str(tmp_path / ".conv.py.swp"), str(path)), True),
+                          (FileModifiedEvent(str(path)), True), (FileClosedEvent(str(path)), True),
+                          (FileCreatedEvent(str(path)), True)):
+        before = len(saves)
+        handler.dispatch(event)
+        assert (len(saves) > before) == counts, event
+
+
+def test_file_watcher_wakes_on_a_rename_over_the_file(tmp_path):
+    import threading
+
+    from dlgrade.watch import FileWatcher
+
+    path = tmp_path / "conv.py"
+    path.write_text("old = 1\n", encoding="utf-8")
+    with FileWatcher(path) as watcher:
+        assert watcher.snapshot(lambda p: p.read_text(encoding="utf-8")) == "old = 1\n"
+        woke = threading.Event()
+        waiter = threading.Thread(target=lambda: (watcher.wait(), woke.set()), daemon=True)
+        waiter.start()
+        save_like_an_editor(path, "new = 2\n")
+        waiter.join(timeout=WAIT_SECONDS)
+        assert woke.is_set()
+        assert watcher.snapshot(lambda p: p.read_text(encoding="utf-8")) == "new = 2\n"
