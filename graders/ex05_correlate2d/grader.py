@@ -146,7 +146,11 @@ def expect_case(got, expected, what, diagnosis=(None, None)):
 @check(points=1)
 def lecture_convolve_valid(student):
     """convolve(x, w): the lecture's 1-D convolution, mode 'valid'."""
-    expect_close(student.convolve(X1, W1, mode="valid"), [63, 48, 49, 28, 21, 20], what="convolve(x, w, 'valid')")
+    got = student.convolve(X1, W1, mode="valid")
+    expect_case(got, [63, 48, 49, 28, 21, 20], "convolve(x, w, 'valid')",
+                lambda: ("correlation_instead_of_convolution",
+                         "this is the cross-correlation, not the convolution: convolution flips the kernel first")
+                if compare(got, [48, 57, 24, 25, 16, 39], hidden=False) is None else (None, None))
 
 
 @check(points=1)
@@ -160,40 +164,44 @@ def lecture_correlate_valid(student):
 
 
 @check(points=1)
-def lecture_correlate_full(student):
+def lecture_correlate_full(student, oracle):
     """correlate(x, w, 'full'): every overlap of kernel and signal."""
     got = student.correlate(X1, W1, mode="full")
-    full = np.array([6, 34, 51, 48, 57, 24, 25, 16, 39, 29, 13, 10])
-    expect_case(got, full, "correlate(x, w, 'full')",
-                lambda: ("wrong_full_size", FULL_TOO_SMALL)
-                if compare(got, trimmed_full(full, W1.shape), hidden=False) is None else (None, None))
+    expect_case(got, [6, 34, 51, 48, 57, 24, 25, 16, 39, 29, 13, 10], "correlate(x, w, 'full')",
+                lambda: diagnose_1d(got, X1, W1, "full", oracle, "correlate"))
 
 
 @check(points=1)
-def lecture_correlate_same(student):
+def lecture_correlate_same(student, oracle):
     """correlate(x, w, 'same') with an even kernel (F = 4: 2 zeros before, 1 after)."""
     got = student.correlate(X1, W1, mode="same")
     expect_case(got, [34, 51, 48, 57, 24, 25, 16, 39, 29], "correlate(x, w, 'same')",
                 lambda: ("same_padding_wrong_side",
                          "1-D 'same' keeps full[(F-1)//2:][:N]: for F = 4 that is 2 zeros before and 1 after")
-                if compare(got, [51, 48, 57, 24, 25, 16, 39, 29, 13], hidden=False) is None else (None, None))
+                if compare(got, [51, 48, 57, 24, 25, 16, 39, 29, 13], hidden=False) is None
+                else diagnose_1d(got, X1, W1, "same", oracle, "correlate"))
 
 
 @check(points=1)
 def lecture_correlate2d_valid(student):
     """correlate2d(x, w): the lecture's 3×3 image and 2×2 kernel, 'valid'."""
-    expect_close(student.correlate2d(X2, W2, mode="valid"), [[2, 4], [8, 10]], what="correlate2d(x, w, 'valid')")
+    got = student.correlate2d(X2, W2, mode="valid")
+    expect_case(got, [[2, 4], [8, 10]], "correlate2d(x, w, 'valid')",
+                lambda: ("convolution_instead_of_correlation",
+                         "this is the convolution, not the cross-correlation: your output matches the kernel flipped")
+                if compare(got, [[10, 12], [16, 18]], hidden=False) is None else (None, None))
 
 
 @check(points=1)
-def lecture_correlate2d_same(student):
+def lecture_correlate2d_same(student, oracle):
     """correlate2d(x, w, 'same') with a 2×2 kernel: 0 zeros before, 1 after."""
     got = student.correlate2d(X2, W2, mode="same")
     expect_case(got, [[2, 4, 6], [8, 10, 12], [14, 16, 18]], "correlate2d(x, w, 'same')",
                 lambda: ("same_padding_wrong_side",
                          "correlate2d's 'same' pads (F-1)//2 before and F//2 after: for F = 2, no zero before "
                          "and one after")
-                if isinstance(got, np.ndarray) and got.shape == (3, 3) and got[0, 0] == 0 else (None, None))
+                if isinstance(got, np.ndarray) and got.shape == (3, 3) and got[0, 0] == 0
+                else diagnose_2d(got, X2, W2, "same", oracle))
 
 
 @check(points=1)
