@@ -132,15 +132,19 @@ def show(obj: Context, exercise, lang):
 
 @main.command()
 @click.argument("exercise")
+@click.argument("number", type=click.IntRange(min=1), required=False)
 @LANG_OPTION
 @click.option("--all", "show_all", is_flag=True, help="Show every hint at once.")
 @click.option("--reset", is_flag=True, help="Start the hints over from the first.")
 @click.pass_obj
-def hint(obj: Context, exercise, lang, show_all, reset):
-    """Show the next hint for an exercise (one more each time).
+def hint(obj: Context, exercise, number, lang, show_all, reset):
+    """Show the next hint for an exercise (one more each time), or hint NUMBER.
+
+    A failed check names the hint about it: `dlgrade hint ex05 3` shows that one.
 
     \b
-    Example:  dlgrade hint ex05
+    Examples:  dlgrade hint ex05
+               dlgrade hint ex05 3
     """
     from rich.markdown import Markdown
 
@@ -151,13 +155,16 @@ def hint(obj: Context, exercise, lang, show_all, reset):
     if not ex.hints:
         obj.output.print(say("hint.none", lang, exercise=ex.id))
         return
+    if number is not None and number > len(ex.hints):
+        raise click.BadParameter(say("hint.no_such", lang, exercise=ex.id, n=number, total=len(ex.hints)),
+                                 param_hint="NUMBER")
     state = State.load(obj.course.root)
     if reset:
         state.hints_seen[ex.id] = 0
-    shown = len(ex.hints) if show_all else min(state.hints_seen.get(ex.id, 0) + 1, len(ex.hints))
+    shown = number or (len(ex.hints) if show_all else min(state.hints_seen.get(ex.id, 0) + 1, len(ex.hints)))
     state.hints_seen[ex.id] = max(shown, 0 if reset else state.hints_seen.get(ex.id, 0))
     state.save()
-    for n in range(1, shown + 1):
+    for n in range(number or 1, shown + 1):
         obj.output.print(say("hint.header", lang, n=n, total=len(ex.hints), exercise=ex.id), style="bold")
         obj.output.print(Markdown(ex.hints[n - 1].get(lang)))
         obj.output.print()

@@ -117,7 +117,9 @@ MESSAGES.update({
     "grade.refused": {"ko": "거부됨", "en": "refused"},
     "check.more_failures": {"ko": "… 실패한 검사 {n}개 더: dlgrade check {exercise}에서 모두 볼 수 있습니다",
                             "en": "… {n} more failed checks: dlgrade check {exercise} shows them all"},
-    "check.see_hint": {"ko": "→ 힌트 {n}: dlgrade hint {exercise}", "en": "→ hint {n}: dlgrade hint {exercise}"},
+    "check.see_hint": {"ko": "→ 힌트 {n}: dlgrade hint {exercise} {n}", "en": "→ hint {n}: dlgrade hint {exercise} {n}"},
+    "hint.no_such": {"ko": "{exercise}의 힌트는 {total}개뿐입니다 (요청: {n})",
+                     "en": "{exercise} has {total} hints (asked for hint {n})"},
     "watch.header": {"ko": "dlgrade watch — {exercise} {title} · {file} 파일을 저장할 때마다 다시 채점합니다 "
                            "(끝내려면 Ctrl-C)",
                      "en": "dlgrade watch — {exercise} {title} · regrading each time you save {file} "

@@ -186,8 +186,20 @@ def test_a_failed_check_points_at_its_hint(runner, student_root):
     n = next(i for i, h in enumerate(ex.hints, 1) if "convolution_instead_of_correlation" in h.mistakes)
     result = runner.invoke(main, ["check", "ex05", "--file", str(mutant), "--lang", "ko"])
     assert result.exit_code == 1
-    assert f"→ 힌트 {n}: dlgrade hint ex05" in result.output
+    assert f"→ 힌트 {n}: dlgrade hint ex05 {n}" in result.output
     assert ex.mistakes["convolution_instead_of_correlation"].ko[:20] in flat(result.output)
+
+
+def test_hint_by_number_shows_that_hint_and_counts_it_seen(runner, student_root):
+    hints = load_course(student_root).resolve("ex05").hints
+    third = flat(runner.invoke(main, ["hint", "ex05", "3"]).output)
+    assert "Hint 3/4 — ex05" in third and "Hint 1/4" not in third and "Hint 2/4" not in third
+    assert flat(hints[2].en)[:60] in third
+    assert State.load(student_root).hints_seen["ex05"] == 3
+    assert "Hint 4/4" in runner.invoke(main, ["hint", "ex05"]).output
+    too_far = runner.invoke(main, ["hint", "ex05", "9"])
+    assert too_far.exit_code == 2
+    assert "ex05 has 4 hints (asked for hint 9)" in too_far.output
 
 
 def test_hint_for_prefers_the_mistake_then_the_check(course):
