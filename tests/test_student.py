@@ -297,3 +297,18 @@ def test_student_commands_speak_korean(runner, student_root, args):
     assert result.exit_code in (0, 1)
     assert HANGUL.search(result.output), result.output
     assert english_only(result.output) == []
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("exercise_id", [ex.id for ex in load_course(ROOT)])
+def test_statements_write_formulas_plainly_and_render(runner, monkeypatch, exercise_id, lang):
+    monkeypatch.setenv("DLGRADE_HOME", str(ROOT))
+    source = load_course(ROOT).resolve(exercise_id).statement_path(lang).read_text(encoding="utf-8")
+    # A terminal cannot typeset LaTeX: formulas are written with Unicode (√, ², Σ, ⌈⌉).
+    assert not re.search(r"\$[^$\n]+\$|\\\(|\\\[|\\frac|\\sum|\\sqrt", source)
+    result = runner.invoke(main, ["show", exercise_id, "--lang", lang])
+    assert result.exit_code == 0
+    rendered = result.output
+    assert "```" not in rendered and not re.search(r"^#+ ", rendered, flags=re.M)
+    if lang == "ko":
+        assert HANGUL.search(rendered)
