@@ -63,10 +63,14 @@ class State:
 
     def next_unfinished(self, course, after=None):
         """The first exercise not done, in course order (after ``after`` if given, wrapping
-        round to the start); None when every exercise is done."""
+        round to the start, never ``after`` itself); None when every exercise is done."""
         exercises = list(course)
-        start = exercises.index(after) + 1 if after is not None else 0
-        for ex in exercises[start:] + exercises[:start]:
+        if after is None:
+            candidates = exercises
+        else:
+            i = exercises.index(after)
+            candidates = exercises[i + 1:] + exercises[:i]
+        for ex in candidates:
             if self.status(ex) != "done":
                 return ex
         return None

@@ -312,3 +312,17 @@ def test_statements_write_formulas_plainly_and_render(runner, monkeypatch, exerc
     assert "```" not in rendered and not re.search(r"^#+ ", rendered, flags=re.M)
     if lang == "ko":
         assert HANGUL.search(rendered)
+
+
+def test_next_unfinished_follows_course_order_and_wraps_round(student_root):
+    course = load_course(student_root)
+    write_state(student_root, {"ex01": [17, 17], "ex03": [16, 16], "ex06": [24, 24]})
+    state = State.load(student_root)
+    ids = lambda ex: ex.id if ex else None  # noqa: E731
+    assert ids(state.next_unfinished(course)) == "ex02"
+    assert ids(state.next_unfinished(course, course.resolve("ex02"))) == "ex04"
+    assert ids(state.next_unfinished(course, course.resolve("ex05"))) == "ex07"
+    assert ids(state.next_unfinished(course, course.resolve("ex07"))) == "ex02"
+    write_state(student_root, {ex.id: [ex.points, ex.points] for ex in course if ex.id != "ex04"})
+    # The exercise just left is never the next one, even when it is the only one unfinished.
+    assert State.load(student_root).next_unfinished(course, course.resolve("ex04")) is None
