@@ -51,8 +51,8 @@ class FileWatcher:
         self._changed.clear()
         try:
             text = read(self.path)
-        except Exception:
-            self._digest = None
+        except BaseException:
+            self._digest = None  # any text saved later is a change
             raise
         self._digest = _digest(text)
         return text
@@ -109,16 +109,20 @@ class Step:
     finished: bool = False  #: the exercise reached full marks and every exercise is done
 
 
-def watch_course(course, exercise, *, grade_source: Callable, read: Callable[[Path], str],
-                 on_progress: Callable[[object, object], None], next_unfinished: Callable) -> Iterator[Step]:
+def watch_course(exercise, *, grade_source: Callable, read: Callable[[Path], str],
+                 unreadable: tuple[type[Exception], ...], on_progress: Callable[[object, object], None],
+                 next_unfinished: Callable) -> Iterator[Step]:
     """Grade ``exercise`` now and after each save; after full marks, move to
-    ``next_unfinished(after=exercise)``.  Yields one Step per grading; ends when the course is done."""
+    ``next_unfinished(after=exercise)``.  Yields one Step per grading; ends when the course is done.
+
+    ``read(path)`` gives the file's text or raises one of ``unreadable`` (the file is missing,
+    too large…), in which case the Step says why and the watch goes on."""
     while exercise is not None:
         with FileWatcher(exercise.stub_path) as watcher:
             while True:
                 try:
                     source = watcher.snapshot(read)
-                except Exception as exc:  # the file is missing or unreadable: wait for it
+                except unreadable as exc:
                     yield Step(exercise, problem=str(exc))
                     watcher.wait()
                     continue

@@ -115,8 +115,8 @@ def test_watch_in_korean_shows_korean(student):
 
 
 def test_only_writes_of_the_watched_file_count_as_saves(tmp_path):
-    from watchdog.events import (FileClosedEvent, FileClosedNoWriteEvent, FileCreatedEvent, FileModifiedEvent,
-                                 FileMovedEvent, FileOpenedEvent, DirModifiedEvent)
+    from watchdog.events import (DirModifiedEvent, FileClosedEvent, FileClosedNoWriteEvent, FileCreatedEvent,
+                                 FileModifiedEvent, FileMovedEvent, FileOpenedEvent)
 
     from dlgrade.watch import save_handler
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 import click
 
 from dlgrade.cli import LANG_OPTION, Context, lang_of, main
@@ -25,7 +24,7 @@ def watch(obj: Context, exercise, lang):
     Examples:  dlgrade watch
                dlgrade watch ex05 --lang ko
     """
-    from dlgrade.grading.runner import DEFAULT_SEED, GradingContext, grade, read_submission
+    from dlgrade.grading.runner import DEFAULT_SEED, GradingContext, SubmissionError, grade, read_submission
     from dlgrade.report import render_check
     from dlgrade.sandbox import SandboxError, choose_backend
     from dlgrade.state import State, record_result
@@ -57,7 +56,7 @@ def watch(obj: Context, exercise, lang):
                 out.print(say("watch.grading", lang, exercise=current.id), style="dim")
                 return grade(current, source, seed=DEFAULT_SEED, context=context)
 
-            steps = watch_course(course, ex, grade_source=grade_source, read=read_submission,
+            steps = watch_course(ex, grade_source=grade_source, read=read_submission, unreadable=(SubmissionError,),
                                  on_progress=record_result,
                                  next_unfinished=lambda after: State.load(course.root).next_unfinished(course, after))
             for step in steps:
