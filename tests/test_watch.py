@@ -87,7 +87,11 @@ def test_watch_regrades_on_save_and_moves_on_after_full_marks(student):
         assert "Score: 0 / 22" not in wrong
         assert "dlgrade watch — ex05" in wrong
 
-        # The solution, written in place (truncate and write): full marks, then ex06.
+        # A file that is gone is said so, and graded again when it comes back.
+        stub.unlink()
+        term.wait_for("Cannot grade:", "does not exist", "Trying again when the file is saved.")
+
+        # The solution, written anew: full marks, then ex06.
         stub.write_text((ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8"),
                         encoding="utf-8")
         moved = term.wait_for("ex05: full marks! On to the next exercise: ex06", "dlgrade watch — ex06",
