@@ -39,16 +39,28 @@ def watch(obj: Context, exercise, lang):
         out.print(say("watch.all_done", lang), style="bold green")
         return
     insecure = choose_backend() != "bwrap"
-    banner = None
 
-    def header(current):
+    def show(step, moved):
+        """One screen: what is watched at the top; the result; at the bottom, the move to this
+        exercise (if it just happened) and what happens next, where the eye lands."""
+        current = step.exercise
         out.out.clear()
-        if banner:
-            out.print(banner, style="bold green")
         out.print(say("watch.header", lang, exercise=current.id, title=current.title.get(lang),
                       file=_shown_path(current.stub_path)), style="bold")
         if insecure:
             out.warn(say("sandbox.insecure", lang))
+        if step.result is None:
+            out.print(say("watch.unreadable", lang, problem=step.problem), style="yellow")
+        else:
+            out.print(render_check(step.result, lang=lang, file=_shown_path(current.stub_path),
+                                   mistakes=current.mistakes, hint_for=current.hint_for,
+                                   max_failures=WATCH_FAILURES_SHOWN))
+        if moved:
+            out.print(moved, style="bold green")
+        if step.finished:
+            out.print(say("watch.all_done", lang), style="bold green")
+        elif step.moved_to is None:
+            out.print(say("watch.waiting", lang, file=_shown_path(current.stub_path)), style="dim")
 
     try:
         with GradingContext.create() as context:
@@ -59,25 +71,16 @@ def watch(obj: Context, exercise, lang):
             steps = watch_course(ex, grade_source=grade_source, read=read_submission, unreadable=(SubmissionError,),
                                  on_progress=record_result,
                                  next_unfinished=lambda after: State.load(course.root).next_unfinished(course, after))
+            moved = None  # "ex05: full marks! On to ex06", shown on ex06's first screen
             for step in steps:
-                current = step.exercise
-                header(current)
-                if step.result is None:
-                    out.print(say("watch.unreadable", lang, problem=step.problem), style="yellow")
-                else:
-                    out.print(render_check(step.result, lang=lang, file=_shown_path(current.stub_path),
-                                           mistakes=current.mistakes, hint_for=current.hint_for,
-                                           max_failures=WATCH_FAILURES_SHOWN))
+                show(step, moved)
+                moved = None
                 if step.finished:
-                    out.print(say("watch.all_done", lang), style="bold green")
                     return
                 if step.moved_to is not None:
-                    banner = say("watch.moved", lang, done=current.id, exercise=step.moved_to.id,
-                                 title=step.moved_to.title.get(lang))
-                    out.print(banner, style="bold green")
-                else:
-                    banner = None
-                    out.print(say("watch.waiting", lang, file=_shown_path(current.stub_path)), style="dim")
+                    moved = say("watch.moved", lang, done=step.exercise.id, exercise=step.moved_to.id,
+                                title=step.moved_to.title.get(lang))
+                    out.print(moved, style="bold green")
     except SandboxError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
