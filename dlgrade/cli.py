@@ -43,13 +43,15 @@ class Context:
                 raise click.UsageError(str(exc)) from None
         return self._course
 
-    def exercise(self, query: str):
+    def exercise(self, query: str, lang: str | None = None):
         from dlgrade.course import CourseError
 
         try:
             return self.course.resolve(query)
-        except CourseError as exc:
-            raise click.BadParameter(str(exc), param_hint="EXERCISE") from None
+        except CourseError:
+            known = ", ".join(f"{ex.id} ({ex.short_name})" for ex in self.course)
+            raise click.BadParameter(say("error.unknown_exercise", lang_of(lang), query=query, known=known),
+                                     param_hint="EXERCISE") from None
 
 
 def lang_of(lang: str | None) -> str:
@@ -65,6 +67,7 @@ def main(ctx: click.Context, no_color: bool):
 
     \b
     Students:     dlgrade list · dlgrade show ex05 · dlgrade check ex05 · dlgrade hint ex05
+                  dlgrade watch · dlgrade status · dlgrade reset ex05
     """
     ctx.obj = Context(no_color)
 
@@ -74,27 +77,40 @@ def main(ctx: click.Context, no_color: bool):
 @click.option("--json", "as_json", is_flag=True, help="Print the exercises as JSON.")
 @click.pass_obj
 def list_command(obj: Context, lang, as_json):
-    """List the exercises in course order, with titles and points.
+    """List the exercises in course order, with points, your best score and progress.
+
+    Progress is kept in .dlgrade/state.json: not started, in progress, or done
+    (full marks), from your own `dlgrade check` and `dlgrade watch` runs.
 
     \b
     Example:  dlgrade list --lang ko
     """
     from rich.table import Table
+    from rich.text import Text
+
+    from dlgrade.state import State
 
     lang = lang_of(lang)
     course = obj.course
-    rows = [(ex, ex.points) for ex in course]
+    state = State.load(course.root)
+    rows = [(ex, state.best.get(ex.id), state.status(ex)) for ex in course]
     if as_json:
         obj.output.raw(json.dumps([{"id": ex.id, "folder": ex.folder, "title": {"ko": ex.title.ko, "en": ex.title.en},
-                                    "points": pts, "file": ex.file} for ex, pts in rows], ensure_ascii=False))
+                                    "points": ex.points, "file": ex.file, "status": status,
+                                    "best": best[0] if best else None} for ex, best, status in rows],
+                                  ensure_ascii=False))
         return
     table = Table(title=f"{course.title.get(lang)} — {say('list.title', lang)}")
-    for key in ("col.exercise", "col.title", "col.file", "col.points"):
-        table.add_column(say(key, lang), justify="right" if key == "col.points" else "left")
-    for ex, pts in rows:
-        table.add_row(ex.id, ex.title.get(lang), ex.file, f"{pts:g}")
+    for key in ("col.exercise", "col.title", "col.file", "col.points", "col.best", "col.progress"):
+        table.add_column(say(key, lang), justify="right" if key in ("col.points", "col.best") else "left")
+    for ex, best, status in rows:
+        table.add_row(ex.id, ex.title.get(lang), ex.file, f"{ex.points:g}", f"{best[0]:g}" if best else "—",
+                      Text(say(f"progress.{status}", lang), style=PROGRESS_STYLE[status]))
     obj.output.print(table)
-    obj.output.print(say("list.total", lang, points=sum(p for _, p in rows)))
+    obj.output.print(say("list.total", lang, points=sum(ex.points for ex, _, _ in rows)))
+
+
+PROGRESS_STYLE = {"not_started": "dim", "in_progress": "yellow", "done": "green"}
 
 
 @main.command()
@@ -110,7 +126,7 @@ def show(obj: Context, exercise, lang):
     from rich.markdown import Markdown
 
     lang = lang_of(lang)
-    ex = obj.exercise(exercise)
+    ex = obj.exercise(exercise, lang)
     path = ex.statement_path(lang)
     if not path.exists():
         raise click.ClickException(say("error.statement_missing", lang, exercise=ex.id, path=path))
@@ -119,32 +135,39 @@ def show(obj: Context, exercise, lang):
 
 @main.command()
 @click.argument("exercise")
+@click.argument("number", type=click.IntRange(min=1), required=False)
 @LANG_OPTION
 @click.option("--all", "show_all", is_flag=True, help="Show every hint at once.")
 @click.option("--reset", is_flag=True, help="Start the hints over from the first.")
 @click.pass_obj
-def hint(obj: Context, exercise, lang, show_all, reset):
-    """Show the next hint for an exercise (one more each time).
+def hint(obj: Context, exercise, number, lang, show_all, reset):
+    """Show the next hint for an exercise (one more each time), or hint NUMBER.
+
+    A failed check names the hint about it: `dlgrade hint ex05 3` shows that one.
 
     \b
-    Example:  dlgrade hint ex05
+    Examples:  dlgrade hint ex05
+               dlgrade hint ex05 3
     """
     from rich.markdown import Markdown
 
     from dlgrade.state import State
 
     lang = lang_of(lang)
-    ex = obj.exercise(exercise)
+    ex = obj.exercise(exercise, lang)
     if not ex.hints:
         obj.output.print(say("hint.none", lang, exercise=ex.id))
         return
+    if number is not None and number > len(ex.hints):
+        raise click.BadParameter(say("hint.no_such", lang, exercise=ex.id, n=number, total=len(ex.hints)),
+                                 param_hint="NUMBER")
     state = State.load(obj.course.root)
     if reset:
         state.hints_seen[ex.id] = 0
-    shown = len(ex.hints) if show_all else min(state.hints_seen.get(ex.id, 0) + 1, len(ex.hints))
+    shown = number or (len(ex.hints) if show_all else min(state.hints_seen.get(ex.id, 0) + 1, len(ex.hints)))
     state.hints_seen[ex.id] = max(shown, 0 if reset else state.hints_seen.get(ex.id, 0))
     state.save()
-    for n in range(1, shown + 1):
+    for n in range(number or 1, shown + 1):
         obj.output.print(say("hint.header", lang, n=n, total=len(ex.hints), exercise=ex.id), style="bold")
         obj.output.print(Markdown(ex.hints[n - 1].get(lang)))
         obj.output.print()
@@ -174,10 +197,11 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, grade, read_submission
     from dlgrade.report import render_check
     from dlgrade.sandbox import SandboxError, choose_backend
+    from dlgrade.state import record_result
 
     lang = lang_of(lang)
     fmt = "json" if as_json else fmt
-    ex = obj.exercise(exercise)
+    ex = obj.exercise(exercise, lang)
     path = file or ex.stub_path
     try:
         source = read_submission(path)
@@ -195,12 +219,13 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
 
         obj.output.raw(render([(None, result)], fmt, lang))
     else:
-        obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes))
+        obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes, hint_for=ex.hint_for))
         from dlgrade.bridges.release import hidden_note
 
         note = hidden_note(ex, lang)
         if note:
             obj.output.print(note, style="cyan")
+    record_result(ex, result, path)
     sys.exit(0 if result.passed else 1)
 
 
@@ -319,11 +344,11 @@ def _print_summary(obj, book, summary, chosen, lang):
     students, exercises, cells = score_matrix(book, obj.course)
     exercises = [e for e in exercises if e in {ex.id for ex in chosen}]
     table = Table(title=say("grade.summary", lang))
-    table.add_column("student")
+    table.add_column(say("col.student", lang))
     for ex in exercises:
         table.add_column(ex, justify="right")
     table.add_column(say("grade.total", lang), justify="right")
-    marks = {"not_submitted": "—", "refused": "refused"}
+    marks = {"not_submitted": "—", "refused": say("grade.refused", lang)}
     for student in students:
         row, total = [student], 0.0
         for ex in exercises:
@@ -345,8 +370,8 @@ def _print_summary(obj, book, summary, chosen, lang):
     failures = [f for f in book.failures_by_check() if f[2] and f[0] in exercises][:10]
     if failures:
         ft = Table(title=say("grade.failures", lang))
-        for col in ("exercise", "check", "failed"):
-            ft.add_column(col)
+        for col in ("col.exercise", "col.check", "col.failed"):
+            ft.add_column(say(col, lang))
         for ex, name, failed, graded in failures:
             ft.add_row(ex, name, f"{failed}/{graded}")
         obj.output.print(ft)
@@ -379,7 +404,7 @@ def export_text(obj: Context, db: Path, out: Path | None, render) -> None:
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
 
     if not db.exists():
-        raise click.BadParameter(f"{db} does not exist", param_hint="--db")
+        raise click.BadParameter(say("error.missing_file", lang_of(None), path=db), param_hint="--db")
     try:
         with Gradebook(db) as book:
             text = render(book)
@@ -428,8 +453,9 @@ def dev():
 
 @dev.command("check")
 @click.option("--quick", is_flag=True, help="Skip grading the stubs and solutions.")
+@LANG_OPTION
 @click.pass_obj
-def dev_check(obj: Context, quick):
+def dev_check(obj: Context, quick, lang):
     """Verify every exercise of the course and say how to fix each problem.
 
     Checks: statements in both languages, hints, a TODO in every stub, the stub
@@ -443,15 +469,17 @@ def dev_check(obj: Context, quick):
     from dlgrade.bridges.release import bundle_info
     from dlgrade.devcheck import check_course
 
+    lang = lang_of(lang)
     if bundle_info(obj.course.root):
-        raise click.UsageError(say("release.dev_check_in_bundle", lang_of(None)))
+        raise click.UsageError(say("release.dev_check_in_bundle", lang))
     problems = check_course(obj.course, run_graders=not quick)
     for p in problems:
-        obj.output.print(f"✗ {p.exercise}: {p.message}\n    fix: {p.fix}", style="red")
+        obj.output.print(say("devcheck.line", lang, exercise=p.exercise, message=p.text(lang), fix=p.how(lang)),
+                         style="red")
     if problems:
-        obj.output.print(f"{len(problems)} problem(s)")
+        obj.output.print(say("devcheck.count", lang, n=len(problems)))
         sys.exit(1)
-    obj.output.print(f"✓ {len(obj.course.exercises)} exercises: all checks passed", style="green")
+    obj.output.print(say("devcheck.ok", lang, n=len(obj.course.exercises)), style="green")
 
 
 # Commands defined in dlgrade/commands/ register themselves on ``main``.

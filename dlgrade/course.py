@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 COURSE_FILE = "course.yaml"
+LOCAL_DIR = ".dlgrade"  #: the student's local folder in a course root: state, pristine stubs, backups
 FORMAT_VERSION = 1
 LANGUAGES = ("ko", "en")
 
@@ -35,6 +36,15 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Hint(Text):
+    """One hint, and the failures it helps with (a failed check of these names,
+    or one of these mistakes, points the student at this hint)."""
+
+    checks: tuple[str, ...] = ()  #: names of the grader's checks this hint is about
+    mistakes: tuple[str, ...] = ()  #: keys of the exercise's ``mistakes`` this hint is about
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One exercise of the course."""
 
@@ -44,7 +54,7 @@ class Exercise:
     points: float  #: the maximum score; equals the sum of the grader's check points (dev check verifies)
     time_limit: float  #: wall-clock seconds allowed per check
     forbidden: tuple[str, ...]  #: modules and numpy attributes the student may not use
-    hints: tuple[Text, ...]  #: progressive hints, gentlest first
+    hints: tuple[Hint, ...]  #: progressive hints, gentlest first
     mistakes: dict = field(default_factory=dict, hash=False, compare=False)  #: key → Text naming a common mistake
     root: Path = Path(".")  #: the course root
 
@@ -69,6 +79,25 @@ class Exercise:
     @property
     def solution_path(self) -> Path:
         return self.root / "solutions" / self.folder / self.file
+
+    @property
+    def pristine_stub_path(self) -> Path:
+        """The untouched stub in a student's copy of the course (written by ``dlgrade release``);
+        ``dlgrade reset`` restores the student's file from it.  Absent in the course's own
+        repository, where ``stub_path`` is itself the pristine stub."""
+        return self.root / LOCAL_DIR / "stubs" / self.folder / self.file
+
+    def backup_path(self, stamp: str) -> Path:
+        """Where ``dlgrade reset`` keeps the student's work, e.g. stamp "20260301-141500"."""
+        return self.root / LOCAL_DIR / "backups" / self.folder / f"{self.file}.{stamp}"
+
+    def hint_for(self, check_name: str, mistake: str | None = None) -> int | None:
+        """The number (1-based) of the first hint about this mistake, else about this check."""
+        for wanted, attr in ((mistake, "mistakes"), (check_name, "checks")):
+            for n, hint in enumerate(self.hints, 1):
+                if wanted and wanted in getattr(hint, attr):
+                    return n
+        return None
 
     @property
     def grader_path(self) -> Path:
@@ -149,6 +178,20 @@ def _text(value, where: str) -> Text:
     raise CourseError(f"{where}: expected a text with both 'ko' and 'en'")
 
 
+def _names(value, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        raise CourseError(f"{where}: expected a list of names, e.g. [lecture_forward, random_forward]")
+    return tuple(x.strip() for x in value)
+
+
+def _hint(value, where: str) -> Hint:
+    text = _text(value, where)
+    return Hint(ko=text.ko, en=text.en, checks=_names(value.get("checks"), f"{where}: checks"),
+                mistakes=_names(value.get("mistakes"), f"{where}: mistakes"))
+
+
 def load_course(root: Path | None = None) -> Course:
     root = Path(root) if root else find_root()
     path = root / COURSE_FILE
@@ -184,7 +227,7 @@ def load_course(root: Path | None = None) -> Course:
         points = entry.get("points")
         if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
             raise CourseError(f"{where}: 'points' must be a positive number")
-        hints = tuple(_text(h, f"{where}: hint #{j + 1}") for j, h in enumerate(entry.get("hints", []) or []))
+        hints = tuple(_hint(h, f"{where}: hint #{j + 1}") for j, h in enumerate(entry.get("hints", []) or []))
         mistakes = {str(k): _text(v, f"{where}: mistake {k}") for k, v in (entry.get("mistakes") or {}).items()}
         exercises.append(Exercise(folder=folder, title=_text(entry.get("title"), f"{where}: title"), file=file,
                                   points=float(points), time_limit=float(limit), forbidden=tuple(forbidden), hints=hints,

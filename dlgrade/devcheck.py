@@ -15,17 +15,34 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlgrade.course import Course, Exercise
+from dlgrade.messages import say
 
 
 @dataclass(frozen=True)
 class Problem:
     exercise: str  #: exercise id, or "course"
-    message: str  #: what is wrong
-    fix: str  #: how to fix it
+    key: str  #: names the messages "devcheck.<key>" (what is wrong) and "devcheck.<key>.fix" (how to fix it)
+    fields: dict = field(default_factory=dict, hash=False)  #: the messages' fields
+
+    def text(self, lang: str) -> str:
+        """What is wrong."""
+        return say(f"devcheck.{self.key}", lang, **self.fields)
+
+    def how(self, lang: str) -> str:
+        """How to fix it."""
+        return say(f"devcheck.{self.key}.fix", lang, **self.fields)
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
+
+    @property
+    def fix(self) -> str:
+        return self.how("en")
 
 
 def check_course(course: Course, *, run_graders: bool = True) -> list[Problem]:
@@ -36,8 +53,7 @@ def check_course(course: Course, *, run_graders: bool = True) -> list[Problem]:
         if base.is_dir():
             for entry in sorted(base.iterdir()):
                 if entry.is_dir() and not entry.name.startswith((".", "_")) and entry.name not in folders:
-                    problems.append(Problem("course", f"{tree}/{entry.name} belongs to no exercise in course.yaml",
-                                            "add an entry for it to course.yaml, or remove the folder"))
+                    problems.append(Problem("course", "stray_folder", {"folder": f"{tree}/{entry.name}"}))
     catalogue = _catalogue(course.root / "docs" / "exercises.md")
     for ex in course:
         problems.extend(check_exercise(ex, catalogue.get(ex.folder), run_graders=run_graders))
@@ -47,29 +63,27 @@ def check_course(course: Course, *, run_graders: bool = True) -> list[Problem]:
 def check_exercise(ex: Exercise, worked_examples: str | None, *, run_graders: bool = True) -> list[Problem]:
     out: list[Problem] = []
 
-    def problem(message, fix):
-        out.append(Problem(ex.id, message, fix))
+    def problem(kind, **fields):
+        out.append(Problem(ex.id, kind, {"folder": ex.folder, **fields}))
 
     for lang in ("ko", "en"):
         path = ex.statement_path(lang)
         if not path.is_file() or not path.read_text(encoding="utf-8").strip():
-            problem(f"the {lang} statement is missing or empty ({path.relative_to(ex.root)})",
-                    f"write exercises/{ex.folder}/statement.{lang}.md")
+            problem("statement_missing", language=lang, path=path.relative_to(ex.root))
     if not ex.hints:
-        problem("no hints", f"add hints (ko and en) to {ex.folder} in course.yaml")
-    absent = [(path, what) for path, what in ((ex.stub_path, "stub"), (ex.solution_path, "reference solution"),
+        problem("no_hints")
+    absent = [(path, what) for path, what in ((ex.stub_path, "stub"), (ex.solution_path, "solution"),
                                                 (ex.grader_path, "grader")) if not path.is_file()]
     for path, what in absent:
-        problem(f"the {what} is missing ({path.relative_to(ex.root)})", f"create {path.relative_to(ex.root)}")
+        problem(f"missing_{what}", path=path.relative_to(ex.root))
     if absent:
         return out
     stub = ex.stub_path.read_text(encoding="utf-8")
     if "# TODO:" not in stub:
-        problem("the stub has no '# TODO:' marker", "mark each place the student must change with '# TODO: …'")
+        problem("no_todo")
     missing = _public_names(ex.solution_path) - _public_names(ex.stub_path)
     if missing:
-        problem(f"the stub lacks {sorted(missing)}, which the solution defines",
-                "give the stub every function and class of the contract, with its signature and docstring")
+        problem("stub_lacks", names=sorted(missing))
 
     from dlgrade.grading.checks import GraderDefinitionError, collect_checks
     from dlgrade.grading.runner import load_grader
@@ -77,34 +91,39 @@ def check_exercise(ex: Exercise, worked_examples: str | None, *, run_graders: bo
     try:
         specs = collect_checks(load_grader(ex))
     except (GraderDefinitionError, Exception) as exc:  # a broken grader module is the problem to report
-        problem(f"the grader cannot be loaded: {exc}", f"fix graders/{ex.folder}/grader.py")
+        problem("grader_broken", error=exc)
         return out
     if not any(not s.hidden for s in specs):
-        problem("the grader has no public check", "add a @check for each worked example of the lecture")
+        problem("no_public_check")
     if not any(s.hidden for s in specs):
-        problem("the grader has no hidden check", "add @check(hidden=True) checks on random inputs")
+        problem("no_hidden_check")
+    names = {s.name for s in specs}
+    for n, hint in enumerate(ex.hints, 1):
+        for name in hint.checks:
+            if name not in names:
+                problem("hint_unknown_check", n=n, name=name, names=", ".join(sorted(names)))
+        for key in hint.mistakes:
+            if key not in ex.mistakes:
+                problem("hint_unknown_mistake", n=n, mistake=key)
     total = sum(s.points for s in specs)
     if abs(total - ex.points) > 1e-9:
-        problem(f"course.yaml gives {ex.points:g} points but the checks add up to {total:g}",
-                f"set points: {total:g} for {ex.folder} in course.yaml")
+        problem("points_mismatch", points=ex.points, total=total)
     if worked_examples:
         grader_source = ex.grader_path.read_text(encoding="utf-8")
         for number in _missing_numbers(worked_examples, grader_source):
-            problem(f"the worked example's value {number} (docs/exercises.md) appears in no check",
-                    f"add a public check in graders/{ex.folder}/grader.py that expects {number}")
+            problem("worked_example_missing", number=number)
     if run_graders:
         from dlgrade.grading.runner import grade, read_submission
 
         stub_result = grade(ex, read_submission(ex.stub_path))
         if stub_result.score > 0:
             passed = [c.name for c in stub_result.checks if c.passed]
-            problem(f"the stub scores {stub_result.score:g} (passes {passed})",
-                    "make every stub function raise NotImplementedError")
+            problem("stub_scores", score=stub_result.score, passed=passed)
         solution_result = grade(ex, read_submission(ex.solution_path))
         if not solution_result.passed:
             failed = {c.name: c.message.splitlines()[0] if c.message else c.status
                       for c in solution_result.checks if not c.passed}
-            problem(f"the reference solution fails {failed}", "fix the solution or the grader")
+            problem("solution_fails", failed=failed)
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
@@ -29,19 +31,30 @@ def result_table(result: ExerciseResult, lang: str) -> Table:
     return table
 
 
-def render_check(result: ExerciseResult, *, lang: str, file: str, mistakes: dict | None = None) -> Group:
-    """The full `dlgrade check` report: table, feedback per failed check, score."""
+def render_check(result: ExerciseResult, *, lang: str, file: str, mistakes: dict | None = None,
+                 hint_for: Callable[[str, str | None], int | None] | None = None,
+                 max_failures: int | None = None) -> Group:
+    """The full `dlgrade check` report: table, feedback per failed check, score.
+
+    ``hint_for(check name, mistake key)`` gives the number of the hint about a failure
+    (``Exercise.hint_for``), shown under the failed check.  ``max_failures`` keeps the
+    feedback to the first few failed checks (watch mode's screen)."""
     parts = [Text(say("check.title", lang, exercise=result.exercise, file=file), style="bold"),
              result_table(result, lang)]
-    for i, check in enumerate(result.checks, 1):
-        if check.passed:
-            continue
+    failed = [(i, check) for i, check in enumerate(result.checks, 1) if not check.passed]
+    for i, check in failed[:max_failures]:
         mark, style = STATUS_STYLE[check.status]
         body = Text(check.message or say(f"status.{check.status}", lang))
         if check.mistake and mistakes and check.mistake in mistakes:
             body.append(f"\n\n{say('check.likely', lang)}: {mistakes[check.mistake].get(lang)}", style="bold")
+        hint = hint_for(check.name, check.mistake) if hint_for else None
+        if hint:
+            body.append("\n" + say("check.see_hint", lang, n=hint, exercise=result.exercise), style="cyan")
         parts.append(Panel(body, title=Text(f"{i}. {check.title or check.name}"), title_align="left",
                            border_style=style))
+    if max_failures is not None and len(failed) > max_failures:
+        parts.append(Text(say("check.more_failures", lang, n=len(failed) - max_failures, exercise=result.exercise),
+                          style="dim"))
     if result.output.strip() and not result.passed:
         parts.append(Panel(Text(result.output.rstrip()), title=say("check.output", lang), title_align="left",
                            border_style="dim"))

@@ -7,7 +7,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-STATE_DIR = ".dlgrade"
+from dlgrade.course import LOCAL_DIR
+
+STATE_DIR = LOCAL_DIR
+STATUSES = ("not_started", "in_progress", "done")  #: an exercise's progress, in this order
 
 
 @dataclass
@@ -27,7 +30,7 @@ class State:
             data = {}  # a missing or damaged state file starts afresh
         hints = {str(k): int(v) for k, v in dict(data.get("hints_seen", {})).items() if isinstance(v, int)}
         best = {str(k): [float(x) for x in v] for k, v in dict(data.get("best", {})).items()
-                if isinstance(v, list) and len(v) == 2}
+                if isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v)}
         return cls(path=path, hints_seen=hints, best=best)
 
     def save(self) -> None:
@@ -35,3 +38,91 @@ class State:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"hints_seen": self.hints_seen, "best": self.best}, indent=1), encoding="utf-8")
         os.replace(tmp, self.path)
+
+    def record(self, exercise_id: str, score: float, max_score: float) -> bool:
+        """Keep the score if it is the exercise's best so far (or the maximum changed); True if kept."""
+        old = self.best.get(exercise_id)
+        if old is not None and old[1] == max_score and old[0] >= score:
+            return False
+        self.best[exercise_id] = [float(score), float(max_score)]
+        return True
+
+    def status(self, exercise) -> str:
+        """not_started, in_progress or done: done at full marks; in progress once graded
+        or once the student's file differs from the pristine stub."""
+        best = self.best.get(exercise.id)
+        if best is not None:
+            return "done" if best[1] > 0 and best[0] >= best[1] else "in_progress"
+        pristine = exercise.pristine_stub_path
+        try:
+            if pristine.is_file() and exercise.stub_path.read_bytes() != pristine.read_bytes():
+                return "in_progress"
+        except OSError:
+            pass
+        return "not_started"
+
+    def next_unfinished(self, course, after=None):
+        """The first exercise not done, in course order (after ``after`` if given, wrapping
+        round to the start, never ``after`` itself); None when every exercise is done."""
+        exercises = list(course)
+        if after is None:
+            candidates = exercises
+        else:
+            i = exercises.index(after)
+            candidates = exercises[i + 1:] + exercises[:i]
+        for ex in candidates:
+            if self.status(ex) != "done":
+                return ex
+        return None
+
+
+def record_result(exercise, result, path: Path | None = None) -> None:
+    """Remember the best score of the student's own file (``exercise.stub_path``); a grade
+    of any other file (``check --file``) is not the student's progress."""
+    if path is not None and Path(path).resolve() != exercise.stub_path.resolve():
+        return
+    state = State.load(exercise.root)
+    if state.record(exercise.id, result.score, result.max_score):
+        try:
+            state.save()
+        except OSError:
+            pass  # a read-only course folder must not stop grading
+
+
+class ResetError(Exception):
+    """``reset`` cannot restore the stub; ``key`` and ``fields`` name the message (dlgrade.messages)."""
+
+    def __init__(self, key: str, **fields):
+        super().__init__(key)
+        self.key = key
+        self.fields = fields
+
+
+def reset_exercise(exercise, *, now: float | None = None) -> tuple[bool, Path | None]:
+    """Copy the student's file to a timestamped backup, then put the pristine stub in its
+    place.  Returns (whether the file changed, the backup's path or None when there was
+    no file to keep)."""
+    import shutil
+    import time
+
+    pristine = exercise.pristine_stub_path
+    if not pristine.is_file():
+        raise ResetError("reset.course_source", exercise=exercise.id, stub=exercise.stub_path, pristine=pristine)
+    target = exercise.stub_path
+    backup = None
+    if target.is_file():
+        if target.read_bytes() == pristine.read_bytes():
+            return False, None
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+        backup = exercise.backup_path(stamp)
+        n = 1
+        while backup.exists():  # two resets within a second keep both backups
+            backup = exercise.backup_path(f"{stamp}-{n}")
+            n += 1
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(target, backup)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".dlgrade-reset")
+    shutil.copyfile(pristine, tmp)
+    os.replace(tmp, target)
+    return True, backup

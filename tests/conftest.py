@@ -54,3 +54,27 @@ def submissions(kind: str):
 requires_bwrap = pytest.mark.skipif(
     os.environ.get("DLGRADE_SANDBOX") == "rlimit" or not __import__("shutil").which("bwrap"),
     reason="needs bubblewrap (apt-get install bubblewrap); absent or DLGRADE_SANDBOX=rlimit")
+
+
+def make_student_root(target: Path) -> Path:
+    """A student's copy of the course in ``target``: course.yaml, exercises/, graders/,
+    solutions/, and the pristine stubs in .dlgrade/stubs/ (as a release bundle holds them)."""
+    from dlgrade.course import load_course
+
+    shutil = __import__("shutil")
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "course.yaml", target / "course.yaml")
+    for tree in ("exercises", "graders", "solutions"):
+        shutil.copytree(ROOT / tree, target / tree, ignore=shutil.ignore_patterns("__pycache__"))
+    for ex in load_course(target):
+        ex.pristine_stub_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ex.stub_path, ex.pristine_stub_path)
+    return target
+
+
+@pytest.fixture
+def student_root(tmp_path, monkeypatch):
+    """A student's copy of the course, with DLGRADE_HOME pointing at it."""
+    root = make_student_root(tmp_path / "course")
+    monkeypatch.setenv("DLGRADE_HOME", str(root))
+    return root

@@ -54,10 +54,8 @@ def _unusable(reason: str, out: Path) -> ReleaseError:
 
 
 def pristine_stub_path(root: Path, exercise: Exercise) -> Path:
-    """Where a bundle rooted at ``root`` keeps the untouched stub that ``dlgrade reset`` restores
-    (``Exercise.pristine_stub_path`` where the course model defines it)."""
-    moved = dataclasses.replace(exercise, root=Path(root))
-    return getattr(moved, "pristine_stub_path", None) or Path(root) / ".dlgrade" / "stubs" / exercise.folder / exercise.file
+    """Where a bundle rooted at ``root`` keeps the untouched stub that ``dlgrade reset`` restores."""
+    return dataclasses.replace(exercise, root=Path(root)).pristine_stub_path
 
 
 # ----------------------------------------------------------------------------- slicing the grader

@@ -48,6 +48,9 @@ def diagnose_1d(got, x, w, mode, oracle, name):
                 "this is the convolution, not the cross-correlation: your output matches the kernel flipped")
         return "correlation_instead_of_convolution", (
             "this is the cross-correlation, not the convolution: convolution flips the kernel first")
+    if mode == "full" and compare(got, trimmed_full(scipy_oracle(oracle, name, x, w, mode="full"), w.shape),
+                                  hidden=False) is None:
+        return "wrong_full_size", FULL_TOO_SMALL
     if mode == "same" and isinstance(got, np.ndarray):
         full = scipy_oracle(oracle, name, x, w, mode="full")
         f = len(w)
@@ -59,10 +62,22 @@ def diagnose_1d(got, x, w, mode, oracle, name):
     return None, None
 
 
+FULL_TOO_SMALL = "'full' pads F-1 zeros on each side (the output has N + F - 1 values): yours pads F//2"
+
+
+def trimmed_full(full, kernel_shape):
+    """What 'full' gives with F//2 zeros on each side instead of F-1 (a classic mistake)."""
+    index = tuple(slice(f - 1 - f // 2, n - (f - 1 - f // 2)) for n, f in zip(full.shape, kernel_shape))
+    return full[index]
+
+
 def diagnose_2d(got, x, w, mode, oracle):
     if compare(got, scipy_oracle(oracle, "convolve2d", x, w, mode=mode), hidden=False) is None:
         return "convolution_instead_of_correlation", (
             "this is the convolution, not the cross-correlation: your output matches the kernel flipped")
+    if mode == "full" and compare(got, trimmed_full(scipy_oracle(oracle, "correlate2d", x, w, mode="full"), w.shape),
+                                  hidden=False) is None:
+        return "wrong_full_size", FULL_TOO_SMALL
     if mode == "same" and isinstance(got, np.ndarray):
         full = scipy_oracle(oracle, "correlate2d", x, w, mode="full")
         kh, kw = w.shape
@@ -72,6 +87,51 @@ def diagnose_2d(got, x, w, mode, oracle):
             return "same_padding_wrong_side", (
                 "for an even kernel, correlate2d's 'same' pads (F-1)//2 before and F//2 after "
                 "(the extra zero goes after, as in TensorFlow's SAME): yours pads the other way")
+    return None, None
+
+
+def conv2d_with(x, w, stride, pads, offset=0):
+    """Cross-correlation of NHWC x with HWIO w after padding ``pads`` ((top, bottom), (left, right)),
+    keeping every stride-th window from window ``offset`` on (0 is right)."""
+    xp = np.pad(np.asarray(x, dtype=float), ((0, 0), pads[0], pads[1], (0, 0)))
+    kh, kw = w.shape[:2]
+    oh, ow = (xp.shape[1] - kh) // stride + 1, (xp.shape[2] - kw) // stride + 1
+    if oh < 1 or ow < 1:
+        return None
+    out = np.zeros((x.shape[0], xp.shape[1] - kh + 1, xp.shape[2] - kw + 1, w.shape[3]))
+    for r in range(kh):
+        for c in range(kw):
+            out += xp[:, r:r + out.shape[1], c:c + out.shape[2], :] @ w[r, c]
+    return out[:, offset::stride, offset::stride, :][:, :oh, :ow, :]
+
+
+def same_pads(size, kernel, stride):
+    """TensorFlow's SAME padding of one axis: (before, after)."""
+    total = max((-(-size // stride) - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+def diagnose_conv2d(got, x, w, stride, padding):
+    """Name the mistake when a wrong conv2d result is what a classic mistake gives."""
+    if not isinstance(got, np.ndarray):
+        return None, None
+    kh, kw = w.shape[:2]
+    right = (same_pads(x.shape[1], kh, stride), same_pads(x.shape[2], kw, stride)) if padding == "SAME" \
+        else ((0, 0), (0, 0))
+    variants = [("stride_offset", "the strided result must start at the first window (top-left), "
+                                  "every stride-th window from there", right, stride - 1)] if stride > 1 else []
+    if padding == "SAME" and any(sum(p) % 2 for p in right):
+        variants += [
+            ("conv2d_same_padding", "SAME pads total//2 before and the rest after: an odd total cannot be split "
+                                    "evenly, and yours pads total//2 on both sides",
+             tuple((p[0], p[0]) for p in right), 0),
+            ("same_padding_wrong_side", "TensorFlow's SAME puts the smaller half of the padding before and the "
+                                        "odd zero after (bottom/right): yours puts it before",
+             tuple((p[1], p[0]) for p in right), 0)]
+    for key, text, pads, offset in variants:
+        mistaken = conv2d_with(x, w, stride, pads, offset)
+        if mistaken is not None and compare(got, mistaken, hidden=False) is None:
+            return key, text
     return None, None
 
 
@@ -86,7 +146,11 @@ def expect_case(got, expected, what, diagnosis=(None, None)):
 @check(points=1)
 def lecture_convolve_valid(student):
     """convolve(x, w): the lecture's 1-D convolution, mode 'valid'."""
-    expect_close(student.convolve(X1, W1, mode="valid"), [63, 48, 49, 28, 21, 20], what="convolve(x, w, 'valid')")
+    got = student.convolve(X1, W1, mode="valid")
+    expect_case(got, [63, 48, 49, 28, 21, 20], "convolve(x, w, 'valid')",
+                lambda: ("correlation_instead_of_convolution",
+                         "this is the cross-correlation, not the convolution: convolution flips the kernel first")
+                if compare(got, [48, 57, 24, 25, 16, 39], hidden=False) is None else (None, None))
 
 
 @check(points=1)
@@ -100,37 +164,44 @@ def lecture_correlate_valid(student):
 
 
 @check(points=1)
-def lecture_correlate_full(student):
+def lecture_correlate_full(student, oracle):
     """correlate(x, w, 'full'): every overlap of kernel and signal."""
-    expect_close(student.correlate(X1, W1, mode="full"), [6, 34, 51, 48, 57, 24, 25, 16, 39, 29, 13, 10],
-                 what="correlate(x, w, 'full')")
+    got = student.correlate(X1, W1, mode="full")
+    expect_case(got, [6, 34, 51, 48, 57, 24, 25, 16, 39, 29, 13, 10], "correlate(x, w, 'full')",
+                lambda: diagnose_1d(got, X1, W1, "full", oracle, "correlate"))
 
 
 @check(points=1)
-def lecture_correlate_same(student):
+def lecture_correlate_same(student, oracle):
     """correlate(x, w, 'same') with an even kernel (F = 4: 2 zeros before, 1 after)."""
     got = student.correlate(X1, W1, mode="same")
     expect_case(got, [34, 51, 48, 57, 24, 25, 16, 39, 29], "correlate(x, w, 'same')",
                 lambda: ("same_padding_wrong_side",
                          "1-D 'same' keeps full[(F-1)//2:][:N]: for F = 4 that is 2 zeros before and 1 after")
-                if compare(got, [51, 48, 57, 24, 25, 16, 39, 29, 13], hidden=False) is None else (None, None))
+                if compare(got, [51, 48, 57, 24, 25, 16, 39, 29, 13], hidden=False) is None
+                else diagnose_1d(got, X1, W1, "same", oracle, "correlate"))
 
 
 @check(points=1)
 def lecture_correlate2d_valid(student):
     """correlate2d(x, w): the lecture's 3×3 image and 2×2 kernel, 'valid'."""
-    expect_close(student.correlate2d(X2, W2, mode="valid"), [[2, 4], [8, 10]], what="correlate2d(x, w, 'valid')")
+    got = student.correlate2d(X2, W2, mode="valid")
+    expect_case(got, [[2, 4], [8, 10]], "correlate2d(x, w, 'valid')",
+                lambda: ("convolution_instead_of_correlation",
+                         "this is the convolution, not the cross-correlation: your output matches the kernel flipped")
+                if compare(got, [[10, 12], [16, 18]], hidden=False) is None else (None, None))
 
 
 @check(points=1)
-def lecture_correlate2d_same(student):
+def lecture_correlate2d_same(student, oracle):
     """correlate2d(x, w, 'same') with a 2×2 kernel: 0 zeros before, 1 after."""
     got = student.correlate2d(X2, W2, mode="same")
     expect_case(got, [[2, 4, 6], [8, 10, 12], [14, 16, 18]], "correlate2d(x, w, 'same')",
                 lambda: ("same_padding_wrong_side",
                          "correlate2d's 'same' pads (F-1)//2 before and F//2 after: for F = 2, no zero before "
                          "and one after")
-                if isinstance(got, np.ndarray) and got.shape == (3, 3) and got[0, 0] == 0 else (None, None))
+                if isinstance(got, np.ndarray) and got.shape == (3, 3) and got[0, 0] == 0
+                else diagnose_2d(got, X2, W2, "same", oracle))
 
 
 @check(points=1)
@@ -138,9 +209,9 @@ def lecture_conv2d_same(student):
     """conv2d of the 3×3 image with a 2×2 kernel of ones, padding 'SAME'."""
     x = X2.reshape(1, 3, 3, 1).astype(float)
     w = np.ones((2, 2, 1, 1))
-    expect_close(student.conv2d(x, w, padding="SAME"),
-                 np.array([[12, 16, 9], [24, 28, 15], [15, 17, 9]], dtype=float).reshape(1, 3, 3, 1),
-                 what="conv2d(x, ones(2, 2, 1, 1), padding='SAME')")
+    got = student.conv2d(x, w, padding="SAME")
+    expect_case(got, np.array([[12, 16, 9], [24, 28, 15], [15, 17, 9]], dtype=float).reshape(1, 3, 3, 1),
+                "conv2d(x, ones(2, 2, 1, 1), padding='SAME')", lambda: diagnose_conv2d(got, x, w, 1, "SAME"))
 
 
 @check(points=1)
@@ -237,7 +308,9 @@ def random_conv2d_valid(student, rng, oracle):
         expected = tf_conv2d(oracle, x, w, stride, "VALID") + b
         got = student.conv2d(x, w, b, stride=stride, padding="VALID")
         expect_case(got, expected, f"case {case + 1}: conv2d(x of shape {x.shape}, w of shape {w.shape}, b, "
-                                   f"stride={stride}, padding='VALID')")
+                                   f"stride={stride}, padding='VALID')",
+                    lambda: diagnose_conv2d(got - b if isinstance(got, np.ndarray) and got.shape[-1:] == b.shape
+                                            else None, x, w, stride, "VALID"))
 
 
 @check(points=2, hidden=True)
@@ -248,15 +321,9 @@ def random_conv2d_same(student, rng, oracle):
         expected = tf_conv2d(oracle, x, w, stride, "SAME")
         got = student.conv2d(x, w, stride=stride, padding="SAME")
 
-        def diagnosis():
-            kh, kw = w.shape[:2]
-            if (kh % 2 == 0 or kw % 2 == 0) and isinstance(got, np.ndarray) and got.shape == expected.shape:
-                return "same_padding_wrong_side", ("TensorFlow's SAME puts the smaller half of the padding "
-                                                   "before and the odd zero after (bottom/right)")
-            return None, None
-
         expect_case(got, expected, f"case {case + 1}: conv2d(x of shape {x.shape}, w of shape {w.shape}, "
-                                   f"stride={stride}, padding='SAME')", diagnosis)
+                                   f"stride={stride}, padding='SAME')",
+                    lambda: diagnose_conv2d(got, x, w, stride, "SAME"))
 
 
 @check(points=1, hidden=True)

@@ -1,4 +1,5 @@
 # expect-fail: inputs_not_modified
+# expect-mistake: input_modified
 """합성곱과 교차상관 — 참고 답안.
 
 1차원/2차원 교차상관(correlate, correlate2d)과 합성곱(convolve), 그리고

@@ -1,4 +1,5 @@
 # expect-fail: boundary_gives_zero, random_perceptron
+# expect-mistake: ge_instead_of_gt
 """퍼셉트론 게이트와 퍼셉트론 학습 규칙 — 참고 답안.
 
 Perceptron gates and the perceptron learning rule — reference solution.

@@ -1,4 +1,5 @@
 # expect-fail: or_truth_table, xor_truth_table
+# expect-mistake: wrong_gate_weights
 """퍼셉트론 게이트와 퍼셉트론 학습 규칙 — 참고 답안.
 
 Perceptron gates and the perceptron learning rule — reference solution.

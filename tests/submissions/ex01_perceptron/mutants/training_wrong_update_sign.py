@@ -1,4 +1,5 @@
 # expect-fail: lecture_training_on_and, trains_on_separable_data
+# expect-mistake: wrong_update_sign
 """퍼셉트론 게이트와 퍼셉트론 학습 규칙 — 참고 답안.
 
 Perceptron gates and the perceptron learning rule — reference solution.

@@ -1,4 +1,5 @@
 # expect-fail: follows_the_learning_rule
+# expect-mistake: wrong_start_weights
 """퍼셉트론 게이트와 퍼셉트론 학습 규칙 — 참고 답안.
 
 Perceptron gates and the perceptron learning rule — reference solution.

@@ -1,4 +1,5 @@
 # expect-fail: lecture_forward, lecture_backward, lecture_train_step, lecture_loss_after_step, random_forward, gradients_match_autodiff, gradients_match_own_finite_differences, train_step_random
+# expect-mistake: missing_output_activation
 """2-2-2 신경망 예제로 배우는 오차역전파 — 참고 답안.
 
 시그모이드 은닉층과 시그모이드 출력층, 편향 없음, 손실 E = ½ Σ (t − o)².

@@ -1,4 +1,5 @@
 # expect-fail: inputs_not_modified
+# expect-mistake: input_modified
 """2-2-2 신경망 예제로 배우는 오차역전파 — 참고 답안.
 
 시그모이드 은닉층과 시그모이드 출력층, 편향 없음, 손실 E = ½ Σ (t − o)².

@@ -1,4 +1,5 @@
 # expect-fail: lecture_descent_on_square, lecture_descent_on_quartic, gradient_descent_random
+# expect-mistake: missing_start_point
 """수치 미분과 경사 하강법 — 참고 답안.
 
 전방·중심·후방 차분, 다변수 함수의 수치 기울기, 경사 하강법과 모멘텀 방법.

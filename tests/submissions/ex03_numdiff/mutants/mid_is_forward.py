@@ -1,4 +1,5 @@
 # expect-fail: lecture_mid_difference, random_differences, error_shrinks_with_h
+# expect-mistake: forward_for_central
 """수치 미분과 경사 하강법 — 참고 답안.
 
 전방·중심·후방 차분, 다변수 함수의 수치 기울기, 경사 하강법과 모멘텀 방법.

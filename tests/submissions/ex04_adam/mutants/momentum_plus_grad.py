@@ -1,4 +1,5 @@
 # expect-fail: lecture_momentum, random_quadratic_momentum
+# expect-mistake: momentum_wrong_sign
 """SGD에서 Adam까지: 매개변수 갱신 방법 — 참고 답안.
 
 모든 클래스는 update(params, grads)로 딕셔너리 params의 배열을 제자리(in place)에서 갱신한다.

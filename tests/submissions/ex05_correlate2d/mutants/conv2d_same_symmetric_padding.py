@@ -1,4 +1,5 @@
 # expect-fail: lecture_conv2d_same, lecture_conv2d_three_filters, random_conv2d_same
+# expect-mistake: conv2d_same_padding
 """합성곱과 교차상관 — 참고 답안.
 
 1차원/2차원 교차상관(correlate, correlate2d)과 합성곱(convolve), 그리고

@@ -1,4 +1,5 @@
 # expect-fail: lecture_correlate_full, random_correlate, random_correlate2d
+# expect-mistake: wrong_full_size
 """합성곱과 교차상관 — 참고 답안.
 
 1차원/2차원 교차상관(correlate, correlate2d)과 합성곱(convolve), 그리고

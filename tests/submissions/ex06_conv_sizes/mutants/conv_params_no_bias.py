@@ -1,4 +1,5 @@
 # expect-fail: lecture_alexnet_weights, lecture_param_counts, lecture_keras_cnn_table, random_param_counts
+# expect-mistake: bias_not_counted
 """출력 크기와 파라미터 수 — 참고 답안.
 
 Output sizes and parameter counts — reference solution.

@@ -1,4 +1,5 @@
 # expect-fail: lecture_tf_output_size, lecture_alexnet_pool1, lecture_pool_output_size, lecture_keras_cnn_table, random_tf_output_size, random_pool_output_size
+# expect-mistake: floor_instead_of_ceil
 """출력 크기와 파라미터 수 — 참고 답안.
 
 Output sizes and parameter counts — reference solution.

@@ -1,4 +1,5 @@
 # expect-fail: lecture_same_pad, random_conv_output_size
+# expect-mistake: pad_not_doubled
 """출력 크기와 파라미터 수 — 참고 답안.
 
 Output sizes and parameter counts — reference solution.

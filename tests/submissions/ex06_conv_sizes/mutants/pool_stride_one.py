@@ -1,4 +1,5 @@
 # expect-fail: lecture_pool_output_size, lecture_keras_cnn_table, random_pool_output_size
+# expect-mistake: pool_stride_default
 """출력 크기와 파라미터 수 — 참고 답안.
 
 Output sizes and parameter counts — reference solution.

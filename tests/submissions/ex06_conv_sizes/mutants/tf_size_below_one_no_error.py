@@ -1,4 +1,5 @@
 # expect-fail: random_value_errors
+# expect-mistake: no_value_error
 """출력 크기와 파라미터 수 — 참고 답안.
 
 Output sizes and parameter counts — reference solution.

@@ -1,4 +1,5 @@
 # expect-fail: stateful_backward_stops_at_block
+# expect-mistake: backward_crosses_blocks
 """시간 방향 오차역전파 (BPTT) — 참고 답안.
 
 Backpropagation through time — reference solution, in the row-vector convention

@@ -1,4 +1,5 @@
 # expect-fail: lecture_clip_grads, clip_grads_global_norm
+# expect-mistake: clip_not_in_place
 """시간 방향 오차역전파 (BPTT) — 참고 답안.
 
 Backpropagation through time — reference solution, in the row-vector convention

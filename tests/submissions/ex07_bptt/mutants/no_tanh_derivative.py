@@ -1,4 +1,5 @@
 # expect-fail: lecture_rnn_step, lecture_time_rnn, random_rnn_step, random_time_rnn, gradient_check_own_forward, float32_inputs
+# expect-mistake: missing_tanh_derivative
 """시간 방향 오차역전파 (BPTT) — 참고 답안.
 
 Backpropagation through time — reference solution, in the row-vector convention

@@ -1,4 +1,5 @@
 # expect-fail: not_stateful_restarts
+# expect-mistake: stateful_ignored
 """시간 방향 오차역전파 (BPTT) — 참고 답안.
 
 Backpropagation through time — reference solution, in the row-vector convention
