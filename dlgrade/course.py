@@ -182,7 +182,7 @@ def _names(value, where: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
-        raise CourseError(f"{where}: expected a list of names, e.g. [lecture_forward, random_forward]")
+        raise CourseError(f"{where}: expected a list of names, e.g. [lecture_forward, lecture_backward]")
     return tuple(x.strip() for x in value)
 
 

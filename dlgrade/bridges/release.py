@@ -258,8 +258,8 @@ def build_release(course: Course, out: Path, *, force: bool = False, lang: str =
             target.write_text(_pyproject_without_tensorflow(path.read_text(encoding="utf-8")), encoding="utf-8")
         else:
             shutil.copy2(path, target)
-    shutil.copy2(course.root / "course.yaml", out / "course.yaml")
     summary = {"format": 1, "exercises": {}}
+    hidden_names: dict[str, set[str]] = {}
     for exercise in course:
         _copy_tree(exercise.stub_path.parent, out / "exercises" / exercise.folder)
         pristine = pristine_stub_path(out, exercise)
@@ -272,6 +272,8 @@ def build_release(course: Course, out: Path, *, force: bool = False, lang: str =
         record_public_checks(exercise, sliced, grader_dir, context=context)
         summary["exercises"][exercise.id] = {"public": list(sliced.public), "hidden_checks": len(sliced.hidden),
                                              "hidden_points": sum(p for _, p in sliced.hidden)}
+        hidden_names[exercise.folder] = {name for name, _ in sliced.hidden}
+    _write_course_file(course.root / "course.yaml", out / "course.yaml", hidden_names)
     (out / BUNDLE_FILE).write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     hidden_total = sum(e["hidden_checks"] for e in summary["exercises"].values())
     (out / "README.md").write_text(RELEASE_README.format(
@@ -284,6 +286,20 @@ def build_release(course: Course, out: Path, *, force: bool = False, lang: str =
         hidden=say("release.hidden_pending", lang, n=hidden_total,
                    points=sum(e["hidden_points"] for e in summary["exercises"].values()))), encoding="utf-8")
     return summary
+
+
+def _write_course_file(source: Path, target: Path, hidden_names: dict[str, set[str]]) -> None:
+    """course.yaml for the bundle: hints point at public checks only (the hidden ones
+    neither run in the bundle nor are named there)."""
+    import yaml
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    for entry in data.get("exercises", []):
+        hidden = hidden_names.get(entry.get("folder"), set())
+        for hint in entry.get("hints") or []:
+            if isinstance(hint, dict) and isinstance(hint.get("checks"), list):
+                hint["checks"] = [name for name in hint["checks"] if name not in hidden]
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
 
 
 def bundle_info(root: Path) -> dict | None:

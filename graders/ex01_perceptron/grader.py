@@ -15,6 +15,10 @@ import numpy as np
 from dlgrade.grading import CheckFailed, Function, check, expect_close, expect_equal, expect_unchanged
 from dlgrade.grading.compare import describe
 
+# The student bundle (dlgrade release) replays these helpers' recorded answers instead of
+# shipping their bodies: each is a working implementation of part of the exercise.
+RELEASE_SEALED = ("train_variant",)
+
 INPUTS = list(itertools.product((0, 1), repeat=2))
 TABLES = {
     "AND_gate": (0, 0, 0, 1),
