@@ -71,11 +71,27 @@ def _keras_layer_shape(tf, shape, spec):
     return tuple(int(d) for d in out), params
 
 
+class _BuildGraph:
+    """Layers are built for their weights' shapes only, in a TensorFlow graph: its
+    variables hold no values (eagerly built ones would keep ~100 KB each that the
+    process does not give back), and the graph is replaced every thousand builds."""
+
+    def __init__(self, tf):
+        self.tf, self.graph, self.builds = tf, tf.Graph(), 0
+
+    def scope(self):
+        self.builds += 1
+        if self.builds % 1024 == 0:
+            self.graph = self.tf.Graph()
+        return self.graph.as_default()
+
+
 def _count_params(tf, spec, rank, depth):
     """count_params of the layer built on inputs of any size with this rank and depth."""
-    layer = _keras_layer(tf.keras, spec, initializer="zeros")  # the count, not the values
-    layer.build((None, *[None] * (rank - 1), depth))
-    return int(layer.count_params())
+    with memo("ex06 build graph", lambda: _BuildGraph(tf)).scope():
+        layer = _keras_layer(tf.keras, spec, initializer="zeros")  # the count, not the values
+        layer.build((None, *[None] * (rank - 1), depth))
+        return int(layer.count_params())
 
 
 def _keras_models(tf, cases):
