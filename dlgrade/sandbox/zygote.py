@@ -414,27 +414,42 @@ def run_session(conn, source, filename, forbidden):
         except FrameError:
             return
         out_blobs = []
-        del _violations[:]
-        try:
-            response = _serve(codec, request, blobs, out_blobs, filename)
-        except ForbiddenName as exc:
-            response = {"ok": False, "kind": "forbidden", "error": str(exc)}
-            out_blobs = []
-        except SystemExit as exc:
-            response = {"ok": False, "kind": "exit", "error": "the code called exit(%r)" % (exc.code,)}
-            out_blobs = []
-        except BaseException as exc:
-            response = {"ok": False, "kind": "exception", "error": _describe(exc),
-                        "traceback": _student_traceback(exc, filename)}
-            out_blobs = []
-        if _violations:
-            response = {"ok": False, "kind": "forbidden",
-                        "error": "%s is not allowed in this exercise" % _violations[0]}
-            out_blobs = []
+        if request.get("op") == "batch":
+            # Several requests in one round trip (the parent built them all before
+            # sending: none needs another's result); answered in order, up to the
+            # first that fails.  Their blobs share one list each way.
+            replies = []
+            for sub in request.get("requests") or []:
+                replies.append(_answer(codec, sub, blobs, out_blobs, filename))
+                if not replies[-1]["ok"]:
+                    break
+            response = {"ok": True, "replies": replies}
+        else:
+            response = _answer(codec, request, blobs, out_blobs, filename)
+            if not response["ok"]:
+                out_blobs = []
         try:
             send_frame(conn, response, out_blobs)
         except (OSError, ValueError) as exc:
             send_frame(conn, {"ok": False, "kind": "exception", "error": "result could not be sent: %s" % exc})
+
+
+def _answer(codec, request, blobs, out_blobs, filename):
+    """The response to one request: its result, or what went wrong in the student's code."""
+    del _violations[:]
+    try:
+        response = _serve(codec, request, blobs, out_blobs, filename)
+    except ForbiddenName as exc:
+        response = {"ok": False, "kind": "forbidden", "error": str(exc)}
+    except SystemExit as exc:
+        response = {"ok": False, "kind": "exit", "error": "the code called exit(%r)" % (exc.code,)}
+    except BaseException as exc:
+        response = {"ok": False, "kind": "exception", "error": _describe(exc),
+                    "traceback": _student_traceback(exc, filename)}
+    if _violations:
+        response = {"ok": False, "kind": "forbidden",
+                    "error": "%s is not allowed in this exercise" % _violations[0]}
+    return response
 
 
 def _serve(codec, request, blobs, out_blobs, filename):

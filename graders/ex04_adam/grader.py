@@ -96,7 +96,11 @@ def reference_trajectory(make, a, c, p0, steps, scale=1.0):
 
 def fetch_params(ref, p0, what):
     """The kept dict's current arrays, checked to still be arrays of the right shapes."""
-    params = ref.fetch()
+    return checked_params(ref.fetch(), p0, what)
+
+
+def checked_params(params, p0, what):
+    """A fetched params dict, checked to still hold arrays of the right shapes."""
     if not isinstance(params, dict) or set(params) != set(p0):
         raise CheckFailed(f"{what}: params must stay a dict with keys {sorted(p0)}, got {describe(params)}")
     for k, v in params.items():
@@ -113,6 +117,15 @@ def fetch_params(ref, p0, what):
     return params
 
 
+def updated(student, opt, updates, ref):
+    """``opt.update(params, grads)`` for each pair, then ``ref``'s value: one round trip."""
+    batch = student.batch()
+    for params, grads in updates:
+        batch.call(opt.update, params, grads)
+    index = batch.fetch(ref)
+    return batch.run()[index]
+
+
 # Updates after which the student's parameters are fetched: every fetch is a round trip.
 FETCH_AT = (1, 2, 3, 5, 10, 20, 30, 40, 50)
 
@@ -125,15 +138,19 @@ def student_trajectory(student, name, hyper, a, c, p0, expected, scale=1.0):
     steps = len(next(iter(expected.values())))
     opt = getattr(student, name)(**hyper)
     ref = student.keep({k: np.array(v, dtype=np.float64) for k, v in p0.items()}, name="params")
-    path = {k: [] for k in p0}
-    at = p0
+    # Every gradient is known in advance, so the updates and fetches go in one round trip.
+    batch, fetched, update, at = student.batch(), [], opt.update, p0
     for step in range(1, steps + 1):
-        opt.update(ref, gradients(a, c, at, scale))
+        batch.call(update, ref, gradients(a, c, at, scale))
         at = {k: expected[k][step - 1] for k in p0}
         if step in FETCH_AT or step == steps:
-            params = fetch_params(ref, p0, f"after update {step}")
-            for k in p0:
-                path[k].append(params[k])
+            fetched.append((step, batch.fetch(ref)))
+    values = batch.run()
+    path = {k: [] for k in p0}
+    for step, index in fetched:
+        params = checked_params(values[index], p0, f"after update {step}")
+        for k in p0:
+            path[k].append(params[k])
     return {k: np.array(v) for k, v in path.items()}
 
 
@@ -376,11 +393,14 @@ def updates_in_place(student, rng):
         arrays = {k: student.keep(v.copy(), name=k) for k, v in p0.items()}
         params = student.keep(arrays, name="params")
         opt = getattr(student, name)(**hyper)
+        batch = student.batch()
         for grads in random_gradients(rng, SAME_SHAPE, 3):
-            opt.update(params, grads)
-        current = fetch_params(params, p0, f"{call_text(name, hyper)}, after 3 updates")
-        for k in p0:
-            held = arrays[k].fetch()
+            batch.call(opt.update, params, grads)
+        fetched = [batch.fetch(params)] + [batch.fetch(arrays[k]) for k in p0]
+        values = batch.run()
+        current = checked_params(values[fetched[0]], p0, f"{call_text(name, hyper)}, after 3 updates")
+        for k, index in zip(p0, fetched[1:]):
+            held = values[index]
             if not (isinstance(held, np.ndarray) and np.array_equal(held, current[k])):
                 raise CheckFailed(f"{call_text(name, hyper)}: after 3 updates params[{k!r}] is a new array and the "
                                   "original array holds something else, so a layer holding it would not learn. "
@@ -405,17 +425,15 @@ def state_per_key(student, rng):
         for k in p0:
             solo = student.keep({k: p0[k].copy()}, name="params")
             opt = getattr(student, name)(**hyper)
-            for grads in sequence:
-                opt.update(solo, {k: grads[k]})
-            alone[k] = fetch_params(solo, {k: p0[k]}, f"{call_text(name, hyper)} on {{{k!r}}} alone")[k]
+            alone[k] = checked_params(updated(student, opt, [(solo, {k: grads[k]}) for grads in sequence], solo),
+                                      {k: p0[k]}, f"{call_text(name, hyper)} on {{{k!r}}} alone")[k]
         # Together: the same two arrays in two dicts with opposite key orders, used in
         # turn: one state for all keys, or state kept by position, mixes the histories.
         arrays = {k: student.keep(v.copy(), name=k) for k, v in p0.items()}
         orders = [student.keep({k: arrays[k] for k in keys}, name="params") for keys in (p0, list(p0)[::-1])]
         opt = getattr(student, name)(**hyper)
-        for step, grads in enumerate(sequence):
-            opt.update(orders[step % 2], grads)
-        together = fetch_params(orders[0], p0, f"{call_text(name, hyper)}, after {len(sequence)} updates")
+        together = checked_params(updated(student, opt, [(orders[step % 2], grads) for step, grads in enumerate(sequence)],
+                                          orders[0]), p0, f"{call_text(name, hyper)}, after {len(sequence)} updates")
         for k in p0:
             # Bit-for-bit the same arithmetic; 1e-12 only spares an exotic implementation.
             failure = compare(together[k], alone[k], tolerance=Tolerance(rtol=1e-12, scale=1e-12), hidden=True,

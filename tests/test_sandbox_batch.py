@@ -1,0 +1,71 @@
+"""Student.batch(): several calls and fetches in one round trip to the sandbox child,
+answered in order, stopping at the first failure — with the real sandbox."""
+
+import numpy as np
+import pytest
+
+from dlgrade.sandbox import Limits, Session, Student, StudentException, StudentTimeout
+
+SOURCE = """
+import numpy as np
+calls = []
+
+class Counter:
+    def __init__(self):
+        self.n = 0
+    def add(self, params, k):
+        if k == 'boom':
+            raise ValueError('boom at ' + str(self.n))
+        if k == 'loop':
+            while True:
+                pass
+        self.n += 1
+        params['x'] += k
+        return self.n
+"""
+
+
+@pytest.fixture
+def student(grading_context):
+    session = Session(grading_context.worker, SOURCE, "counter.py", [], Limits(wall_seconds=2, cpu_seconds=10))
+    yield Student(session)
+    session.close()
+
+
+def test_batched_calls_and_fetches_come_back_in_order(student):
+    counter = student.Counter()
+    params = student.keep({"x": np.zeros(2)}, name="params")
+    batch = student.batch()
+    calls = [batch.call(counter.add, params, k) for k in (1.0, 2.0, 3.0)]
+    middle = batch.fetch(params)
+    last = batch.call(counter.add, params, 4.0)
+    values = batch.run()
+    assert [values[i] for i in calls] == [1, 2, 3] and values[last] == 4
+    np.testing.assert_array_equal(values[middle]["x"], [6.0, 6.0])  # the value when it was fetched
+    np.testing.assert_array_equal(params.fetch()["x"], [10.0, 10.0])
+    assert [c[0] for c in student.transcript.calls][-4:] == ["Counter().add"] * 4
+    assert student.batch().run() == []
+
+
+def test_a_failing_call_stops_the_batch_and_is_the_last_call_in_the_transcript(student):
+    counter = student.Counter()
+    params = student.keep({"x": np.zeros(1)}, name="params")
+    batch = student.batch()
+    batch.call(counter.add, params, 1.0)
+    batch.call(counter.add, params, "boom")
+    batch.call(counter.add, params, 1.0)  # never runs
+    student.transcript.clear()
+    with pytest.raises(StudentException, match="boom at 1"):
+        batch.run()
+    assert student.transcript.calls[-1][1][1] == "boom" and len(student.transcript.calls) == 2
+    np.testing.assert_array_equal(params.fetch()["x"], [1.0])
+
+
+def test_a_batch_that_never_ends_times_out(student):
+    counter = student.Counter()
+    params = student.keep({"x": np.zeros(1)}, name="params")
+    batch = student.batch()
+    batch.call(counter.add, params, 1.0)
+    batch.call(counter.add, params, "loop")
+    with pytest.raises(StudentTimeout):
+        batch.run()
