@@ -74,14 +74,14 @@ def _keras_layer_shape(tf, shape, spec):
 class _BuildGraph:
     """Layers are built for their weights' shapes only, in a TensorFlow graph: its
     variables hold no values (eagerly built ones would keep ~100 KB each that the
-    process does not give back), and the graph is replaced every thousand builds."""
+    process does not give back), and the graph is replaced every hundred or so builds."""
 
     def __init__(self, tf):
         self.tf, self.graph, self.builds = tf, tf.Graph(), 0
 
     def scope(self):
         self.builds += 1
-        if self.builds % 1024 == 0:
+        if self.builds % 128 == 0:
             self.graph = self.tf.Graph()
         return self.graph.as_default()
 
