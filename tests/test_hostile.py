@@ -235,8 +235,10 @@ def test_memory_bomb_is_stopped(grade_hostile):
         """)
     result = grade_hostile(source)
     st = statuses(result)
-    assert st["lecture_correlate_valid"] == "error"
-    assert "MemoryError" in next(c.message for c in result.checks if c.name == "lecture_correlate_valid")
+    message = next(c.message for c in result.checks if c.name == "lecture_correlate_valid")
+    # Stopped by the address-space limit (MemoryError), or — on a machine so loaded that
+    # filling the pages takes longer than the check's time limit — by the time limit.
+    assert (st["lecture_correlate_valid"], "MemoryError" in message) in {("error", True), ("timeout", False)}
 
 
 def _descendants(pid):
