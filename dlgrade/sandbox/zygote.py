@@ -694,6 +694,19 @@ def zygote_main(control_fd, sandbox_uid):
                             killed += 1
                     except OSError:
                         pass
+                # Collect what was killed (as subreaper, orphans are our children too):
+                # a killed process is gone within a fraction of a millisecond, so poll
+                # finely rather than sleep a fixed time before looking again.
+                waiting = set(strays)
+                while waiting and time.monotonic() <= deadline:
+                    for pid in list(waiting):
+                        try:
+                            if os.waitpid(pid, os.WNOHANG)[0]:
+                                waiting.discard(pid)
+                        except ChildProcessError:
+                            waiting.discard(pid)  # not ours to wait for, or already collected
+                    if waiting:
+                        time.sleep(0.0002)
                 while True:
                     try:
                         if os.waitpid(-1, os.WNOHANG)[0] == 0:
@@ -702,7 +715,6 @@ def zygote_main(control_fd, sandbox_uid):
                         break
                 if not strays or time.monotonic() > deadline:
                     break
-                time.sleep(0.005)
             current = None
             send_frame(control, {"reaped": True, "status": status, "strays": killed, "clean": not strays})
         elif cmd == "exit":

@@ -1,0 +1,191 @@
+"""TensorFlow oracles in a process of their own.
+
+The grading process never imports TensorFlow: the first oracle computation that
+is not in the disk cache starts one trusted worker process, which imports
+TensorFlow once and then answers every request of the run.  A request names a
+module-level function of a grader (its file and qualified name) and its
+arguments; the worker calls ``fn(tf, *args, **params)`` and sends back the
+arrays.  Besides keeping ~550 MB and seconds of start-up out of the grading
+process, this puts TensorFlow's work on another core: while a grading thread
+waits for the worker, it holds no interpreter lock, and the other grading
+threads go on.
+
+Both ends are trusted dlgrade code; values still cross as JSON plus ``.npy``
+blobs (never pickle), with the sandbox's framing.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+from dlgrade.sandbox.zygote import FrameError, npy_array, npy_bytes, recv_frame, send_frame
+
+
+class OracleProcessError(RuntimeError):
+    """The oracle process failed a computation, or ended."""
+
+
+# --------------------------------------------------------------------------- values
+def encode(value, blobs: list):
+    """Arrays become blobs, tuples stay tuples; everything else is plain JSON."""
+    if isinstance(value, np.ndarray):
+        blobs.append(npy_bytes(value))
+        return {"$nd": len(blobs) - 1}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return {"$tuple": [encode(v, blobs) for v in value]}
+    if isinstance(value, list):
+        return [encode(v, blobs) for v in value]
+    if isinstance(value, dict):
+        return {"$dict": [[k, encode(v, blobs)] for k, v in value.items()]}
+    return value
+
+
+def decode(value, blobs: list):
+    if isinstance(value, list):
+        return [decode(v, blobs) for v in value]
+    if isinstance(value, dict):
+        if "$nd" in value:
+            return npy_array(blobs[value["$nd"]])
+        if "$tuple" in value:
+            return tuple(decode(v, blobs) for v in value["$tuple"])
+        return {k: decode(v, blobs) for k, v in value["$dict"]}
+    return value
+
+
+def addressable(fn) -> bool:
+    """Whether the worker can find ``fn`` again: a module-level function of a file."""
+    qualname = getattr(fn, "__qualname__", "")
+    return bool(getattr(fn, "__code__", None)) and "<" not in qualname and "." not in qualname
+
+
+# --------------------------------------------------------------------------- parent side
+class OracleProcess:
+    """The worker, seen from the grading process: one request at a time."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._sock: socket.socket | None = None
+
+    def _start(self):
+        parent, child = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [
+            str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])))
+        self._proc = subprocess.Popen([sys.executable, "-m", "dlgrade.grading.oracle_worker", str(child.fileno())],
+                                      pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child.close()
+        self._sock = parent
+
+    def run(self, fn, args: tuple, params: dict):
+        blobs: list[bytes] = []
+        header = {"file": fn.__code__.co_filename, "module": fn.__module__, "function": fn.__qualname__,
+                  "args": encode(tuple(args), blobs), "params": encode(dict(params), blobs)}
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._start()
+            try:
+                send_frame(self._sock, header, blobs)
+                reply, reply_blobs = recv_frame(self._sock)
+            except (OSError, FrameError):
+                code = self._proc.wait()
+                self._proc = None
+                raise OracleProcessError(f"the TensorFlow oracle process ended (exit code {code}) "
+                                         f"while computing {fn.__qualname__}") from None
+        if not reply.get("ok"):
+            raise OracleProcessError(f"{fn.__qualname__} failed in the oracle process:\n{reply.get('traceback')}")
+        return decode(reply["value"], reply_blobs)
+
+    def close(self):
+        with self._lock:
+            if self._sock is not None:
+                self._sock.close()  # the worker sees the end of its input and exits
+                self._sock = None
+            if self._proc is not None:
+                try:
+                    self._proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+                    self._proc.wait()
+                self._proc = None
+
+
+_process: OracleProcess | None = None
+_process_lock = threading.Lock()
+
+
+def oracle_process() -> OracleProcess:
+    """This process's oracle worker (started on first use, stopped at exit)."""
+    global _process
+    with _process_lock:
+        if _process is None:
+            _process = OracleProcess()
+            atexit.register(_process.close)
+        return _process
+
+
+# --------------------------------------------------------------------------- worker side
+def _function(header, modules: dict):
+    path = header["file"]
+    module = sys.modules.get(header["module"]) if header["module"].startswith("dlgrade.") else None
+    if module is None:
+        mtime = os.stat(path).st_mtime
+        cached = modules.get(path)
+        if cached is None or cached[0] != mtime:
+            if header["module"].startswith("dlgrade."):
+                module = importlib.import_module(header["module"])
+            else:
+                from dlgrade.grading.runner import _load_module
+
+                module = _load_module(Path(path), header["module"])
+            modules[path] = (mtime, module)
+        module = modules[path][1]
+    return getattr(module, header["function"])
+
+
+def serve(sock: socket.socket) -> None:
+    from dlgrade.grading.oracle import _run_lock, tensorflow
+
+    try:
+        tf, broken = tensorflow(), None
+    except Exception:  # every request then says why (TensorFlow missing or broken)
+        tf, broken = None, traceback.format_exc()
+    modules: dict = {}
+    while True:
+        try:
+            request, blobs = recv_frame(sock)
+        except FrameError:
+            return  # the grading process closed its end
+        out: list[bytes] = []
+        if broken:
+            send_frame(sock, {"ok": False, "traceback": "TensorFlow could not be imported:\n" + broken})
+            continue
+        try:
+            fn = _function(request, modules)
+            args, params = decode(request["args"], blobs), decode(request["params"], blobs)
+            with _run_lock:
+                result = fn(tf, *args, **params)
+            if isinstance(result, (tuple, list)):
+                value = encode(tuple(np.asarray(r.numpy() if hasattr(r, "numpy") else r) for r in result), out)
+            else:
+                value = encode(np.asarray(result.numpy() if hasattr(result, "numpy") else result), out)
+            reply = {"ok": True, "value": value}
+        except Exception:
+            reply, out = {"ok": False, "traceback": traceback.format_exc()}, []
+        send_frame(sock, reply, out)
+
+
+if __name__ == "__main__":
+    serve(socket.socket(fileno=int(sys.argv[1])))
