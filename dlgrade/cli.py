@@ -240,7 +240,7 @@ def _parse_exercises(obj: Context, value: str):
 @click.option("--exercises", default="all", show_default=True, help="Comma-separated exercises, or all.")
 @click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("gradebook.db"),
               show_default=True, help="The SQLite gradebook (created if missing; reruns resume).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallel sandboxes (default: CPUs).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallel sandboxes (default: two per CPU).")
 @click.option("--seed-salt", default="", help="Salt of the per-student seeds (e.g. the session name).")
 @click.option("--force", is_flag=True, help="Regrade even unchanged submissions.")
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -266,12 +266,10 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
                dlgrade grade lms_export/ --exercises ex04,ex05 --seed-salt week3 --json
                dlgrade grade examples/class --format junit > grades.xml
     """
-    import os
-
     from dlgrade.bulk.collect import CollectError
     from dlgrade.bulk.export import write_feedback
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
-    from dlgrade.bulk.runner import grade_class
+    from dlgrade.bulk.runner import default_jobs, grade_class
     from dlgrade.sandbox import SandboxError, choose_backend
 
     lang = lang_of(lang)
@@ -281,7 +279,7 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
         if not insecure:
             raise click.UsageError(say("grade.needs_bwrap", lang))
         obj.output.warn(say("sandbox.insecure", lang))
-    jobs = jobs or max(1, os.cpu_count() or 1)
+    jobs = jobs or default_jobs()
     quiet = as_json or fmt != "text"
     try:
         if quiet:
@@ -483,7 +481,9 @@ def dev_check(obj: Context, quick, lang):
 
 
 # Commands defined in dlgrade/commands/ register themselves on ``main``.
-from dlgrade.commands import bridges, instructor, student  # noqa: E402,F401
+import dlgrade.commands.bridges  # noqa: E402,F401
+import dlgrade.commands.instructor  # noqa: E402,F401
+import dlgrade.commands.student  # noqa: E402,F401
 
 
 def run():  # console-script entry point

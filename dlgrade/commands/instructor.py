@@ -17,7 +17,7 @@ SUBMISSIONS_ARGUMENT = click.argument("submissions", type=click.Path(file_okay=F
 TIMES_OPTION = click.option("--times", type=click.Path(dir_okay=False, path_type=Path), default=None,
                             help="CSV student,submitted_at[,exercise] overriding the files' times (ISO 8601).")
 JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-                           help="Parallel sandboxes (default: CPUs).")
+                           help="Parallel sandboxes (default: two per CPU).")
 INSECURE_OPTION = click.option("--insecure", is_flag=True,
                                help="Allow grading without bubblewrap (resource limits only).")
 
@@ -117,20 +117,19 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     Example:  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db \\
                   --times examples/sessions/week3_times.csv
     """
-    import os
-
     from dlgrade.bulk.collect import CollectError
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
     from dlgrade.reporting.model import build_report
     from dlgrade.reporting.terminal import roster_lines, students_table, timing_lines
     from dlgrade.sandbox import SandboxError
     from dlgrade.session.runner import grade_session
+    from dlgrade.bulk.runner import default_jobs
 
     lang = lang_of(lang)
     s, overrides = load(obj, session_file, lang, times)
     check_folder(submissions, lang)
     backend = sandbox_backend(obj, insecure, lang, quiet=as_json)
-    jobs = jobs or max(1, os.cpu_count() or 1)
+    jobs = jobs or default_jobs()
     try:
         if as_json:
             summary = grade_session(s, submissions, db, jobs=jobs, backend=backend, force=force, times=overrides)
@@ -296,4 +295,4 @@ def session_watch(obj: Context, session_file, submissions, db, times, interval, 
         raise click.ClickException(str(exc)) from None
     for problem in watcher.problems:
         obj.output.warn(problem)
-    obj.output.err.print(say("watch.stopped", lang, graded=watcher.graded_count, db=db))
+    obj.output.err.print(say("session.watch.stopped", lang, graded=watcher.graded_count, db=db))

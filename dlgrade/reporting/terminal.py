@@ -164,14 +164,14 @@ def render_report(report: Report, lang: str) -> Group:
 def clock_line(session, now, lang: str) -> Text:
     """`week3 · 14:32:05 (Asia/Seoul) · closes in 27:55` (or how long ago it closed)."""
     if now < session.opens:
-        key, delta = "watch.opens_in", session.opens - now
+        key, delta = "session.watch.opens_in", session.opens - now
     elif now <= session.closes:
-        key, delta = "watch.closes_in", session.closes - now
+        key, delta = "session.watch.closes_in", session.closes - now
     else:
-        key, delta = "watch.closed_ago", now - session.closes
+        key, delta = "session.watch.closed_ago", now - session.closes
     seconds = int(delta.total_seconds())
     left = f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    return Text(say("watch.clock", lang, session=session.name, now=now.strftime("%H:%M:%S"), tz=session.timezone,
+    return Text(say("session.watch.clock", lang, session=session.name, now=now.strftime("%H:%M:%S"), tz=session.timezone,
                     when=say(key, lang, left=left)), style="bold")
 
 
@@ -179,10 +179,10 @@ def live_view(report: Report | None, session, now, events, lang: str) -> Group:
     """The watcher's screen: clock, who has submitted, running scores, the distribution, recent grades."""
     parts = [clock_line(session, now, lang)]
     if report is None:
-        parts.append(Text(say("watch.waiting", lang), style="dim"))
+        parts.append(Text(say("session.watch.waiting", lang), style="dim"))
     else:
         handed_in = [r for r in report.students if any(c["status"] != "not_submitted" for c in r.cells.values())]
-        parts.append(Text(say("watch.counts", lang, submitted=len(handed_in), students=len(report.students),
+        parts.append(Text(say("session.watch.counts", lang, submitted=len(handed_in), students=len(report.students),
                               absent=len(report.absent), mean=report.totals.mean)))
         parts.append(students_table(report, lang))
         parts.append(text_histogram(report.totals, width=24))
@@ -190,7 +190,7 @@ def live_view(report: Report | None, session, now, events, lang: str) -> Group:
     for event in list(events)[-5:]:
         parts.append(Text(f"{event.when:%H:%M:%S} {event.student} {event.exercise} "
                           f"{event.score:g}/{event.max_score:g}", style="dim"))
-    parts.append(Text(say("watch.stop", lang), style="dim"))
+    parts.append(Text(say("session.watch.stop", lang), style="dim"))
     return Group(*parts)
 
 

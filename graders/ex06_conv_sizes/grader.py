@@ -30,12 +30,12 @@ KERAS_CNN_TABLE = [((28, 28, 10), 100), ((14, 14, 10), 0), ((1960,), 0), ((100,)
 
 
 # ----------------------------------------------------------------------------- oracle
-def _keras_layer(keras, spec, initializer="glorot_uniform"):
+def _keras_layer(keras, spec):
     kind = spec["type"]
     if kind == "conv":
         return keras.layers.Conv2D(spec["filters"], spec["kernel"], strides=spec.get("stride", 1),
                                    padding=spec.get("padding", "valid").lower(),
-                                   use_bias=bool(spec.get("use_bias", True)), kernel_initializer=initializer)
+                                   use_bias=bool(spec.get("use_bias", True)))
     if kind == "pool":
         return keras.layers.MaxPooling2D(spec["size"], strides=spec.get("stride"),
                                          padding=spec.get("padding", "valid").lower())
@@ -44,8 +44,7 @@ def _keras_layer(keras, spec, initializer="glorot_uniform"):
     if kind == "flatten":
         return keras.layers.Flatten()
     if kind == "dense":
-        return keras.layers.Dense(spec["units"], use_bias=bool(spec.get("use_bias", True)),
-                                  kernel_initializer=initializer)
+        return keras.layers.Dense(spec["units"], use_bias=bool(spec.get("use_bias", True)))
     raise ValueError(f"unknown layer {kind!r}")
 
 
@@ -71,25 +70,13 @@ def _keras_layer_shape(tf, shape, spec):
     return tuple(int(d) for d in out), params
 
 
-class _BuildGraph:
-    """Layers are built for their weights' shapes only, in a TensorFlow graph: its
-    variables hold no values (eagerly built ones would keep ~100 KB each that the
-    process does not give back), and the graph is replaced every hundred or so builds."""
-
-    def __init__(self, tf):
-        self.tf, self.graph, self.builds = tf, tf.Graph(), 0
-
-    def scope(self):
-        self.builds += 1
-        if self.builds % 128 == 0:
-            self.graph = self.tf.Graph()
-        return self.graph.as_default()
-
-
 def _count_params(tf, spec, rank, depth):
-    """count_params of the layer built on inputs of any size with this rank and depth."""
-    with memo("ex06 build graph", lambda: _BuildGraph(tf)).scope():
-        layer = _keras_layer(tf.keras, spec, initializer="zeros")  # the count, not the values
+    """count_params of the layer built on inputs of any size with this rank and depth.
+    Built for its weights' shapes only: in a stateless scope that never initialises them,
+    no values are allocated (eagerly initialised ones cost time, and memory the process
+    does not give back)."""
+    with tf.keras.StatelessScope(initialize_variables=False):
+        layer = _keras_layer(tf.keras, spec)
         layer.build((None, *[None] * (rank - 1), depth))
         return int(layer.count_params())
 
