@@ -1,6 +1,7 @@
 """Bulk grading speed and memory: a synthetic class graded with the sandbox on.
 
-    python benchmarks/bulk.py                      # 300 students × all exercises, 2 jobs
+    python benchmarks/bulk.py                      # 300 students × all exercises, dlgrade's default jobs
+    python benchmarks/bulk.py --jobs 2             # one sandbox per core
     python benchmarks/bulk.py --students 50 --exercises ex01,ex05
 
 Prints the figures the targets are stated in:
@@ -66,7 +67,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("--exercises", default="all")
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=None, help="parallel sandboxes (default: dlgrade grade's)")
     parser.add_argument("--backend", default=None, help="bwrap (default when available) or rlimit")
     args = parser.parse_args()
 
@@ -75,8 +76,10 @@ def main():
 
     import synthetic_class
 
-    from dlgrade.bulk.runner import grade_class
+    from dlgrade.bulk.runner import default_jobs, grade_class
     from dlgrade.course import load_course
+
+    args.jobs = args.jobs or default_jobs()
 
     course = load_course(ROOT)
     exercises = list(course) if args.exercises == "all" else [course.resolve(e) for e in args.exercises.split(",")]
@@ -89,7 +92,7 @@ def main():
     def sample():
         while not done.is_set():
             peak[0] = max(peak[0], tree_rss(os.getpid()))
-            time.sleep(0.05)
+            time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
