@@ -374,3 +374,70 @@ MESSAGES.update({
     "reset.done": {"ko": "{file}을(를) 처음 받은 스텁으로 되돌렸습니다. 작성하던 코드는 {backup}에 백업했습니다.",
                    "en": "{file} is the stub again; your work is backed up in {backup}."},
 })
+
+
+# --------------------------------------------------------------------------- feedback
+# A check's message is written once, in English, when the check runs (it is stored in
+# the gradebook and sent to Gradescope as is).  The fixed phrases of the reports that
+# dlgrade.grading.compare, the grading runner and the sandbox write are shown in Korean
+# when the student reads Korean: English phrase (a regular expression) → Korean.  The
+# code in a message (calls, shapes, numbers) is left as it is.
+FEEDBACK_KO: tuple[tuple[str, str], ...] = (
+    (r"not equal to tolerance rtol=(\S+), atol=(\S+) \((\S+) result\)",
+     r"허용 오차(rtol=\1, atol=\2) 안에서 같지 않습니다 (결과 자료형 \3)"),
+    (r"not equal \((\S+) result, exact comparison\)", r"같지 않습니다 (결과 자료형 \1, 정확히 비교)"),
+    (r"shape mismatch: expected (.+?), got (.+)$", r"shape가 다릅니다: 기대 \1, 실제 \2"),
+    (r"expected a numpy\.ndarray of shape (\S+(?: \S+)*?), got the scalar (.+)$",
+     r"shape \1인 numpy.ndarray를 기대했지만 스칼라 값(\2)을 돌려받았습니다"),
+    (r"expected a numpy\.ndarray of shape (.+?), got (.+)$", r"shape \1인 numpy.ndarray를 기대했지만 받은 값: \2"),
+    (r"expected a numpy\.ndarray, got (.+)$", r"numpy.ndarray를 기대했지만 받은 값: \1"),
+    (r"expected a number, got (.+)$", r"숫자를 기대했지만 받은 값: \1"),
+    (r"expected numbers, got (.+)$", r"숫자를 기대했지만 받은 값: \1"),
+    (r"NaN or infinity where a finite number was expected \((\d+) element\(s\), first at index (.+)\)$",
+     r"유한한 수가 나와야 할 곳에 NaN 또는 무한대가 있습니다 (\1개, 첫 위치 \2)"),
+    (r"^relative difference of order (\S+)$", r"상대 오차의 크기: 약 \1"),
+    (r"^absolute difference: (\S+), relative difference: (\S+)$", r"절대 오차: \1, 상대 오차: \2"),
+    (r"^Mismatched elements: (.+)$", r"다른 원소: \1"),
+    (r"^First mismatching indices: (.+)$", r"처음으로 다른 위치: \1"),
+    (r"^First mismatches \(index: got, expected\):$", r"처음으로 다른 원소 (위치: 실제, 기대):"),
+    (r"^Max absolute difference: (\S+)(.*)$", r"최대 절대 오차: \1\2"),
+    (r"^Max relative difference: (\S+)$", r"최대 상대 오차: \1"),
+    (r"\(at index (.+)\)$", r"(위치 \1)"),
+    (r"^ got:      ", r" 실제:  "),
+    (r"^ got: ", r" 실제: "),
+    (r"^ expected: ", r" 기대:  "),
+    (r"^last call: ", r"마지막 호출: "),
+    (r"^likely mistake: ", r"예상되는 실수: "),
+    (r"wrong value \(got (.+)\)$", r"값이 틀렸습니다 (받은 값: \1)"),
+    (r": expected (.+), got (.+)$", r": 기대 \1, 실제 \2"),
+    (r"None \(did the function forget to return\?\)", r"None (함수가 return을 빠뜨렸나요?)"),
+    (r"(.+) did not finish within (\S+) s \(time limit\); look for an infinite loop or a very slow computation",
+     r"\1이(가) 제한 시간 \2초 안에 끝나지 않았습니다. 무한 루프나 아주 느린 계산이 있는지 확인하세요"),
+    (r"the code printed more than (\d+) KiB of output \(output limit\); the process was stopped",
+     r"코드가 \1 KiB 넘게 출력해서(출력 제한) 프로세스를 멈췄습니다"),
+    (r"^(\S+) could not be loaded: (.+)$", r"\1 파일을 불러오지 못했습니다: \2"),
+    (r"not run: earlier checks used up the exercise's time budget \((\S+) s\)",
+     r"실행하지 않음: 앞의 검사들이 이 과제의 시간 예산(\1초)을 모두 썼습니다"),
+    (r"the grader failed on this check; please tell your instructor",
+     r"채점기가 이 검사에서 오류를 냈습니다. 강사에게 알려 주세요"),
+    (r"the process running your code (?:died|ended|was killed) during (.+)$",
+     r"\1 중에 코드를 실행하던 프로세스가 끝났습니다"),
+    (r"your code ended the process during (.+) \(exit code (\S+)\)$",
+     r"\1 중에 코드가 프로세스를 끝냈습니다 (종료 코드 \2)"),
+    (r"your code left (\d+) process\(es\) running; they were killed",
+     r"코드가 남긴 프로세스 \1개를 종료했습니다"),
+)
+
+
+def localize_feedback(text: str, lang: str) -> str:
+    """A check's message with its fixed phrases in ``lang`` (see FEEDBACK_KO)."""
+    import re
+
+    if lang != "ko" or not text:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        for pattern, replacement in FEEDBACK_KO:
+            line = re.sub(pattern, replacement, line)
+        lines.append(line)
+    return "\n".join(lines)

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from dlgrade.messages import say
+from dlgrade.messages import localize_feedback, say
 from dlgrade.results import ExerciseResult
 
 STATUS_STYLE = {"passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("!", "red"),
@@ -25,7 +25,7 @@ def result_table(result: ExerciseResult, lang: str) -> Table:
     table.add_column(say("col.status", lang))
     for i, check in enumerate(result.checks, 1):
         mark, style = STATUS_STYLE[check.status]
-        table.add_row(str(i), Text(check.title or check.name), say(f"visibility.{check.visibility}", lang),
+        table.add_row(str(i), Text(check.title_in(lang)), say(f"visibility.{check.visibility}", lang),
                       f"{check.score:g}/{check.max_score:g}",
                       Text(f"{mark} {say('status.' + check.status, lang)}", style=style))
     return table
@@ -44,13 +44,13 @@ def render_check(result: ExerciseResult, *, lang: str, file: str, mistakes: dict
     failed = [(i, check) for i, check in enumerate(result.checks, 1) if not check.passed]
     for i, check in failed[:max_failures]:
         mark, style = STATUS_STYLE[check.status]
-        body = Text(check.message or say(f"status.{check.status}", lang))
+        body = Text(localize_feedback(check.message, lang) or say(f"status.{check.status}", lang))
         if check.mistake and mistakes and check.mistake in mistakes:
             body.append(f"\n\n{say('check.likely', lang)}: {mistakes[check.mistake].get(lang)}", style="bold")
         hint = hint_for(check.name, check.mistake) if hint_for else None
         if hint:
             body.append("\n" + say("check.see_hint", lang, n=hint, exercise=result.exercise), style="cyan")
-        parts.append(Panel(body, title=Text(f"{i}. {check.title or check.name}"), title_align="left",
+        parts.append(Panel(body, title=Text(f"{i}. {check.title_in(lang)}"), title_align="left",
                            border_style=style))
     if max_failures is not None and len(failed) > max_failures:
         parts.append(Text(say("check.more_failures", lang, n=len(failed) - max_failures, exercise=result.exercise),
@@ -59,7 +59,7 @@ def render_check(result: ExerciseResult, *, lang: str, file: str, mistakes: dict
         parts.append(Panel(Text(result.output.rstrip()), title=say("check.output", lang), title_align="left",
                            border_style="dim"))
     for note in result.notes:
-        parts.append(Text(note, style="yellow"))
+        parts.append(Text(localize_feedback(note, lang), style="yellow"))
     score = Text(say("check.score", lang, score=result.score, max_score=result.max_score), style="bold")
     parts.append(score)
     parts.append(Text(say("check.all_passed" if result.passed else "check.some_failed", lang),

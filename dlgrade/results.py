@@ -26,6 +26,7 @@ class CheckResult:
     title: str = ""  #: one line saying what the check verifies
     mistake: str | None = None  #: key of a recognised common mistake, if any
     internal: str = ""  #: for the instructor only: a grader traceback
+    title_ko: str = ""  #: the title in Korean
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -37,11 +38,17 @@ class CheckResult:
     def passed(self) -> bool:
         return self.status == "passed"
 
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` ("ko" or "en"), else the English one, else the name."""
+        return (self.title_ko if lang == "ko" else "") or self.title or self.name
+
     def to_dict(self, *, internal: bool = False) -> dict:
         d = {"name": self.name, "visibility": self.visibility, "status": self.status,
              "score": self.score, "max_score": self.max_score, "message": self.message}
         if self.title:
             d["title"] = self.title
+        if self.title_ko:
+            d["title_ko"] = self.title_ko
         if self.mistake:
             d["mistake"] = self.mistake
         if internal and self.internal:
@@ -52,7 +59,7 @@ class CheckResult:
     def from_dict(cls, d: dict) -> "CheckResult":
         return cls(name=d["name"], visibility=d["visibility"], status=d["status"], score=d["score"],
                    max_score=d["max_score"], message=d.get("message", ""), title=d.get("title", ""),
-                   mistake=d.get("mistake"), internal=d.get("internal", ""))
+                   mistake=d.get("mistake"), internal=d.get("internal", ""), title_ko=d.get("title_ko", ""))
 
 
 @dataclass

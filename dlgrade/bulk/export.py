@@ -83,7 +83,7 @@ def exercise_statistics(book: Gradebook, course: Course) -> list[dict]:
 def feedback_markdown(book: Gradebook, course: Course, student: str, lang: str) -> str:
     """A student's feedback: the same text `dlgrade check` shows, per exercise (hidden
     checks never carry expected values, by construction of their messages)."""
-    from dlgrade.messages import say
+    from dlgrade.messages import localize_feedback, say
 
     lines = [f"# {student}", ""]
     for ex in course:
@@ -106,17 +106,17 @@ def feedback_markdown(book: Gradebook, course: Course, student: str, lang: str) 
                      f"{say('col.status', lang)} |")
         lines.append("|---|---|---|---|---|")
         for i, check in enumerate(result.checks, 1):
-            title = (check.title or check.name).replace("|", "\\|")
+            title = check.title_in(lang).replace("|", "\\|")
             lines.append(f"| {i} | {title} | {say('visibility.' + check.visibility, lang)} | "
                          f"{check.score:g}/{check.max_score:g} | {say('status.' + check.status, lang)} |")
         lines.append("")
         for i, check in enumerate(result.checks, 1):
             if check.passed:
                 continue
-            lines.append(f"### {i}. {check.title or check.name}")
+            lines.append(f"### {i}. {check.title_in(lang)}")
             lines.append("")
             lines.append("```text")
-            lines.append(check.message.replace("```", "'''"))
+            lines.append(localize_feedback(check.message, lang).replace("```", "'''"))
             lines.append("```")
             if check.mistake and check.mistake in ex.mistakes:
                 lines.append("")

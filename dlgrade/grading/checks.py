@@ -40,6 +40,7 @@ class CheckSpec:
     title: str  #: one line for the report, from the first line of the docstring
     func: Callable  #: the check function itself
     parameters: tuple[str, ...]  #: which of CHECK_PARAMETERS it asks for
+    title_ko: str = ""  #: the title in Korean (``@check(title_ko=…)``)
 
     @property
     def visibility(self) -> str:
@@ -50,8 +51,10 @@ class GraderDefinitionError(Exception):
     """A grader module is malformed (a tool error, not a student's)."""
 
 
-def check(func: Callable | None = None, *, points: float = 1, hidden: bool = False, title: str | None = None):
-    """Mark a function as a check.  Usable bare (``@check``) or with arguments."""
+def check(func: Callable | None = None, *, points: float = 1, hidden: bool = False, title: str | None = None,
+          title_ko: str = ""):
+    """Mark a function as a check.  Usable bare (``@check``) or with arguments; ``title_ko``
+    is the one-line title in Korean (the English one is the docstring's first line)."""
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
         raise GraderDefinitionError(f"points must be a positive number, not {points!r}")
 
@@ -66,7 +69,7 @@ def check(func: Callable | None = None, *, points: float = 1, hidden: bool = Fal
         doc = inspect.getdoc(f) or ""
         f.__dlgrade_check__ = CheckSpec(name=f.__name__, points=float(points), hidden=hidden,
                                         title=title or (doc.splitlines()[0] if doc else f.__name__.replace("_", " ")),
-                                        func=f, parameters=params)
+                                        func=f, parameters=params, title_ko=title_ko)
         return f
 
     return decorate(func) if func is not None else decorate

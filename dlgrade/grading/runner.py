@@ -188,7 +188,8 @@ def _result(spec: CheckSpec, status: str, message: str = "", mistake: str | None
             internal: str = "") -> CheckResult:
     return CheckResult(name=spec.name, visibility=spec.visibility, status=status,
                        score=spec.points if status == "passed" else 0.0, max_score=spec.points,
-                       message=message, title=spec.title, mistake=mistake, internal=internal)
+                       message=message, title=spec.title, mistake=mistake, internal=internal,
+                       title_ko=spec.title_ko)
 
 
 def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle) -> CheckResult:
