@@ -387,23 +387,17 @@ def run_session(conn, source, filename, forbidden):
     codec.handles[0] = module
 
     install_guards(forbidden)
-    reply = {"ok": True}
-    try:
-        code = compile(source, filename, "exec", dont_inherit=True)
+    def load():
+        try:
+            code = compile(source, filename, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            return {"ok": False, "kind": "syntax", "error": "%s (line %s)" % (exc.msg, exc.lineno),
+                    "line": exc.lineno, "text": (exc.text or "").rstrip()[:200]}
         sys.modules[modname] = module
         exec(code, module.__dict__)
-    except SyntaxError as exc:
-        reply = {"ok": False, "kind": "syntax", "error": "%s (line %s)" % (exc.msg, exc.lineno),
-                 "line": exc.lineno, "text": (exc.text or "").rstrip()[:200]}
-    except ForbiddenName as exc:
-        reply = {"ok": False, "kind": "forbidden", "error": str(exc)}
-    except SystemExit as exc:
-        reply = {"ok": False, "kind": "exit", "error": "the module called exit(%r) while being imported" % (exc.code,)}
-    except BaseException as exc:
-        reply = {"ok": False, "kind": "exception", "error": _describe(exc),
-                 "traceback": _student_traceback(exc, filename)}
-    if _violations:
-        reply = {"ok": False, "kind": "forbidden", "error": "%s is not allowed in this exercise" % _violations[0]}
+        return {"ok": True}
+
+    reply = _guarded(load, filename, "the module called exit(%r) while being imported")
     send_frame(conn, reply)
     if not reply["ok"]:
         return
@@ -436,13 +430,19 @@ def run_session(conn, source, filename, forbidden):
 
 def _answer(codec, request, blobs, out_blobs, filename):
     """The response to one request: its result, or what went wrong in the student's code."""
+    return _guarded(lambda: _serve(codec, request, blobs, out_blobs, filename), filename,
+                    "the code called exit(%r)")
+
+
+def _guarded(run, filename, exit_text):
+    """``run()``'s response, or what went wrong in the student's code while it ran."""
     del _violations[:]
     try:
-        response = _serve(codec, request, blobs, out_blobs, filename)
+        response = run()
     except ForbiddenName as exc:
         response = {"ok": False, "kind": "forbidden", "error": str(exc)}
     except SystemExit as exc:
-        response = {"ok": False, "kind": "exit", "error": "the code called exit(%r)" % (exc.code,)}
+        response = {"ok": False, "kind": "exit", "error": exit_text % (exc.code,)}
     except BaseException as exc:
         response = {"ok": False, "kind": "exception", "error": _describe(exc),
                     "traceback": _student_traceback(exc, filename)}
