@@ -19,7 +19,7 @@ STATUS_STYLE = {"passed": ("✓", "green"), "failed": ("✗", "red"), "error": (
 def result_table(result: ExerciseResult, lang: str) -> Table:
     table = Table(show_lines=False, expand=False)
     table.add_column(say("col.number", lang), justify="right", style="dim")
-    table.add_column(say("col.check", lang))
+    table.add_column(say("col.check", lang), overflow="fold")  # wrap long titles, never cut them
     table.add_column(say("col.kind", lang))
     table.add_column(say("col.score", lang), justify="right")
     table.add_column(say("col.status", lang))

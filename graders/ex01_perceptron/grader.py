@@ -40,31 +40,31 @@ def expect_table(student, gate, mistake=None):
         expect_equal(value, want, what=f"{gate}({x1}, {x2})", mistake=mistake)
 
 
-@check(points=1)
+@check(points=1, title_ko="AND_gate: 진리표 (0, 0, 0, 1).")
 def and_truth_table(student):
     """AND_gate: the truth table (0, 0, 0, 1)."""
     expect_table(student, "AND_gate")
 
 
-@check(points=1)
+@check(points=1, title_ko="NAND_gate: 진리표 (1, 1, 1, 0).")
 def nand_truth_table(student):
     """NAND_gate: the truth table (1, 1, 1, 0)."""
     expect_table(student, "NAND_gate")
 
 
-@check(points=1)
+@check(points=1, title_ko="OR_gate: 진리표 (0, 1, 1, 1).")
 def or_truth_table(student):
     """OR_gate: the truth table (0, 1, 1, 1)."""
     expect_table(student, "OR_gate")
 
 
-@check(points=1)
+@check(points=1, title_ko="XOR_gate: 진리표 (0, 1, 1, 0).")
 def xor_truth_table(student):
     """XOR_gate: the truth table (0, 1, 1, 0)."""
     expect_table(student, "XOR_gate")
 
 
-@check(points=1)
+@check(points=1, title_ko="perceptron: 강의의 OR (w0, w1, w2) = (−2, 3, 3)와 AND (−4, 3, 3).")
 def lecture_sign_perceptrons(student):
     """perceptron with the lecture's OR (w0, w1, w2) = (−2, 3, 3) and AND (−4, 3, 3)."""
     for label, bias, table in (("OR", -2.0, TABLES["OR_gate"]), ("AND", -4.0, TABLES["AND_gate"])):
@@ -73,7 +73,7 @@ def lecture_sign_perceptrons(student):
             expect_equal(got, want, what=f"{label}: perceptron(x=[{x1}, {x2}], w=[3, 3], b={bias:g})")
 
 
-@check(points=1)
+@check(points=1, title_ko="w·x + b가 정확히 0이면 perceptron은 0을 돌려줍니다 (강의의 규칙: ≤ 0 → 0).")
 def boundary_gives_zero(student):
     """perceptron gives 0 when w·x + b is exactly 0 (the lecture's rule: ≤ 0 → 0)."""
     cases = ((np.array([1.0, 1.0]), np.array([0.5, 0.5]), -1.0), (np.array([2.0, -1.0]), np.array([0.0, 0.0]), 0.0))
@@ -155,14 +155,14 @@ def expect_training_result(result, n_features, what):
     return w, float(b), bool(converged)
 
 
-@check(points=1)
+@check(points=1, title_ko="AND 데이터(라벨 ±1)로 train_perceptron: w = 0, b = 0에서 시작, 패스마다 점을 차례로 봅니다.")
 def lecture_training_on_and(student, reference):
     """train_perceptron on the AND data (labels ±1) from w = 0, b = 0, points visited in order each pass."""
     w, b, converged = expect_training_result(student.train_perceptron(AND_X, AND_Y), 2, "train_perceptron(X, y)")
     expect_learning_rule(w, b, converged, AND_X, AND_Y, 100, reference, "train_perceptron(X, y)")
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="길이가 제각각인 무작위 실수 입력으로 perceptron (가중합이 정확히 0인 경우 포함).")
 def random_perceptron(student, rng, reference):
     """perceptron on random real inputs of random length, including sums that are exactly 0."""
     for case in range(20):
@@ -179,7 +179,7 @@ def random_perceptron(student, rng, reference):
 ONE = Function(["const", 1.0])
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="XOR_gate = AND(NAND(x1, x2), OR(x1, x2)): 바탕이 되는 게이트를 바꾸면 결과도 바뀝니다.")
 def xor_built_from_gates(student):
     """XOR_gate is AND(NAND(x1, x2), OR(x1, x2)): it changes when the gates it is built from change."""
     nand = truth_table(student, "NAND_gate")
@@ -211,7 +211,7 @@ def separable_data(rng, d, n):
     return X, y
 
 
-@check(points=3, hidden=True)
+@check(points=3, hidden=True, title_ko="2~6차원의 선형 분리 가능한 무작위 데이터에서 train_perceptron이 모든 점을 올바르게 분류합니다.")
 def trains_on_separable_data(student, rng):
     """train_perceptron on random linearly separable data in 2–6 dimensions separates every point."""
     for case in range(5):
@@ -232,7 +232,7 @@ def trains_on_separable_data(student, rng):
         expect_unchanged(y, after[1], what="y")
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="XOR 데이터(선형 분리 불가능)에서 train_perceptron은 max_epochs 뒤 converged=False로 멈춥니다.")
 def xor_data_does_not_converge(student):
     """On XOR data (not linearly separable) train_perceptron stops after max_epochs with converged=False."""
     X = AND_X
@@ -243,7 +243,7 @@ def xor_data_does_not_converge(student):
         raise CheckFailed("train_perceptron(XOR data): converged is True, but no line separates XOR's points")
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="train_perceptron이 학습 규칙대로의 (w, b)를 정확히 돌려줍니다: 0에서 시작, 점을 차례로 훑는 패스.")
 def follows_the_learning_rule(student, rng, reference):
     """train_perceptron gives exactly the rule's (w, b): start at 0, passes over the points in order."""
     for case in range(3):

@@ -206,7 +206,7 @@ def expect_weights_unchanged(before, after, names, what):
 
 
 # ----------------------------------------------------------------------------- public checks
-@check(points=1)
+@check(points=1, title_ko="sigmoid(z) = 1 / (1 + exp(−z)): sigmoid(0) = 0.5, 배열에는 원소별로 적용.")
 def sigmoid_values(student):
     """sigmoid(z) = 1 / (1 + exp(−z)): sigmoid(0) = 0.5, element-wise on an array."""
     expect_close(student.sigmoid(0.0), 0.5, what="sigmoid(0.0)")
@@ -218,20 +218,20 @@ def sigmoid_values(student):
                           mistake="sigmoid_sign" if flipped else None)
 
 
-@check(points=1)
+@check(points=1, title_ko="forward(x, W1, W2): 강의의 h = (0.51998934, 0.52747230), o = (0.60944600, 0.66384491).")
 def lecture_forward(student, reference):
     """forward(x, W1, W2): the lecture's h = (0.51998934, 0.52747230), o = (0.60944600, 0.66384491)."""
     expect_forward(student.forward(X, W1, W2), X, W1, W2, reference, "forward(x, W1, W2)")
 
 
-@check(points=1)
+@check(points=1, title_ko="loss(o, t): 강의의 E = ½ Σ (t − o)² = 0.02397190.")
 def lecture_loss(student, reference):
     """loss(o, t): the lecture's E = ½ Σ (t − o)² = 0.02397190."""
     _h, o = reference.forward(X, W1, W2)
     expect_loss(student.loss(o, T), reference.loss(o, T), 2, "loss(o, t) with the lecture's o")
 
 
-@check(points=2)
+@check(points=2, title_ko="backward(x, t, W1, W2): 강의의 dW2 = [[0.02592286, …]], dW1 = [[0.00080888, …]].")
 def lecture_backward(student, reference):
     """backward(x, t, W1, W2): the lecture's dW2 = [[0.02592286, …]] and dW1 = [[0.00080888, …]]."""
     dW1_ref, dW2_ref = reference.backward(X, T, W1, W2)
@@ -241,7 +241,7 @@ def lecture_backward(student, reference):
     expect_gradient(dW1, dW1_ref, "dW1", "backward(x, t, W1, W2): dW1", alternatives["dW1"])
 
 
-@check(points=2)
+@check(points=2, title_ko="train_step(x, t, W1, W2, lr=0.5): 강의의 W2_new와 W1_new, W1과 W2는 그대로.")
 def lecture_train_step(student, reference):
     """train_step(x, t, W1, W2, lr=0.5): the lecture's W2_new and W1_new; W1 and W2 stay unchanged."""
     W1_new_ref, W2_new_ref = reference.train_step(X, T, W1, W2, lr=LR)
@@ -253,7 +253,7 @@ def lecture_train_step(student, reference):
     expect_weights_unchanged((X, T, W1, W2), after, ("x", "t", "W1", "W2"), "train_step")
 
 
-@check(points=1)
+@check(points=1, title_ko="여러분의 train_step 가중치로 loss(forward(x, W1_new, W2_new)[1], t): 강의의 E = 0.02323634.")
 def lecture_loss_after_step(student, reference):
     """loss(forward(x, W1_new, W2_new)[1], t) with your train_step's weights: the lecture's E = 0.02323634."""
     W1_new_ref, W2_new_ref = reference.train_step(X, T, W1, W2, lr=LR)
@@ -271,7 +271,7 @@ def lecture_loss_after_step(student, reference):
 
 
 # ----------------------------------------------------------------------------- hidden checks
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="무작위 크기(입력, 은닉 뉴런, 출력 각 1~6개)와 값으로 forward를 참고 답안과 비교.")
 def random_forward(student, rng, reference):
     """forward on random sizes (1–6 inputs, hidden units, outputs) and values, against the reference."""
     for case in range(6):
@@ -280,7 +280,7 @@ def random_forward(student, rng, reference):
                        f"case {case + 1}: forward(x, W1, W2) with {shapes(x, _t, w1, w2)}")
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="원소 1~6개인 무작위 출력과 목표값으로 loss(o, t) = ½ Σ (t − o)².")
 def random_loss(student, rng, reference):
     """loss(o, t) = ½ Σ (t − o)² on random outputs and targets of 1–6 elements."""
     for case in range(6):
@@ -289,7 +289,7 @@ def random_loss(student, rng, reference):
         expect_loss(student.loss(o, t), reference.loss(o, t), n, f"case {case + 1}: loss(o, t) with {n} outputs")
 
 
-@check(points=3, hidden=True)
+@check(points=3, hidden=True, title_ko="무작위 크기와 값으로 backward를 TensorFlow GradientTape 자동 미분(float64)과 비교.")
 def gradients_match_autodiff(student, rng, oracle):
     """backward on random sizes and values against TensorFlow's GradientTape (float64)."""
     for case in range(6):
@@ -329,7 +329,7 @@ def student_loss_at(student, x, t, w1, w2, what):
     return float(np.asarray(e)), np.asarray(o).dtype
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="backward가 여러분의 loss(forward(x, W1, W2)[1], t)를 중심 차분한 값과 일치합니다.")
 def gradients_match_own_finite_differences(student, rng):
     """backward agrees with central differences of your own loss(forward(x, W1, W2)[1], t)."""
     for case in range(3):
@@ -386,7 +386,7 @@ def gradients_match_own_finite_differences(student, rng):
             raise CheckFailed(message, mistake=key)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="무작위 크기와 학습률에서 train_step이 W − lr·dW를 돌려주고 W1, W2는 바꾸지 않습니다.")
 def train_step_random(student, rng, reference):
     """train_step returns W − lr·dW on random sizes and learning rates, and leaves W1, W2 unchanged."""
     for case in range(5):
@@ -402,7 +402,7 @@ def train_step_random(student, rng, reference):
         expect_step(W1_new, w1 - lr * dW1, w1, lr, "dW1", f"{what}: W1_new (W1 − lr·dW1)", alternatives["dW1"])
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="forward, loss, backward가 x, t, W1, W2를 바꾸지 않습니다.")
 def inputs_not_modified(student, rng):
     """forward, loss and backward leave x, t, W1 and W2 unchanged."""
     x, t, w1, w2 = random_case(rng)

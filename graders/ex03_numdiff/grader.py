@@ -201,25 +201,25 @@ def momentum_variants(df, x0, lr, beta, steps):
 
 
 # ----------------------------------------------------------------------------- public checks
-@check(points=1)
+@check(points=1, title_ko="전방 차분 numerical_diff_front(f, 2.0), f(x) = 4x³ − 2x² − 7x + 1: 33.00220004.")
 def lecture_front_difference(student):
     """numerical_diff_front(f, 2.0) for f(x) = 4x³ − 2x² − 7x + 1: 33.00220004."""
     expect_difference(student, "front", F_CUBIC, 2.0, "numerical_diff_front(f, 2.0)")
 
 
-@check(points=1)
+@check(points=1, title_ko="중심 차분 numerical_diff_mid(f, 2.0), f(x) = 4x³ − 2x² − 7x + 1: 33.00000004.")
 def lecture_mid_difference(student):
     """numerical_diff_mid(f, 2.0) for f(x) = 4x³ − 2x² − 7x + 1: 33.00000004."""
     expect_difference(student, "mid", F_CUBIC, 2.0, "numerical_diff_mid(f, 2.0)")
 
 
-@check(points=1)
+@check(points=1, title_ko="후방 차분 numerical_diff_back(f, 2.0), f(x) = 4x³ − 2x² − 7x + 1: 32.99780004.")
 def lecture_back_difference(student):
     """numerical_diff_back(f, 2.0) for f(x) = 4x³ − 2x² − 7x + 1: 32.99780004."""
     expect_difference(student, "back", F_CUBIC, 2.0, "numerical_diff_back(f, 2.0)")
 
 
-@check(points=1)
+@check(points=1, title_ko="gradient_descent(df = 2x, x0 = 2, lr, 3): lr 0.4, 1.5 (발산), 0.001 (너무 느림).")
 def lecture_descent_on_square(student, reference):
     """gradient_descent(df = 2x, x0 = 2, lr, 3) for lr 0.4, 1.5 (diverges) and 0.001 (too slow)."""
     for lr in (0.4, 1.5, 0.001):
@@ -228,7 +228,7 @@ def lecture_descent_on_square(student, reference):
                           f"gradient_descent(df = 2x, x0 = 2, lr = {lr}, steps = 3)")
 
 
-@check(points=1)
+@check(points=1, title_ko="f = (x−2)²(x+3)² − 2(x−2)², x0 = 3에서 gradient_descent: lr 0.02 → 2, lr 0.045 → 극댓값을 넘어감.")
 def lecture_descent_on_quartic(student, reference):
     """gradient_descent on f = (x−2)²(x+3)² − 2(x−2)² from x0 = 3: lr 0.02 → 2, lr 0.045 → past the maximum."""
     for lr in (0.02, 0.045):
@@ -237,7 +237,8 @@ def lecture_descent_on_quartic(student, reference):
                           f"gradient_descent(df = {DF_QUARTIC!r}, x0 = 3, lr = {lr}, steps = 3)")
 
 
-@check(points=1)
+@check(points=1,
+       title_ko="같은 f, x0 = 3, lr 0.02, beta 0.9로 momentum_descent: 3, 1.4, 0.31328, −0.43609946, −1.27349953.")
 def lecture_momentum_on_quartic(student, reference):
     """momentum_descent on the same f, x0 = 3, lr 0.02, beta 0.9: 3, 1.4, 0.31328, −0.43609946, −1.27349953."""
     expected = np.array(reference.momentum_descent(DF_QUARTIC, 3.0, 0.02, 0.9, 4), dtype=float)
@@ -267,7 +268,7 @@ def random_scalar_function(rng, kind):
     return tanh(a * X) * X**3 + b * X
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="세 차분: 무작위 매끄러운 함수(다항식, exp, sin, 곱)에서 기본 h로 확인.")
 def random_differences(student, rng):
     """The three differences on random smooth functions (polynomials, exp, sin, products) with the default h."""
     for case in range(6):
@@ -314,7 +315,7 @@ def order_case(rng, reference, oracle, kind):
 ORDER_SLACK = 0.3
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="h = 1e-2, 1e-3에서 중심 차분의 오차는 h²처럼, 전방·후방 차분의 오차는 h처럼 줄어듭니다.")
 def error_shrinks_with_h(student, rng, reference, oracle):
     """Over h = 1e-2 and 1e-3 the central difference's error shrinks like h², the one-sided ones like h."""
     for case in range(4):
@@ -381,7 +382,7 @@ def random_shape(rng, ndim):
 GRADIENT_TOLERANCE = Tolerance(rtol=1e-7, scale=1e-7)
 
 
-@check(points=3, hidden=True)
+@check(points=3, hidden=True, title_ko="1·2·3차원 배열을 받는 무작위 함수의 numerical_gradient(f, x)를 TensorFlow 자동 미분과 비교.")
 def numerical_gradient_matches_autodiff(student, rng, oracle):
     """numerical_gradient(f, x) of random functions of 1-D, 2-D and 3-D arrays against TensorFlow autodiff."""
     for case in range(6):
@@ -428,7 +429,7 @@ def _one_sided(f, x, h):
     return grad
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="numerical_gradient(f, x)가 끝난 뒤 x는 원래 값 그대로입니다 (1·2·3차원 x).")
 def numerical_gradient_restores_x(student, rng):
     """After numerical_gradient(f, x), x holds exactly its original values (1-D, 2-D and 3-D x)."""
     for case in range(3):
@@ -453,7 +454,7 @@ def random_quadratic(rng):
     return 2 * a * (X - c), x0, lr
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="무작위 이차 함수, 학습률, 단계 수로 gradient_descent를 참고 답안과 비교.")
 def gradient_descent_random(student, rng, reference):
     """gradient_descent on random quadratics, learning rates and step counts, against the reference."""
     for case in range(4):
@@ -464,7 +465,7 @@ def gradient_descent_random(student, rng, reference):
                           f"case {case + 1}: gradient_descent(df, x0, lr, steps={steps}) on a random quadratic")
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="무작위 이차 함수, 학습률, beta, 단계 수로 momentum_descent를 참고 답안과 비교.")
 def momentum_descent_random(student, rng, reference):
     """momentum_descent on random quadratics, learning rates, betas and step counts, against the reference."""
     for case in range(4):

@@ -298,25 +298,25 @@ def lecture_check(student, reference, name, hyper):
                          what=f"{call_text(name, hyper)}: {k}{step + 1} (after update {step + 1})")
 
 
-@check(points=1)
+@check(points=1, title_ko="f(x, y) = x²/20 + y², 시작점 (−7, 2)에서 SGD(lr=0.95): 처음 세 번의 갱신 결과.")
 def lecture_sgd(student, reference):
     """SGD(lr=0.95) on f(x, y) = x²/20 + y² from (−7, 2): the first three iterates."""
     lecture_check(student, reference, *LECTURE[0])
 
 
-@check(points=1)
+@check(points=1, title_ko="f(x, y) = x²/20 + y², 시작점 (−7, 2)에서 Momentum(lr=0.1): 처음 세 번의 갱신 결과.")
 def lecture_momentum(student, reference):
     """Momentum(lr=0.1) on f(x, y) = x²/20 + y² from (−7, 2): the first three iterates."""
     lecture_check(student, reference, *LECTURE[1])
 
 
-@check(points=1)
+@check(points=1, title_ko="f(x, y) = x²/20 + y², 시작점 (−7, 2)에서 AdaGrad(lr=1.5): 처음 세 번의 갱신 결과.")
 def lecture_adagrad(student, reference):
     """AdaGrad(lr=1.5) on f(x, y) = x²/20 + y² from (−7, 2): the first three iterates."""
     lecture_check(student, reference, *LECTURE[2])
 
 
-@check(points=1)
+@check(points=1, title_ko="f(x, y) = x²/20 + y², 시작점 (−7, 2)에서 Adam(lr=0.3): 처음 세 번의 갱신 결과 (두 형태 모두 정답).")
 def lecture_adam(student, reference):
     """Adam(lr=0.3) on f(x, y) = x²/20 + y² from (−7, 2): the first three iterates (either Adam form)."""
     lecture_check(student, reference, *LECTURE[3])
@@ -340,31 +340,31 @@ def random_quadratic_check(name, student, rng, reference, oracle):
     expect_trajectory(got, expected, what, tolerance(name), diagnoses)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="SGD: 모양이 서로 다른 매개변수 4개를 50번 갱신해 참고 답안, Keras SGD와 비교.")
 def random_quadratic_sgd(student, rng, reference, oracle):
     """SGD: 50 updates of 4 parameters of different shapes, against the reference and Keras' SGD."""
     random_quadratic_check("SGD", student, rng, reference, oracle)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="Momentum: 매개변수 4개를 50번 갱신해 참고 답안, Keras SGD(momentum=…)와 비교.")
 def random_quadratic_momentum(student, rng, reference, oracle):
     """Momentum: 50 updates of 4 parameters, against the reference and Keras' SGD(momentum=…)."""
     random_quadratic_check("Momentum", student, rng, reference, oracle)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="AdaGrad: 매개변수 4개를 50번 갱신해 참고 답안, Keras Adagrad와 비교.")
 def random_quadratic_adagrad(student, rng, reference, oracle):
     """AdaGrad: 50 updates of 4 parameters, against the reference and Keras' Adagrad."""
     random_quadratic_check("AdaGrad", student, rng, reference, oracle)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="RMSprop: 매개변수 4개를 50번 갱신해 참고 답안, Keras RMSprop과 비교.")
 def random_quadratic_rmsprop(student, rng, reference, oracle):
     """RMSprop: 50 updates of 4 parameters, against the reference and Keras' RMSprop."""
     random_quadratic_check("RMSprop", student, rng, reference, oracle)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="Adam: 매개변수 4개를 50번 갱신해 참고 답안, Keras Adam과 비교.")
 def random_quadratic_adam(student, rng, reference, oracle):
     """Adam: 50 updates of 4 parameters, against the reference and Keras' Adam."""
     random_quadratic_check("Adam", student, rng, reference, oracle)
@@ -383,7 +383,7 @@ def random_gradients(rng, shapes, steps):
     return [{k: rng.normal(size=s) for k, s in shapes.items()} for _ in range(steps)]
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="update는 params의 배열을 제자리에서 갱신합니다: 같은 배열을 가진 다른 쪽에서도 갱신이 보입니다.")
 def updates_in_place(student, rng):
     """update changes the arrays of params in place: another holder of the same arrays sees the update."""
     for name, hyper in HIDDEN.items():
@@ -410,7 +410,7 @@ def updates_in_place(student, rng):
                                   "unchanged")
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="상태는 매개변수마다 따로: 번갈아 갱신한 두 키가 각각 혼자 갱신한 것과 같습니다.")
 def state_per_key(student, rng):
     """Each parameter has its own state: two keys, visited in alternating order, evolve as each alone."""
     for name, hyper in HIDDEN.items():
@@ -445,7 +445,7 @@ def state_per_key(student, rng):
                                   "(and Adam's t) per key, in a dict", mistake="shared_state_across_keys")
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="update는 grads의 배열을 바꾸지 않습니다.")
 def grads_not_modified(student, rng):
     """update leaves the arrays of grads unchanged."""
     for name, hyper in HIDDEN.items():
@@ -470,7 +470,7 @@ def grads_not_modified(student, rng):
 TINY = {"AdaGrad": (1e-7, None), "RMSprop": (1e-7, None), "Adam": (1e-5, Tolerance(rtol=0.5, scale=0.0))}
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="아주 작은 기울기로 AdaGrad, RMSprop, Adam: ε = 1e-7은 제곱근 바깥에 있어야 합니다.")
 def epsilon_outside_sqrt(student, rng, reference):
     """AdaGrad, RMSprop, Adam with tiny gradients, where ε = 1e-7 must sit outside the square root."""
     for name, (scale, tol) in TINY.items():

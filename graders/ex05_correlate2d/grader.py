@@ -143,7 +143,7 @@ def expect_case(got, expected, what, diagnosis=(None, None)):
 
 
 # ----------------------------------------------------------------------------- public checks
-@check(points=1)
+@check(points=1, title_ko="convolve(x, w): 강의의 1차원 합성곱, mode 'valid'.")
 def lecture_convolve_valid(student):
     """convolve(x, w): the lecture's 1-D convolution, mode 'valid'."""
     got = student.convolve(X1, W1, mode="valid")
@@ -153,7 +153,7 @@ def lecture_convolve_valid(student):
                 if compare(got, [48, 57, 24, 25, 16, 39], hidden=False) is None else (None, None))
 
 
-@check(points=1)
+@check(points=1, title_ko="correlate(x, w): 강의의 1차원 교차상관, mode 'valid'.")
 def lecture_correlate_valid(student):
     """correlate(x, w): the lecture's 1-D cross-correlation, mode 'valid'."""
     got = student.correlate(X1, W1, mode="valid")
@@ -163,7 +163,7 @@ def lecture_correlate_valid(student):
                 if compare(got, [63, 48, 49, 28, 21, 20], hidden=False) is None else (None, None))
 
 
-@check(points=1)
+@check(points=1, title_ko="correlate(x, w, 'full'): 필터와 입력이 겹치는 모든 위치.")
 def lecture_correlate_full(student, oracle):
     """correlate(x, w, 'full'): every overlap of kernel and signal."""
     got = student.correlate(X1, W1, mode="full")
@@ -171,7 +171,7 @@ def lecture_correlate_full(student, oracle):
                 lambda: diagnose_1d(got, X1, W1, "full", oracle, "correlate"))
 
 
-@check(points=1)
+@check(points=1, title_ko="짝수 크기 필터로 correlate(x, w, 'same') (F = 4: 패딩 앞 2개, 뒤 1개).")
 def lecture_correlate_same(student, oracle):
     """correlate(x, w, 'same') with an even kernel (F = 4: 2 zeros before, 1 after)."""
     got = student.correlate(X1, W1, mode="same")
@@ -182,7 +182,7 @@ def lecture_correlate_same(student, oracle):
                 else diagnose_1d(got, X1, W1, "same", oracle, "correlate"))
 
 
-@check(points=1)
+@check(points=1, title_ko="correlate2d(x, w): 강의의 3×3 이미지와 2×2 필터, 'valid'.")
 def lecture_correlate2d_valid(student):
     """correlate2d(x, w): the lecture's 3×3 image and 2×2 kernel, 'valid'."""
     got = student.correlate2d(X2, W2, mode="valid")
@@ -192,7 +192,7 @@ def lecture_correlate2d_valid(student):
                 if compare(got, [[10, 12], [16, 18]], hidden=False) is None else (None, None))
 
 
-@check(points=1)
+@check(points=1, title_ko="2×2 필터로 correlate2d(x, w, 'same'): 패딩 앞 0개, 뒤 1개.")
 def lecture_correlate2d_same(student, oracle):
     """correlate2d(x, w, 'same') with a 2×2 kernel: 0 zeros before, 1 after."""
     got = student.correlate2d(X2, W2, mode="same")
@@ -204,7 +204,7 @@ def lecture_correlate2d_same(student, oracle):
                 else diagnose_2d(got, X2, W2, "same", oracle))
 
 
-@check(points=1)
+@check(points=1, title_ko="3×3 이미지와 가중치가 모두 1인 2×2 필터로 conv2d, padding 'SAME'.")
 def lecture_conv2d_same(student):
     """conv2d of the 3×3 image with a 2×2 kernel of ones, padding 'SAME'."""
     x = X2.reshape(1, 3, 3, 1).astype(float)
@@ -214,7 +214,7 @@ def lecture_conv2d_same(student):
                 "conv2d(x, ones(2, 2, 1, 1), padding='SAME')", lambda: diagnose_conv2d(got, x, w, 1, "SAME"))
 
 
-@check(points=1)
+@check(points=1, title_ko="가중치가 1, 10, −1인 필터 3개로 conv2d: 같은 특성 맵의 ×1, ×10, ×−1.")
 def lecture_conv2d_three_filters(student):
     """conv2d with 3 filters of weights 1, 10 and −1: the same map ×1, ×10, ×−1."""
     x = X2.reshape(1, 3, 3, 1).astype(float)
@@ -241,19 +241,19 @@ def random_1d(student, rng, oracle, name):
                     lambda: diagnose_1d(got, x, w, mode, oracle, name))
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="무작위 입력, 홀수·짝수 크기 필터, 모든 mode로 correlate를 scipy.signal.correlate와 비교.")
 def random_correlate(student, rng, oracle):
     """correlate on random signals, odd and even kernels, all modes, against scipy.signal.correlate."""
     random_1d(student, rng, oracle, "correlate")
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="무작위 입력, 홀수·짝수 크기 필터, 모든 mode로 convolve를 scipy.signal.convolve와 비교.")
 def random_convolve(student, rng, oracle):
     """convolve on random signals, odd and even kernels, all modes, against scipy.signal.convolve."""
     random_1d(student, rng, oracle, "convolve")
 
 
-@check(points=3, hidden=True)
+@check(points=3, hidden=True, title_ko="무작위 이미지와 필터(홀수, 짝수, 정사각형이 아닌 것), 모든 mode로 correlate2d를 scipy와 비교.")
 def random_correlate2d(student, rng, oracle):
     """correlate2d on random images and kernels (odd, even, non-square), all modes, against scipy."""
     for case in range(12):
@@ -267,7 +267,7 @@ def random_correlate2d(student, rng, oracle):
                     lambda: diagnose_2d(got, x, w, mode, oracle))
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="스트라이드 2, 3의 correlate2d: 스트라이드 1 결과에서 첫 원소부터 S칸마다 하나씩.")
 def random_correlate2d_stride(student, rng, oracle):
     """correlate2d with stride 2 and 3: every S-th element of the stride-1 result, from the first."""
     for case in range(8):
@@ -299,7 +299,7 @@ def _conv_case(rng, padding):
     return x, w, stride
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="conv2d, padding 'VALID': 무작위 배치, 채널, 필터, 스트라이드, 편향으로 tf.nn.conv2d와 비교.")
 def random_conv2d_valid(student, rng, oracle):
     """conv2d, padding 'VALID', random batch, channels, filters, strides and bias, against tf.nn.conv2d."""
     for case in range(6):
@@ -313,7 +313,7 @@ def random_conv2d_valid(student, rng, oracle):
                                             else None, x, w, stride, "VALID"))
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="conv2d, padding 'SAME' (짝수 크기 필터는 비대칭), 무작위 스트라이드로 tf.nn.conv2d와 비교.")
 def random_conv2d_same(student, rng, oracle):
     """conv2d, padding 'SAME' (asymmetric for even kernels), random strides, against tf.nn.conv2d."""
     for case in range(8):
@@ -326,7 +326,7 @@ def random_conv2d_same(student, rng, oracle):
                     lambda: diagnose_conv2d(got, x, w, stride, "SAME"))
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="어떤 함수도 인자로 받은 배열을 바꾸지 않습니다.")
 def inputs_not_modified(student, rng):
     """No function changes the arrays it is given."""
     x1, w1 = rng.normal(size=9), rng.normal(size=4)

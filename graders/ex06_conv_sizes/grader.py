@@ -174,20 +174,20 @@ def _rand(rng, low, high):
 
 
 # ----------------------------------------------------------------------------- public checks
-@check(points=1)
+@check(points=1, title_ko="conv_output_size: 7×7 입력, 3×3 필터, 스트라이드 1 → 5, 스트라이드 2 → 3.")
 def lecture_7x7_stride_1_and_2(student):
     """conv_output_size: 7×7 input, 3×3 filter, stride 1 → 5 and stride 2 → 3."""
     expect_int(student.conv_output_size(7, 3, stride=1), 5, "conv_output_size(7, 3, stride=1)")
     expect_int(student.conv_output_size(7, 3, stride=2), 3, "conv_output_size(7, 3, stride=2)")
 
 
-@check(points=1)
+@check(points=1, title_ko="conv_output_size(7, 3, stride=3)는 ValueError: (7 − 3)/3 + 1 = 2.33.")
 def lecture_7x7_stride_3_raises(student):
     """conv_output_size(7, 3, stride=3) raises ValueError: (7 − 3)/3 + 1 = 2.33."""
     expect_value_error(lambda: student.conv_output_size(7, 3, stride=3), "conv_output_size(7, 3, stride=3)")
 
 
-@check(points=1)
+@check(points=1, title_ko="same_pad: F = 3 → 1, F = 5 → 2, 패딩 1이면 7×7이 그대로 7, 짝수 F는 ValueError.")
 def lecture_same_pad(student):
     """same_pad: F = 3 → 1, F = 5 → 2, 7×7 with pad 1 stays 7, even F raises ValueError."""
     expect_int(student.same_pad(3), 1, "same_pad(3)")
@@ -198,20 +198,20 @@ def lecture_same_pad(student):
     expect_value_error(lambda: student.same_pad(4), "same_pad(4)")
 
 
-@check(points=1)
+@check(points=1, title_ko="AlexNet CONV1: 227×227 입력, 11×11 필터, 스트라이드 4 → 55.")
 def lecture_alexnet_conv1(student):
     """AlexNet CONV1: 227×227 input, 11×11 filters, stride 4 → 55."""
     expect_int(student.conv_output_size(227, 11, stride=4), 55, "conv_output_size(227, 11, stride=4)")
 
 
-@check(points=1)
+@check(points=1, title_ko="AlexNet POOL1: 55에 3×3 풀링, 스트라이드 2 → 27.")
 def lecture_alexnet_pool1(student):
     """AlexNet POOL1: 55 with 3×3 pooling, stride 2 → 27."""
     got = student.pool_output_size(55, 3, 2)
     expect_int(got, 27, "pool_output_size(55, 3, 2)", mistake=size_mistake(got, 55, 3, 2, "valid"))
 
 
-@check(points=1)
+@check(points=1, title_ko="AlexNet CONV1의 가중치 수: conv_param_count(11, 3, 96, use_bias=False) = 34,848 (편향 포함 34,944).")
 def lecture_alexnet_weights(student):
     """AlexNet CONV1's weights: conv_param_count(11, 3, 96, use_bias=False) = 34,848 (34,944 with biases)."""
     expect_int(student.conv_param_count(11, 3, 96, use_bias=False), 34848,
@@ -220,7 +220,8 @@ def lecture_alexnet_weights(student):
     expect_int(got, 34944, "conv_param_count(11, 3, 96)", mistake="bias_not_counted" if got == 34848 else None)
 
 
-@check(points=1)
+@check(points=1,
+       title_ko="tf_output_size는 올림: 227, 11, 스트라이드 4 'valid' → 55; 7, 3, 스트라이드 2 'same' → 4; 28, 3 'same' → 28.")
 def lecture_tf_output_size(student):
     """tf_output_size rounds up: 227, 11, stride 4 'valid' → 55; 7, 3, stride 2 'same' → 4; 28, 3 'same' → 28."""
     for args, want in (((227, 11, 4, "valid"), 55), ((7, 3, 2, "same"), 4), ((28, 3, 1, "same"), 28),
@@ -230,14 +231,14 @@ def lecture_tf_output_size(student):
                    mistake=size_mistake(got, *args))
 
 
-@check(points=1)
+@check(points=1, title_ko="pool_output_size(28, 2) → 14: 케라스처럼 stride의 기본값은 풀 크기.")
 def lecture_pool_output_size(student):
     """pool_output_size(28, 2) → 14: the stride defaults to the pool size, as in Keras."""
     got = student.pool_output_size(28, 2)
     expect_int(got, 14, "pool_output_size(28, 2)", mistake="pool_stride_default" if got == 27 else None)
 
 
-@check(points=1)
+@check(points=1, title_ko="강의의 케라스 CNN 파라미터 수: Conv2D 3·3·1·10 + 10 = 100, Dense 196,100과 1,010.")
 def lecture_param_counts(student):
     """The Keras CNN's parameters: Conv2D 3·3·1·10 + 10 = 100, Dense 196,100 and 1,010."""
     for name, args, want, without in (("conv_param_count", (3, 1, 10), 100, 90),
@@ -247,7 +248,7 @@ def lecture_param_counts(student):
         expect_int(got, want, f"{name}{args}", mistake="bias_not_counted" if got == without else None)
 
 
-@check(points=2)
+@check(points=2, title_ko="강의의 케라스 CNN(28×28×1)에 output_shapes: 모든 출력 형상과 파라미터 수, 합계 197,210.")
 def lecture_keras_cnn_table(student):
     """output_shapes on the lecture's Keras CNN (28×28×1): every shape and count, total 197,210."""
     got = student.output_shapes((28, 28, 1), KERAS_CNN)
@@ -288,7 +289,7 @@ def expect_layers(got, expected, specs, what, hidden=False):
 
 
 # ----------------------------------------------------------------------------- hidden checks
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="무작위 입력 크기, 필터, 스트라이드, 패딩으로 tf_output_size를 케라스 Conv2D와 비교.")
 def random_tf_output_size(student, rng, oracle):
     """tf_output_size on random sizes, filters, strides and paddings, against keras Conv2D."""
     configs = []
@@ -304,7 +305,7 @@ def random_tf_output_size(student, rng, oracle):
                    mistake=size_mistake(got, n, f, s, p))
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="stride 지정·생략, 'valid'·'same'에서 pool_output_size를 케라스 MaxPooling2D와 비교.")
 def random_pool_output_size(student, rng, oracle):
     """pool_output_size with and without a stride, 'valid' and 'same', against keras MaxPooling2D."""
     configs = []
@@ -330,7 +331,7 @@ def random_pool_output_size(student, rng, oracle):
         expect_int(got, want, f"case {case + 1}: {call}", mistake=mistake)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="나누어떨어지는 크기에서 패딩이 있는 conv_output_size를 케라스 ZeroPadding2D + Conv2D와 비교.")
 def random_conv_output_size(student, rng, oracle):
     """conv_output_size with padding on sizes that divide evenly, against keras ZeroPadding2D + Conv2D."""
     configs = []
@@ -351,7 +352,7 @@ def random_conv_output_size(student, rng, oracle):
         expect_int(got, want, f"case {case + 1}: conv_output_size({n}, {f}, stride={s}, pad={p})", mistake=mistake)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="편향 포함·제외 conv_param_count와 dense_param_count를 케라스 count_params와 비교.")
 def random_param_counts(student, rng, oracle):
     """conv_param_count and dense_param_count, with and without biases, against keras count_params."""
     convs, denses = [], []
@@ -373,7 +374,7 @@ def random_param_counts(student, rng, oracle):
                    mistake="bias_not_counted" if bias and got == want - u else None)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="불가능한 설정은 ValueError: 나누어떨어지지 않는 스트라이드, 짝수 F의 same_pad, 케라스가 허용하지 않는 큰 필터.")
 def random_value_errors(student, rng, oracle):
     """Impossible configurations raise ValueError: uneven strides, even same_pad, filters larger than Keras allows."""
     for case in range(4):
@@ -417,7 +418,7 @@ def _random_stack(rng):
     return shape, specs
 
 
-@check(points=3, hidden=True)
+@check(points=3, hidden=True, title_ko="무작위 conv/pool/flatten/dense 층 목록의 output_shapes를 케라스 Sequential 모델과 비교.")
 def random_output_shapes(student, rng, oracle):
     """output_shapes on random conv/pool/flatten/dense stacks, against a keras Sequential model."""
     stacks = [_random_stack(rng) for _ in range(6)]

@@ -220,7 +220,7 @@ def _case(rng, n=(1, 4), t=(1, 8), d=(1, 4), h=(1, 5), dtype=np.float64):
 
 
 # ----------------------------------------------------------------------------- public checks
-@check(points=2)
+@check(points=2, title_ko="RNN: 공개 예제로 한 시각의 순전파와 역전파 (h_next, dx, dh_prev, grads).")
 def lecture_rnn_step(student, reference):
     """RNN: one step forward and backward on the statement's example (h_next, dx, dh_prev, grads)."""
     dh_next = np.ones((2, 3))
@@ -246,7 +246,7 @@ def lecture_rnn_step(student, reference):
     expect_results(got, expected, "RNN", steps=1, names=tuple(expected), diagnosis=diagnosis)
 
 
-@check(points=3)
+@check(points=3, title_ko="TimeRNN 공개 예제: hs, dxs, 모든 시각에 걸쳐 더한 grads, dh.")
 def lecture_time_rnn(student, reference):
     """TimeRNN on the statement's example: hs, dxs, grads summed over time, dh."""
     dhs = np.ones((2, 3, 3))
@@ -279,7 +279,8 @@ def _clip_failure(failure, grads, max_norm, after, returned):
     return CheckFailed(failure)
 
 
-@check(points=1)
+@check(points=1,
+       title_ko="clip_grads 제자리 갱신: max_norm 1에서 [3, 4] → [0.6, 0.8]; [3], [[4]] → [0.6], [[0.8]]; [0.3, 0.4]는 그대로.")
 def lecture_clip_grads(student):
     """clip_grads in place: [3, 4] at max_norm 1 → [0.6, 0.8]; [3], [[4]] → [0.6], [[0.8]]; [0.3, 0.4] unchanged."""
     for case, (grads, max_norm, want) in enumerate(CLIP_CASES):
@@ -293,7 +294,7 @@ def lecture_clip_grads(student):
 
 
 # ----------------------------------------------------------------------------- hidden checks
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="RNN: 무작위 형상에서 한 시각의 순전파와 역전파를 GradientTape와 비교.")
 def random_rnn_step(student, rng, oracle):
     """RNN: one step forward and backward on random shapes, against GradientTape."""
     for case in range(4):
@@ -319,7 +320,7 @@ def random_rnn_step(student, rng, oracle):
         expect_results(got, expected, f"case {case + 1}: RNN", steps=1, names=tuple(expected), diagnosis=diagnosis)
 
 
-@check(points=3, hidden=True)
+@check(points=3, hidden=True, title_ko="무작위 N, T, D, H의 TimeRNN: hs, dxs, grads, dh를 순환 전체를 미분한 GradientTape와 비교.")
 def random_time_rnn(student, rng, oracle):
     """TimeRNN on random N, T, D, H: hs, dxs, grads and dh against GradientTape through the recurrence."""
     for case in range(5):
@@ -329,7 +330,8 @@ def random_time_rnn(student, rng, oracle):
                        steps=xs.shape[1], diagnosis=lambda: diagnose(got, xs, Wx, Wh, b, dhs))
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True,
+       title_ko="TimeRNN.forward가 같은 가중치의 tf.keras.layers.SimpleRNN(return_sequences=True)과 같습니다.")
 def random_time_rnn_vs_keras(student, rng, oracle):
     """TimeRNN.forward equals tf.keras.layers.SimpleRNN(return_sequences=True) with the same weights."""
     for case in range(3):
@@ -339,7 +341,7 @@ def random_time_rnn_vs_keras(student, rng, oracle):
                      tolerance=result_tolerance(hs, xs.shape[1]))
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="여러분의 forward로 sum(hs * dhs)를 중앙 차분한 값이 backward의 grads와 일치합니다.")
 def gradient_check_own_forward(student, rng):
     """Central differences of your own forward, sum(hs * dhs), agree with your backward's grads."""
     xs, Wx, Wh, b, dhs = _case(rng, n=(2, 2), t=(3, 4), d=(2, 2), h=(3, 3))
@@ -383,7 +385,7 @@ def gradient_check_own_forward(student, rng):
                               f"(allowed {limit:g}); largest at index {worst}")
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="stateful=True: 두 블록의 forward를 이어 붙이면 긴 forward 한 번과 같습니다.")
 def stateful_two_blocks(student, rng, oracle):
     """stateful=True: two forward blocks, concatenated, equal one long forward."""
     xs, Wx, Wh, b, dhs = _case(rng, t=(4, 8))
@@ -403,7 +405,7 @@ def stateful_two_blocks(student, rng, oracle):
                           mistake="stateful_ignored" if restarted else None)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="Truncated BPTT: 두 번째 블록의 backward는 블록 시작에서 멈추고, .dh는 이어받은 h에 대한 기울기입니다.")
 def stateful_backward_stops_at_block(student, rng, oracle):
     """Truncated BPTT: the second block's backward stops at its start; .dh is the gradient w.r.t. the carried h."""
     xs, Wx, Wh, b, _ = _case(rng, t=(4, 8))
@@ -426,7 +428,8 @@ def stateful_backward_stops_at_block(student, rng, oracle):
     expect_results(got, expected, "second stateful block", steps=xs.shape[1] - split, diagnosis=diagnosis)
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True,
+       title_ko="set_state(h) 뒤 stateful forward는 h에서 시작하고 (.dh는 그 기울기), reset_state() 뒤에는 0에서 시작합니다.")
 def set_state_and_reset_state(student, rng, oracle):
     """set_state(h) makes the next stateful forward start from h (.dh is its gradient); reset_state() from zeros."""
     xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
@@ -441,7 +444,7 @@ def set_state_and_reset_state(student, rng, oracle):
                  tolerance=result_tolerance(hs, xs.shape[1]))
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="stateful=False: 앞에서 무엇을 했든 forward는 매번 h = 0에서 시작합니다.")
 def not_stateful_restarts(student, rng, oracle):
     """stateful=False: every forward starts from h = 0, whatever came before."""
     xs, Wx, Wh, b, dhs = _case(rng, t=(4, 8))
@@ -457,7 +460,7 @@ def not_stateful_restarts(student, rng, oracle):
                                      if carried else ""), mistake="stateful_ignored" if carried else None)
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="float32 입력, T는 32까지: float64 GradientTape와 float32 반올림 오차(T에 따라 커짐) 안에서 일치.")
 def float32_inputs(student, rng, oracle):
     """float32 inputs, T up to 32: results within float32 rounding (growing with T) of float64 GradientTape."""
     for case, t in enumerate((6, 16, 32)):
@@ -480,7 +483,7 @@ def _clip_case(rng, dtype=np.float64):
     return [(rng.normal(0, s, shape)).astype(dtype) for s, shape in ((3.0, (d, h)), (1.0, (h, h)), (0.3, (h,)))]
 
 
-@check(points=2, hidden=True)
+@check(points=2, hidden=True, title_ko="clip_grads는 모든 배열에 제자리에서 max_norm / (하나의 전체 L2 노름)을 곱합니다 (float64, float32).")
 def clip_grads_global_norm(student, rng):
     """clip_grads scales every array in place by max_norm / (one global L2 norm), float64 and float32."""
     for case, dtype in enumerate((np.float64, np.float64, np.float32)):
@@ -499,7 +502,7 @@ def clip_grads_global_norm(student, rng):
                 raise _clip_failure(failure, grads, max_norm, after, returned)
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="전체 노름이 max_norm보다 작으면 clip_grads는 배열을 그대로 둡니다.")
 def clip_grads_below_threshold(student, rng):
     """clip_grads leaves the arrays unchanged when the global norm is below max_norm."""
     grads = _clip_case(rng)
@@ -510,7 +513,7 @@ def clip_grads_below_threshold(student, rng):
         expect_close(got, g, what=f"clip_grads(grads, max_norm above their norm): grads[{i}]")
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="forward와 backward는 xs, dhs, x, h_prev, dh_next와 가중치를 바꾸지 않습니다.")
 def inputs_not_modified(student, rng):
     """forward and backward leave xs, dhs, x, h_prev, dh_next and the weights unchanged."""
     xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
@@ -531,7 +534,7 @@ def inputs_not_modified(student, rng):
         expect_unchanged(w, kept.fetch(), what=f"the weight {name} (after forward and backward)")
 
 
-@check(points=1, hidden=True)
+@check(points=1, hidden=True, title_ko="옵티마이저가 같은 배열을 보도록 backward는 .grads의 배열에 제자리로 씁니다 (grads[i][...] = …).")
 def grads_written_in_place(student, rng):
     """backward writes into the arrays of .grads (grads[i][...] = …), as the optimizers expect."""
     n, t, d, h = 2, 3, 2, 3
