@@ -22,6 +22,12 @@ class Counter:
         self.n += 1
         params['x'] += k
         return self.n
+
+def pair(x):
+    return x, 2 * x
+
+def total(x):
+    return float(x.sum())
 """
 
 
@@ -69,3 +75,21 @@ def test_a_batch_that_never_ends_times_out(student):
     batch.call(counter.add, params, "loop")
     with pytest.raises(StudentTimeout):
         batch.run()
+
+
+def test_later_items_use_earlier_results_without_a_round_trip(student):
+    """An object made by one item is called by the next; a returned pair is reached into."""
+    batch = student.batch()
+    params = student.keep({"x": np.zeros(1)}, name="params")
+    counters = [batch.call(student.Counter) for _ in range(3)]
+    counts = [batch.call(c.add, params, 2.0) for c in counters]
+    again = batch.call(counters[0].add, params, 1.0)
+    pair = batch.call(student.pair, np.arange(3.0))
+    total = batch.call(student.total, pair[1])
+    values = batch.run()
+    assert [values[c] for c in counts] == [1, 1, 1] and values[again] == 2
+    assert values[total] == 6.0
+    np.testing.assert_array_equal(params.fetch()["x"], [7.0])
+    assert student.transcript.calls[-1][0] == "total"
+    assert student.transcript.calls[-2][0] == "pair"
+    assert "Counter().add" in [c[0] for c in student.transcript.calls]

@@ -109,16 +109,13 @@ class RemoteObject:
     def __call__(self, *args, **kwargs):
         return self.call(args, kwargs)[0]
 
-    def _call_header(self, args, kwargs: dict, blobs: list, inputs_after: bool = False) -> dict:
-        return {"op": "call", "handle": self._handle.id, "inputs_after": inputs_after,
-                "args": wire.encode(list(args), blobs)["$list"], "kwargs": wire.encode(kwargs, blobs)["$dict"]}
-
     def call(self, args=(), kwargs=None, inputs_after: bool = False):
         """Call; returns (value, args after the call, kwargs after the call)."""
         kwargs = dict(kwargs or {})
         self._transcript.calls.append((self._path, args, kwargs))
         blobs: list[bytes] = []
-        reply, (value,), reply_blobs = self._ask(self._call_header(args, kwargs, blobs, inputs_after), blobs)
+        reply, (value,), reply_blobs = self._ask(_call_header(self._handle.id, args, kwargs, blobs, inputs_after),
+                                                 blobs)
         if not inputs_after:
             return self._wrap(value, self._path + "()"), None, None
         try:
@@ -150,50 +147,91 @@ class RemoteObject:
         return f"<{self._handle.type_name} {self._path}>"
 
 
+class Pending:
+    """The value a queued batch item will produce: it can be called in a later item of
+    the same batch (``batch.call(obj.forward, xs)`` where ``obj`` is a Pending), passed
+    as an argument, or reached into (``pair[1]``), without a round trip of its own.
+    Used as a list index, it picks the item's value from ``Batch.run()``'s result."""
+
+    __slots__ = ("_batch", "index", "label")
+
+    def __init__(self, batch: "Batch", index: int, label: str):
+        self._batch, self.index, self.label = batch, index, label
+
+    @property
+    def _dlgrade_ref(self) -> int:
+        return -(self.index + 1)  # where the child keeps item n's object during the batch
+
+    def __index__(self) -> int:
+        return self.index
+
+    def __getattr__(self, name: str) -> "Pending":
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._batch._reach(self, name, f"{self.label}.{name}")
+
+    def __getitem__(self, key: int) -> "Pending":
+        return self._batch._reach(self, int(key), f"{self.label}[{key}]")
+
+
 class Batch:
     """Calls and fetches sent to the child in one round trip and answered in order: for
     a sequence whose arguments the grader knows in advance (fifty optimizer updates with
-    precomputed gradients).  ``run()`` returns each item's value, or raises what the
-    first failing item raised, with the calls up to it in the transcript."""
+    precomputed gradients), or can name as earlier items' results (``Pending``).
+    ``run()`` returns each item's value, or raises what the first failing item raised,
+    with the calls up to it in the transcript."""
 
     def __init__(self, student: "Student"):
         self._student = student
         self._blobs: list[bytes] = []
-        self._items: list[tuple[RemoteObject, dict, tuple | None]] = []
+        self._items: list[tuple[dict, tuple | None, str]] = []
 
-    def call(self, remote: RemoteObject, *args, **kwargs) -> int:
-        """Queue ``remote(*args, **kwargs)``; returns the index of its value in ``run()``."""
-        self._items.append((remote, remote._call_header(args, kwargs, self._blobs), (remote._path, args, kwargs)))
-        return len(self._items) - 1
+    def _queue(self, header: dict, call, label: str) -> Pending:
+        self._items.append((header, call, label))
+        return Pending(self, len(self._items) - 1, label)
 
-    def fetch(self, remote: RemoteObject) -> int:
+    def call(self, target, *args, **kwargs) -> Pending:
+        """Queue ``target(*args, **kwargs)``; target is a RemoteObject or a Pending."""
+        if isinstance(target, RemoteObject):
+            target._check_alive()
+        label = target._path if isinstance(target, RemoteObject) else target.label
+        return self._queue(_call_header(target._dlgrade_ref, args, kwargs, self._blobs), (label, args, kwargs),
+                           label + "()")
+
+    def fetch(self, remote: RemoteObject) -> Pending:
         """Queue reading a kept object's current value (see RemoteObject.fetch)."""
-        self._items.append((remote, {"op": "fetch", "handle": remote._handle.id}, None))
-        return len(self._items) - 1
+        remote._check_alive()
+        return self._queue({"op": "fetch", "handle": remote._handle.id}, None, remote._path)
+
+    def _reach(self, pending: Pending, step, label: str) -> Pending:
+        return self._queue({"op": "ref", "handle": pending._dlgrade_ref, "path": [step]}, None, label)
 
     def run(self, timeout: float | None = None) -> list:
         """Send every queued item; the time limit is one request's unless given."""
         if not self._items:
             return []
-        for remote, _, _ in self._items:
-            remote._check_alive()
-        header = {"op": "batch", "requests": [h for _, h, _ in self._items]}
         items, self._items, blobs, self._blobs = self._items, [], self._blobs, []
-        session, transcript = self._student._session, self._student._transcript
-        reply, reply_blobs = session.request(header, blobs, timeout=timeout)
+        student = self._student
+        reply, reply_blobs = student._session.request({"op": "batch", "requests": [h for h, _, _ in items]}, blobs,
+                                                      timeout=timeout)
         replies = reply.get("replies") if isinstance(reply, dict) and reply.get("ok") else None
         if not isinstance(replies, list) or not 0 < len(replies) <= len(items):
             RemoteObject._answer(reply, reply_blobs)  # the child's own failure, if it says one
             raise StudentCrashed("the sandbox sent a malformed reply")
         values = []
-        for (remote, _, call), sub in zip(items, replies):
+        for (_, call, label), sub in zip(items, replies):
             if call is not None:
-                transcript.calls.append(call)
+                student._transcript.calls.append(call)
             _reply, (value,), _ = RemoteObject._answer(sub, reply_blobs)
-            values.append(remote._wrap(value, remote._path + ("()" if call is not None else "")))
+            values.append(student._wrap(value, label))
         if len(values) < len(items):
             raise StudentCrashed("the sandbox answered only part of the requests")
         return values
+
+
+def _call_header(handle: int, args, kwargs: dict, blobs: list, inputs_after: bool = False) -> dict:
+    return {"op": "call", "handle": handle, "inputs_after": inputs_after,
+            "args": wire.encode(list(args), blobs)["$list"], "kwargs": wire.encode(dict(kwargs), blobs)["$dict"]}
 
 
 class Student(RemoteObject):
@@ -247,4 +285,4 @@ class Student(RemoteObject):
         return self._transcript
 
 
-__all__ = ["Batch", "RemoteObject", "Student", "Transcript", "StudentCodeError"]
+__all__ = ["Batch", "Pending", "RemoteObject", "Student", "Transcript", "StudentCodeError"]

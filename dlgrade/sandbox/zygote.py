@@ -173,6 +173,7 @@ class Codec:
     def __init__(self):
         self.handles = {}
         self.next_handle = 1
+        self.last = None  # the object the last request produced (see the batch request)
 
     def keep(self, obj):
         h = self.next_handle
@@ -412,11 +413,15 @@ def run_session(conn, source, filename, forbidden):
             # Several requests in one round trip (the parent built them all before
             # sending: none needs another's result); answered in order, up to the
             # first that fails.  Their blobs share one list each way.
+            # Item n's object is also kept as handle -(n + 1), so that a later item can
+            # call it, or pass it on, without a round trip (``$ref`` to a negative id).
             replies = []
-            for sub in request.get("requests") or []:
+            for n, sub in enumerate(request.get("requests") or []):
+                codec.last = None
                 replies.append(_answer(codec, sub, blobs, out_blobs, filename))
                 if not replies[-1]["ok"]:
                     break
+                codec.handles[-(n + 1)] = codec.last
             response = {"ok": True, "replies": replies}
         else:
             response = _answer(codec, request, blobs, out_blobs, filename)
@@ -461,12 +466,13 @@ def _serve(codec, request, blobs, out_blobs, filename):
             kind = "module" if request["handle"] == 0 else "object"
             return {"ok": False, "kind": "missing",
                     "error": "%s has no attribute %r" % (filename if kind == "module" else _type_name(obj), name)}
-        return {"ok": True, "value": codec.encode(getattr(obj, name), out_blobs)}
+        codec.last = getattr(obj, name)
+        return {"ok": True, "value": codec.encode(codec.last, out_blobs)}
     if op == "call":
         fn = codec.handles[request["handle"]]
         args = codec.decode(request["args"], blobs)
         kwargs = {str(k): codec.decode(v, blobs) for k, v in request["kwargs"].items()}
-        result = fn(*args, **kwargs)
+        result = codec.last = fn(*args, **kwargs)
         reply = {"ok": True, "value": codec.encode(result, out_blobs)}
         if request.get("inputs_after"):
             reply["args_after"] = [codec.encode(a, out_blobs) for a in args]
@@ -491,6 +497,7 @@ def _serve(codec, request, blobs, out_blobs, filename):
         obj = codec.handles[request["handle"]]
         for step in request["path"]:
             obj = obj[step] if isinstance(step, int) else getattr(obj, step)
+        codec.last = obj
         return {"ok": True, "value": {"$handle": codec.keep(obj), "type": _type_name(obj), "callable": False}}
     if op == "fetch":
         return {"ok": True, "value": codec.encode(codec.handles[request["handle"]], out_blobs)}

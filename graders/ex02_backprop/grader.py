@@ -323,10 +323,14 @@ FD_FLOOR = {"float64": 1e-14, "float32": 1e-6}
 
 def student_loss_at(student, x, t, w1, w2, what):
     _h, o = unpack_pair(student.forward(x, w1, w2), what, "(h, o)")
-    e = student.loss(o, t)
+    return loss_value(student.loss(o, t), what), np.asarray(o).dtype
+
+
+def loss_value(e, what):
+    """The number loss(o, t) returned, or a clear failure."""
     if not isinstance(e, (float, int, np.floating, np.integer)) and not (isinstance(e, np.ndarray) and e.size == 1):
         raise CheckFailed(f"{what}: loss(o, t) must return a number, got {describe(e)}")
-    return float(np.asarray(e)), np.asarray(o).dtype
+    return float(np.asarray(e))
 
 
 @check(points=2, hidden=True, title_ko="backward가 여러분의 loss(forward(x, W1, W2)[1], t)를 중심 차분한 값과 일치합니다.")
@@ -348,16 +352,19 @@ def gradients_match_own_finite_differences(student, rng):
             indices = list(np.ndindex(weights.shape))
             if len(indices) > FD_ENTRIES:
                 indices = [indices[i] for i in rng.choice(len(indices), FD_ENTRIES, replace=False)]
-            fd = np.zeros(len(indices))
-            for k, idx in enumerate(indices):
-                values = []
+            # Every loss(forward(...)[1], t) at W ± ε in one round trip; e0 above already
+            # checked, unbatched, that forward returns a pair and loss a number.
+            batch, losses = student.batch(), []
+            for idx in indices:
                 for sign in (1, -1):
                     w = weights.copy()
                     w[idx] += sign * eps
                     args = (w, w2) if name == "dW1" else (w1, w)
-                    values.append(student_loss_at(student, x, t, *args, f"{what}: loss(forward(...)) at "
-                                                  f"{name[1:]} ± ε")[0])
-                fd[k] = (values[0] - values[1]) / (2 * eps)
+                    losses.append(batch.call(student.loss, batch.call(student.forward, x, *args)[1], t))
+            results = batch.run()
+            at = f"{what}: loss(forward(...)) at {name[1:]} ± ε"
+            values = [loss_value(results[e], at) for e in losses]
+            fd = (np.array(values[0::2]) - np.array(values[1::2])) / (2 * eps)
             mine = np.array([float(got[idx]) for idx in indices])
             diff = np.abs(mine - fd)
             allowed = rtol * np.abs(fd).max() + floor * max(abs(e0), 1.0) / eps
