@@ -208,8 +208,15 @@ class Batch:
 
     def run(self, timeout: float | None = None) -> list:
         """Send every queued item; the time limit is one request's unless given."""
+        return list(self.results(timeout))
+
+    def results(self, timeout: float | None = None):
+        """Send every queued item, then yield their values in order.  A failing item's
+        error is raised when it is reached, and each call enters the transcript as its
+        value is taken: a grader judging the values one by one fails on the first wrong
+        one and names its call, exactly as with one round trip per call."""
         if not self._items:
-            return []
+            return iter(())
         items, self._items, blobs, self._blobs = self._items, [], self._blobs, []
         student = self._student
         reply, reply_blobs = student._session.request({"op": "batch", "requests": [h for h, _, _ in items]}, blobs,
@@ -218,15 +225,17 @@ class Batch:
         if not isinstance(replies, list) or not 0 < len(replies) <= len(items):
             RemoteObject._answer(reply, reply_blobs)  # the child's own failure, if it says one
             raise StudentCrashed("the sandbox sent a malformed reply")
-        values = []
-        for (_, call, label), sub in zip(items, replies):
-            if call is not None:
-                student._transcript.calls.append(call)
-            _reply, (value,), _ = RemoteObject._answer(sub, reply_blobs)
-            values.append(student._wrap(value, label))
-        if len(values) < len(items):
-            raise StudentCrashed("the sandbox answered only part of the requests")
-        return values
+
+        def values():
+            for (_, call, label), sub in zip(items, replies):
+                if call is not None:
+                    student._transcript.calls.append(call)
+                _reply, (value,), _ = RemoteObject._answer(sub, reply_blobs)
+                yield student._wrap(value, label)
+            if len(replies) < len(items):
+                raise StudentCrashed("the sandbox answered only part of the requests")
+
+        return values()
 
 
 def _call_header(handle: int, args, kwargs: dict, blobs: list, inputs_after: bool = False) -> dict:

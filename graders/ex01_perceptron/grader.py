@@ -165,6 +165,7 @@ def lecture_training_on_and(student, reference):
 @check(points=2, hidden=True, title_ko="길이가 제각각인 무작위 실수 입력으로 perceptron (가중합이 정확히 0인 경우 포함).")
 def random_perceptron(student, rng, reference):
     """perceptron on random real inputs of random length, including sums that are exactly 0."""
+    cases, batch = [], student.batch()  # all twenty calls in one round trip
     for case in range(20):
         n = int(rng.integers(1, 8))
         if case % 4 == 3:  # small integers make w·x + b = 0 likely
@@ -172,8 +173,11 @@ def random_perceptron(student, rng, reference):
             b = float(-np.dot(w, x)) if case % 8 == 3 else float(rng.integers(-2, 3))
         else:
             x, w, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
-        expect_equal(student.perceptron(x, w, b), reference.perceptron(x, w, b),
-                     what=f"case {case + 1}: perceptron(x, w, b) with {n} inputs")
+        cases.append((x, w, b))
+        batch.call(student.perceptron, x, w, b)
+    for case, ((x, w, b), got) in enumerate(zip(cases, batch.results())):
+        expect_equal(got, reference.perceptron(x, w, b),
+                     what=f"case {case + 1}: perceptron(x, w, b) with {len(x)} inputs")
 
 
 ONE = Function(["const", 1.0])

@@ -299,8 +299,10 @@ def random_tf_output_size(student, rng, oracle):
         configs.append((n, f, s, ("valid", "same", "VALID", "Same")[case % 4]))
     cases = [{"input": [n, 1, 1], "layers": [{"type": "conv", "filters": 1, "kernel": [f, 1], "stride": [s, 1],
                                               "padding": p}]} for n, f, s, p in configs]
-    for case, ((n, f, s, p), layers) in enumerate(zip(configs, keras_models(oracle, cases))):
-        got = student.tf_output_size(n, f, s, padding=p)
+    batch = student.batch()  # all the calls in one round trip
+    for n, f, s, p in configs:
+        batch.call(student.tf_output_size, n, f, s, padding=p)
+    for case, ((n, f, s, p), layers, got) in enumerate(zip(configs, keras_models(oracle, cases), batch.results())):
         expect_int(got, layers[0][0][0], f"case {case + 1}: tf_output_size({n}, {f}, {s}, padding={p!r})",
                    mistake=size_mistake(got, n, f, s, p))
 
@@ -316,16 +318,21 @@ def random_pool_output_size(student, rng, oracle):
         configs.append((n, size, stride, ("valid", "same")[(case // 2) % 2]))
     cases = [{"input": [n, 1, 1], "layers": [{"type": "pool", "size": [size, 1], "stride": None if st is None else
                                               [st, 1], "padding": p}]} for n, size, st, p in configs]
-    for case, ((n, size, stride, p), layers) in enumerate(zip(configs, keras_models(oracle, cases))):
+    batch = student.batch()  # all the calls in one round trip
+    for n, size, stride, p in configs:
+        if stride is None:
+            batch.call(student.pool_output_size, n, size, padding=p)
+        else:
+            batch.call(student.pool_output_size, n, size, stride, padding=p)
+    for case, ((n, size, stride, p), layers, got) in enumerate(zip(configs, keras_models(oracle, cases),
+                                                                    batch.results())):
         want = layers[0][0][0]
         if stride is None:
-            got = student.pool_output_size(n, size, padding=p)
             call = f"pool_output_size({n}, {size}, padding={p!r})"
             mistake = size_mistake(got, n, size, size, p)
             if got != want and got == _ceil_div((n - size + 1) if p == "valid" else n, 1):
                 mistake = "pool_stride_default"
         else:
-            got = student.pool_output_size(n, size, stride, padding=p)
             call = f"pool_output_size({n}, {size}, {stride}, padding={p!r})"
             mistake = size_mistake(got, n, size, stride, p)
         expect_int(got, want, f"case {case + 1}: {call}", mistake=mistake)
@@ -344,9 +351,11 @@ def random_conv_output_size(student, rng, oracle):
     cases = [{"input": [n, n, 1], "layers": [{"type": "zeropad", "pad": p},
                                              {"type": "conv", "filters": 1, "kernel": f, "stride": s}]}
              for n, f, s, p in configs]
-    for case, ((n, f, s, p), layers) in enumerate(zip(configs, keras_models(oracle, cases))):
+    batch = student.batch()  # all the calls in one round trip
+    for n, f, s, p in configs:
+        batch.call(student.conv_output_size, n, f, stride=s, pad=p)
+    for case, ((n, f, s, p), layers, got) in enumerate(zip(configs, keras_models(oracle, cases), batch.results())):
         want = layers[1][0][0]
-        got = student.conv_output_size(n, f, stride=s, pad=p)
         single = n - f + p
         mistake = "pad_not_doubled" if p and single % s == 0 and got == single // s + 1 else None
         expect_int(got, want, f"case {case + 1}: conv_output_size({n}, {f}, stride={s}, pad={p})", mistake=mistake)
@@ -363,13 +372,17 @@ def random_param_counts(student, rng, oracle):
               for f, c, k, bias in convs]
              + [{"input": [i], "layers": [{"type": "dense", "units": u, "use_bias": bias}]} for i, u, bias in denses])
     wants = [layers[0][1] for layers in keras_models(oracle, cases)]
-    for case, (f, c, k, bias) in enumerate(convs):
-        got = student.conv_param_count(f, c, k, use_bias=bool(bias))
+    batch = student.batch()  # all the calls in one round trip
+    for f, c, k, bias in convs:
+        batch.call(student.conv_param_count, f, c, k, use_bias=bool(bias))
+    for i, u, bias in denses:
+        batch.call(student.dense_param_count, i, u, use_bias=bool(bias))
+    results = batch.results()
+    for case, ((f, c, k, bias), got) in enumerate(zip(convs, results)):
         expect_int(got, wants[case], f"case {case + 1}: conv_param_count({f}, {c}, {k}, use_bias={bias})",
                    mistake="bias_not_counted" if bias and got == wants[case] - k else None)
-    for case, (i, u, bias) in enumerate(denses):
+    for case, ((i, u, bias), got) in enumerate(zip(denses, results)):
         want = wants[len(convs) + case]
-        got = student.dense_param_count(i, u, use_bias=bool(bias))
         expect_int(got, want, f"case {case + 1}: dense_param_count({i}, {u}, use_bias={bias})",
                    mistake="bias_not_counted" if bias and got == want - u else None)
 
