@@ -231,11 +231,13 @@ def _vector(rng, n):
 
 def random_1d(student, rng, oracle, name):
     """12 random cases of correlate or convolve, odd and even kernels, every mode, against scipy."""
+    cases, batch = [], student.batch()  # the twelve calls in one round trip
     for case in range(12):
         f = int(rng.integers(1, 7))
         n = int(rng.integers(f, 16))
-        x, w, mode = _vector(rng, n), _vector(rng, f), MODES[case % 3]
-        got = getattr(student, name)(x, w, mode=mode)
+        cases.append((n, f, _vector(rng, n), _vector(rng, f), MODES[case % 3]))
+        batch.call(getattr(student, name), cases[-1][2], cases[-1][3], mode=cases[-1][4])
+    for case, ((n, f, x, w, mode), got) in enumerate(zip(cases, batch.results())):
         expect_case(got, scipy_oracle(oracle, name, x, w, mode=mode),
                     f"case {case + 1}: {name}(x of shape ({n},), w of shape ({f},), mode={mode!r})",
                     lambda: diagnose_1d(got, x, w, mode, oracle, name))
@@ -256,12 +258,13 @@ def random_convolve(student, rng, oracle):
 @check(points=3, hidden=True, title_ko="무작위 이미지와 필터(홀수, 짝수, 정사각형이 아닌 것), 모든 mode로 correlate2d를 scipy와 비교.")
 def random_correlate2d(student, rng, oracle):
     """correlate2d on random images and kernels (odd, even, non-square), all modes, against scipy."""
+    cases, batch = [], student.batch()  # the twelve calls in one round trip
     for case in range(12):
         kh, kw = (int(k) for k in rng.integers(1, 6, size=2))
         h, w_ = int(rng.integers(kh, 12)), int(rng.integers(kw, 12))
-        x, w = np.round(rng.normal(size=(h, w_)), 3), np.round(rng.normal(size=(kh, kw)), 3)
-        mode = MODES[case % 3]
-        got = student.correlate2d(x, w, mode=mode)
+        cases.append((np.round(rng.normal(size=(h, w_)), 3), np.round(rng.normal(size=(kh, kw)), 3), MODES[case % 3]))
+        batch.call(student.correlate2d, cases[-1][0], cases[-1][1], mode=cases[-1][2])
+    for case, ((x, w, mode), got) in enumerate(zip(cases, batch.results())):
         expect_case(got, scipy_oracle(oracle, "correlate2d", x, w, mode=mode),
                     f"case {case + 1}: correlate2d(x of shape {x.shape}, w of shape {w.shape}, mode={mode!r})",
                     lambda: diagnose_2d(got, x, w, mode, oracle))
