@@ -70,3 +70,9 @@ def test_grading_with_an_empty_cache_never_imports_tensorflow_here(tmp_path):
     env = {"DLGRADE_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+def test_bulk_runs_start_the_worker_only_for_graders_that_ask_tensorflow(course):
+    from dlgrade.bulk.runner import uses_tensorflow
+
+    assert [ex.id for ex in course if uses_tensorflow(ex)] == ["ex02", "ex03", "ex04", "ex05", "ex06", "ex07"]

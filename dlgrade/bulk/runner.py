@@ -21,6 +21,7 @@ from dlgrade.bulk.collect import StudentSubmission, SubmittedFile, collect
 from dlgrade.bulk.gradebook import Gradebook
 from dlgrade.course import Exercise
 from dlgrade.grading.oracle import Oracle
+from dlgrade.grading.oracle_worker import oracle_process
 from dlgrade.grading.runner import GradingContext, grade
 from dlgrade.results import ExerciseResult
 
@@ -113,12 +114,23 @@ def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs:
     return summary
 
 
+def uses_tensorflow(exercise: Exercise) -> bool:
+    """Whether the exercise's grader asks TensorFlow for anything (``oracle.tf``): with
+    per-student inputs a bulk run then needs the oracle process from its start."""
+    try:
+        return "oracle.tf(" in exercise.grader_path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
 def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summary: BulkSummary):
     work: queue.Queue = queue.Queue()
     for task in tasks:
         work.put(task)
     done: queue.Queue = queue.Queue()
     oracle = Oracle(use_cache=False)
+    if any(uses_tensorflow(task.exercise) for task in tasks):
+        oracle_process().start()  # TensorFlow's import overlaps the first submissions' grading
     stop = threading.Event()
 
     def worker(slot: int):

@@ -89,6 +89,13 @@ class OracleProcess:
         child.close()
         self._sock = parent
 
+    def start(self) -> None:
+        """Start the worker now (it imports TensorFlow at once), not at the first request:
+        a bulk run overlaps those seconds with grading that needs no oracle."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._start()
+
     def run(self, fn, args: tuple, params: dict):
         blobs: list[bytes] = []
         header = {"file": fn.__code__.co_filename, "module": fn.__module__, "function": fn.__qualname__,
