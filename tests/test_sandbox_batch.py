@@ -4,7 +4,8 @@ answered in order, stopping at the first failure — with the real sandbox."""
 import numpy as np
 import pytest
 
-from dlgrade.sandbox import Limits, Session, Student, StudentException, StudentTimeout
+from dlgrade.sandbox import Limits, Session, Student, StudentException, StudentMissing, StudentTimeout
+from dlgrade.sandbox.remote import RemoteObject
 
 SOURCE = """
 import numpy as np
@@ -93,3 +94,21 @@ def test_later_items_use_earlier_results_without_a_round_trip(student):
     assert student.transcript.calls[-1][0] == "total"
     assert student.transcript.calls[-2][0] == "pair"
     assert "Counter().add" in [c[0] for c in student.transcript.calls]
+
+
+def test_attributes_are_read_and_methods_called_in_the_batch(student):
+    counter = student.Counter()
+    params = student.keep({"x": np.zeros(1)}, name="params")
+    batch = counter.batch()
+    added = batch.call(batch.attr(counter, "add"), params, 5.0)
+    n = batch.attr(counter, "n")
+    missing = batch.attr(counter, "nothing")
+    taken = []
+    with pytest.raises(StudentMissing, match="nothing"):
+        for value in batch.results():
+            taken.append(value)
+    method, result, count = taken  # the method's proxy, add's result, then n; the missing one raised
+    assert isinstance(method, RemoteObject) and method.type_name == "method"
+    assert (result, count) == (1, 1)
+    assert (added.index, n.index, missing.index) == (1, 2, 3)
+    assert student.transcript.calls[-1][0] == "Counter().add"

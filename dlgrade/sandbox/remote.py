@@ -134,6 +134,10 @@ class RemoteObject:
         label = self._path + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in steps)
         return RemoteObject(self._session, self._transcript, handle, label)
 
+    def batch(self) -> "Batch":
+        """Queue calls, attribute reads and fetches, then send them in one round trip."""
+        return Batch(self)
+
     def fetch(self):
         """The current value of a kept object (see Student.keep)."""
         _reply, (value,), _ = self._ask({"op": "fetch", "handle": self._handle.id})
@@ -181,8 +185,8 @@ class Batch:
     ``run()`` returns each item's value, or raises what the first failing item raised,
     with the calls up to it in the transcript."""
 
-    def __init__(self, student: "Student"):
-        self._student = student
+    def __init__(self, student: "RemoteObject"):
+        self._student = student  # any proxy of the session: its transcript records the calls
         self._blobs: list[bytes] = []
         self._items: list[tuple[dict, tuple | None, str]] = []
 
@@ -197,6 +201,15 @@ class Batch:
         label = target._path if isinstance(target, RemoteObject) else target.label
         return self._queue(_call_header(target._dlgrade_ref, args, kwargs, self._blobs), (label, args, kwargs),
                            label + "()")
+
+    def attr(self, target, name: str) -> Pending:
+        """Queue reading ``target.name`` (a RemoteObject's or a Pending's attribute): its
+        value, or, for a method, something a later item can call."""
+        if isinstance(target, RemoteObject):
+            target._check_alive()
+        label = target._path if isinstance(target, RemoteObject) else target.label
+        return self._queue({"op": "getattr", "handle": target._dlgrade_ref, "name": name}, None,
+                           f"{label}.{name}" if label else name)
 
     def fetch(self, remote: RemoteObject) -> Pending:
         """Queue reading a kept object's current value (see RemoteObject.fetch)."""
@@ -284,10 +297,6 @@ class Student(RemoteObject):
             self._functions.pop(name, None)
             if self._session.sock is not None:  # a crash already discarded the patched module
                 self._ask({"op": "setattr", "handle": 0, "name": name, "value": {"$ref": previous.id}})
-
-    def batch(self) -> Batch:
-        """Queue calls and fetches, then send them in one round trip (``Batch.run``)."""
-        return Batch(self)
 
     @property
     def transcript(self) -> Transcript:

@@ -187,7 +187,10 @@ def diagnose(got, xs, Wx, Wh, b, dhs, h0=None):
 
 # ----------------------------------------------------------------------------- running student code
 def _grads(layer, what):
-    grads = layer.grads
+    return _checked_grads(layer.grads, what)
+
+
+def _checked_grads(grads, what):
     if not isinstance(grads, (list, tuple)) or len(grads) != 3:
         raise CheckFailed(f"{what}.grads: expected a list [dWx, dWh, db], got {type(grads).__name__}"
                           + (f" of length {len(grads)}" if isinstance(grads, (list, tuple)) else ""))
@@ -196,10 +199,13 @@ def _grads(layer, what):
 
 def forward_backward(layer, xs, dhs, what="TimeRNN"):
     """forward(xs), backward(dhs), then .grads and .dh of a TimeRNN proxy, as a dict."""
-    hs = layer.forward(xs)
-    dxs = layer.backward(dhs)
-    dWx, dWh, db = _grads(layer, what)
-    return {"hs": hs, "dxs": dxs, "dWx": dWx, "dWh": dWh, "db": db, "dh": layer.dh}
+    batch = layer.batch()  # the four steps in one round trip
+    items = [batch.call(batch.attr(layer, "forward"), xs), batch.call(batch.attr(layer, "backward"), dhs),
+             batch.attr(layer, "grads"), batch.attr(layer, "dh")]
+    values = batch.run()
+    hs, dxs, grads, dh = (values[i] for i in items)
+    dWx, dWh, db = _checked_grads(grads, what)
+    return {"hs": hs, "dxs": dxs, "dWx": dWx, "dWh": dWh, "db": db, "dh": dh}
 
 
 def expect_results(got, expected, what, *, steps, names=NAMES, diagnosis=None):
