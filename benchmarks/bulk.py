@@ -10,7 +10,8 @@ Prints the figures the targets are stated in:
   measured in this run ÷ jobs) — what a fresh interpreter per submission would
   pay before grading anything (target < 0.5);
 - peak resident memory of the whole process tree: grader, zygotes, children
-  (target < 1.5 GB).
+  (target < 1.5 GB);
+- CPU time per submission in the grading process, the sandboxes and the oracle process.
 The oracle cache starts empty, as in a real run (per-student seeds make every
 hidden input new).
 """
@@ -41,10 +42,13 @@ def numpy_import_seconds(repeats: int = 5) -> float:
     return statistics.median(times)
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of pid and all its descendants."""
+def tree_sample(pid: int) -> tuple[int, dict[int, tuple[str, float]]]:
+    """Resident bytes of pid and all its descendants, and each descendant's CPU seconds
+    by kind: "oracle" (the TensorFlow process), "sandbox" (a zygote with the children it
+    has collected, or bubblewrap itself)."""
+    tick = os.sysconf("SC_CLK_TCK")
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    stats: dict[int, list[str]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -52,15 +56,29 @@ def tree_rss(pid: int) -> int:
             with open(f"/proc/{entry}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry))
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            stats[int(entry)] = fields
         except (OSError, ValueError, IndexError):
             continue
-    total, stack = 0, [pid]
+    total, cpu, stack = 0, {}, [pid]
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
+        if p in stats:
+            fields = stats[p]
+            total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            if p != pid:
+                try:
+                    with open(f"/proc/{p}/cmdline", "rb") as handle:
+                        command = handle.read()
+                except OSError:
+                    command = b""
+                kind = "oracle" if b"oracle_worker" in command else "sandbox"
+                # A zygote's collected children are in its cutime/cstime; bubblewrap's would
+                # count the zygote twice, so only its own time.
+                own = int(fields[11]) + int(fields[12])
+                collected = int(fields[13]) + int(fields[14]) if b"-S" in command and b"bwrap" not in command else 0
+                cpu[p] = (kind, (own + collected) / tick)
         stack.extend(children.get(p, []))
-    return total
+    return total, cpu
 
 
 def main():
@@ -87,18 +105,22 @@ def main():
 
     numpy_seconds = numpy_import_seconds()
     peak = [0]
+    cpu: dict[int, tuple[str, float]] = {}
     done = threading.Event()
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss(os.getpid()))
+            rss, seen = tree_sample(os.getpid())
+            peak[0] = max(peak[0], rss)
+            for p, (kind, seconds) in seen.items():
+                cpu[p] = (kind, max(seconds, cpu.get(p, (kind, 0.0))[1]))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    start = time.perf_counter()
+    start, own_cpu = time.perf_counter(), time.process_time()
     summary = grade_class(work / "class", exercises, work / "gradebook.db", jobs=args.jobs, backend=args.backend)
-    wall = time.perf_counter() - start
+    wall, own_cpu = time.perf_counter() - start, time.process_time() - own_cpu
     done.set()
     sampler.join()
 
@@ -113,6 +135,12 @@ def main():
     print(f"python -c 'import numpy': {numpy_seconds * 1000:.0f} ms (median of 5)")
     print(f"wall per submission ÷ (numpy import ÷ jobs): {ratio:.3f} (target < 0.5)")
     print(f"peak memory of the process tree: {peak[0] / 2**20:.0f} MiB (target < 1536 MiB)")
+    by_kind = {"grading process": own_cpu}
+    for kind, seconds in cpu.values():
+        by_kind[kind] = by_kind.get(kind, 0.0) + seconds
+    print("CPU per submission: " + ", ".join(f"{kind} {seconds / max(graded, 1) * 1000:.1f} ms"
+                                            for kind, seconds in by_kind.items())
+          + f" (sampled every 0.1 s; the machine has {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
