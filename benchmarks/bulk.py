@@ -44,8 +44,8 @@ def numpy_import_seconds(repeats: int = 5) -> float:
 
 def tree_sample(pid: int) -> tuple[int, dict[int, tuple[str, float]]]:
     """Resident bytes of pid and all its descendants, and each descendant's CPU seconds
-    by kind: "oracle" (the TensorFlow process), "sandbox" (a zygote with the children it
-    has collected, or bubblewrap itself)."""
+    by kind: "oracle" (the TensorFlow process), "grading processes", "sandbox" (a zygote
+    with the children it has collected, or bubblewrap itself)."""
     tick = os.sysconf("SC_CLK_TCK")
     children: dict[int, list[int]] = {}
     stats: dict[int, list[str]] = {}
@@ -71,7 +71,8 @@ def tree_sample(pid: int) -> tuple[int, dict[int, tuple[str, float]]]:
                         command = handle.read()
                 except OSError:
                     command = b""
-                kind = "oracle" if b"oracle_worker" in command else "sandbox"
+                kind = ("oracle" if b"oracle_worker" in command else
+                        "grading processes" if b"gradeproc" in command else "sandbox")
                 # A zygote's collected children are in its cutime/cstime; bubblewrap's would
                 # count the zygote twice, so only its own time.
                 own = int(fields[11]) + int(fields[12])
@@ -135,7 +136,7 @@ def main():
     print(f"python -c 'import numpy': {numpy_seconds * 1000:.0f} ms (median of 5)")
     print(f"wall per submission ÷ (numpy import ÷ jobs): {ratio:.3f} (target < 0.5)")
     print(f"peak memory of the process tree: {peak[0] / 2**20:.0f} MiB (target < 1536 MiB)")
-    by_kind = {"grading process": own_cpu}
+    by_kind = {"this process": own_cpu}
     for kind, seconds in cpu.values():
         by_kind[kind] = by_kind.get(kind, 0.0) + seconds
     print("CPU per submission: " + ", ".join(f"{kind} {seconds / max(graded, 1) * 1000:.1f} ms"

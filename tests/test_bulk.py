@@ -46,7 +46,7 @@ def demo_class(tmp_path_factory):
 def demo_gradebook(demo_class, tmp_path_factory, course):
     db = tmp_path_factory.mktemp("db") / "gradebook.db"
     exercises = [course.resolve(e) for e in QUICK]
-    summary = grade_class(demo_class, exercises, db, jobs=2, backend=backend())
+    summary = grade_class(demo_class, exercises, db, jobs=4, backend=backend())  # two grading processes
     return db, summary
 
 
@@ -140,11 +140,44 @@ def _snapshot(db):
     return rows, checks
 
 
+def _descendants(pid):
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, stack = [], [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+def test_grading_processes_and_threads_give_the_same_gradebook(tmp_path, course):
+    """jobs=4 deals the submissions to two grading processes sharing one oracle process;
+    jobs=1 grades them in this process: the gradebooks are the same."""
+    from dlgrade.bulk.runner import grading_processes
+
+    assert grading_processes(4) == min(2, os.cpu_count() or 1) and grading_processes(1) == 1
+    folder = tmp_path / "class"
+    synthetic_class.random_class(folder, students=6, seed=5)
+    exercises = [course.resolve(e) for e in ("ex02", "ex05", "ex06")]
+    one, many = tmp_path / "one.db", tmp_path / "many.db"
+    grade_class(folder, exercises, one, jobs=1, backend=backend())
+    grade_class(folder, exercises, many, jobs=4, backend=backend())
+    assert _snapshot(one) == _snapshot(many)
+    assert len(_snapshot(one)[0]) == 6 * 3
+
+
 def test_resume_after_sigkill_gives_the_same_gradebook(tmp_path, course):
     folder = tmp_path / "class"
     synthetic_class.random_class(folder, students=16, seed=3)
     reference_db, killed_db = tmp_path / "reference.db", tmp_path / "killed.db"
-    args = [sys.executable, "-m", "dlgrade.cli", "grade", str(folder), "--exercises", "ex01,ex05", "--jobs", "2",
+    args = [sys.executable, "-m", "dlgrade.cli", "grade", str(folder), "--exercises", "ex01,ex05", "--jobs", "4",
             "--json"] + (["--insecure"] if backend() == "rlimit" else [])
     env = {**os.environ, "DLGRADE_HOME": str(ROOT)}
     subprocess.run(args + ["--db", str(reference_db)], env=env, check=True, capture_output=True, timeout=600)
@@ -164,8 +197,14 @@ def test_resume_after_sigkill_gives_the_same_gradebook(tmp_path, course):
             break
         time.sleep(0.05)
     assert process.poll() is None, "the run finished before it could be killed"
-    os.killpg(process.pid, signal.SIGKILL)
+    helpers = _descendants(process.pid)  # grading processes, sandboxes, the oracle process
+    assert helpers
+    os.kill(process.pid, signal.SIGKILL)  # the run's process alone: what it started must end too
     process.wait()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in helpers):
+        time.sleep(0.1)
+    assert not [pid for pid in helpers if Path(f"/proc/{pid}").exists()], "processes outlived the killed run"
     with sqlite3.connect(killed_db) as raw:
         partial = raw.execute("SELECT COUNT(*) FROM results WHERE status = 'graded'").fetchone()[0]
     assert partial >= 5

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -123,14 +124,109 @@ def uses_tensorflow(exercise: Exercise) -> bool:
         return False
 
 
+def grading_processes(jobs: int) -> int:
+    """How many grading processes share ``jobs`` sandboxes: one per CPU, each with at
+    least two sandboxes, so that the graders' Python runs on every core."""
+    return max(1, min(os.cpu_count() or 1, jobs // 2))
+
+
 def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summary: BulkSummary):
+    done: queue.Queue = queue.Queue()
+    if any(uses_tensorflow(task.exercise) for task in tasks):
+        oracle_process().start()  # TensorFlow's import overlaps the first submissions' grading
+    processes = grading_processes(min(jobs, len(tasks)))
+    if processes > 1:
+        stop = _start_processes(tasks, jobs, processes, backend, done)
+    else:
+        stop = _start_threads(tasks, jobs, backend, done)
+    finished = 0
+    try:
+        while finished < len(tasks):
+            task, result = done.get()
+            if task is None:
+                raise result
+            book.record(student=task.student, exercise=task.exercise.id, grader_version=result.grader_version,
+                        max_score=result.max_score, result=result, file=task.file)
+            finished += 1
+            summary.graded += 1
+            if progress:
+                progress(finished, len(tasks), task, result)
+    finally:
+        stop()
+
+
+def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done: queue.Queue):
+    """Grading processes (dlgrade.bulk.gradeproc), tasks dealt out in turn; their results
+    arrive on ``done``.  Returns the function that stops them."""
+    import json
+    import subprocess
+
+    from dlgrade.grading.oracle_worker import SHARED_ORACLE
+
+    env = dict(os.environ)
+    if any(uses_tensorflow(task.exercise) for task in tasks):
+        env[SHARED_ORACLE] = oracle_process().address
+    root = str(tasks[0].exercise.root.resolve())
+    children = []
+    for k in range(processes):
+        share = tasks[k::processes]
+        child = subprocess.Popen([sys.executable, "-m", "dlgrade.bulk.gradeproc"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, env=env, text=True, encoding="utf-8",
+                                 preexec_fn=_die_with_parent)
+        children.append(child)
+        config = {"root": root, "jobs": jobs // processes + (k < jobs % processes), "backend": backend,
+                  "slot": k * 16}
+
+        def feed(child=child, share=share, config=config):
+            try:
+                child.stdin.write(json.dumps(config) + "\n")
+                for i, task in enumerate(share):
+                    child.stdin.write(json.dumps({"id": i, "exercise": task.exercise.folder,
+                                                  "source": task.file.source, "seed": task.seed}) + "\n")
+                child.stdin.close()
+            except (OSError, ValueError):
+                pass  # the process ended: its reader says why
+
+        def receive(child=child, share=share):
+            try:
+                for line in child.stdout:
+                    message = json.loads(line)
+                    if "error" in message:
+                        done.put((None, RuntimeError(f"a grading process failed:\n{message['error']}")))
+                        return
+                    done.put((share[message["id"]], ExerciseResult.from_dict(message["result"])))
+            except (OSError, ValueError) as exc:
+                done.put((None, RuntimeError(f"a grading process sent a malformed result: {exc}")))
+                return
+            if child.wait() != 0:
+                done.put((None, RuntimeError(f"a grading process ended with exit code {child.returncode}")))
+
+        threading.Thread(target=feed, daemon=True).start()
+        threading.Thread(target=receive, daemon=True).start()
+
+    def stop():
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+
+    return stop
+
+
+def _die_with_parent() -> None:
+    """In a grading process, before it runs: end when the run's process ends (even by SIGKILL)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _start_threads(tasks: list[Task], jobs: int, backend, done: queue.Queue):
+    """Grading threads in this process, one warm sandbox each; returns the function that stops them."""
     work: queue.Queue = queue.Queue()
     for task in tasks:
         work.put(task)
-    done: queue.Queue = queue.Queue()
     oracle = Oracle(use_cache=False)
-    if any(uses_tensorflow(task.exercise) for task in tasks):
-        oracle_process().start()  # TensorFlow's import overlaps the first submissions' grading
     stop = threading.Event()
 
     def worker(slot: int):
@@ -149,19 +245,10 @@ def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summa
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(max(1, min(jobs, len(tasks))))]
     for t in threads:
         t.start()
-    finished = 0
-    try:
-        while finished < len(tasks):
-            task, result = done.get()
-            if task is None:
-                raise result
-            book.record(student=task.student, exercise=task.exercise.id, grader_version=result.grader_version,
-                        max_score=result.max_score, result=result, file=task.file)
-            finished += 1
-            summary.graded += 1
-            if progress:
-                progress(finished, len(tasks), task, result)
-    finally:
+
+    def halt():
         stop.set()
         for t in threads:
             t.join(timeout=30)
+
+    return halt

@@ -74,26 +74,48 @@ def addressable(fn) -> bool:
 class OracleProcess:
     """The worker, seen from the grading process: one request at a time."""
 
-    def __init__(self):
+    def __init__(self, address: str | None = None):
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
+        #: a shared oracle process's socket (another process started it), else None
+        self._address = address
+        self._folder: str | None = None
+
+    @property
+    def address(self) -> str:
+        """Where other processes of this run reach the same oracle process (started if need be)."""
+        self.start()
+        return os.path.join(self._folder, "oracle.sock")
 
     def _start(self):
+        if self._address:  # another process owns the oracle process: connect to it
+            self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self._sock.connect(self._address)
+            return
+        import tempfile
+
+        self._folder = tempfile.mkdtemp(prefix="dlgrade-oracle-")  # 0700: only this user connects
         parent, child = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [
             str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])))
-        self._proc = subprocess.Popen([sys.executable, "-m", "dlgrade.grading.oracle_worker", str(child.fileno())],
+        self._proc = subprocess.Popen([sys.executable, "-m", "dlgrade.grading.oracle_worker", str(child.fileno()),
+                                       os.path.join(self._folder, "oracle.sock")],
                                       pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         child.close()
         self._sock = parent
 
+    def _alive(self) -> bool:
+        if self._address:
+            return self._sock is not None
+        return self._proc is not None and self._proc.poll() is None
+
     def start(self) -> None:
         """Start the worker now (it imports TensorFlow at once), not at the first request:
         a bulk run overlaps those seconds with grading that needs no oracle."""
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
+            if not self._alive():
                 self._start()
 
     def run(self, fn, args: tuple, params: dict):
@@ -101,14 +123,14 @@ class OracleProcess:
         header = {"file": fn.__code__.co_filename, "module": fn.__module__, "function": fn.__qualname__,
                   "args": encode(tuple(args), blobs), "params": encode(dict(params), blobs)}
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
+            if not self._alive():
                 self._start()
             try:
                 send_frame(self._sock, header, blobs)
                 reply, reply_blobs = recv_frame(self._sock)
             except (OSError, FrameError):
-                code = self._proc.wait()
-                self._proc = None
+                code = self._proc.wait() if self._proc else "unknown"
+                self._proc, self._sock = None, None
                 raise OracleProcessError(f"the TensorFlow oracle process ended (exit code {code}) "
                                          f"while computing {fn.__qualname__}") from None
         if not reply.get("ok"):
@@ -127,7 +149,15 @@ class OracleProcess:
                     self._proc.kill()
                     self._proc.wait()
                 self._proc = None
+            if self._folder:
+                import shutil
 
+                shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = None
+
+
+#: Set by a bulk run for its grading processes: the oracle process they all share.
+SHARED_ORACLE = "DLGRADE_ORACLE_SOCKET"
 
 _process: OracleProcess | None = None
 _process_lock = threading.Lock()
@@ -138,7 +168,7 @@ def oracle_process() -> OracleProcess:
     global _process
     with _process_lock:
         if _process is None:
-            _process = OracleProcess()
+            _process = OracleProcess(os.environ.get(SHARED_ORACLE) or None)
             atexit.register(_process.close)
         return _process
 
@@ -162,37 +192,65 @@ def _function(header, modules: dict):
     return getattr(module, header["function"])
 
 
-def serve(sock: socket.socket) -> None:
+def serve(owner: socket.socket, address: str | None = None) -> None:
+    """Answer requests from the process that started this one and, on ``address``, from
+    the other processes of its run, one at a time; end when the owner closes its end."""
+    import select
+
     from dlgrade.grading.oracle import _run_lock, tensorflow
 
+    listener = None
+    if address:
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(address)
+        listener.listen(64)
     try:
         tf, broken = tensorflow(), None
     except Exception:  # every request then says why (TensorFlow missing or broken)
         tf, broken = None, traceback.format_exc()
     modules: dict = {}
+    clients: list[socket.socket] = []
     while True:
-        try:
-            request, blobs = recv_frame(sock)
-        except FrameError:
-            return  # the grading process closed its end
-        out: list[bytes] = []
-        if broken:
-            send_frame(sock, {"ok": False, "traceback": "TensorFlow could not be imported:\n" + broken})
-            continue
-        try:
-            fn = _function(request, modules)
-            args, params = decode(request["args"], blobs), decode(request["params"], blobs)
-            with _run_lock:
-                result = fn(tf, *args, **params)
-            if isinstance(result, (tuple, list)):
-                value = encode(tuple(np.asarray(r.numpy() if hasattr(r, "numpy") else r) for r in result), out)
-            else:
-                value = encode(np.asarray(result.numpy() if hasattr(result, "numpy") else result), out)
-            reply = {"ok": True, "value": value}
-        except Exception:
-            reply, out = {"ok": False, "traceback": traceback.format_exc()}, []
-        send_frame(sock, reply, out)
+        ready, _, _ = select.select([owner, *clients, *([listener] if listener else [])], [], [])
+        for sock in ready:
+            if sock is listener:
+                clients.append(listener.accept()[0])
+                continue
+            try:
+                request, blobs = recv_frame(sock)
+            except FrameError:
+                if sock is owner:
+                    return  # the run is over
+                clients.remove(sock)
+                sock.close()
+                continue
+            reply, out = _compute(request, blobs, tf, broken, modules, _run_lock)
+            try:
+                send_frame(sock, reply, out)
+            except OSError:
+                if sock is owner:
+                    return
+                clients.remove(sock)
+                sock.close()
+
+
+def _compute(request, blobs, tf, broken, modules, lock):
+    if broken:
+        return {"ok": False, "traceback": "TensorFlow could not be imported:\n" + broken}, []
+    out: list[bytes] = []
+    try:
+        fn = _function(request, modules)
+        args, params = decode(request["args"], blobs), decode(request["params"], blobs)
+        with lock:
+            result = fn(tf, *args, **params)
+        if isinstance(result, (tuple, list)):
+            value = encode(tuple(np.asarray(r.numpy() if hasattr(r, "numpy") else r) for r in result), out)
+        else:
+            value = encode(np.asarray(result.numpy() if hasattr(result, "numpy") else result), out)
+        return {"ok": True, "value": value}, out
+    except Exception:
+        return {"ok": False, "traceback": traceback.format_exc()}, []
 
 
 if __name__ == "__main__":
-    serve(socket.socket(fileno=int(sys.argv[1])))
+    serve(socket.socket(fileno=int(sys.argv[1])), sys.argv[2] if len(sys.argv) > 2 else None)
