@@ -78,3 +78,21 @@ def student_root(tmp_path, monkeypatch):
     root = make_student_root(tmp_path / "course")
     monkeypatch.setenv("DLGRADE_HOME", str(root))
     return root
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below pid in the process tree (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, stack = [], [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, expected_failures, requires_bwrap
+from conftest import ROOT, descendants, expected_failures, requires_bwrap
 from dlgrade.bulk import collect as collect_module
 from dlgrade.bulk.collect import collect
 from dlgrade.bulk.export import export_csv, export_json
@@ -140,23 +140,6 @@ def _snapshot(db):
     return rows, checks
 
 
-def _descendants(pid):
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(parent, []).append(int(entry))
-    found, stack = [], [pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
-
-
 def test_grading_processes_and_threads_give_the_same_gradebook(tmp_path, course):
     """jobs=4 deals the submissions to two grading processes sharing one oracle process;
     jobs=1 grades them in this process: the gradebooks are the same."""
@@ -197,7 +180,7 @@ def test_resume_after_sigkill_gives_the_same_gradebook(tmp_path, course):
             break
         time.sleep(0.05)
     assert process.poll() is None, "the run finished before it could be killed"
-    helpers = _descendants(process.pid)  # grading processes, sandboxes, the oracle process
+    helpers = descendants(process.pid)  # grading processes, sandboxes, the oracle process
     assert helpers
     os.kill(process.pid, signal.SIGKILL)  # the run's process alone: what it started must end too
     process.wait()

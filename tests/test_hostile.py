@@ -8,11 +8,10 @@ hostile submission costs only its own time.
 import os
 import textwrap
 import uuid
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, requires_bwrap
+from conftest import ROOT, descendants, requires_bwrap
 from dlgrade.sandbox import Limits
 
 SOLUTION = (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text()
@@ -241,21 +240,6 @@ def test_memory_bomb_is_stopped(grade_hostile):
     assert (st["lecture_correlate_valid"], "MemoryError" in message) in {("error", True), ("timeout", False)}
 
 
-def _descendants(pid):
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                text = Path(f"/proc/{entry}/stat").read_text()
-                children.setdefault(int(text.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-            except (OSError, ValueError, IndexError):
-                pass
-    found, stack = [], [pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
 
 
 def test_fork_swarm_is_bounded_and_leaves_nothing_behind(grade_hostile, grading_context):
@@ -277,7 +261,7 @@ def test_fork_swarm_is_bounded_and_leaves_nothing_behind(grade_hostile, grading_
     assert any("process(es) running" in note for note in grade_file_result.notes)
     worker = grading_context.worker
     # What remains under the worker is the zygote (and bubblewrap's init), nothing the student started.
-    assert len(_descendants(worker.process.pid)) <= 2
+    assert len(descendants(worker.process.pid)) <= 2
 
 
 def test_output_flood_is_cut_off(grade_hostile):
