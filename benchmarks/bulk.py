@@ -59,25 +59,27 @@ def tree_sample(pid: int) -> tuple[int, dict[int, tuple[str, float]]]:
             stats[int(entry)] = fields
         except (OSError, ValueError, IndexError):
             continue
+    def command(p: int) -> bytes:
+        try:
+            with open(f"/proc/{p}/cmdline", "rb") as handle:
+                return handle.read()
+        except OSError:
+            return b""
+
     total, cpu, stack = 0, {}, [pid]
     while stack:
         p = stack.pop()
         if p in stats:
             fields = stats[p]
             total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-            if p != pid:
-                try:
-                    with open(f"/proc/{p}/cmdline", "rb") as handle:
-                        command = handle.read()
-                except OSError:
-                    command = b""
-                kind = ("oracle" if b"oracle_worker" in command else
-                        "grading processes" if b"gradeproc" in command else "sandbox")
-                # A zygote's collected children are in its cutime/cstime; bubblewrap's would
-                # count the zygote twice, so only its own time.
-                own = int(fields[11]) + int(fields[12])
-                collected = int(fields[13]) + int(fields[14]) if b"-S" in command and b"bwrap" not in command else 0
-                cpu[p] = (kind, (own + collected) / tick)
+            mine = command(p) if p != pid else b""
+            # A session child (forked by a zygote: the same command line) is counted in the
+            # zygote's cutime/cstime once collected; bubblewrap's would count the zygote twice.
+            if p != pid and mine != command(int(fields[1])):
+                kind = ("oracle" if b"oracle_worker" in mine else
+                        "grading processes" if b"gradeproc" in mine else "sandbox")
+                collected = int(fields[13]) + int(fields[14]) if b"-S" in mine and b"bwrap" not in mine else 0
+                cpu[p] = (kind, (int(fields[11]) + int(fields[12]) + collected) / tick)
         stack.extend(children.get(p, []))
     return total, cpu
 

@@ -132,11 +132,12 @@ def grading_processes(jobs: int) -> int:
 
 def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summary: BulkSummary):
     done: queue.Queue = queue.Queue()
-    if any(uses_tensorflow(task.exercise) for task in tasks):
+    needs_tensorflow = any(uses_tensorflow(ex) for ex in {task.exercise for task in tasks})
+    if needs_tensorflow:
         oracle_process().start()  # TensorFlow's import overlaps the first submissions' grading
     processes = grading_processes(min(jobs, len(tasks)))
     if processes > 1:
-        stop = _start_processes(tasks, jobs, processes, backend, done)
+        stop = _start_processes(tasks, jobs, processes, backend, done, needs_tensorflow)
     else:
         stop = _start_threads(tasks, jobs, backend, done)
     finished = 0
@@ -155,7 +156,8 @@ def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summa
         stop()
 
 
-def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done: queue.Queue):
+def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done: queue.Queue,
+                     needs_tensorflow: bool):
     """Grading processes (dlgrade.bulk.gradeproc), tasks dealt out in turn; their results
     arrive on ``done``.  Returns the function that stops them."""
     import json
@@ -164,7 +166,7 @@ def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done
     from dlgrade.grading.oracle_worker import SHARED_ORACLE
 
     env = dict(os.environ)
-    if any(uses_tensorflow(task.exercise) for task in tasks):
+    if needs_tensorflow:
         env[SHARED_ORACLE] = oracle_process().address
     root = str(tasks[0].exercise.root.resolve())
     children = []
