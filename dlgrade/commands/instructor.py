@@ -119,7 +119,7 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     """
     from dlgrade.bulk.collect import CollectError
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
-    from dlgrade.reporting.model import build_report
+    from dlgrade.reporting.model import ReportError, build_report
     from dlgrade.reporting.terminal import roster_lines, students_table, timing_lines
     from dlgrade.sandbox import SandboxError
     from dlgrade.session.runner import grade_session
@@ -140,7 +140,7 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
             report = build_report(book, obj.course, s.name)
     except CollectError as exc:
         raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
-    except (GradebookError, SandboxError) as exc:
+    except (GradebookError, SandboxError, ReportError) as exc:  # ReportError: nothing was handed in
         raise click.ClickException(str(exc)) from None
     if as_json:
         obj.output.raw(json.dumps([{"student": r.student, "name": r.name, "total": r.total, "max_total": r.max_total,

@@ -173,7 +173,8 @@ def load_session(path: Path, course: Course, lang: str = "en") -> Session:
             p.add((key,), "session.error.required", example="2026-11-27 14:00")
             continue
         try:
-            times[key] = parse_time(data[key], tz)
+            # Shown in the session's zone wherever it is printed, whatever offset the file used.
+            times[key] = parse_time(data[key], tz).astimezone(tz)
         except ValueError:
             p.add((key,), "session.error.time", value=data[key])
     if len(times) == 2 and times["closes"] <= times["opens"]:

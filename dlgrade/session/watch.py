@@ -69,7 +69,11 @@ class Watcher:
     def scan(self) -> dict[str, Fingerprint]:
         if not self.folder.is_dir():
             return {}
-        return {student: fingerprint(entry) for student, entry in student_entries(self.folder)}
+        found: dict[str, Fingerprint] = {}
+        for student, entry in student_entries(self.folder):
+            if student not in found:  # the entry collect() grades: the first one
+                found[student] = fingerprint(entry)
+        return found
 
     def step(self, *, settle: bool = True) -> list[str]:
         """Scan once and grade the students whose entry changed (and, with ``settle``, has not
@@ -82,7 +86,7 @@ class Watcher:
             return []
         summary = grade_session(self.session, self.folder, self.db_path, jobs=self.jobs, backend=self.backend,
                                 times=self.times, only=set(ready), progress=self._progress)
-        self.problems = summary.bulk.problems
+        self.problems += [p for p in summary.bulk.problems if p not in self.problems]
         for student in ready:
             self.graded[student] = current[student]
         return ready
