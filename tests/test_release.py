@@ -238,3 +238,18 @@ def test_the_bundle_is_an_installable_package(bundle, tmp_path):
         names = archive.namelist()
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "dlgrade/cli.py" in names and "Requires-Dist: numpy" in metadata and "tensorflow" not in metadata
+
+
+def test_a_check_the_slicer_cannot_see_is_refused_not_shipped():
+    """A check inside a top-level try (or if, with…) would ship whole: slicing refuses."""
+    from dlgrade.bridges.release import ReleaseError, slice_grader
+
+    source = ("from dlgrade.grading import check\n\n"
+              "try:\n"
+              "    @check(points=1, hidden=True)\n"
+              "    def secret(student):\n"
+              "        assert student.f() == 42\n"
+              "except ImportError:\n"
+              "    pass\n")
+    with pytest.raises(ReleaseError, match="line 3"):
+        slice_grader(source, "ex99")

@@ -147,11 +147,15 @@ def run_autograder(root: Path) -> dict:
             result = grade(exercise, source, seed=seed)
             output = (say("gradescope.graded_file", lang, path=where) + "\n" + _summary(result, lang))
         data = results_json(result, output=output, execution_time=time.monotonic() - started)
-    except Exception:  # the tool broke: still a valid results.json, worth 0, with the traceback
+    except Exception:  # the tool broke: still a valid results.json, worth 0
+        # The traceback quotes graders and solutions: it goes to stdout, which students never see.
+        print(traceback.format_exc())
         data = {"score": 0.0, "execution_time": int(time.monotonic() - started), "visibility": "visible",
-                "stdout_visibility": "hidden", "tests": [],
-                "output": say("gradescope.tool_failed", lang) + "\n\n" + traceback.format_exc()[-4000:]}
-    results_file.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+                "stdout_visibility": "hidden", "tests": [], "output": say("gradescope.tool_failed", lang)}
+    partial = results_file.with_name(".results.json.tmp")  # renamed: never a symlink followed, never half a file
+    partial.unlink(missing_ok=True)
+    partial.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(partial, results_file)
     return data
 
 
@@ -183,7 +187,9 @@ ROOT="${DLGRADE_AUTOGRADER_ROOT:-/autograder}"
 # Gradescope runs this as root; student code runs as an unprivileged uid (see dlgrade's sandbox):
 # without bubblewrap's private filesystem, file permissions are what keeps it out of the
 # graders, the reference solution and the submission folder.
-chmod -R go-rwx "$ROOT/source" "$ROOT/submission" 2>/dev/null
+chmod -R go-rwx "$ROOT/source" "$ROOT/submission" || exit 1
+mkdir -p "$ROOT/results" && chmod 700 "$ROOT/results" || exit 1
+[ ! -e "$ROOT/submission_metadata.json" ] || chmod go-rwx "$ROOT/submission_metadata.json" || exit 1
 cd "$ROOT/source" || exit 1
 export DLGRADE_HOME="$ROOT/source" OPENBLAS_NUM_THREADS=1
 exec "${DLGRADE_PYTHON:-python3}" -m dlgrade.bridges.gradescope --root "$ROOT"

@@ -102,6 +102,11 @@ def _used(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+#: The top-level statements a grader may have for a bundle to be cut from it.
+SLICEABLE = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign,
+             ast.Expr)
+
+
 def slice_grader(source: str, exercise_id: str) -> SlicedGrader:
     """The grader reduced to its public checks and what they need (imports, helpers, constants)."""
     tree = ast.parse(source)
@@ -112,6 +117,12 @@ def slice_grader(source: str, exercise_id: str) -> SlicedGrader:
     definitions: dict[str, list[ast.AST]] = {}
     sealed = _sealed_names(body)
     for node in body:
+        if not isinstance(node, SLICEABLE):
+            # A compound statement (if, try, with, for…) could hold a hidden check or an
+            # expected value that slicing would ship whole: refuse rather than guess.
+            raise ReleaseError(f"{exercise_id}: the grader's top-level {type(node).__name__.lower()} statement "
+                               f"(line {node.lineno}) cannot be sliced safely; move it into a function",
+                               reason="unsliceable")
         is_check, is_hidden, points = _check_decorator(node)
         if is_check:
             (hidden if is_hidden else public).append((node.name, points) if is_hidden else node.name)
@@ -266,6 +277,7 @@ def build_release(course: Course, out: Path, *, force: bool = False, lang: str =
         pristine.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(exercise.stub_path, pristine)
         sliced = slice_grader(exercise.grader_path.read_text(encoding="utf-8"), exercise.id)
+        _check_split(exercise, sliced)
         grader_dir = out / "graders" / exercise.folder
         grader_dir.mkdir(parents=True, exist_ok=True)
         (grader_dir / "grader.py").write_text(sliced.source, encoding="utf-8")
@@ -286,6 +298,20 @@ def build_release(course: Course, out: Path, *, force: bool = False, lang: str =
         hidden=say("release.hidden_pending", lang, n=hidden_total,
                    points=sum(e["hidden_points"] for e in summary["exercises"].values()))), encoding="utf-8")
     return summary
+
+
+def _check_split(exercise: Exercise, sliced: SlicedGrader) -> None:
+    """The slicer reads decorators from the source; the grader itself, loaded, says which
+    checks are hidden: they must agree, or a hidden check could ship as a public one."""
+    from dlgrade.grading.checks import collect_checks
+    from dlgrade.grading.runner import load_grader
+
+    specs = collect_checks(load_grader(exercise))
+    if (sorted(s.name for s in specs if not s.hidden) != sorted(sliced.public)
+            or sorted(s.name for s in specs if s.hidden) != sorted(name for name, _ in sliced.hidden)):
+        raise ReleaseError(f"{exercise.id}: the grader's checks could not be told apart from its source "
+                           "(declare each with @check(..., hidden=True|False) at the top level)",
+                           reason="unsliceable")
 
 
 def _write_course_file(source: Path, target: Path, hidden_names: dict[str, set[str]]) -> None:
