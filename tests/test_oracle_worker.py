@@ -65,6 +65,8 @@ def test_grading_with_an_empty_cache_never_imports_tensorflow_here(tmp_path):
         assert result.score == result.max_score, result.score
         assert oracle.computed > 0, "nothing was computed: the cache was not empty"
         assert "tensorflow" not in sys.modules
+        from dlgrade.grading.oracle_worker import oracle_process
+        assert oracle_process()._folder is None, "a single grading opened a listening socket"
         print("ok")
     """)
     env = {"DLGRADE_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}

@@ -133,11 +133,12 @@ def grading_processes(jobs: int) -> int:
 def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summary: BulkSummary):
     done: queue.Queue = queue.Queue()
     needs_tensorflow = any(uses_tensorflow(ex) for ex in {task.exercise for task in tasks})
-    if needs_tensorflow:
-        oracle_process().start()  # TensorFlow's import overlaps the first submissions' grading
     processes = grading_processes(min(jobs, len(tasks)))
+    # Started now, TensorFlow's import overlaps the first submissions' grading; shared by
+    # several grading processes, the oracle process listens for them.
+    oracle = (oracle_process().address if processes > 1 else oracle_process().start()) if needs_tensorflow else None
     if processes > 1:
-        stop = _start_processes(tasks, jobs, processes, backend, done, needs_tensorflow)
+        stop = _start_processes(tasks, jobs, processes, backend, done, oracle)
     else:
         stop = _start_threads(tasks, jobs, backend, done)
     finished = 0
@@ -157,7 +158,7 @@ def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summa
 
 
 def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done: queue.Queue,
-                     needs_tensorflow: bool):
+                     oracle_address: str | None):
     """Grading processes (dlgrade.bulk.gradeproc), tasks dealt out in turn; their results
     arrive on ``done``.  Returns the function that stops them."""
     import json
@@ -166,8 +167,8 @@ def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done
     from dlgrade.grading.oracle_worker import SHARED_ORACLE
 
     env = dict(os.environ)
-    if needs_tensorflow:
-        env[SHARED_ORACLE] = oracle_process().address
+    if oracle_address:
+        env[SHARED_ORACLE] = oracle_address
     root = str(tasks[0].exercise.root.resolve())
     children = []
     for k in range(processes):

@@ -84,23 +84,31 @@ class OracleProcess:
 
     @property
     def address(self) -> str:
-        """Where other processes of this run reach the same oracle process (started if need be)."""
-        self.start()
+        """Where other processes of this run reach the same oracle process.  Only then does
+        it listen (in a folder of this user's alone): a single `dlgrade check` opens no socket."""
+        with self._lock:
+            if self._alive() and not self._folder:
+                self._stop()  # started without a listener: start again with one
+            if not self._alive():
+                self._start(listen=True)
         return os.path.join(self._folder, "oracle.sock")
 
-    def _start(self):
+    def _start(self, listen: bool = False):
         if self._address:  # another process owns the oracle process: connect to it
             self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             self._sock.connect(self._address)
             return
         import tempfile
 
-        self._folder = tempfile.mkdtemp(prefix="dlgrade-oracle-")  # 0700: only this user connects
+        listening = []
+        if listen:
+            self._folder = tempfile.mkdtemp(prefix="dlgrade-oracle-")  # 0700: only this user connects
+            listening = [os.path.join(self._folder, "oracle.sock")]
         parent, child = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [
             str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])))
         self._proc = subprocess.Popen([sys.executable, "-m", "dlgrade.grading.oracle_worker", str(child.fileno()),
-                                       os.path.join(self._folder, "oracle.sock")],
+                                       *listening],
                                       pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         child.close()
@@ -139,21 +147,24 @@ class OracleProcess:
 
     def close(self):
         with self._lock:
-            if self._sock is not None:
-                self._sock.close()  # the worker sees the end of its input and exits
-                self._sock = None
-            if self._proc is not None:
-                try:
-                    self._proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self._proc.kill()
-                    self._proc.wait()
-                self._proc = None
-            if self._folder:
-                import shutil
+            self._stop()
 
-                shutil.rmtree(self._folder, ignore_errors=True)
-                self._folder = None
+    def _stop(self):
+        if self._sock is not None:
+            self._sock.close()  # the worker sees the end of its input and exits
+            self._sock = None
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+            self._proc = None
+        if self._folder:
+            import shutil
+
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
 
 #: Set by a bulk run for its grading processes: the oracle process they all share.
