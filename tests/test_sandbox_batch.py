@@ -112,3 +112,54 @@ def test_attributes_are_read_and_methods_called_in_the_batch(student):
     assert (result, count) == (1, 1)
     assert (added.index, n.index, missing.index) == (1, 2, 3)
     assert student.transcript.calls[-1][0] == "Counter().add"
+
+
+class _Counting:
+    """Counts the requests a session sends to its child."""
+
+    def __init__(self, session):
+        self.session, self.ops = session, []
+        original = session.request
+
+        def request(header, blobs=(), timeout=None):
+            self.ops.append(header.get("op"))
+            return original(header, blobs, timeout)
+
+        session.request = request
+
+
+def test_module_functions_come_with_the_load_and_need_no_lookup(student):
+    counting = _Counting(student._session)
+    assert student.pair(3) == (3, 6)
+    assert student.Counter().add({"x": 0.0}, 1.0) == 1
+    assert counting.ops == ["call", "call", "getattr", "call"]  # only the instance's method is looked up
+    assert student.calls == []  # a data attribute is read from the child
+    assert counting.ops[-1] == "getattr"
+    with pytest.raises(StudentMissing, match="no attribute 'missing'"):
+        student.missing(1)
+
+
+def test_a_patched_function_is_looked_up_again(student):
+    from dlgrade.sandbox.functions import X
+
+    assert student.total(np.ones(3)) == 3.0
+    with student.patched("total", 2 * X):
+        assert student.total(5.0) == 10.0
+    assert student.total(np.ones(2)) == 2.0
+
+
+def test_a_tampered_function_list_is_ignored(grading_context):
+    # Student code runs in the child's interpreter and can replace what the child sends:
+    # the parent keeps only well-formed handles and looks the rest up.
+    source = SOURCE + (
+        "\nimport sys\n"
+        "sys.modules['__main__']._module_functions = lambda codec, module: "
+        "{'pair': {'$nd': 99}, 'total': 'nonsense', 7: None}\n")
+    session = Session(grading_context.worker, source, "counter.py", [], Limits(wall_seconds=2, cpu_seconds=10))
+    try:
+        student = Student(session)
+        assert student.pair(2) == (2, 4)
+        assert student.total(np.ones(4)) == 4.0
+        assert session.functions == {}
+    finally:
+        session.close()

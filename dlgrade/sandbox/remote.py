@@ -271,6 +271,12 @@ class Student(RemoteObject):
         cached = self._functions.get(name)
         if cached is not None and cached._generation == self._session.generation:
             return cached
+        self._session.open()  # the child lists the module's functions as it loads it
+        listed = self._session.functions.get(name)
+        if listed is not None:
+            value = RemoteObject(self._session, self._transcript, listed, name)
+            self._functions[name] = value
+            return value
         value = super()._lookup(name)
         if isinstance(value, RemoteObject) and value._handle.callable:
             self._functions[name] = value
@@ -291,6 +297,7 @@ class Student(RemoteObject):
         _reply, (previous,), _ = self._ask({"op": "setattr", "handle": 0, "name": name,
                                             "value": wire.encode(replacement, blobs)}, blobs)
         self._functions.pop(name, None)
+        self._session.functions.pop(name, None)  # from now on looked up in the child
         try:
             yield
         finally:

@@ -389,6 +389,9 @@ class Session:
         #: increases each time a fresh child is started: handles from an earlier
         #: child are meaningless in a new one
         self.generation = 0
+        #: the module's functions and classes as the child listed them when it loaded
+        #: the module (name → wire.Handle), for this generation of child
+        self.functions: dict[str, wire.Handle] = {}
 
     # ---- lifecycle
     def open(self) -> None:
@@ -400,6 +403,7 @@ class Session:
         self.sock, self.out_fd = self.worker.spawn(self.source, self.filename, self.forbidden, self.limits)
         self.generation += 1
         reply, _ = self._receive(self.limits.wall_seconds, what=f"importing {self.filename}")
+        self.functions = _function_handles(reply.get("functions")) if reply.get("ok") else {}
         if not reply.get("ok"):
             kind = reply.get("kind")
             message = str(reply.get("error", "could not be loaded"))
@@ -494,6 +498,21 @@ class Session:
                 if frame is not None:
                     self.sock.setblocking(True)
                     return frame
+
+
+def _function_handles(listed) -> dict[str, wire.Handle]:
+    """The load reply's function handles, validated (the child's word: malformed entries
+    are dropped and those names are looked up on demand instead)."""
+    handles = {}
+    if isinstance(listed, dict):
+        for name, encoded in list(listed.items())[:256]:
+            try:
+                value = wire.decode(encoded, [])
+            except wire.WireError:
+                continue
+            if isinstance(name, str) and isinstance(value, wire.Handle) and value.callable:
+                handles[name] = value
+    return handles
 
 
 def _try_parse(buffered: bytearray, limit: int):

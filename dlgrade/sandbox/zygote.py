@@ -396,7 +396,7 @@ def run_session(conn, source, filename, forbidden):
                     "line": exc.lineno, "text": (exc.text or "").rstrip()[:200]}
         sys.modules[modname] = module
         exec(code, module.__dict__)
-        return {"ok": True}
+        return {"ok": True, "functions": _module_functions(codec, module)}
 
     reply = _guarded(load, filename, "the module called exit(%r) while being imported")
     send_frame(conn, reply)
@@ -431,6 +431,21 @@ def run_session(conn, source, filename, forbidden):
             send_frame(conn, response, out_blobs)
         except (OSError, ValueError) as exc:
             send_frame(conn, {"ok": False, "kind": "exception", "error": "result could not be sent: %s" % exc})
+
+
+def _module_functions(codec, module, limit=256):
+    """Handles to the module's own functions and classes, sent with the load reply so that
+    the parent calls them without a round trip to look each one up.  Plain functions and
+    classes only (reading them runs no student code); anything else is looked up on demand."""
+    import types
+
+    found = {}
+    for name, value in list(module.__dict__.items()):
+        if len(found) >= limit:
+            break
+        if type(name) is str and not name.startswith("_") and type(value) in (types.FunctionType, type):
+            found[name] = {"$handle": codec.keep(value), "type": _type_name(value), "callable": True}
+    return found
 
 
 def _answer(codec, request, blobs, out_blobs, filename):
@@ -614,6 +629,7 @@ PRELOAD = ("math", "cmath", "itertools", "functools", "collections", "random", "
 
 
 def zygote_main(control_fd, sandbox_uid):
+    import gc
     import signal
     import time
 
@@ -629,6 +645,9 @@ def zygote_main(control_fd, sandbox_uid):
 
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    # Everything imported so far moves out of the collector's sight: a child's collections
+    # then never walk (and so never copy, page by page) the objects it shares with us.
+    gc.freeze()
     control = socket.socket(fileno=control_fd)
     me = os.getpid()
     send_frame(control, {"ready": True, "pid": me, "numpy": numpy.__version__,
