@@ -253,3 +253,25 @@ def test_a_check_the_slicer_cannot_see_is_refused_not_shipped():
               "    pass\n")
     with pytest.raises(ReleaseError, match="line 3"):
         slice_grader(source, "ex99")
+
+
+def test_a_recorded_object_passed_by_keyword_reaches_the_reference_itself():
+    from dlgrade.bridges.replay import Recorder
+
+    class Box:
+        def __init__(self, v):
+            self.v = v
+
+    class Reference:
+        def make(self, v):
+            return Box(v)
+
+        def double(self, box=None):
+            if not isinstance(box, Box):
+                raise TypeError(f"expected a Box, got {type(box).__name__}")
+            return 2 * box.v
+
+    reference = Recorder().root(Reference(), "reference")
+    box = reference.make(3)
+    assert reference.double(box) == 6
+    assert reference.double(box=box) == 6

@@ -227,7 +227,8 @@ class Recorder:
         before = [digest(a) for a in args]
         before_kw = {k: digest(v) for k, v in kwargs.items()}
         plain_args = [a._target if isinstance(a, _Proxy) else a for a in args]
-        result = method.target(*plain_args, **kwargs)
+        plain_kwargs = {k: v._target if isinstance(v, _Proxy) else v for k, v in kwargs.items()}
+        result = method.target(*plain_args, **plain_kwargs)
         entry: dict = {"after": {}}
         for i, a in enumerate(args):
             if not isinstance(a, _Proxy) and _is_data(a) and digest(a) != before[i]:
