@@ -125,9 +125,9 @@ def uses_tensorflow(exercise: Exercise) -> bool:
 
 
 def grading_processes(jobs: int) -> int:
-    """How many grading processes share ``jobs`` sandboxes: one per CPU, each with at
-    least two sandboxes, so that the graders' Python runs on every core."""
-    return max(1, min(os.cpu_count() or 1, jobs // 2))
+    """How many grading processes share ``jobs`` sandboxes: one per CPU (fewer if there are
+    fewer sandboxes), so that the graders' Python runs on every core."""
+    return max(1, min(os.cpu_count() or 1, jobs))
 
 
 def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summary: BulkSummary):
