@@ -163,3 +163,34 @@ def test_a_tampered_function_list_is_ignored(grading_context):
         assert session.functions == {}
     finally:
         session.close()
+
+
+def test_values_kept_in_a_batch_are_shared_by_its_calls_and_by_later_ones(student):
+    counter = student.Counter()
+    add = counter.add
+    counting = _Counting(student._session)
+    batch = student.batch()
+    params = batch.keep({"x": np.zeros(2)}, name="params")
+    added = [batch.call(add, params, k) for k in (1.0, 2.0)]
+    values = batch.run()
+    assert counting.ops == ["batch"]
+    assert [values[i] for i in added] == [1, 2]
+    kept = values[params]
+    assert isinstance(kept, RemoteObject)
+    np.testing.assert_array_equal(kept.fetch()["x"], [3.0, 3.0])  # changed in place by both calls
+    assert counter.add(kept, 4.0) == 3
+    np.testing.assert_array_equal(kept.fetch()["x"], [7.0, 7.0])
+
+
+def test_a_batched_call_can_show_its_arguments_after_the_call(student):
+    counter = student.Counter()
+    batch = student.batch()
+    seen = batch.call_seeing_inputs(counter.add, {"x": np.ones(3)}, 2.0)
+    plain = batch.call(student.total, np.ones(2))
+    values = batch.run()
+    result, args_after, kwargs_after = values[seen]
+    assert result == 1 and kwargs_after == {}
+    np.testing.assert_array_equal(args_after[0]["x"], [3.0, 3.0, 3.0])
+    assert args_after[1] == 2.0
+    assert values[plain] == 2.0
+    assert student.transcript.calls[-2][0] == "Counter().add"

@@ -118,12 +118,7 @@ class RemoteObject:
                                                  blobs)
         if not inputs_after:
             return self._wrap(value, self._path + "()"), None, None
-        try:
-            after = [wire.decode(a, reply_blobs) for a in reply.get("args_after", [])]
-            kw_after = {str(k): wire.decode(v, reply_blobs) for k, v in dict(reply.get("kwargs_after", {})).items()}
-        except (wire.WireError, TypeError, ValueError) as exc:
-            raise StudentCrashed(f"the sandbox sent a malformed reply ({exc})") from None
-        return self._wrap(value, self._path + "()"), after, kw_after
+        return (self._wrap(value, self._path + "()"), *_inputs_after(reply, reply_blobs))
 
     def ref(self, *path) -> "RemoteObject":
         """A reference to the object reached by attribute names and indices
@@ -149,6 +144,16 @@ class RemoteObject:
 
     def __repr__(self) -> str:
         return f"<{self._handle.type_name} {self._path}>"
+
+
+def _inputs_after(reply: dict, reply_blobs) -> tuple[list, dict]:
+    """A call's arguments as they were after it (a reply to ``inputs_after``)."""
+    try:
+        after = [wire.decode(a, reply_blobs) for a in reply.get("args_after", [])]
+        kw_after = {str(k): wire.decode(v, reply_blobs) for k, v in dict(reply.get("kwargs_after", {})).items()}
+    except (wire.WireError, TypeError, ValueError, AttributeError) as exc:
+        raise StudentCrashed(f"the sandbox sent a malformed reply ({exc})") from None
+    return after, kw_after
 
 
 class Pending:
@@ -196,11 +201,25 @@ class Batch:
 
     def call(self, target, *args, **kwargs) -> Pending:
         """Queue ``target(*args, **kwargs)``; target is a RemoteObject or a Pending."""
+        return self._call(target, args, kwargs, inputs_after=False)
+
+    def call_seeing_inputs(self, target, *args, **kwargs) -> Pending:
+        """Queue a call as ``call`` does; its value is (result, the arguments as they were
+        after the call, the keyword arguments after it), as ``RemoteObject.call(…,
+        inputs_after=True)`` gives: did the call change the arrays it was given?"""
+        return self._call(target, args, kwargs, inputs_after=True)
+
+    def _call(self, target, args, kwargs, inputs_after: bool) -> Pending:
         if isinstance(target, RemoteObject):
             target._check_alive()
         label = target._path if isinstance(target, RemoteObject) else target.label
-        return self._queue(_call_header(target._dlgrade_ref, args, kwargs, self._blobs), (label, args, kwargs),
-                           label + "()")
+        return self._queue(_call_header(target._dlgrade_ref, args, kwargs, self._blobs, inputs_after),
+                           (label, args, kwargs), label + "()")
+
+    def keep(self, value, name: str = "value") -> Pending:
+        """Queue placing a value in the child, as ``Student.keep`` does: later items can pass
+        it (and mutate it), and its item's value is the RemoteObject for later batches."""
+        return self._queue({"op": "keep", "value": wire.encode(value, self._blobs)}, None, name)
 
     def attr(self, target, name: str) -> Pending:
         """Queue reading ``target.name`` (a RemoteObject's or a Pending's attribute): its
@@ -240,11 +259,14 @@ class Batch:
             raise StudentCrashed("the sandbox sent a malformed reply")
 
         def values():
-            for (_, call, label), sub in zip(items, replies):
+            for (header, call, label), sub in zip(items, replies):
                 if call is not None:
                     student._transcript.calls.append(call)
                 _reply, (value,), _ = RemoteObject._answer(sub, reply_blobs)
-                yield student._wrap(value, label)
+                if header.get("inputs_after"):
+                    yield (student._wrap(value, label), *_inputs_after(sub, reply_blobs))
+                else:
+                    yield student._wrap(value, label)
             if len(replies) < len(items):
                 raise StudentCrashed("the sandbox answered only part of the requests")
 

@@ -504,7 +504,7 @@ def _serve(codec, request, blobs, out_blobs, filename):
         return {"ok": True, "value": {"$handle": codec.keep(previous), "type": _type_name(previous),
                                       "callable": callable(previous)}}
     if op == "keep":
-        value = codec.decode(request["value"], blobs)
+        value = codec.last = codec.decode(request["value"], blobs)
         return {"ok": True, "value": {"$handle": codec.keep(value), "type": _type_name(value), "callable": False}}
     if op == "ref":
         # A handle to the object itself, not a copy: graders hold one across
