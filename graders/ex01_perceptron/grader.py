@@ -5,7 +5,10 @@ boundary rule (a sum of exactly 0 gives 0) and the training run on the AND
 data.  Hidden checks: random real perceptrons against the reference, XOR
 really built from the three gates (the grader swaps a gate inside the sandbox
 and watches XOR change with it, which a lookup table cannot do), training on
-random linearly separable data and on XOR data.
+random linearly separable data and on XOR data.  Expected values are the
+reference solution's and the truth tables'; no TensorFlow.  A check's calls go
+to the sandbox in one round trip where they can (``student.batch()``), their
+values judged in the order of the calls, as if each had been made alone.
 """
 
 import itertools
@@ -28,8 +31,24 @@ TABLES = {
 }
 
 
+def truth_tables(student, *gates):
+    """The gates' truth tables, every call in one round trip: all of them are made before
+    any value is judged, as they were one call at a time.  A gate the module lacks is
+    reported once the calls queued before it are made (the last call in the message)."""
+    batch, queued = student.batch(), []
+    for gate in gates:
+        try:
+            function = getattr(student, gate)
+        except Exception:
+            batch.run()
+            raise
+        queued.append([batch.call(function, x1, x2) for x1, x2 in INPUTS])
+    values = batch.run()
+    return [tuple(values[item] for item in items) for items in queued]
+
+
 def truth_table(student, gate):
-    return tuple(getattr(student, gate)(x1, x2) for x1, x2 in INPUTS)
+    return truth_tables(student, gate)[0]
 
 
 def expect_table(student, gate, mistake=None):
@@ -67,18 +86,24 @@ def xor_truth_table(student):
 @check(points=1, title_ko="perceptron: 강의의 OR (w0, w1, w2) = (−2, 3, 3)와 AND (−4, 3, 3).")
 def lecture_sign_perceptrons(student):
     """perceptron with the lecture's OR (w0, w1, w2) = (−2, 3, 3) and AND (−4, 3, 3)."""
-    for label, bias, table in (("OR", -2.0, TABLES["OR_gate"]), ("AND", -4.0, TABLES["AND_gate"])):
-        for (x1, x2), want in zip(INPUTS, table):
-            got = student.perceptron(np.array([x1, x2], dtype=float), np.array([3.0, 3.0]), bias)
-            expect_equal(got, want, what=f"{label}: perceptron(x=[{x1}, {x2}], w=[3, 3], b={bias:g})")
+    cases = [(label, bias, x1, x2, want)
+             for label, bias, table in (("OR", -2.0, TABLES["OR_gate"]), ("AND", -4.0, TABLES["AND_gate"]))
+             for (x1, x2), want in zip(INPUTS, table)]
+    batch = student.batch()  # the eight calls in one round trip, judged one by one in order
+    for label, bias, x1, x2, _want in cases:
+        batch.call(student.perceptron, np.array([x1, x2], dtype=float), np.array([3.0, 3.0]), bias)
+    for (label, bias, x1, x2, want), got in zip(cases, batch.results()):
+        expect_equal(got, want, what=f"{label}: perceptron(x=[{x1}, {x2}], w=[3, 3], b={bias:g})")
 
 
 @check(points=1, title_ko="w·x + b가 정확히 0이면 perceptron은 0을 돌려줍니다 (강의의 규칙: ≤ 0 → 0).")
 def boundary_gives_zero(student):
     """perceptron gives 0 when w·x + b is exactly 0 (the lecture's rule: ≤ 0 → 0)."""
     cases = ((np.array([1.0, 1.0]), np.array([0.5, 0.5]), -1.0), (np.array([2.0, -1.0]), np.array([0.0, 0.0]), 0.0))
+    batch = student.batch()  # both calls in one round trip, judged in order
     for x, w, b in cases:
-        got = student.perceptron(x, w, b)
+        batch.call(student.perceptron, x, w, b)
+    for (x, w, b), got in zip(cases, batch.results()):
         if got != 0 and got == 1:
             raise CheckFailed(f"perceptron(x={x.tolist()}, w={w.tolist()}, b={b:g}): w·x + b = 0 must give 0, got 1 "
                               "(use > 0, not >= 0)", mistake="ge_instead_of_gt")
@@ -186,8 +211,7 @@ ONE = Function(["const", 1.0])
 @check(points=2, hidden=True, title_ko="XOR_gate = AND(NAND(x1, x2), OR(x1, x2)): 바탕이 되는 게이트를 바꾸면 결과도 바뀝니다.")
 def xor_built_from_gates(student):
     """XOR_gate is AND(NAND(x1, x2), OR(x1, x2)): it changes when the gates it is built from change."""
-    nand = truth_table(student, "NAND_gate")
-    or_ = truth_table(student, "OR_gate")
+    nand, or_ = truth_tables(student, "NAND_gate", "OR_gate")
     with student.patched("OR_gate", ONE):
         # With OR forced to 1, AND(NAND, OR) is NAND itself.
         if truth_table(student, "XOR_gate") != nand:
@@ -250,9 +274,13 @@ def xor_data_does_not_converge(student):
 @check(points=1, hidden=True, title_ko="train_perceptron이 학습 규칙대로의 (w, b)를 정확히 돌려줍니다: 0에서 시작, 점을 차례로 훑는 패스.")
 def follows_the_learning_rule(student, rng, reference):
     """train_perceptron gives exactly the rule's (w, b): start at 0, passes over the points in order."""
+    cases, batch = [], student.batch()  # the three runs in one round trip, judged in order
     for case in range(3):
         d = int(rng.integers(2, 5))
         X, y = separable_data(rng, d, int(rng.integers(8, 20)))
+        cases.append((d, X, y))
+        batch.call(student.train_perceptron, X, y, max_epochs=1000)
+    for case, ((d, X, y), result) in enumerate(zip(cases, batch.results())):
         what = f"case {case + 1}: train_perceptron(X of shape {X.shape}, y)"
-        w, b, _converged = expect_training_result(student.train_perceptron(X, y, max_epochs=1000), d, what)
+        w, b, _converged = expect_training_result(result, d, what)
         expect_learning_rule(w, b, None, X, y, 1000, reference, what)

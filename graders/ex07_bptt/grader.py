@@ -3,22 +3,30 @@
 Public checks are the statement's worked example (expected values recomputed
 here with the reference solution in float64, not read from rounded literals)
 and the clip_grads examples.  Hidden checks draw random N, T, D, H from the
-run's seed and compare against TensorFlow computed in the trusted process: a
-GradientTape through the same recurrence (float64) and
-tf.keras.layers.SimpleRNN with the same weights, through the oracle's disk
-cache.  A central-difference check differentiates the student's own forward.
-Stateful checks follow truncated BPTT: the forward pass carries the state from
-block to block, the backward pass stops at each block's first step.
+run's seed; their expected values are computed here, in the trusted process,
+in float64 NumPy from the same inputs (``float64_results``: the recurrence and
+its backward pass, float32 inputs converted to float64 first), without
+TensorFlow.  TensorFlow is the independent oracle in the test suite:
+tests/test_ex07_oracle.py proves, over many seeds of these checks' own case
+generators, that these values equal a GradientTape through the same recurrence
+(float64) and tf.keras.layers.SimpleRNN with the same weights, stateful
+blocks and the cut backward pass included.  A central-difference check
+differentiates the student's own forward.  Stateful checks follow truncated
+BPTT: the forward pass carries the state from block to block, the backward
+pass stops at each block's first step.
 
 Classic mistakes are recognised by comparing a wrong result with what the
 mistake gives (``bptt`` below can leave out the tanh derivative or the carried
 gradient, and keeps every step's own gradients).
-"""
 
+The student's code is called in batches (``student.batch()``: one round trip
+for a check's calls) whose values are judged one by one in the order the calls
+were made (``InOrder``), so that the first wrong value fails the check and is
+named as the last call, as if each call had been its own round trip.
+"""
 import numpy as np
 
 from dlgrade.grading import CheckFailed, Tolerance, check, compare, expect_close, expect_unchanged, matches, tolerance_for
-from dlgrade.grading.oracle import memo
 
 # The student bundle (dlgrade release) replays these helpers' recorded answers instead of
 # shipping their bodies: each is a working implementation of part of the exercise.
@@ -68,79 +76,6 @@ def clip_tolerance(got):
     return Tolerance(rtol=base.rtol + 1.5e-6, scale=base.scale)
 
 
-# ----------------------------------------------------------------------------- oracles
-def tape_unrolled(tf, xs, Wx, Wh, b, dhs, h0):
-    """The recurrence unrolled step by step in eager mode under one GradientTape (the
-    direct way; _tape compiles the same computation once for all shapes)."""
-    xs, Wx, Wh, b, dhs, h0 = (tf.constant(a) for a in (xs, Wx, Wh, b, dhs, h0))
-    with tf.GradientTape() as tape:
-        tape.watch([xs, Wx, Wh, b, h0])
-        h, hs = h0, []
-        for t in range(xs.shape[1]):
-            h = tf.tanh(h @ Wh + xs[:, t, :] @ Wx + b)
-            hs.append(h)
-        hs = tf.stack(hs, axis=1)
-        loss = tf.reduce_sum(hs * dhs)
-    dxs, dWx, dWh, db, dh0 = tape.gradient(loss, [xs, Wx, Wh, b, h0])
-    return hs, dxs, dWx, dWh, db, dh0
-
-
-def _compiled_tape(tf):
-    """One tf.function for every shape: the time loop is a tf.scan, differentiated by
-    GradientTape through TensorFlow's while loop."""
-    any_float64 = tf.TensorSpec(None, tf.float64)
-
-    @tf.function(input_signature=[any_float64] * 6)
-    def run(xs, Wx, Wh, b, dhs, h0):
-        with tf.GradientTape() as tape:
-            tape.watch([xs, Wx, Wh, b, h0])
-            steps = tf.scan(lambda h, x: tf.tanh(h @ Wh + x @ Wx + b), tf.transpose(xs, [1, 0, 2]), initializer=h0)
-            hs = tf.transpose(steps, [1, 0, 2])
-            loss = tf.reduce_sum(hs * dhs)
-        return (hs, *tape.gradient(loss, [xs, Wx, Wh, b, h0]))
-
-    return run
-
-
-def _tape(tf, xs, Wx, Wh, b, dhs, h0):
-    return memo("ex07 gradient tape", lambda: _compiled_tape(tf))(xs, Wx, Wh, b, dhs, h0)
-
-
-def tape_oracle(oracle, xs, Wx, Wh, b, dhs, h0=None):
-    """hs, dxs, dWx, dWh, db, dh (w.r.t. h0) by GradientTape, in float64, as a dict."""
-    f64 = [np.asarray(a, dtype=np.float64) for a in (xs, Wx, Wh, b, dhs)]
-    h0 = np.zeros((xs.shape[0], Wx.shape[1])) if h0 is None else np.asarray(h0, dtype=np.float64)
-    return dict(zip(NAMES, oracle.tf("tf.GradientTape rnn recurrence", _tape, *f64, h0)))
-
-
-def _compiled_simple_rnn(tf, units, features):
-    """A Keras SimpleRNN layer built once for (units, features), run by a tf.function
-    that loads the given weights into it first."""
-    layer = tf.keras.layers.SimpleRNN(units, return_sequences=True, dtype="float64")
-    layer.build((None, None, features))
-    signature = [tf.TensorSpec(shape, tf.float64)
-                 for shape in ((None, None, features), (features, units), (units, units), (units,))]
-
-    @tf.function(input_signature=signature)
-    def run(xs, Wx, Wh, b):
-        for weight, value in zip(layer.weights, (Wx, Wh, b)):
-            weight.assign(value)
-        return layer(xs)
-
-    return run
-
-
-def _simple_rnn(tf, xs, Wx, Wh, b):
-    run = memo(("ex07 keras SimpleRNN", Wx.shape[1], xs.shape[2]),
-               lambda: _compiled_simple_rnn(tf, Wx.shape[1], xs.shape[2]))
-    return run(xs, Wx, Wh, b)
-
-
-def keras_oracle(oracle, xs, Wx, Wh, b):
-    f64 = [np.asarray(a, dtype=np.float64) for a in (xs, Wx, Wh, b)]
-    return oracle.tf("tf.keras.layers.SimpleRNN", _simple_rnn, *f64)
-
-
 # ----------------------------------------------------------------------------- mistake models
 def bptt(xs, Wx, Wh, b, dhs, h0=None, *, tanh_derivative=True, carry=True):
     """The recurrence and its backward pass in float64, optionally with a classic
@@ -185,9 +120,40 @@ def diagnose(got, xs, Wx, Wh, b, dhs, h0=None):
     return None, None
 
 
+# ----------------------------------------------------------------------------- expected values
+def float64_results(xs, Wx, Wh, b, dhs, h0=None):
+    """hs, dxs, dWx, dWh, db and dh (w.r.t. h0, zeros if None) as a dict, in float64 from
+    the same inputs (float32 ones converted first): ``bptt`` without a mistake.  The test
+    suite proves these equal GradientTape's and SimpleRNN's on every hidden generator."""
+    f64 = [np.asarray(a, dtype=np.float64) for a in (xs, Wx, Wh, b, dhs)]
+    right = bptt(*f64, None if h0 is None else np.asarray(h0, dtype=np.float64))
+    return {name: right[name] for name in NAMES}
+
+
+def cut_backward_results(xs, Wx, Wh, b, split, second_dhs):
+    """The second stateful block's results: it starts from h after the first block
+    (xs[:, :split]), a constant for its backward pass, which stops at the block's start."""
+    first_dhs = np.zeros((xs.shape[0], split, Wx.shape[1]))
+    carried = float64_results(xs[:, :split], Wx, Wh, b, first_dhs)["hs"][:, -1]
+    return float64_results(xs[:, split:], Wx, Wh, b, second_dhs, carried)
+
+
 # ----------------------------------------------------------------------------- running student code
-def _grads(layer, what):
-    return _checked_grads(layer.grads, what)
+class InOrder:
+    """A batch's values, taken in the order the calls were queued: ``take(item)`` returns
+    the value of a queued item (a ``Pending``), passing over the items before it.  Each
+    call enters the transcript as its value is taken and a failing item raises when it
+    is reached (``Batch.results``), so judging the values one by one fails, and names
+    the last call, exactly where the same calls made one round trip each would have."""
+
+    def __init__(self, batch):
+        self._values = enumerate(batch.results())
+
+    def __call__(self, item):
+        for index, value in self._values:
+            if index == item.index:
+                return value
+        raise RuntimeError(f"batch item {item.index} taken out of order")
 
 
 def _checked_grads(grads, what):
@@ -197,13 +163,35 @@ def _checked_grads(grads, what):
     return grads
 
 
-def forward_backward(layer, xs, dhs, what="TimeRNN"):
-    """forward(xs), backward(dhs), then .grads and .dh of a TimeRNN proxy, as a dict."""
-    batch = layer.batch()  # the four steps in one round trip
-    items = [batch.call(batch.attr(layer, "forward"), xs), batch.call(batch.attr(layer, "backward"), dhs),
-             batch.attr(layer, "grads"), batch.attr(layer, "dh")]
-    values = batch.run()
-    hs, dxs, grads, dh = (values[i] for i in items)
+def queue_rnn_step(batch, layer, x, h_prev, dh_next):
+    """Queue forward(x, h_prev), backward(dh_next) and reading .grads of an RNN (a proxy
+    or a Pending of the same batch)."""
+    return (batch.call(batch.attr(layer, "forward"), x, h_prev), batch.call(batch.attr(layer, "backward"), dh_next),
+            batch.attr(layer, "grads"))
+
+
+def take_rnn_step(take, items):
+    """queue_rnn_step's values as a dict: h_next, dx, dh_prev, dWx, dWh, db."""
+    h_next, pair, grads = items
+    got = {"h_next": take(h_next)}
+    pair = take(pair)
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise CheckFailed(f"RNN.backward(dh_next): expected a pair (dx, dh_prev), got {type(pair).__name__}")
+    got["dx"], got["dh_prev"] = pair
+    got["dWx"], got["dWh"], got["db"] = _checked_grads(take(grads), "RNN")
+    return got
+
+
+def queue_forward_backward(batch, layer, xs, dhs):
+    """Queue forward(xs), backward(dhs), then reading .grads and .dh of a TimeRNN (a proxy
+    or a Pending of the same batch)."""
+    return (batch.call(batch.attr(layer, "forward"), xs), batch.call(batch.attr(layer, "backward"), dhs),
+            batch.attr(layer, "grads"), batch.attr(layer, "dh"))
+
+
+def take_forward_backward(take, items, what="TimeRNN"):
+    """queue_forward_backward's values as a dict: hs, dxs, dWx, dWh, db, dh."""
+    hs, dxs, grads, dh = (take(item) for item in items)
     dWx, dWh, db = _checked_grads(grads, what)
     return {"hs": hs, "dxs": dxs, "dWx": dWx, "dWh": dWh, "db": db, "dh": dh}
 
@@ -225,6 +213,30 @@ def _case(rng, n=(1, 4), t=(1, 8), d=(1, 4), h=(1, 5), dtype=np.float64):
     return tuple(a.astype(dtype) for a in (xs, Wx, Wh, b, dhs))
 
 
+def _case_with_state(rng, t):
+    """_case, then a state h0 (N, H) to start from."""
+    xs, Wx, Wh, b, dhs = _case(rng, t=t)
+    return xs, Wx, Wh, b, dhs, rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
+
+
+def _split_case(rng):
+    """_case with T of 4 to 8, then where to cut it in two blocks (1 ≤ split < T)."""
+    xs, Wx, Wh, b, dhs = _case(rng, t=(4, 8))
+    return xs, Wx, Wh, b, dhs, int(rng.integers(1, xs.shape[1]))
+
+
+def _float32_case(rng, t):
+    """float32 inputs with T = t.  Well-conditioned on purpose: bounded recurrent weights
+    (spectral radius below 1) and small inputs keep tanh out of saturation, where 1 − h²
+    loses its digits in float32 and float32 and float64 runs of the same correct code
+    drift apart by far more than rounding (measured: up to 2e-4 at T = 32 with
+    Wh ~ N(0, 0.6))."""
+    N, D, H = int(rng.integers(1, 4)), int(rng.integers(1, 5)), int(rng.integers(1, 6))
+    xs, Wx = rng.normal(0, 0.5, (N, t, D)), rng.normal(0, 0.5 / np.sqrt(D), (D, H))
+    Wh, b = rng.uniform(-0.9, 0.9, (H, H)) / np.sqrt(H), rng.normal(0, 0.2, H)
+    return tuple(a.astype(np.float32) for a in (xs, Wx, Wh, b, rng.normal(0, 1, (N, t, H))))
+
+
 # ----------------------------------------------------------------------------- public checks
 @check(points=2, title_ko="RNN: 공개 예제로 한 시각의 순전파와 역전파 (h_next, dx, dh_prev, grads).")
 def lecture_rnn_step(student, reference):
@@ -235,13 +247,9 @@ def lecture_rnn_step(student, reference):
     dx, dh_prev = ref.backward(dh_next)
     expected = {"h_next": h_next, "dx": dx, "dh_prev": dh_prev, "dWx": ref.grads[0], "dWh": ref.grads[1],
                 "db": ref.grads[2]}
-    layer = student.RNN(EX_WX, EX_WH, EX_B)
-    got = {"h_next": layer.forward(EX_X_STEP, EX_H_PREV)}
-    pair = layer.backward(dh_next)
-    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-        raise CheckFailed(f"RNN.backward(dh_next): expected a pair (dx, dh_prev), got {type(pair).__name__}")
-    got["dx"], got["dh_prev"] = pair
-    got["dWx"], got["dWh"], got["db"] = _grads(layer, "RNN")
+    batch = student.batch()  # the constructor, forward, backward and .grads in one round trip
+    items = queue_rnn_step(batch, batch.call(student.RNN, EX_WX, EX_WH, EX_B), EX_X_STEP, EX_H_PREV, dh_next)
+    got = take_rnn_step(InOrder(batch), items)
 
     def diagnosis():
         no_tanh = bptt(EX_X_STEP[:, None], EX_WX, EX_WH, EX_B, dh_next[:, None], EX_H_PREV, tanh_derivative=False)
@@ -259,16 +267,28 @@ def lecture_time_rnn(student, reference):
     ref = reference.TimeRNN(EX_WX.copy(), EX_WH.copy(), EX_B.copy())
     expected = {"hs": ref.forward(EX_XS), "dxs": ref.backward(dhs), "dWx": ref.grads[0], "dWh": ref.grads[1],
                 "db": ref.grads[2], "dh": ref.dh}
-    got = forward_backward(student.TimeRNN(EX_WX, EX_WH, EX_B), EX_XS, dhs)
+    batch = student.batch()
+    items = queue_forward_backward(batch, batch.call(student.TimeRNN, EX_WX, EX_WH, EX_B), EX_XS, dhs)
+    got = take_forward_backward(InOrder(batch), items)
     expect_results(got, expected, "TimeRNN (statement example)", steps=3,
                    diagnosis=lambda: diagnose(got, EX_XS, EX_WX, EX_WH, EX_B, dhs))
 
 
-def _clip_in_place(student, grads, max_norm):
-    """clip_grads on arrays kept in the sandbox; their values afterwards, and the return value."""
-    kept = [student.keep(np.array(g, dtype=g.dtype if isinstance(g, np.ndarray) else np.float64)) for g in grads]
-    returned = student.clip_grads(kept, max_norm)
-    return [k.fetch() for k in kept], returned
+def _keep_grads(student, grads):
+    """The arrays placed in the sandbox (each one round trip), for clip_grads to change in place."""
+    return [student.keep(np.array(g, dtype=g.dtype if isinstance(g, np.ndarray) else np.float64)) for g in grads]
+
+
+def _queue_clip(batch, student, kept, max_norm):
+    """Queue clip_grads(kept, max_norm), then reading each kept array."""
+    return batch.call(student.clip_grads, kept, max_norm), [batch.fetch(k) for k in kept]
+
+
+def _take_clip(take, items):
+    """_queue_clip's values: the arrays' values after the call, and what it returned."""
+    returned, fetched = items
+    returned = take(returned)
+    return [take(f) for f in fetched], returned
 
 
 def _clip_failure(failure, grads, max_norm, after, returned):
@@ -289,8 +309,12 @@ def _clip_failure(failure, grads, max_norm, after, returned):
        title_ko="clip_grads 제자리 갱신: max_norm 1에서 [3, 4] → [0.6, 0.8]; [3], [[4]] → [0.6], [[0.8]]; [0.3, 0.4]는 그대로.")
 def lecture_clip_grads(student):
     """clip_grads in place: [3, 4] at max_norm 1 → [0.6, 0.8]; [3], [[4]] → [0.6], [[0.8]]; [0.3, 0.4] unchanged."""
-    for case, (grads, max_norm, want) in enumerate(CLIP_CASES):
-        after, returned = _clip_in_place(student, grads, max_norm)
+    kept = [_keep_grads(student, grads) for grads, _max_norm, _want in CLIP_CASES]
+    batch = student.batch()  # the three calls and the arrays after each, judged case by case
+    queued = [_queue_clip(batch, student, k, max_norm) for k, (_grads, max_norm, _want) in zip(kept, CLIP_CASES)]
+    take = InOrder(batch)
+    for items, (grads, max_norm, want) in zip(queued, CLIP_CASES):
+        after, returned = _take_clip(take, items)
         shown = ", ".join(str(g) for g in grads)
         for i, (got, expected) in enumerate(zip(after, want)):
             failure = compare(got, np.array(expected), what=f"clip_grads([{shown}], {max_norm}): grads[{i}] after",
@@ -301,19 +325,16 @@ def lecture_clip_grads(student):
 
 # ----------------------------------------------------------------------------- hidden checks
 @check(points=2, hidden=True, title_ko="RNN: 무작위 형상에서 한 시각의 순전파와 역전파를 GradientTape와 비교.")
-def random_rnn_step(student, rng, oracle):
+def random_rnn_step(student, rng):
     """RNN: one step forward and backward on random shapes, against GradientTape."""
-    for case in range(4):
-        xs, Wx, Wh, b, dhs = _case(rng, t=(1, 1))
-        h_prev = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
-        ref = tape_oracle(oracle, xs, Wx, Wh, b, dhs, h_prev)
-        layer = student.RNN(Wx, Wh, b)
-        got = {"h_next": layer.forward(xs[:, 0], h_prev)}
-        pair = layer.backward(dhs[:, 0])
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise CheckFailed(f"RNN.backward(dh_next): expected a pair (dx, dh_prev), got {type(pair).__name__}")
-        got["dx"], got["dh_prev"] = pair
-        got["dWx"], got["dWh"], got["db"] = _grads(layer, "RNN")
+    cases = [_case_with_state(rng, t=(1, 1)) for _ in range(4)]
+    batch = student.batch()  # the four cases in one round trip
+    queued = [queue_rnn_step(batch, batch.call(student.RNN, Wx, Wh, b), xs[:, 0], h_prev, dhs[:, 0])
+              for xs, Wx, Wh, b, dhs, h_prev in cases]
+    take = InOrder(batch)
+    for case, ((xs, Wx, Wh, b, dhs, h_prev), items) in enumerate(zip(cases, queued)):
+        ref = float64_results(xs, Wx, Wh, b, dhs, h_prev)
+        got = take_rnn_step(take, items)
         expected = {"h_next": ref["hs"][:, 0], "dx": ref["dxs"][:, 0], "dh_prev": ref["dh"], "dWx": ref["dWx"],
                     "dWh": ref["dWh"], "db": ref["db"]}
 
@@ -327,23 +348,31 @@ def random_rnn_step(student, rng, oracle):
 
 
 @check(points=3, hidden=True, title_ko="무작위 N, T, D, H의 TimeRNN: hs, dxs, grads, dh를 순환 전체를 미분한 GradientTape와 비교.")
-def random_time_rnn(student, rng, oracle):
+def random_time_rnn(student, rng):
     """TimeRNN on random N, T, D, H: hs, dxs, grads and dh against GradientTape through the recurrence."""
-    for case in range(5):
-        xs, Wx, Wh, b, dhs = _case(rng, t=(2, 8))
-        got = forward_backward(student.TimeRNN(Wx, Wh, b), xs, dhs)
-        expect_results(got, tape_oracle(oracle, xs, Wx, Wh, b, dhs), f"case {case + 1}: TimeRNN{xs.shape}",
+    cases = [_case(rng, t=(2, 8)) for _ in range(5)]
+    batch = student.batch()
+    queued = [queue_forward_backward(batch, batch.call(student.TimeRNN, Wx, Wh, b), xs, dhs)
+              for xs, Wx, Wh, b, dhs in cases]
+    take = InOrder(batch)
+    for case, ((xs, Wx, Wh, b, dhs), items) in enumerate(zip(cases, queued)):
+        got = take_forward_backward(take, items)
+        expect_results(got, float64_results(xs, Wx, Wh, b, dhs), f"case {case + 1}: TimeRNN{xs.shape}",
                        steps=xs.shape[1], diagnosis=lambda: diagnose(got, xs, Wx, Wh, b, dhs))
 
 
 @check(points=1, hidden=True,
        title_ko="TimeRNN.forward가 같은 가중치의 tf.keras.layers.SimpleRNN(return_sequences=True)과 같습니다.")
-def random_time_rnn_vs_keras(student, rng, oracle):
+def random_time_rnn_vs_keras(student, rng):
     """TimeRNN.forward equals tf.keras.layers.SimpleRNN(return_sequences=True) with the same weights."""
-    for case in range(3):
-        xs, Wx, Wh, b, _ = _case(rng, t=(2, 8))
-        hs = student.TimeRNN(Wx, Wh, b).forward(xs)
-        expect_close(hs, keras_oracle(oracle, xs, Wx, Wh, b), what=f"case {case + 1}: TimeRNN.forward(xs)",
+    cases = [_case(rng, t=(2, 8)) for _ in range(3)]
+    batch = student.batch()
+    queued = [batch.call(batch.attr(batch.call(student.TimeRNN, Wx, Wh, b), "forward"), xs)
+              for xs, Wx, Wh, b, _ in cases]
+    take = InOrder(batch)
+    for case, ((xs, Wx, Wh, b, dhs), item) in enumerate(zip(cases, queued)):
+        hs = take(item)
+        expect_close(hs, float64_results(xs, Wx, Wh, b, dhs)["hs"], what=f"case {case + 1}: TimeRNN.forward(xs)",
                      tolerance=result_tolerance(hs, xs.shape[1]))
 
 
@@ -352,10 +381,13 @@ def gradient_check_own_forward(student, rng):
     """Central differences of your own forward, sum(hs * dhs), agree with your backward's grads."""
     xs, Wx, Wh, b, dhs = _case(rng, n=(2, 2), t=(3, 4), d=(2, 2), h=(3, 3))
     params = [Wx, Wh, b]
-    layer = student.TimeRNN(Wx, Wh, b)
-    hs = layer.forward(xs)
-    layer.backward(dhs)
-    analytic = _grads(layer, "TimeRNN")
+    batch = student.batch()  # the layer, forward, backward and .grads in one round trip
+    layer = batch.call(student.TimeRNN, Wx, Wh, b)
+    items = (batch.call(batch.attr(layer, "forward"), xs), batch.call(batch.attr(layer, "backward"), dhs),
+             batch.attr(layer, "grads"))
+    take = InOrder(batch)
+    hs, _dxs, analytic = (take(item) for item in items)
+    analytic = _checked_grads(analytic, "TimeRNN")
     if not isinstance(hs, np.ndarray) or hs.shape != dhs.shape:
         raise CheckFailed(f"TimeRNN.forward(xs): expected an array of shape {dhs.shape}, got "
                           f"{hs.shape if isinstance(hs, np.ndarray) else type(hs).__name__}")
@@ -394,16 +426,18 @@ def gradient_check_own_forward(student, rng):
 
 
 @check(points=2, hidden=True, title_ko="stateful=True: 두 블록의 forward를 이어 붙이면 긴 forward 한 번과 같습니다.")
-def stateful_two_blocks(student, rng, oracle):
+def stateful_two_blocks(student, rng):
     """stateful=True: two forward blocks, concatenated, equal one long forward."""
-    xs, Wx, Wh, b, dhs = _case(rng, t=(4, 8))
-    split = int(rng.integers(1, xs.shape[1]))
-    whole = tape_oracle(oracle, xs, Wx, Wh, b, dhs)["hs"]
-    layer = student.TimeRNN(Wx, Wh, b, stateful=True)
-    first = layer.forward(xs[:, :split])
+    xs, Wx, Wh, b, dhs, split = _split_case(rng)
+    whole = float64_results(xs, Wx, Wh, b, dhs)["hs"]
+    batch = student.batch()
+    forward = batch.attr(batch.call(student.TimeRNN, Wx, Wh, b, stateful=True), "forward")
+    items = batch.call(forward, xs[:, :split]), batch.call(forward, xs[:, split:])
+    take = InOrder(batch)
+    first = take(items[0])
     expect_close(first, whole[:, :split], what="first block: forward(xs[:, :k])",
                  tolerance=result_tolerance(first, split))
-    second = layer.forward(xs[:, split:])
+    second = take(items[1])
     failure = compare(second, whole[:, split:], what="second block: forward(xs[:, k:]) must continue from the "
                       "first block's last h", tolerance=result_tolerance(second, xs.shape[1]))
     if failure:
@@ -414,17 +448,16 @@ def stateful_two_blocks(student, rng, oracle):
 
 
 @check(points=2, hidden=True, title_ko="Truncated BPTT: 두 번째 블록의 backward는 블록 시작에서 멈추고, .dh는 이어받은 h에 대한 기울기입니다.")
-def stateful_backward_stops_at_block(student, rng, oracle):
+def stateful_backward_stops_at_block(student, rng):
     """Truncated BPTT: the second block's backward stops at its start; .dh is the gradient w.r.t. the carried h."""
-    xs, Wx, Wh, b, _ = _case(rng, t=(4, 8))
-    split = int(rng.integers(1, xs.shape[1]))
+    xs, Wx, Wh, b, _, split = _split_case(rng)
     second_dhs = rng.normal(0, 1, (xs.shape[0], xs.shape[1] - split, Wx.shape[1]))
-    # The state the second block starts from: h after the first block, a constant for its backward.
-    carried = tape_oracle(oracle, xs[:, :split], Wx, Wh, b, np.zeros((xs.shape[0], split, Wx.shape[1])))["hs"][:, -1]
-    layer = student.TimeRNN(Wx, Wh, b, stateful=True)
-    layer.forward(xs[:, :split])
-    got = forward_backward(layer, xs[:, split:], second_dhs, "TimeRNN")
-    expected = tape_oracle(oracle, xs[:, split:], Wx, Wh, b, second_dhs, carried)
+    batch = student.batch()
+    layer = batch.call(student.TimeRNN, Wx, Wh, b, stateful=True)
+    batch.call(batch.attr(layer, "forward"), xs[:, :split])
+    items = queue_forward_backward(batch, layer, xs[:, split:], second_dhs)
+    got = take_forward_backward(InOrder(batch), items, "TimeRNN")
+    expected = cut_backward_results(xs, Wx, Wh, b, split, second_dhs)
 
     def diagnosis():
         crossed = bptt(xs, Wx, Wh, b, np.concatenate([np.zeros((xs.shape[0], split, Wx.shape[1])), second_dhs], 1))
@@ -438,29 +471,33 @@ def stateful_backward_stops_at_block(student, rng, oracle):
 
 @check(points=1, hidden=True,
        title_ko="set_state(h) 뒤 stateful forward는 h에서 시작하고 (.dh는 그 기울기), reset_state() 뒤에는 0에서 시작합니다.")
-def set_state_and_reset_state(student, rng, oracle):
+def set_state_and_reset_state(student, rng):
     """set_state(h) makes the next stateful forward start from h (.dh is its gradient); reset_state() from zeros."""
-    xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
-    h0 = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
-    layer = student.TimeRNN(Wx, Wh, b, stateful=True)
-    layer.set_state(h0)
-    got = forward_backward(layer, xs, dhs)
-    expect_results(got, tape_oracle(oracle, xs, Wx, Wh, b, dhs, h0), "after set_state(h)", steps=xs.shape[1])
-    layer.reset_state()
-    hs = layer.forward(xs)
-    expect_close(hs, tape_oracle(oracle, xs, Wx, Wh, b, dhs)["hs"], what="after reset_state(): forward(xs)",
+    xs, Wx, Wh, b, dhs, h0 = _case_with_state(rng, t=(2, 5))
+    batch = student.batch()
+    layer = batch.call(student.TimeRNN, Wx, Wh, b, stateful=True)
+    batch.call(batch.attr(layer, "set_state"), h0)
+    items = queue_forward_backward(batch, layer, xs, dhs)
+    batch.call(batch.attr(layer, "reset_state"))
+    restarted = batch.call(batch.attr(layer, "forward"), xs)
+    take = InOrder(batch)
+    got = take_forward_backward(take, items)
+    expect_results(got, float64_results(xs, Wx, Wh, b, dhs, h0), "after set_state(h)", steps=xs.shape[1])
+    hs = take(restarted)
+    expect_close(hs, float64_results(xs, Wx, Wh, b, dhs)["hs"], what="after reset_state(): forward(xs)",
                  tolerance=result_tolerance(hs, xs.shape[1]))
 
 
 @check(points=1, hidden=True, title_ko="stateful=False: 앞에서 무엇을 했든 forward는 매번 h = 0에서 시작합니다.")
-def not_stateful_restarts(student, rng, oracle):
+def not_stateful_restarts(student, rng):
     """stateful=False: every forward starts from h = 0, whatever came before."""
-    xs, Wx, Wh, b, dhs = _case(rng, t=(4, 8))
-    split = int(rng.integers(1, xs.shape[1]))
-    layer = student.TimeRNN(Wx, Wh, b)
-    layer.forward(xs[:, :split])
-    hs = layer.forward(xs[:, split:])
-    failure = compare(hs, tape_oracle(oracle, xs[:, split:], Wx, Wh, b, dhs[:, split:])["hs"],
+    xs, Wx, Wh, b, dhs, split = _split_case(rng)
+    batch = student.batch()
+    forward = batch.attr(batch.call(student.TimeRNN, Wx, Wh, b), "forward")
+    batch.call(forward, xs[:, :split])
+    second = batch.call(forward, xs[:, split:])
+    hs = InOrder(batch)(second)
+    failure = compare(hs, float64_results(xs[:, split:], Wx, Wh, b, dhs[:, split:])["hs"],
                       what="second forward of a stateful=False layer", tolerance=result_tolerance(hs, xs.shape[1]))
     if failure:
         carried = _matches(hs, bptt(xs, Wx, Wh, b, dhs)["hs"][:, split:])
@@ -469,20 +506,18 @@ def not_stateful_restarts(student, rng, oracle):
 
 
 @check(points=2, hidden=True, title_ko="float32 입력, T는 32까지: float64 GradientTape와 float32 반올림 오차(T에 따라 커짐) 안에서 일치.")
-def float32_inputs(student, rng, oracle):
+def float32_inputs(student, rng):
     """float32 inputs, T up to 32: results within float32 rounding (growing with T) of float64 GradientTape."""
-    for case, t in enumerate((6, 16, 32)):
-        # Well-conditioned on purpose: bounded recurrent weights (spectral radius below 1)
-        # and small inputs keep tanh out of saturation, where 1 − h² loses its digits in
-        # float32 and float32 and float64 runs of the same correct code drift apart by far
-        # more than rounding (measured: up to 2e-4 at T = 32 with Wh ~ N(0, 0.6)).
-        N, D, H = int(rng.integers(1, 4)), int(rng.integers(1, 5)), int(rng.integers(1, 6))
-        xs, Wx = rng.normal(0, 0.5, (N, t, D)), rng.normal(0, 0.5 / np.sqrt(D), (D, H))
-        Wh, b = rng.uniform(-0.9, 0.9, (H, H)) / np.sqrt(H), rng.normal(0, 0.2, H)
-        xs, Wx, Wh, b, dhs = (a.astype(np.float32) for a in (xs, Wx, Wh, b, rng.normal(0, 1, (N, t, H))))
-        got = forward_backward(student.TimeRNN(Wx, Wh, b), xs, dhs)
-        expect_results(got, tape_oracle(oracle, xs, Wx, Wh, b, dhs), f"case {case + 1}: float32 TimeRNN{xs.shape}",
-                       steps=t, diagnosis=lambda: diagnose(got, *(a.astype(np.float64) for a in (xs, Wx, Wh, b, dhs))))
+    cases = [_float32_case(rng, t) for t in (6, 16, 32)]
+    batch = student.batch()
+    queued = [queue_forward_backward(batch, batch.call(student.TimeRNN, Wx, Wh, b), xs, dhs)
+              for xs, Wx, Wh, b, dhs in cases]
+    take = InOrder(batch)
+    for case, ((xs, Wx, Wh, b, dhs), items) in enumerate(zip(cases, queued)):
+        got = take_forward_backward(take, items)
+        expect_results(got, float64_results(xs, Wx, Wh, b, dhs), f"case {case + 1}: float32 TimeRNN{xs.shape}",
+                       steps=xs.shape[1],
+                       diagnosis=lambda: diagnose(got, *(a.astype(np.float64) for a in (xs, Wx, Wh, b, dhs))))
 
 
 def _clip_case(rng, dtype=np.float64):
@@ -494,14 +529,20 @@ def _clip_case(rng, dtype=np.float64):
 @check(points=2, hidden=True, title_ko="clip_grads는 모든 배열에 제자리에서 max_norm / (하나의 전체 L2 노름)을 곱합니다 (float64, float32).")
 def clip_grads_global_norm(student, rng):
     """clip_grads scales every array in place by max_norm / (one global L2 norm), float64 and float32."""
-    for case, dtype in enumerate((np.float64, np.float64, np.float32)):
+    cases = []
+    for dtype in (np.float64, np.float64, np.float32):
         grads = _clip_case(rng, dtype)
         norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))
         if norm < 2.0:  # rare: keep max_norm ≥ 1 (clip_tolerance) and clearly below the norm
             grads = [(g * (2.0 / norm)).astype(dtype) for g in grads]
             norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))
-        max_norm = float(np.round(rng.uniform(1.0, 0.8 * norm), 3))
-        after, returned = _clip_in_place(student, grads, max_norm)
+        cases.append((dtype, grads, norm, float(np.round(rng.uniform(1.0, 0.8 * norm), 3))))
+    kept = [_keep_grads(student, grads) for _dtype, grads, _norm, _max_norm in cases]
+    batch = student.batch()  # the three calls and the arrays after each, judged case by case
+    queued = [_queue_clip(batch, student, k, case[3]) for k, case in zip(kept, cases)]
+    take = InOrder(batch)
+    for case, ((dtype, grads, norm, max_norm), items) in enumerate(zip(cases, queued)):
+        after, returned = _take_clip(take, items)
         what = f"case {case + 1}: clip_grads(3 {np.dtype(dtype).name} arrays, max_norm)"
         for i, (got, g) in enumerate(zip(after, grads)):
             failure = compare(got, g.astype(np.float64) * (max_norm / norm), tolerance=clip_tolerance(got),
@@ -516,7 +557,9 @@ def clip_grads_below_threshold(student, rng):
     grads = _clip_case(rng)
     norm = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
     max_norm = float(np.round(norm * rng.uniform(1.5, 3.0), 3))
-    after, _ = _clip_in_place(student, grads, max_norm)
+    batch = student.batch()
+    items = _queue_clip(batch, student, _keep_grads(student, grads), max_norm)
+    after, _ = _take_clip(InOrder(batch), items)
     for i, (got, g) in enumerate(zip(after, grads)):
         expect_close(got, g, what=f"clip_grads(grads, max_norm above their norm): grads[{i}]")
 
@@ -526,20 +569,31 @@ def inputs_not_modified(student, rng):
     """forward and backward leave xs, dhs, x, h_prev, dh_next and the weights unchanged."""
     xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
     weights = [student.keep(w.copy(), name) for w, name in zip((Wx, Wh, b), ("Wx", "Wh", "b"))]
-    layer = student.TimeRNN(*weights)
-    _hs, after, _ = layer.forward.call((xs,), {}, inputs_after=True)
+    # The layer and its two methods in one round trip; the calls that send back their
+    # arguments as they are afterwards (inputs_after) go one at a time.
+    batch = student.batch()
+    layer = batch.call(student.TimeRNN, *weights)
+    methods = batch.attr(layer, "forward"), batch.attr(layer, "backward")
+    take = InOrder(batch)
+    _hs, after, _ = take(methods[0]).call((xs,), {}, inputs_after=True)
     expect_unchanged(xs, after[0], what="TimeRNN.forward: argument xs")
-    _dxs, after, _ = layer.backward.call((dhs,), {}, inputs_after=True)
+    _dxs, after, _ = take(methods[1]).call((dhs,), {}, inputs_after=True)
     expect_unchanged(dhs, after[0], what="TimeRNN.backward: argument dhs")
     h_prev = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
-    step = student.RNN(*weights)
-    _h, after, _ = step.forward.call((xs[:, 0], h_prev), {}, inputs_after=True)
+    batch = student.batch()
+    step = batch.call(student.RNN, *weights)
+    methods = batch.attr(step, "forward"), batch.attr(step, "backward")
+    take = InOrder(batch)
+    _h, after, _ = take(methods[0]).call((xs[:, 0], h_prev), {}, inputs_after=True)
     expect_unchanged(xs[:, 0], after[0], what="RNN.forward: argument x")
     expect_unchanged(h_prev, after[1], what="RNN.forward: argument h_prev")
-    _pair, after, _ = step.backward.call((dhs[:, 0],), {}, inputs_after=True)
+    _pair, after, _ = take(methods[1]).call((dhs[:, 0],), {}, inputs_after=True)
     expect_unchanged(dhs[:, 0], after[0], what="RNN.backward: argument dh_next")
-    for w, kept, name in zip((Wx, Wh, b), weights, ("Wx", "Wh", "b")):
-        expect_unchanged(w, kept.fetch(), what=f"the weight {name} (after forward and backward)")
+    batch = student.batch()
+    fetched = [batch.fetch(kept) for kept in weights]
+    take = InOrder(batch)
+    for w, item, name in zip((Wx, Wh, b), fetched, ("Wx", "Wh", "b")):
+        expect_unchanged(w, take(item), what=f"the weight {name} (after forward and backward)")
 
 
 @check(points=1, hidden=True, title_ko="옵티마이저가 같은 배열을 보도록 backward는 .grads의 배열에 제자리로 씁니다 (grads[i][...] = …).")
@@ -548,16 +602,34 @@ def grads_written_in_place(student, rng):
     n, t, d, h = 2, 3, 2, 3
     Wx, Wh, b = rng.normal(size=(d, h)) * 0.5, rng.normal(size=(h, h)) * 0.5, rng.normal(size=h) * 0.1
     xs, dhs = rng.normal(size=(n, t, d)), rng.normal(size=(n, t, h))
+    # One round trip per class: the layer, its .grads arrays held (references, not
+    # copies), forward, backward and .grads read again; the held arrays are read back at
+    # the start of the next round trip, before the next class's calls.
+    held = None
     for cls, forward_args, grad_in in (("RNN", (xs[:, 0], np.zeros((n, h))), dhs[:, 0]), ("TimeRNN", (xs,), dhs)):
-        layer = getattr(student, cls)(Wx, Wh, b)
-        held = [layer.ref("grads", i) for i in range(3)]
-        layer.forward(*forward_args)
-        layer.backward(grad_in)
-        now = layer.grads
-        for i, (name, ref) in enumerate(zip(("dWx", "dWh", "db"), held)):
-            before = ref.fetch()
-            if not (isinstance(before, np.ndarray) and isinstance(now[i], np.ndarray)
-                    and before.shape == now[i].shape and np.array_equal(before, now[i])):
-                raise CheckFailed(f"{cls}.backward replaced grads[{i}] ({name}) with a new array instead of writing "
-                                  f"into it: use self.grads[{i}][...] = {name}, so that code holding the "
-                                  "grads list (an optimizer) sees the new values", mistake="grads_not_in_place")
+        batch = student.batch()
+        before = [batch.fetch(ref) for ref in held[1]] if held else []
+        layer = batch.call(getattr(student, cls), Wx, Wh, b)
+        grads = layer.grads
+        refs = [grads[i] for i in range(3)]
+        batch.call(batch.attr(layer, "forward"), *forward_args)
+        batch.call(batch.attr(layer, "backward"), grad_in)
+        now = batch.attr(layer, "grads")
+        take = InOrder(batch)
+        if held:
+            _expect_written_in_place(held[0], [take(item) for item in before], held[2])
+        held = (cls, [take(ref) for ref in refs], take(now))
+    batch = student.batch()
+    before = [batch.fetch(ref) for ref in held[1]]
+    take = InOrder(batch)
+    _expect_written_in_place(held[0], [take(item) for item in before], held[2])
+
+
+def _expect_written_in_place(cls, before, now):
+    """grads_written_in_place: each array of .grads held before backward has .grads' value after it."""
+    for i, name in enumerate(("dWx", "dWh", "db")):
+        if not (isinstance(before[i], np.ndarray) and isinstance(now[i], np.ndarray)
+                and before[i].shape == now[i].shape and np.array_equal(before[i], now[i])):
+            raise CheckFailed(f"{cls}.backward replaced grads[{i}] ({name}) with a new array instead of writing "
+                              f"into it: use self.grads[{i}][...] = {name}, so that code holding the "
+                              "grads list (an optimizer) sees the new values", mistake="grads_not_in_place")
