@@ -1,6 +1,8 @@
-"""ex03_numdiff: the grader's expected values reproduce the lecture's printed numbers, and the
-reference's numerical_gradient agrees with TensorFlow autodiff within the grader's tolerance
-(while a forward difference does not)."""
+"""ex03_numdiff: the grader's expected values reproduce the lecture's printed numbers; its exact
+derivatives (exact_gradient, forward mode in NumPy) are TensorFlow's GradientTape's on the cases
+the hidden checks draw, so that no TensorFlow runs at grading time; and the reference's
+numerical_gradient agrees with them within the grader's tolerance (while a forward difference
+does not)."""
 
 import importlib.util
 
@@ -8,7 +10,8 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from dlgrade.grading import compare
+from dlgrade.grading import Function, X, compare
+from dlgrade.grading.runner import check_rng
 
 
 def _load(path, name):
@@ -26,6 +29,26 @@ def grader():
 @pytest.fixture(scope="module")
 def reference():
     return _load(ROOT / "solutions" / "ex03_numdiff" / "numdiff.py", "ex03_reference_under_test")
+
+
+@pytest.fixture(scope="module")
+def tf():
+    from dlgrade.grading.oracle import tensorflow
+
+    return tensorflow()
+
+
+@pytest.fixture(scope="module")
+def tape_gradient(tf):
+    """∂(Σ f(x))/∂x by GradientTape through f.tf(x), in float64; for an element-wise f of a
+    vector of points, f'(x) at every point."""
+    def gradient(f, x):
+        xv = tf.Variable(np.asarray(x, dtype=np.float64))
+        with tf.GradientTape() as tape:
+            value = tf.reduce_sum(f.tf(xv))
+        return tape.gradient(value, xv).numpy()
+
+    return gradient
 
 
 def test_differences_reproduce_the_lecture_numbers(grader):
@@ -60,30 +83,93 @@ def test_quartic_derivative_is_the_derivative(grader):
     assert np.allclose(grader.DF_QUARTIC(x), fd, rtol=1e-6, atol=1e-6)
 
 
-def test_reference_gradient_matches_autodiff_and_forward_difference_does_not(grader, reference):
-    from dlgrade.grading.oracle import tensorflow
-
-    tf = tensorflow()
-    rng = np.random.default_rng(99)
-    for case in range(400):
+def gradient_check_cases(grader, seed):
+    """The (f, x) that numerical_gradient_matches_autodiff draws for ``seed``."""
+    rng = check_rng(seed, "numerical_gradient_matches_autodiff")
+    cases = []
+    for case in range(6):
         shape = grader.random_shape(rng, case % 3 + 1)
         f = grader.random_array_function(rng, shape, case % 5)
-        x = np.round(rng.normal(size=shape), 3)
-        exact = grader._tf_gradient(tf, x, f.spec).numpy()
+        cases.append((f, np.round(rng.normal(size=shape), 3)))
+    return cases
+
+
+def random_gradient_cases(grader, count, seed):
+    rng = np.random.default_rng(seed)
+    cases = []
+    for case in range(count):
+        shape = grader.random_shape(rng, case % 3 + 1)
+        f = grader.random_array_function(rng, shape, case % 5)
+        cases.append((f, np.round(rng.normal(size=shape), 3)))
+    return cases
+
+
+def test_exact_gradient_is_gradient_tape_s(grader, tf, tape_gradient):
+    """numerical_gradient_matches_autodiff's expected values, on its own cases for 100 seeds and
+    on 400 more: GradientTape's to 1e-13 of max(max|g|, 1), a millionth of the tolerance they
+    are compared at (and f.tf evaluates the same function as the NumPy f students receive)."""
+    cases = [c for seed in range(100) for c in gradient_check_cases(grader, seed)]
+    cases += random_gradient_cases(grader, 400, 99)
+    for f, x in cases:
+        exact, tape = grader.exact_gradient(f, x), tape_gradient(f, x)
+        assert exact.shape == tape.shape == x.shape and exact.dtype == np.float64
+        assert np.abs(exact - tape).max() <= 1e-13 * max(np.abs(tape).max(), 1.0)
         assert np.allclose(f.tf(tf.constant(x)).numpy(), f(x), rtol=1e-13, atol=1e-13)
+
+
+def test_exact_gradient_of_every_operation_is_gradient_tape_s(grader, tape_gradient):
+    """Each operation a Function may use, alone and composed, on arrays and on points."""
+    sin, cos, exp, tanh, total, dot = grader.sin, grader.cos, grader.exp, grader.tanh, grader.total, grader.dot
+    unary = {op: (lambda a, op=op: grader._op(op, a)) for op in ("log", "sqrt", "square", "abs")}
+    one, two = Function.lift(1.0), Function.lift(2.0)
+    elementwise = [
+        sin(X), cos(X), exp(X), tanh(X), unary["square"](X), unary["abs"](X - 0.1), unary["log"](X * X + 1),
+        unary["sqrt"](X * X + 0.5), one / (X * X + 2), (X + 3) / (X * X + 1), (X * X + 1) ** 1.5, two ** X,
+        (X * X + 1) ** (X / 3), grader.poly([1.5, -2, 0.5, 3], X), -X ** 3 + 2 * X, 3 - X,
+    ]
+    A = grader.const_array([[0.5, -1.2, 2.0], [1.5, 0.3, -0.7]])
+    of_arrays = [total(sin(A * X)) * dot(A, X) + total(X ** 2) / (1 + dot(X, X)),
+                 dot(X, A) ** 2 - total(exp(-X * A)), total(unary["square"](X - A)) * total(tanh(X))]
+    rng = np.random.default_rng(3)
+    cases = [(f, np.round(rng.uniform(-1.5, 1.5, size=8), 3)) for f in elementwise]
+    cases += [(f, np.round(rng.normal(size=(2, 3)), 3)) for f in elementwise + of_arrays]
+    for f, x in cases:
+        exact, tape = grader.exact_gradient(f, x), tape_gradient(f, x)
+        assert np.abs(exact - tape).max() <= 1e-13 * max(np.abs(tape).max(), 1.0), f
+
+
+def test_reference_gradient_matches_exact_and_forward_difference_does_not(grader, reference):
+    """The GRADIENT_TOLERANCE bounds: the reference's central differences pass, a forward
+    difference fails, on the check's own cases and 400 more."""
+    cases = [c for seed in range(100) for c in gradient_check_cases(grader, seed)]
+    cases += random_gradient_cases(grader, 400, 123)
+    for f, x in cases:
+        exact = grader.exact_gradient(f, x)
         assert compare(reference.numerical_gradient(f, x.copy()), exact, tolerance=grader.GRADIENT_TOLERANCE,
                        hidden=False) is None
         assert compare(grader._one_sided(f, x, grader.H), exact, tolerance=grader.GRADIENT_TOLERANCE,
                        hidden=False) is not None
 
 
-def test_reference_differences_have_the_grader_s_error_orders(grader, reference):
-    from dlgrade.grading.oracle import Oracle
+def test_order_cases_are_the_same_with_gradient_tape(grader, reference, tape_gradient):
+    """error_shrinks_with_h picks its functions and points by the exact derivative: with
+    GradientTape's instead it draws the very same cases, for 60 seeds (and every function kind)."""
+    draws = [(check_rng(seed, "error_shrinks_with_h"), check_rng(seed, "error_shrinks_with_h"), range(1, 5))
+             for seed in range(60)]
+    draws.append((np.random.default_rng(5), np.random.default_rng(5), range(6)))
+    for mine, theirs, kinds in draws:
+        for kind in kinds:
+            f, x, exact = grader.order_case(mine, reference, kind)
+            f_tf, x_tf, exact_tf = grader.order_case(theirs, reference, kind, derivative=tape_gradient)
+            assert (f.spec, x) == (f_tf.spec, x_tf)
+            assert abs(exact - exact_tf) <= 1e-13 * max(abs(exact_tf), 1.0)
+        assert mine.integers(1 << 60) == theirs.integers(1 << 60)  # the same draws were made
 
+
+def test_reference_differences_have_the_grader_s_error_orders(grader, reference):
     rng = np.random.default_rng(5)
-    oracle = Oracle(use_cache=False)
     for kind in range(6):
-        f, x, exact = grader.order_case(rng, reference, oracle, kind)
+        f, x, exact = grader.order_case(rng, reference, kind)
         for name, order in grader.ORDER.items():
             values = [getattr(reference, grader.NAMES[name])(f, x, h) for h in grader.ORDER_STEPS]
             assert abs(grader.error_order(values, exact)[0] - order) < 0.05

@@ -8,14 +8,19 @@ pins them to the lecture's printed digits).  Hidden checks use random smooth
 functions (polynomials, exp, sin, cos, tanh, products) built as Functions:
 the three differences against their formulas; the order of their error over
 several h (the central difference's error shrinks like h², the one-sided ones
-like h) against TensorFlow's exact derivative; numerical_gradient of random
-functions of 1-D, 2-D and 3-D arrays against TensorFlow autodiff of the same
-Function, with x left unchanged; and both descent methods on random quadratics
-against the reference trajectories.
+like h) against the exact derivative; numerical_gradient of random functions
+of 1-D, 2-D and 3-D arrays against the exact gradient of the same Function,
+with x left unchanged; and both descent methods on random quadratics against
+the reference trajectories.
 
 Functions cross the sandbox as descriptions (dlgrade.sandbox.functions): the
 student receives an ordinary callable f(x); the grader evaluates the same
-description with NumPy (f(x)) and with TensorFlow (f.tf(x)).
+description with NumPy (f(x)) and differentiates it exactly (exact_gradient:
+forward mode in float64).  No TensorFlow runs at grading time:
+tests/test_ex03_oracle.py proves exact_gradient equal to GradientTape of
+f.tf(x) on the cases the checks draw.  Calls whose arguments are known in
+advance go to the sandbox in one round trip (student.batch()) and are judged
+one by one, in order.
 """
 
 import math
@@ -74,17 +79,94 @@ def poly(coefficients, a):
     return Function(["poly", [float(c) for c in coefficients], Function.lift(a).spec])
 
 
-# ----------------------------------------------------------------------------- oracles
-def _tf_gradient(tf, x, spec):
-    """∂f/∂x by GradientTape; for an element-wise f of a vector of points, f'(x) at every point."""
-    xv = tf.Variable(x)
-    with tf.GradientTape() as tape:
-        value = tf.reduce_sum(Function(spec).tf(xv))
-    return tape.gradient(value, xv)
+# ----------------------------------------------------------------------------- exact derivatives
+#: d op(a)/da from a and op(a), for the operations a Function may use.
+_UNARY_SLOPES = {
+    "exp": lambda a, v: v, "sin": lambda a, v: np.cos(a), "cos": lambda a, v: -np.sin(a),
+    "tanh": lambda a, v: 1.0 - v * v, "log": lambda a, v: 1.0 / a, "sqrt": lambda a, v: 0.5 / v,
+    "square": lambda a, v: 2.0 * a, "abs": lambda a, v: np.sign(a),
+}
 
 
-def tf_gradient(oracle, f, x):
-    return oracle.tf("ex03.gradient_tape", _tf_gradient, np.asarray(x, dtype=np.float64), spec=f.spec)
+def exact_gradient(f, x):
+    """∂(Σ f(x))/∂x exactly, in float64: forward-mode differentiation of f's description, the
+    derivative of every operation carried along with its value (as a tangent with one trailing
+    axis per element of x).  For an element-wise f of a vector of points it is f'(x) at every
+    point.  The same quantity as GradientTape of tf.reduce_sum(f.tf(x)), to rounding:
+    tests/test_ex03_oracle.py holds it to TensorFlow on the cases the checks draw."""
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+
+    def full(tangent, shape):
+        return np.broadcast_to(tangent, tuple(shape) + (n,))
+
+    def flat(tangent, shape):  # one row per element of the value
+        return None if tangent is None else full(tangent, shape).reshape(-1, n)
+
+    def times(tangent, factor):  # tangent (shape + (n,)) times a value broadcast over the last axis
+        return None if tangent is None else tangent * np.asarray(factor)[..., None]
+
+    def plus(*tangents):
+        present = [t for t in tangents if t is not None]
+        return sum(present[1:], present[0]) if present else None
+
+    def ev(node):  # (value, tangent or None where it is zero)
+        op = node[0]
+        if op == "x":
+            return x, np.eye(n).reshape(x.shape + (n,))
+        if op in ("const", "array"):
+            return np.asarray(node[1], dtype=np.float64), None
+        if op in _UNARY_SLOPES:
+            a, da = ev(node[1])
+            value = getattr(np, op)(a)
+            return value, times(da, _UNARY_SLOPES[op](a, value))
+        if op in ("add", "subtract", "multiply", "divide", "power"):
+            (a, da), (b, db) = ev(node[1]), ev(node[2])
+            value = getattr(np, op)(a, b)
+            if op == "add":
+                tangent = plus(da, db)
+            elif op == "subtract":
+                tangent = plus(da, None if db is None else -db)
+            elif op == "multiply":
+                tangent = plus(times(da, b), times(db, a))
+            elif op == "divide":
+                tangent = plus(times(da, 1.0 / b), times(db, -a / (b * b)))
+            else:  # as TensorFlow: ∂/∂b takes log a where a > 0, else 0
+                tangent = plus(None if da is None else times(da, b * a ** (b - 1)),
+                               None if db is None else times(db, value * np.log(np.where(a > 0, a, 1.0))))
+            return value, None if tangent is None else full(tangent, np.shape(value))
+        if op == "sum":
+            a, da = ev(node[1])
+            return np.sum(a), None if da is None else flat(da, np.shape(a)).sum(axis=0)
+        if op == "dot":
+            (a, da), (b, db) = ev(node[1]), ev(node[2])
+            rows_a, rows_b = flat(da, np.shape(a)), flat(db, np.shape(b))
+            a, b = np.ravel(a), np.ravel(b)
+            return np.dot(a, b), plus(None if rows_a is None else (rows_a * b[:, None]).sum(axis=0),
+                                      None if rows_b is None else (rows_b * a[:, None]).sum(axis=0))
+        if op == "poly":  # Horner, highest degree first
+            a, da = ev(node[2])
+            value, tangent = np.zeros_like(a), None
+            for c in node[1]:
+                tangent = plus(times(tangent, a), times(da, value))
+                value = value * a + c
+            return value, tangent
+        raise ValueError(f"operation {op!r} is not allowed")
+
+    value, tangent = ev(f.spec)
+    if tangent is None:
+        return np.zeros_like(x)
+    return flat(tangent, np.shape(value)).sum(axis=0).reshape(x.shape)
+
+
+def in_one_round_trip(student, calls):
+    """The values of ``calls`` ([(student function, args)], arguments known in advance), sent
+    to the sandbox in one round trip and taken one by one: a check judging each before taking
+    the next fails on the first wrong one and names its call."""
+    batch = student.batch()
+    for function, args in calls:
+        batch.call(function, *args)
+    return batch.results()
 
 
 # ----------------------------------------------------------------------------- differences
@@ -140,7 +222,11 @@ def diagnose_difference(got, kind, f, x, h):
 
 def expect_difference(student, kind, f, x, what, h=None):
     kwargs = {} if h is None else {"h": h}
-    got = getattr(student, NAMES[kind])(f, x, **kwargs)
+    return judge_difference(getattr(student, NAMES[kind])(f, x, **kwargs), kind, f, x, what, h)
+
+
+def judge_difference(got, kind, f, x, what, h=None):
+    """``got`` from NAMES[kind](f, x) (with ``h`` if given) against the formula."""
     step = H if h is None else h
     expected = difference(kind, f, x, step)
     failure = compare(got, expected, what=what, tolerance=difference_tolerance(f, x, step, expected))
@@ -222,18 +308,21 @@ def lecture_back_difference(student):
 @check(points=1, title_ko="gradient_descent(df = 2x, x0 = 2, lr, 3): lr 0.4, 1.5 (발산), 0.001 (너무 느림).")
 def lecture_descent_on_square(student, reference):
     """gradient_descent(df = 2x, x0 = 2, lr, 3) for lr 0.4, 1.5 (diverges) and 0.001 (too slow)."""
-    for lr in (0.4, 1.5, 0.001):
+    rates = (0.4, 1.5, 0.001)
+    results = in_one_round_trip(student, [(student.gradient_descent, (DF_SQUARE, 2.0, lr, 3)) for lr in rates])
+    for lr in rates:
         expected = np.array(reference.gradient_descent(DF_SQUARE, 2.0, lr, 3), dtype=float)
-        expect_trajectory(student.gradient_descent(DF_SQUARE, 2.0, lr, 3), expected, 3,
-                          f"gradient_descent(df = 2x, x0 = 2, lr = {lr}, steps = 3)")
+        expect_trajectory(next(results), expected, 3, f"gradient_descent(df = 2x, x0 = 2, lr = {lr}, steps = 3)")
 
 
 @check(points=1, title_ko="f = (x−2)²(x+3)² − 2(x−2)², x0 = 3에서 gradient_descent: lr 0.02 → 2, lr 0.045 → 극댓값을 넘어감.")
 def lecture_descent_on_quartic(student, reference):
     """gradient_descent on f = (x−2)²(x+3)² − 2(x−2)² from x0 = 3: lr 0.02 → 2, lr 0.045 → past the maximum."""
-    for lr in (0.02, 0.045):
+    rates = (0.02, 0.045)
+    results = in_one_round_trip(student, [(student.gradient_descent, (DF_QUARTIC, 3.0, lr, 3)) for lr in rates])
+    for lr in rates:
         expected = np.array(reference.gradient_descent(DF_QUARTIC, 3.0, lr, 3), dtype=float)
-        expect_trajectory(student.gradient_descent(DF_QUARTIC, 3.0, lr, 3), expected, 3,
+        expect_trajectory(next(results), expected, 3,
                           f"gradient_descent(df = {DF_QUARTIC!r}, x0 = 3, lr = {lr}, steps = 3)")
 
 
@@ -271,11 +360,15 @@ def random_scalar_function(rng, kind):
 @check(points=2, hidden=True, title_ko="세 차분: 무작위 매끄러운 함수(다항식, exp, sin, 곱)에서 기본 h로 확인.")
 def random_differences(student, rng):
     """The three differences on random smooth functions (polynomials, exp, sin, products) with the default h."""
+    cases = []
     for case in range(6):
         f = random_scalar_function(rng, case)
-        x = float(np.round(rng.uniform(-1.5, 1.5), 3))
+        cases.append((f, float(np.round(rng.uniform(-1.5, 1.5), 3))))
+    results = in_one_round_trip(student, [(getattr(student, NAMES[kind]), (f, x)) for f, x in cases
+                                          for kind in ("front", "mid", "back")])
+    for case, (f, x) in enumerate(cases):
         for kind in ("front", "mid", "back"):
-            expect_difference(student, kind, f, x, f"case {case + 1}: {NAMES[kind]}(f, x) for a random f")
+            judge_difference(next(results), kind, f, x, f"case {case + 1}: {NAMES[kind]}(f, x) for a random f")
 
 
 ORDER = {"front": 1, "mid": 2, "back": 1}
@@ -292,13 +385,15 @@ def error_order(values, exact):
     return math.log10(errors[0] / errors[1]), errors
 
 
-def order_case(rng, reference, oracle, kind):
+def order_case(rng, reference, kind, derivative=exact_gradient):
     """A random function and point where the reference's observed orders are within 0.05 of 1 and 2
-    (away from zeros of f'' and f''', where a difference's leading error term vanishes)."""
+    (away from zeros of f'' and f''', where a difference's leading error term vanishes); f' at the
+    points is ``derivative(f, points)`` (tests/test_ex03_oracle.py passes GradientTape's and gets
+    the same cases)."""
     for _attempt in range(50):
         f = random_scalar_function(rng, kind)
         points = np.round(rng.uniform(-1.5, 1.5, size=8), 3)
-        exact = tf_gradient(oracle, f, points)
+        exact = derivative(f, points)
         for x, d in zip(points, exact):
             x = float(x)
             orders = [error_order([getattr(reference, NAMES[k])(f, x, h) for h in ORDER_STEPS], float(d))[0]
@@ -316,9 +411,9 @@ ORDER_SLACK = 0.3
 
 
 @check(points=2, hidden=True, title_ko="h = 1e-2, 1e-3에서 중심 차분의 오차는 h²처럼, 전방·후방 차분의 오차는 h처럼 줄어듭니다.")
-def error_shrinks_with_h(student, rng, reference, oracle):
+def error_shrinks_with_h(student, rng, reference):
     """Over h = 1e-2 and 1e-3 the central difference's error shrinks like h², the one-sided ones like h."""
-    cases = [order_case(rng, reference, oracle, case + 1) for case in range(4)]
+    cases = [order_case(rng, reference, case + 1) for case in range(4)]
     batch = student.batch()  # every difference at every step, in one round trip
     for f, x, _exact in cases:
         for kind in ("front", "mid", "back"):
@@ -377,27 +472,32 @@ def random_shape(rng, ndim):
     return tuple(int(n) for n in rng.integers(2, 4, size=3))
 
 
-# numerical_gradient is compared with TensorFlow's exact gradient, so the tolerance is
+# numerical_gradient is compared with the exact gradient, so the tolerance is
 # the central difference's own error: truncation h²/6·|∂³f/∂x_i³| plus roundoff
 # ε·|f|/h.  Measured over 3000 random cases of random_array_function (seed 123):
-# the reference's max |g − g_tf| / max(max|g_tf|, 1) = 3.3e-08, so GRADIENT_TOLERANCE
-# allows 1e-7 (rtol and scale: per element ≥ 1e-7·max(max|g_tf|, 1)); a forward
+# the reference's max |g − g_exact| / max(max|g_exact|, 1) = 3.3e-08, so GRADIENT_TOLERANCE
+# allows 1e-7 (rtol and scale: per element ≥ 1e-7·max(max|g_exact|, 1)); a forward
 # difference is off by h/2·|∂²f/∂x_i²|, at least 8.7e-07 on that scale in every one of
 # the 3000 cases, so each case alone catches it (dividing by h is off by 100 %).
-# tests/test_ex03_oracle.py re-checks both bounds on fresh cases.
+# tests/test_ex03_oracle.py re-checks both bounds on fresh cases, and that the exact
+# gradient (exact_gradient: forward mode, float64) is TensorFlow's GradientTape's.
 GRADIENT_TOLERANCE = Tolerance(rtol=1e-7, scale=1e-7)
 
 
 @check(points=3, hidden=True, title_ko="1·2·3차원 배열을 받는 무작위 함수의 numerical_gradient(f, x)를 TensorFlow 자동 미분과 비교.")
-def numerical_gradient_matches_autodiff(student, rng, oracle):
+def numerical_gradient_matches_autodiff(student, rng):
     """numerical_gradient(f, x) of random functions of 1-D, 2-D and 3-D arrays against TensorFlow autodiff."""
+    cases = []
     for case in range(6):
         shape = random_shape(rng, case % 3 + 1)
         f = random_array_function(rng, shape, case % 5)
-        x = np.round(rng.normal(size=shape), 3)
-        exact = tf_gradient(oracle, f, x)
+        cases.append((f, np.round(rng.normal(size=shape), 3)))
+    results = in_one_round_trip(student, [(student.numerical_gradient, case) for case in cases])
+    for case, (f, x) in enumerate(cases):
+        shape = x.shape
+        exact = exact_gradient(f, x)
         what = f"case {case + 1}: numerical_gradient(f, x) with x of shape {shape}"
-        value, after, _ = student.numerical_gradient.call((f, x), {}, inputs_after=True)
+        value = next(results)
         failure = compare(value, exact, what=what, tolerance=GRADIENT_TOLERANCE)
         if failure is None:
             continue
@@ -409,10 +509,13 @@ def numerical_gradient_matches_autodiff(student, rng, oracle):
             elif compare(value, _one_sided(f, x, H), tolerance=GRADIENT_TOLERANCE, hidden=False) is None:
                 key, text = "forward_for_central", ("this is the forward difference (f(x + h) − f(x)) / h; "
                                                     "use f(x + h) and f(x − h)")
-        if key is None and after is not None and len(after) > 1 and isinstance(after[1], np.ndarray) \
-                and not np.array_equal(after[1], x):
-            key, text = "x_not_restored", ("x is not restored after each element: the later partial derivatives "
-                                           "were taken at a moved point")
+        if key is None:
+            # Was x left changed?  The same call once more (the batch could not say), now
+            # returning x as the call left it.
+            _value, after, _ = student.numerical_gradient.call((f, x), {}, inputs_after=True)
+            if len(after) > 1 and isinstance(after[1], np.ndarray) and not np.array_equal(after[1], x):
+                key, text = "x_not_restored", ("x is not restored after each element: the later partial "
+                                               "derivatives were taken at a moved point")
         raise CheckFailed(failure + (f"\nlikely mistake: {text}" if text else ""), mistake=key)
 
 
@@ -463,23 +566,29 @@ def random_quadratic(rng):
 @check(points=1, hidden=True, title_ko="무작위 이차 함수, 학습률, 단계 수로 gradient_descent를 참고 답안과 비교.")
 def gradient_descent_random(student, rng, reference):
     """gradient_descent on random quadratics, learning rates and step counts, against the reference."""
-    for case in range(4):
+    cases = []
+    for _ in range(4):
         df, x0, lr = random_quadratic(rng)
-        steps = int(rng.integers(3, 13))
+        cases.append((df, x0, lr, int(rng.integers(3, 13))))
+    results = in_one_round_trip(student, [(student.gradient_descent, case) for case in cases])
+    for case, (df, x0, lr, steps) in enumerate(cases):
         expected = np.array(reference.gradient_descent(df, x0, lr, steps), dtype=float)
-        expect_trajectory(student.gradient_descent(df, x0, lr, steps), expected, steps,
+        expect_trajectory(next(results), expected, steps,
                           f"case {case + 1}: gradient_descent(df, x0, lr, steps={steps}) on a random quadratic")
 
 
 @check(points=1, hidden=True, title_ko="무작위 이차 함수, 학습률, beta, 단계 수로 momentum_descent를 참고 답안과 비교.")
 def momentum_descent_random(student, rng, reference):
     """momentum_descent on random quadratics, learning rates, betas and step counts, against the reference."""
-    for case in range(4):
+    cases = []
+    for _ in range(4):
         df, x0, lr = random_quadratic(rng)
         beta = float(np.round(rng.uniform(0.5, 0.95), 2))
-        steps = int(rng.integers(3, 13))
+        cases.append((df, x0, lr, beta, int(rng.integers(3, 13))))
+    results = in_one_round_trip(student, [(student.momentum_descent, case) for case in cases])
+    for case, (df, x0, lr, beta, steps) in enumerate(cases):
         expected = np.array(reference.momentum_descent(df, x0, lr, beta, steps), dtype=float)
-        expect_trajectory(student.momentum_descent(df, x0, lr, beta, steps), expected, steps,
+        expect_trajectory(next(results), expected, steps,
                           f"case {case + 1}: momentum_descent(df, x0, lr, beta, steps={steps}) on a random quadratic",
                           momentum_variants(df, x0, lr, beta, steps))
 
