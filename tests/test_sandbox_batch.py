@@ -194,3 +194,39 @@ def test_a_batched_call_can_show_its_arguments_after_the_call(student):
     assert args_after[1] == 2.0
     assert values[plain] == 2.0
     assert student.transcript.calls[-2][0] == "Counter().add"
+
+
+def test_outcomes_answer_every_item_even_after_failures(student):
+    from dlgrade.sandbox import StudentCodeError
+
+    counter = student.Counter()
+    add = counter.add
+    batch = student.batch()
+    items = [batch.call(add, {"x": 0.0}, k) for k in (1.0, "boom", 2.0, "boom")]
+    missing = batch.attr(student, "nothing_here")
+    outcomes = list(batch.outcomes())
+    assert outcomes[0] == 1 and outcomes[2] == 2  # the failure between did not stop the batch
+    for i, n in ((1, 1), (3, 2)):  # each raised with the counter as it was then
+        assert isinstance(outcomes[i], StudentException) and f"boom at {n}" in outcomes[i].message
+    assert isinstance(outcomes[4], StudentMissing) and isinstance(outcomes[4], StudentCodeError)
+    assert [c[1][1] for c in student.transcript.calls[-4:]] == [1.0, "boom", 2.0, "boom"]
+    assert len(items) == 4
+
+
+def test_outcomes_still_raise_when_the_time_limit_is_reached(student):
+    counter = student.Counter()
+    add = counter.add
+    batch = student.batch()
+    batch.call(add, {"x": 0.0}, "boom")
+    batch.call(add, {"x": 0.0}, "loop")
+    with pytest.raises(StudentTimeout):
+        list(batch.outcomes(timeout=0.5))
+
+
+def test_a_pending_value_shows_as_its_call_in_feedback(student):
+    from dlgrade.grading.runner import format_call
+
+    counter = student.Counter()
+    batch = student.batch()
+    first = batch.call(counter.add, {"x": 0.0}, 1.0)
+    assert format_call("pair", (first,), {}, hidden=False) == "pair(<Counter().add()>)"

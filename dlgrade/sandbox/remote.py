@@ -167,6 +167,9 @@ class Pending:
     def __init__(self, batch: "Batch", index: int, label: str):
         self._batch, self.index, self.label = batch, index, label
 
+    def __repr__(self) -> str:  # as feedback shows it among a call's arguments
+        return f"<{self.label}>"
+
     @property
     def _dlgrade_ref(self) -> int:
         return -(self.index + 1)  # where the child keeps item n's object during the batch
@@ -247,12 +250,25 @@ class Batch:
         error is raised when it is reached, and each call enters the transcript as its
         value is taken: a grader judging the values one by one fails on the first wrong
         one and names its call, exactly as with one round trip per call."""
+        return self._send(timeout, keep_going=False)
+
+    def outcomes(self, timeout: float | None = None):
+        """Send every queued item; the child answers each one even after one has failed.
+        Yields, in order, each item's value or the error its call raised in the student's
+        code (a StudentCodeError, yielded, not raised): for a check that expects several
+        calls to fail (invalid arguments) and judges every one.  The process dying or the
+        time limit still raises.  A later item must not use a failed item's value."""
+        return self._send(timeout, keep_going=True)
+
+    def _send(self, timeout: float | None, keep_going: bool):
         if not self._items:
             return iter(())
         items, self._items, blobs, self._blobs = self._items, [], self._blobs, []
         student = self._student
-        reply, reply_blobs = student._session.request({"op": "batch", "requests": [h for h, _, _ in items]}, blobs,
-                                                      timeout=timeout)
+        header = {"op": "batch", "requests": [h for h, _, _ in items]}
+        if keep_going:
+            header["keep_going"] = True
+        reply, reply_blobs = student._session.request(header, blobs, timeout=timeout)
         replies = reply.get("replies") if isinstance(reply, dict) and reply.get("ok") else None
         if not isinstance(replies, list) or not 0 < len(replies) <= len(items):
             RemoteObject._answer(reply, reply_blobs)  # the child's own failure, if it says one
@@ -262,7 +278,13 @@ class Batch:
             for (header, call, label), sub in zip(items, replies):
                 if call is not None:
                     student._transcript.calls.append(call)
-                _reply, (value,), _ = RemoteObject._answer(sub, reply_blobs)
+                try:
+                    _reply, (value,), _ = RemoteObject._answer(sub, reply_blobs)
+                except StudentCodeError as error:
+                    if not keep_going:
+                        raise
+                    yield error
+                    continue
                 if header.get("inputs_after"):
                     yield (student._wrap(value, label), *_inputs_after(sub, reply_blobs))
                 else:

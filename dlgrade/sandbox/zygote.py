@@ -415,11 +415,15 @@ def run_session(conn, source, filename, forbidden):
             # first that fails.  Their blobs share one list each way.
             # Item n's object is also kept as handle -(n + 1), so that a later item can
             # call it, or pass it on, without a round trip (``$ref`` to a negative id).
+            # With "keep_going", every request is answered, failed ones included.
             replies = []
             for n, sub in enumerate(request.get("requests") or []):
                 codec.last = None
                 replies.append(_answer(codec, sub, blobs, out_blobs, filename))
                 if not replies[-1]["ok"]:
+                    if request.get("keep_going"):
+                        codec.handles.pop(-(n + 1), None)  # not an earlier batch's item n
+                        continue
                     break
                 codec.handles[-(n + 1)] = codec.last
             response = {"ok": True, "replies": replies}
