@@ -434,22 +434,20 @@ def random_gradients(rng, shapes, steps):
 @check(points=2, hidden=True, title_ko="update는 params의 배열을 제자리에서 갱신합니다: 같은 배열을 가진 다른 쪽에서도 갱신이 보입니다.")
 def updates_in_place(student, rng):
     """update changes the arrays of params in place: another holder of the same arrays sees the update."""
-    batch, cases = student.batch(), []  # every optimizer's updates and fetches in one round trip
     for name, hyper in HIDDEN.items():
         p0 = {k: rng.normal(size=s) for k, s in SAME_SHAPE.items()}
         # Each array is kept on its own and then put in the dict: the dict and the handles
         # hold the same array objects, as a network layer and its params dict do.
         arrays = {k: student.keep(v.copy(), name=k) for k, v in p0.items()}
         params = student.keep(arrays, name="params")
-        update = queue_optimizer(batch, student, name, hyper)
-        queue_updates(batch, update, params, random_gradients(rng, SAME_SHAPE, 3))
-        cases.append((name, hyper, p0, [batch.fetch(params)] + [batch.fetch(arrays[k]) for k in p0]))
-    values = InOrder(batch)
-    for name, hyper, p0, fetched in cases:
-        values[fetched[-1]]  # this optimizer's updates all run before its values are judged
+        batch = student.batch()  # the optimizer, its updates and the fetches in one round trip
+        queue_updates(batch, queue_optimizer(batch, student, name, hyper), params,
+                      random_gradients(rng, SAME_SHAPE, 3))
+        fetched = [batch.fetch(params)] + [batch.fetch(arrays[k]) for k in p0]
+        values = batch.run()
         current = checked_params(values[fetched[0]], p0, f"{call_text(name, hyper)}, after 3 updates")
-        for k, pending in zip(p0, fetched[1:]):
-            held = values[pending]
+        for k, index in zip(p0, fetched[1:]):
+            held = values[index]
             if not (isinstance(held, np.ndarray) and np.array_equal(held, current[k])):
                 raise CheckFailed(f"{call_text(name, hyper)}: after 3 updates params[{k!r}] is a new array and the "
                                   "original array holds something else, so a layer holding it would not learn. "
@@ -462,7 +460,6 @@ def updates_in_place(student, rng):
 @check(points=2, hidden=True, title_ko="상태는 매개변수마다 따로: 번갈아 갱신한 두 키가 각각 혼자 갱신한 것과 같습니다.")
 def state_per_key(student, rng):
     """Each parameter has its own state: two keys, visited in alternating order, evolve as each alone."""
-    batch, cases = student.batch(), []  # every optimizer's updates and fetches in one round trip
     for name, hyper in HIDDEN.items():
         if name == "SGD":  # no state to share
             continue
@@ -470,6 +467,7 @@ def state_per_key(student, rng):
         # Different scales per key, so that shared statistics show.
         sequence = [{k: g * (1.0 if k == "first" else 5.0) for k, g in grads.items()}
                     for grads in random_gradients(rng, SAME_SHAPE, 8)]
+        batch = student.batch()  # this optimizer's three runs in one round trip, judged in order
         # Alone: one optimizer per key, the student's own, on a dict of one key.
         alone = {}
         for k in p0:
@@ -483,9 +481,8 @@ def state_per_key(student, rng):
         update = queue_optimizer(batch, student, name, hyper)
         for step, grads in enumerate(sequence):
             batch.call(update, orders[step % 2], grads)
-        cases.append((name, hyper, p0, sequence, alone, batch.fetch(orders[0])))
-    values = InOrder(batch)
-    for name, hyper, p0, sequence, alone, together in cases:
+        together = batch.fetch(orders[0])
+        values = InOrder(batch)
         alone = {k: checked_params(values[pending], {k: p0[k]}, f"{call_text(name, hyper)} on {{{k!r}}} alone")[k]
                  for k, pending in alone.items()}
         together = checked_params(values[together], p0, f"{call_text(name, hyper)}, after {len(sequence)} updates")
@@ -532,7 +529,6 @@ TINY = {"AdaGrad": (1e-7, None), "RMSprop": (1e-7, None), "Adam": (1e-5, Toleran
 @check(points=2, hidden=True, title_ko="아주 작은 기울기로 AdaGrad, RMSprop, Adam: ε = 1e-7은 제곱근 바깥에 있어야 합니다.")
 def epsilon_outside_sqrt(student, rng, reference):
     """AdaGrad, RMSprop, Adam with tiny gradients, where ε = 1e-7 must sit outside the square root."""
-    batch, cases = student.batch(), []  # both trajectories of every optimizer in one round trip
     for name, (scale, tol) in TINY.items():
         hyper = HIDDEN[name]
         # One key: this check is about ε alone, not about state per key.
@@ -542,11 +538,10 @@ def epsilon_outside_sqrt(student, rng, reference):
         # tolerance): a rule that is wrong there is not an ε mistake.
         ordinary = reference_trajectory(make, a, c, p0, 5)
         expected = reference_trajectory(make, a, c, p0, 20, scale=scale)
-        cases.append((name, hyper, scale, tol, p0, ordinary, expected,
-                      StudentTrajectory(batch, student, name, hyper, a, c, p0, ordinary),
-                      StudentTrajectory(batch, student, name, hyper, a, c, p0, expected, scale)))
-    values = InOrder(batch)
-    for name, hyper, scale, tol, p0, ordinary, expected, first, second in cases:
+        batch = student.batch()  # both trajectories in one round trip, judged in order
+        first = StudentTrajectory(batch, student, name, hyper, a, c, p0, ordinary)
+        second = StudentTrajectory(batch, student, name, hyper, a, c, p0, expected, scale)
+        values = InOrder(batch)
         expect_trajectory(first.values(values), ordinary,
                           f"{call_text(name, hyper)}, ordinary gradients (before the tiny ones)", KERAS_TOLERANCE)
         got, expected = second.values(values), at_fetches(expected)
