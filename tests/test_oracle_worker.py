@@ -49,8 +49,13 @@ def test_a_grader_function_runs_in_the_worker_and_errors_come_back():
         process.close()
 
 
-def test_grading_with_an_empty_cache_never_imports_tensorflow_here(tmp_path):
-    """ex05's hidden checks need tf.nn.conv2d: with an empty cache the worker computes it."""
+def test_grading_with_an_empty_cache_never_imports_tensorflow_here(tmp_path, course):
+    """A grader that asks TensorFlow (oracle.tf): with an empty cache the worker computes it."""
+    from dlgrade.bulk.runner import uses_tensorflow
+
+    asking = [ex.id for ex in course if uses_tensorflow(ex)]
+    if not asking:
+        pytest.skip("no grader asks TensorFlow at grading time")
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
@@ -58,7 +63,7 @@ def test_grading_with_an_empty_cache_never_imports_tensorflow_here(tmp_path):
         from dlgrade.grading.oracle import Oracle
         from dlgrade.grading.runner import GradingContext, grade
         course = load_course(Path({str(ROOT)!r}))
-        ex = course.resolve("ex05")
+        ex = course.resolve({asking[0]!r})
         oracle = Oracle()
         with GradingContext.create(oracle=oracle) as context:
             result = grade(ex, ex.solution_path.read_text(), seed=11, context=context)
@@ -77,4 +82,4 @@ def test_grading_with_an_empty_cache_never_imports_tensorflow_here(tmp_path):
 def test_bulk_runs_start_the_worker_only_for_graders_that_ask_tensorflow(course):
     from dlgrade.bulk.runner import uses_tensorflow
 
-    assert [ex.id for ex in course if uses_tensorflow(ex)] == ["ex02", "ex03", "ex04", "ex05", "ex06", "ex07"]
+    assert [ex.id for ex in course if uses_tensorflow(ex)] == ["ex02", "ex03", "ex06", "ex07"]
