@@ -2,23 +2,29 @@
 
 Public checks: the lecture's f(x, y) = x²/20 + y² from (−7, 2), three updates of
 SGD, Momentum, AdaGrad and Adam, against the reference solution (the values the
-statement's table shows).  Hidden checks: 60 updates of four parameters of
-different shapes on a random quadratic, against the reference and against
-TensorFlow's Keras optimizers (the whole Keras trajectory is simulated inside one
-cached oracle call); in-place updates seen through an alias of the arrays; state
-per key; grads left alone; ε outside the square root (tiny gradients).
+statement's table shows).  Hidden checks: 50 updates of four parameters of
+different shapes on a random quadratic, against the reference and against Keras'
+optimizers; in-place updates seen through an alias of the arrays; state per key;
+grads left alone; ε outside the square root (tiny gradients).
 
-The student's optimizer and parameter dict live in the sandbox; each update's
-gradients are computed here from the parameters fetched from the child, so a
-trajectory that matches the oracle's was driven by the oracle's gradients.
+Every expected value is float64 NumPy computed here: the reference solution, and
+Keras' update rules (Keras 3, float64 variables) transcribed in keras_trajectory.
+Grading runs no TensorFlow: tests/test_ex04_oracle.py proves, on this grader's
+problems, that the transcription reproduces TensorFlow's Keras trajectories (to
+float64 rounding) and that the reference agrees with them within KERAS_TOLERANCE.
+
+The student's optimizer and parameter dict live in the sandbox.  The optimizer is
+driven with the gradients at the expected trajectory's points, all known in advance,
+so its construction, its updates and the fetches of its parameters go to the sandbox
+in one round trip (the dict is placed there by another); a trajectory that matches
+the expected one within tolerance was driven by its own gradients within tolerance.
+The values are still judged one by one, in order (InOrder): the first wrong one fails
+the check and names its call.
 """
-
-import json
 
 import numpy as np
 
 from dlgrade.grading import CheckFailed, Tolerance, check, compare, describe, expect_close, expect_unchanged
-from dlgrade.grading.oracle import memo
 
 EPSILON = 1e-7
 
@@ -71,32 +77,56 @@ def tolerance(name):
 # ----------------------------------------------------------------------------- problems
 def quadratic(rng, shapes):
     """f(p) = ½ Σ a·(p − c)² per key; the start is 1–3 away from the optimum in every
-    element, so 60 updates never reach the noisy regime around the minimum."""
+    element, so 50 updates never reach the noisy regime around the minimum."""
     a = {k: rng.uniform(0.5, 2.0, size=s) for k, s in shapes.items()}
     c = {k: rng.uniform(-2.0, 2.0, size=s) for k, s in shapes.items()}
     p0 = {k: c[k] + rng.choice([-1.0, 1.0], size=s) * rng.uniform(1.0, 3.0, size=s) for k, s in shapes.items()}
     return a, c, p0
 
 
-def gradients(a, c, params, scale=1.0):
-    return {k: scale * a[k] * (params[k] - c[k]) for k in params}
+def flat(values, keys):
+    """The keys' arrays (or numbers) laid end to end in one float64 vector."""
+    return np.concatenate([np.ravel(np.asarray(values[k], dtype=np.float64)) for k in keys])
+
+
+def unflat(rows, like):
+    """{key: array (len(rows), *shape)} from rows of like's keys laid end to end (flat)."""
+    out, start = {}, 0
+    for k, v in like.items():
+        shape = np.shape(v)
+        size = int(np.prod(shape, dtype=int))
+        out[k] = rows[:, start:start + size].reshape((len(rows),) + shape)
+        start += size
+    return out
+
+
+def flat_trajectory(make, p0, steps, gradient):
+    """{key: array (steps, *shape)}: the parameters after each of ``steps`` updates by
+    ``make()``, given ``gradient(step, p)`` for the update from p.  Every rule here is
+    element-wise, so the keys run as one vector (flat): element by element the same
+    arithmetic as key by key (tests/test_ex04_oracle.py pins it), in a quarter of the
+    NumPy calls."""
+    keys = list(p0)
+    opt, params = make(), {"p": flat(p0, keys)}
+    rows = np.empty((steps, params["p"].size))
+    for step in range(steps):
+        opt.update(params, {"p": gradient(step, params["p"])})
+        rows[step] = params["p"]
+    return unflat(rows, p0)
 
 
 def reference_trajectory(make, a, c, p0, steps, scale=1.0):
-    """{key: array (steps, *shape)}: the parameters after each update."""
-    opt = make()
-    params = {k: np.array(v, dtype=np.float64) for k, v in p0.items()}
-    path = {k: [] for k in params}
-    for _ in range(steps):
-        opt.update(params, gradients(a, c, params, scale))
-        for k in params:
-            path[k].append(params[k].copy())
-    return {k: np.array(v) for k, v in path.items()}
+    """{key: array (steps, *shape)}: the parameters after each update, each driven by the
+    gradient scale·a·(p − c) at its own point."""
+    keys = list(p0)
+    slope, centre = scale * flat(a, keys), flat(c, keys)
+    return flat_trajectory(make, p0, steps, lambda _step, p: slope * (p - centre))
 
 
-def fetch_params(ref, p0, what):
-    """The kept dict's current arrays, checked to still be arrays of the right shapes."""
-    return checked_params(ref.fetch(), p0, what)
+def gradients_along(a, c, p0, expected, scale=1.0):
+    """{key: (steps, *shape)}: the gradient at p0, then at each expected iterate but the last
+    (the gradients that drive the student's optimizer)."""
+    return {k: scale * a[k] * (np.concatenate([np.asarray(p0[k])[None], expected[k][:-1]]) - c[k]) for k in p0}
 
 
 def checked_params(params, p0, what):
@@ -117,61 +147,89 @@ def checked_params(params, p0, what):
     return params
 
 
-def updated(student, opt, updates, ref):
-    """``opt.update(params, grads)`` for each pair, then ``ref``'s value: one round trip."""
-    batch = student.batch()
-    for params, grads in updates:
-        batch.call(opt.update, params, grads)
-    index = batch.fetch(ref)
-    return batch.run()[index]
+# ----------------------------------------------------------------------------- the sandbox
+class InOrder:
+    """A batch's values, taken in the order the check judges them (Batch.results): a call
+    enters the transcript, and a failing call raises, only when it is reached, so the
+    first wrong value fails the check and names its call, as with one round trip per call."""
+
+    def __init__(self, batch):
+        self._values, self._taken = batch.results(), []
+
+    def __getitem__(self, pending):
+        """The value of a queued item (a Pending), once every item before it is taken."""
+        while len(self._taken) <= pending.index:
+            self._taken.append(next(self._values))
+        return self._taken[pending.index]
 
 
-# Updates after which the student's parameters are fetched: every fetch is a round trip.
+def queue_optimizer(batch, student, name, hyper):
+    """Queue ``name(**hyper)`` and reading its ``update``: the method, for later items."""
+    return batch.attr(batch.call(getattr(student, name), **hyper), "update")
+
+
+def queue_updates(batch, update, params, grads):
+    """Queue ``update(params, g)`` for each g."""
+    for g in grads:
+        batch.call(update, params, g)
+
+
+# Updates after which the student's parameters are fetched.
 FETCH_AT = (1, 2, 3, 5, 10, 20, 30, 40, 50)
 
 
+def fetched_steps(steps):
+    return [s for s in range(1, steps + 1) if s in FETCH_AT or s == steps]
+
+
+class StudentTrajectory:
+    """The student's optimizer queued on a batch: constructed, driven with the gradients at
+    the expected trajectory's points (the gradient at p0, then at each expected iterate),
+    its parameters fetched after the updates in FETCH_AT and the last."""
+
+    def __init__(self, batch, student, name, hyper, a, c, p0, expected, scale=1.0):
+        self.p0 = p0
+        ref = student.keep({k: np.array(v, dtype=np.float64) for k, v in p0.items()}, name="params")
+        update = queue_optimizer(batch, student, name, hyper)
+        grads = gradients_along(a, c, p0, expected, scale)
+        steps = len(next(iter(expected.values())))
+        fetch, self.fetched = set(fetched_steps(steps)), []
+        for step in range(1, steps + 1):
+            batch.call(update, ref, {k: grads[k][step - 1] for k in p0})
+            if step in fetch:
+                self.fetched.append((step, batch.fetch(ref)))
+
+    def values(self, taken):
+        """{key: array (len(fetched), *shape)}, once every update has run (as a batch run
+        whole: a failing update fails the check before any value is judged)."""
+        taken[self.fetched[-1][1]]  # takes every item up to the last fetch
+        path = {k: [] for k in self.p0}
+        for step, pending in self.fetched:
+            params = checked_params(taken[pending], self.p0, f"after update {step}")
+            for k in self.p0:
+                path[k].append(params[k])
+        return {k: np.array(v) for k, v in path.items()}
+
+
 def student_trajectory(student, name, hyper, a, c, p0, expected, scale=1.0):
-    """Drive the student's optimizer with the gradients at the expected trajectory's
-    points (the gradient at p0, then at each expected iterate): a trajectory that matches
-    the expected one within tolerance was driven by its own gradients within tolerance,
-    and one that does not fails either way.  {key: array (len(FETCH_AT ≤ steps), *shape)}."""
-    steps = len(next(iter(expected.values())))
-    opt = getattr(student, name)(**hyper)
-    ref = student.keep({k: np.array(v, dtype=np.float64) for k, v in p0.items()}, name="params")
-    # Every gradient is known in advance, so the updates and fetches go in one round trip.
-    batch, fetched, update, at = student.batch(), [], opt.update, p0
-    for step in range(1, steps + 1):
-        batch.call(update, ref, gradients(a, c, at, scale))
-        at = {k: expected[k][step - 1] for k in p0}
-        if step in FETCH_AT or step == steps:
-            fetched.append((step, batch.fetch(ref)))
-    values = batch.run()
-    path = {k: [] for k in p0}
-    for step, index in fetched:
-        params = checked_params(values[index], p0, f"after update {step}")
-        for k in p0:
-            path[k].append(params[k])
-    return {k: np.array(v) for k, v in path.items()}
+    """The student's trajectory (StudentTrajectory) in one round trip of its own.
+    {key: array (len(FETCH_AT ≤ steps), *shape)}."""
+    batch = student.batch()
+    trajectory = StudentTrajectory(batch, student, name, hyper, a, c, p0, expected, scale)
+    return trajectory.values(InOrder(batch))
 
 
 def driven_trajectory(make, a, c, p0, expected, scale=1.0):
-    """A model optimizer driven exactly as student_trajectory drives the student's."""
-    opt = make()
-    params = {k: np.array(v, dtype=np.float64) for k, v in p0.items()}
-    path = {k: [] for k in p0}
-    at = p0
-    for step in range(len(next(iter(expected.values())))):
-        opt.update(params, gradients(a, c, at, scale))
-        at = {k: expected[k][step] for k in p0}
-        for k in p0:
-            path[k].append(params[k].copy())
-    return {k: np.array(v) for k, v in path.items()}
+    """A model optimizer driven exactly as StudentTrajectory drives the student's."""
+    keys = list(p0)
+    grads = gradients_along(a, c, p0, expected, scale)
+    rows = np.concatenate([grads[k].reshape(len(grads[k]), -1) for k in keys], axis=1)
+    return flat_trajectory(make, p0, len(rows), lambda step, _p: rows[step])
 
 
 def at_fetches(trajectory):
-    """The rows of a full trajectory at the updates student_trajectory fetches."""
-    steps = len(next(iter(trajectory.values())))
-    rows = [s - 1 for s in range(1, steps + 1) if s in FETCH_AT or s == steps]
+    """The rows of a full trajectory at the updates StudentTrajectory fetches."""
+    rows = [s - 1 for s in fetched_steps(len(next(iter(trajectory.values()))))]
     return {k: v[rows] for k, v in trajectory.items()}
 
 
@@ -213,8 +271,7 @@ def mistaken(reference, name, hyper):
 def expect_trajectory(got, expected, what, tol, diagnoses=()):
     """Compare per key at the fetched updates; on a mismatch, name a classic mistake
     whose trajectory the student's is."""
-    steps = len(next(iter(expected.values())))
-    fetched = [s for s in range(1, steps + 1) if s in FETCH_AT or s == steps]
+    fetched = fetched_steps(len(next(iter(expected.values()))))
     expected = at_fetches(expected)
     for k in expected:
         failure = compare(got[k], expected[k], tolerance=tol,
@@ -227,59 +284,44 @@ def expect_trajectory(got, expected, what, tol, diagnoses=()):
             raise CheckFailed(failure)
 
 
-# ----------------------------------------------------------------------------- Keras oracle
-def _keras_optimizer(tf, name, hyper):
-    keras_optimizers, lr = tf.keras.optimizers, hyper["lr"]
-    if name == "SGD":
-        return keras_optimizers.SGD(learning_rate=lr)
-    if name == "Momentum":
-        return keras_optimizers.SGD(learning_rate=lr, momentum=hyper["momentum"])
-    if name == "AdaGrad":
-        return keras_optimizers.Adagrad(learning_rate=lr, initial_accumulator_value=0.0, epsilon=EPSILON)
-    if name == "RMSprop":
-        return keras_optimizers.RMSprop(learning_rate=lr, rho=hyper["decay_rate"], epsilon=EPSILON)
-    return keras_optimizers.Adam(learning_rate=lr, beta_1=hyper["beta1"], beta_2=hyper["beta2"], epsilon=EPSILON)
+# ----------------------------------------------------------------------------- Keras' rules
+def keras_trajectory(name, hyper, a, c, p0, steps):
+    """Keras 3's optimizer ``name`` on float64 variables p0, each update driven by the
+    gradient a·(p − c) at its own point: {key: array (steps, *shape)}.
 
-
-def _compiled_trajectory(tf, name, hyper, shapes, steps):
-    """A tf.function running `steps` Keras updates of float64 variables of these shapes
-    from a fresh optimizer state: built and traced once per process, then ~3 ms a
-    trajectory instead of ~100 ms of eager Keras steps."""
-    opt = _keras_optimizer(tf, name, hyper)
-    variables = [tf.Variable(tf.zeros(shape, tf.float64)) for shape in shapes]
-    opt.build(variables)
-    fresh = [(slot, slot.numpy()) for slot in opt.variables]  # iteration 0, empty moments
-
-    @tf.function
-    def run(a, c, p0):
-        for v, p in zip(variables, p0):
-            v.assign(p)
-        for slot, value in fresh:
-            slot.assign(value)
-        paths = [tf.TensorArray(tf.float64, size=steps) for _ in variables]
-        for i in tf.range(steps):
-            opt.apply_gradients([(ai * (v - ci), v) for ai, ci, v in zip(a, c, variables)])
-            paths = [p.write(i, v.read_value()) for p, v in zip(paths, variables)]
-        return [p.stack() for p in paths]
-
-    return run
-
-
-def _keras_trajectory(tf, *arrays, optimizer, hyper, steps):
-    """Simulate `steps` Keras updates on float64 variables; arrays = (a, c, p0) per key."""
-    shapes = tuple(np.shape(x) for x in arrays[2::3])
-    run = memo(("ex04 keras trajectory", optimizer, json.dumps(hyper, sort_keys=True), shapes, steps),
-               lambda: _compiled_trajectory(tf, optimizer, hyper, shapes, steps))
-    a, c, p0 = ([tf.constant(x, tf.float64) for x in arrays[k::3]] for k in range(3))
-    return tuple(path.numpy() for path in run(a, c, p0))
-
-
-def keras_trajectory(oracle, name, hyper, a, c, p0, steps):
+    Transcribed from keras/src/optimizers/{sgd,adagrad,rmsprop,adam}.py update_step, as
+    the grader configures them (Keras' SGD(momentum=…) for Momentum, Adagrad with
+    initial_accumulator_value=0, ε = 1e-7; learning_rate is a float32 variable, here
+    exact): the same operations in the same order, element-wise, so the keys run as one
+    vector.  tests/test_ex04_oracle.py proves it TensorFlow's trajectory to float64
+    rounding, on this grader's problems, for every optimizer."""
     keys = list(p0)
-    arrays = [np.asarray(x[k], dtype=np.float64) for k in keys for x in (a, c, p0)]
-    result = oracle.tf("keras.optimizers trajectory", _keras_trajectory, *arrays, optimizer=name, hyper=hyper,
-                       steps=steps)
-    return dict(zip(keys, result))
+    slope, centre, p = flat(a, keys), flat(c, keys), flat(p0, keys)
+    lr = float(np.float32(hyper["lr"]))
+    first, second = np.zeros_like(p), np.zeros_like(p)  # momentum / accumulator / m; v
+    rows = np.empty((steps, p.size))
+    for step in range(steps):
+        g = slope * (p - centre)
+        if name == "SGD":
+            p = p - g * lr
+        elif name == "Momentum":  # SGD(momentum=…): m ← m·momentum − g·lr, p ← p + m
+            first = first * hyper["momentum"] - g * lr
+            p = p + first
+        elif name == "AdaGrad":  # Adagrad: ε inside the square root
+            first = first + np.square(g)
+            p = p - (lr * g) / np.sqrt(first + EPSILON)
+        elif name == "RMSprop":  # ρ = decay_rate, ε inside the square root
+            rho = hyper["decay_rate"]
+            first = rho * first + (1 - rho) * np.square(g)
+            p = p - (lr * g) / np.sqrt(first + EPSILON)
+        else:  # Adam: α = lr·√(1 − β2ᵗ)/(1 − β1ᵗ), m += (g − m)(1 − β1), v += (g² − v)(1 − β2)
+            beta1, beta2, t = hyper["beta1"], hyper["beta2"], float(step + 1)
+            alpha = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+            first = first + (g - first) * (1 - beta1)
+            second = second + (np.square(g) - second) * (1 - beta2)
+            p = p - (first * alpha) / (np.sqrt(second) + EPSILON)
+        rows[step] = p
+    return unflat(rows, p0)
 
 
 # ----------------------------------------------------------------------------- public checks
@@ -287,12 +329,18 @@ def lecture_check(student, reference, name, hyper):
     start = {"x": np.array([-7.0]), "y": np.array([2.0])}
     expected = reference_trajectory(lambda: getattr(reference, name)(**hyper),
                                     {"x": np.array([0.1]), "y": np.array([2.0])}, {"x": 0.0, "y": 0.0}, start, 3)
-    opt = getattr(student, name)(**hyper)
     params = student.keep({k: v.copy() for k, v in start.items()}, name="params")
-    current = start
+    # ∇f at the start, then at the table's iterates: the three updates and the fetches
+    # after each go in one round trip, and are judged one update at a time.
+    batch, fetched, current = student.batch(), [], start
+    update = queue_optimizer(batch, student, name, hyper)
     for step in range(3):
-        opt.update(params, {"x": current["x"] / 10, "y": 2 * current["y"]})
-        current = fetch_params(params, start, f"{call_text(name, hyper)}, after update {step + 1}")
+        batch.call(update, params, {"x": current["x"] / 10, "y": 2 * current["y"]})
+        fetched.append(batch.fetch(params))
+        current = {k: expected[k][step] for k in start}
+    values = InOrder(batch)
+    for step, pending in enumerate(fetched):
+        current = checked_params(values[pending], start, f"{call_text(name, hyper)}, after update {step + 1}")
         for k in ("x", "y"):
             expect_close(current[k], expected[k][step], tolerance=tolerance(name),
                          what=f"{call_text(name, hyper)}: {k}{step + 1} (after update {step + 1})")
@@ -323,11 +371,11 @@ def lecture_adam(student, reference):
 
 
 # ----------------------------------------------------------------------------- hidden checks
-def random_quadratic_check(name, student, rng, reference, oracle):
+def random_quadratic_check(name, student, rng, reference):
     hyper = HIDDEN[name]
     a, c, p0 = quadratic(rng, SHAPES)
     expected = reference_trajectory(lambda: getattr(reference, name)(**hyper), a, c, p0, STEPS)
-    keras = keras_trajectory(oracle, name, hyper, a, c, p0, STEPS)
+    keras = keras_trajectory(name, hyper, a, c, p0, STEPS)
     got = student_trajectory(student, name, hyper, a, c, p0, expected)
     what = f"{call_text(name, hyper)}, {STEPS} updates of params with shapes {SHAPES}"
     diagnoses = [(key, text, lambda f=factory: driven_trajectory(f, a, c, p0, expected))
@@ -341,33 +389,33 @@ def random_quadratic_check(name, student, rng, reference, oracle):
 
 
 @check(points=2, hidden=True, title_ko="SGD: 모양이 서로 다른 매개변수 4개를 50번 갱신해 참고 답안, Keras SGD와 비교.")
-def random_quadratic_sgd(student, rng, reference, oracle):
+def random_quadratic_sgd(student, rng, reference):
     """SGD: 50 updates of 4 parameters of different shapes, against the reference and Keras' SGD."""
-    random_quadratic_check("SGD", student, rng, reference, oracle)
+    random_quadratic_check("SGD", student, rng, reference)
 
 
 @check(points=2, hidden=True, title_ko="Momentum: 매개변수 4개를 50번 갱신해 참고 답안, Keras SGD(momentum=…)와 비교.")
-def random_quadratic_momentum(student, rng, reference, oracle):
+def random_quadratic_momentum(student, rng, reference):
     """Momentum: 50 updates of 4 parameters, against the reference and Keras' SGD(momentum=…)."""
-    random_quadratic_check("Momentum", student, rng, reference, oracle)
+    random_quadratic_check("Momentum", student, rng, reference)
 
 
 @check(points=2, hidden=True, title_ko="AdaGrad: 매개변수 4개를 50번 갱신해 참고 답안, Keras Adagrad와 비교.")
-def random_quadratic_adagrad(student, rng, reference, oracle):
+def random_quadratic_adagrad(student, rng, reference):
     """AdaGrad: 50 updates of 4 parameters, against the reference and Keras' Adagrad."""
-    random_quadratic_check("AdaGrad", student, rng, reference, oracle)
+    random_quadratic_check("AdaGrad", student, rng, reference)
 
 
 @check(points=2, hidden=True, title_ko="RMSprop: 매개변수 4개를 50번 갱신해 참고 답안, Keras RMSprop과 비교.")
-def random_quadratic_rmsprop(student, rng, reference, oracle):
+def random_quadratic_rmsprop(student, rng, reference):
     """RMSprop: 50 updates of 4 parameters, against the reference and Keras' RMSprop."""
-    random_quadratic_check("RMSprop", student, rng, reference, oracle)
+    random_quadratic_check("RMSprop", student, rng, reference)
 
 
 @check(points=2, hidden=True, title_ko="Adam: 매개변수 4개를 50번 갱신해 참고 답안, Keras Adam과 비교.")
-def random_quadratic_adam(student, rng, reference, oracle):
+def random_quadratic_adam(student, rng, reference):
     """Adam: 50 updates of 4 parameters, against the reference and Keras' Adam."""
-    random_quadratic_check("Adam", student, rng, reference, oracle)
+    random_quadratic_check("Adam", student, rng, reference)
 
 
 # The property checks below judge the student's code against itself, not against the
@@ -378,8 +426,8 @@ SAME_SHAPE = {"first": (2, 3), "second": (2, 3)}
 
 
 def random_gradients(rng, shapes, steps):
-    """Gradients that do not depend on the parameters: the property checks below need
-    no fetch per update (each fetch is a round trip to the sandbox)."""
+    """Gradients that do not depend on the parameters: the property checks below know
+    every argument in advance, so their updates and fetches go in one round trip."""
     return [{k: rng.normal(size=s) for k, s in shapes.items()} for _ in range(steps)]
 
 
@@ -392,10 +440,9 @@ def updates_in_place(student, rng):
         # hold the same array objects, as a network layer and its params dict do.
         arrays = {k: student.keep(v.copy(), name=k) for k, v in p0.items()}
         params = student.keep(arrays, name="params")
-        opt = getattr(student, name)(**hyper)
-        batch = student.batch()
-        for grads in random_gradients(rng, SAME_SHAPE, 3):
-            batch.call(opt.update, params, grads)
+        batch = student.batch()  # the optimizer, its updates and the fetches in one round trip
+        queue_updates(batch, queue_optimizer(batch, student, name, hyper), params,
+                      random_gradients(rng, SAME_SHAPE, 3))
         fetched = [batch.fetch(params)] + [batch.fetch(arrays[k]) for k in p0]
         values = batch.run()
         current = checked_params(values[fetched[0]], p0, f"{call_text(name, hyper)}, after 3 updates")
@@ -420,20 +467,25 @@ def state_per_key(student, rng):
         # Different scales per key, so that shared statistics show.
         sequence = [{k: g * (1.0 if k == "first" else 5.0) for k, g in grads.items()}
                     for grads in random_gradients(rng, SAME_SHAPE, 8)]
+        batch = student.batch()  # this optimizer's three runs in one round trip, judged in order
         # Alone: one optimizer per key, the student's own, on a dict of one key.
         alone = {}
         for k in p0:
             solo = student.keep({k: p0[k].copy()}, name="params")
-            opt = getattr(student, name)(**hyper)
-            alone[k] = checked_params(updated(student, opt, [(solo, {k: grads[k]}) for grads in sequence], solo),
-                                      {k: p0[k]}, f"{call_text(name, hyper)} on {{{k!r}}} alone")[k]
+            queue_updates(batch, queue_optimizer(batch, student, name, hyper), solo, [{k: g[k]} for g in sequence])
+            alone[k] = batch.fetch(solo)
         # Together: the same two arrays in two dicts with opposite key orders, used in
         # turn: one state for all keys, or state kept by position, mixes the histories.
         arrays = {k: student.keep(v.copy(), name=k) for k, v in p0.items()}
         orders = [student.keep({k: arrays[k] for k in keys}, name="params") for keys in (p0, list(p0)[::-1])]
-        opt = getattr(student, name)(**hyper)
-        together = checked_params(updated(student, opt, [(orders[step % 2], grads) for step, grads in enumerate(sequence)],
-                                          orders[0]), p0, f"{call_text(name, hyper)}, after {len(sequence)} updates")
+        update = queue_optimizer(batch, student, name, hyper)
+        for step, grads in enumerate(sequence):
+            batch.call(update, orders[step % 2], grads)
+        together = batch.fetch(orders[0])
+        values = InOrder(batch)
+        alone = {k: checked_params(values[pending], {k: p0[k]}, f"{call_text(name, hyper)} on {{{k!r}}} alone")[k]
+                 for k, pending in alone.items()}
+        together = checked_params(values[together], p0, f"{call_text(name, hyper)}, after {len(sequence)} updates")
         for k in p0:
             # Bit-for-bit the same arithmetic; 1e-12 only spares an exotic implementation.
             failure = compare(together[k], alone[k], tolerance=Tolerance(rtol=1e-12, scale=1e-12), hidden=True,
@@ -450,9 +502,13 @@ def grads_not_modified(student, rng):
     """update leaves the arrays of grads unchanged."""
     for name, hyper in HIDDEN.items():
         params = student.keep({k: rng.normal(size=s) for k, s in SAME_SHAPE.items()}, name="params")
-        opt = getattr(student, name)(**hyper)
+        # The constructor and the method in one round trip; each update is a call of its
+        # own, which brings its arguments back as the call left them.
+        batch = student.batch()
+        pending = queue_optimizer(batch, student, name, hyper)
+        update = batch.run()[pending]
         for step, grads in enumerate(random_gradients(rng, SAME_SHAPE, 3)):
-            _value, after, _ = opt.update.call((params, grads), {}, inputs_after=True)
+            _value, after, _ = update.call((params, grads), {}, inputs_after=True)
             try:
                 expect_unchanged(grads, after[1], what=f"{call_text(name, hyper)}, update {step + 1}: grads")
             except CheckFailed as failure:
@@ -481,11 +537,14 @@ def epsilon_outside_sqrt(student, rng, reference):
         # First ordinary gradients (ε placement shows only ~1e-7 there, within the Keras
         # tolerance): a rule that is wrong there is not an ε mistake.
         ordinary = reference_trajectory(make, a, c, p0, 5)
-        expect_trajectory(student_trajectory(student, name, hyper, a, c, p0, ordinary), ordinary,
-                          f"{call_text(name, hyper)}, ordinary gradients (before the tiny ones)", KERAS_TOLERANCE)
         expected = reference_trajectory(make, a, c, p0, 20, scale=scale)
-        got = student_trajectory(student, name, hyper, a, c, p0, expected, scale=scale)
-        expected = at_fetches(expected)
+        batch = student.batch()  # both trajectories in one round trip, judged in order
+        first = StudentTrajectory(batch, student, name, hyper, a, c, p0, ordinary)
+        second = StudentTrajectory(batch, student, name, hyper, a, c, p0, expected, scale)
+        values = InOrder(batch)
+        expect_trajectory(first.values(values), ordinary,
+                          f"{call_text(name, hyper)}, ordinary gradients (before the tiny ones)", KERAS_TOLERANCE)
+        got, expected = second.values(values), at_fetches(expected)
         for k in p0:
             failure = compare(got[k] - p0[k], expected[k] - p0[k], tolerance=tol,
                               what=f"{call_text(name, hyper)}, gradients of order {scale:g}: params[{k!r}] − its "

@@ -1,0 +1,77 @@
+"""ex05_correlate2d: the conv2d checks' expected values come from the reference
+solution's conv2d (float64 NumPy); TensorFlow's tf.nn.conv2d is the independent oracle
+here, on the very cases the hidden checks draw (conv_cases, with the rng each check
+gets for a seed): random batch, channels, filters, kernel sizes (odd and even), strides
+1–3, 'VALID' with a bias and 'SAME'.  Also: a float32 result computed from the same
+inputs passes the check's comparison (held to float32 tolerances)."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from dlgrade.grading import compare
+from dlgrade.grading.runner import check_rng
+
+SEEDS = range(60)
+
+
+@pytest.fixture(scope="module")
+def grader():
+    spec = importlib.util.spec_from_file_location("ex05_grader_under_test", ROOT / "graders/ex05_correlate2d/grader.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def reference():
+    spec = importlib.util.spec_from_file_location("ex05_reference_under_test", ROOT / "solutions/ex05_correlate2d/conv.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def hidden_cases(grader, padding):
+    """Every (x, w, b, stride) random_conv2d_<padding> draws for the seeds above."""
+    for seed in SEEDS:
+        yield from grader.conv_cases(check_rng(seed, f"random_conv2d_{padding.lower()}"), padding)
+
+
+def tf_conv2d(x, w, b, stride, padding):
+    from dlgrade.grading.oracle import tensorflow
+
+    tf = tensorflow()
+    out = tf.nn.conv2d(tf.constant(x, tf.float64), tf.constant(w, tf.float64), strides=stride, padding=padding)
+    return out.numpy() + (0.0 if b is None else b)
+
+
+@pytest.mark.parametrize("padding", ["VALID", "SAME"])
+def test_reference_conv2d_is_tf_nn_conv2d(padding, grader, reference):
+    strides, even_kernels, worst = set(), 0, 0.0
+    for x, w, b, stride in hidden_cases(grader, padding):
+        mine = reference.conv2d(x, w, b, stride=stride, padding=padding)
+        theirs = tf_conv2d(x, w, b, stride, padding)
+        assert mine.dtype == np.float64 and mine.shape == theirs.shape, (x.shape, w.shape, stride)
+        assert compare(mine, theirs, hidden=True) is None, (x.shape, w.shape, stride)
+        worst = max(worst, float(np.max(np.abs(mine - theirs), initial=0.0)))
+        strides.add(stride)
+        even_kernels += any(k % 2 == 0 for k in w.shape[:2])
+    # Only the order of the sums differs: measured ≤ 7.2e-15 (values up to 25), 10⁶ below
+    # the check's float64 tolerance.
+    assert worst < 1e-13, worst
+    # The cases cover what the check is about: every stride, even (asymmetric SAME) kernels.
+    assert strides == {1, 2, 3} and even_kernels > 50
+
+
+@pytest.mark.parametrize("padding", ["VALID", "SAME"])
+def test_a_float32_result_passes_the_check(padding, grader, reference):
+    """A student computing in float32 from the same inputs is compared at float32
+    tolerances, against the float64 expectation: the reference in float32 passes."""
+    for x, w, b, stride in hidden_cases(grader, padding):
+        as32 = [None if a is None else a.astype(np.float32) for a in (x, w, b)]
+        got = reference.conv2d(*as32, stride=stride, padding=padding)
+        assert got.dtype == np.float32
+        expected = reference.conv2d(x, w, b, stride=stride, padding=padding)
+        assert compare(got, expected, hidden=True) is None, (x.shape, w.shape, stride)
