@@ -1,0 +1,53 @@
+"""What the grader sends to the sandbox child arrives as it was sent (wire.encode on the
+trusted side, the child's Codec.decode on the other), and what cannot be sent is refused."""
+
+import numpy as np
+import pytest
+
+from dlgrade.sandbox import wire
+from dlgrade.sandbox.functions import X
+from dlgrade.sandbox.zygote import Codec
+
+
+def _through(value):
+    blobs: list[bytes] = []
+    encoded = wire.encode(value, blobs)
+    return Codec().decode(encoded, blobs)
+
+
+@pytest.mark.parametrize("value", [
+    None, 0, -7, 2 ** 62, 2.5, -0.0, float("inf"), "한국어 text", True, False,
+    [1, 2.0, "x"], (1, (2, 3)), {"w": 1.5, "b": [0, 1]},
+])
+def test_plain_values_arrive_equal_and_of_the_same_type(value):
+    got = _through(value)
+    assert got == value and type(got) is type(value)
+
+
+def test_arrays_keep_dtype_shape_and_values():
+    for array in (np.arange(6.0).reshape(2, 3), np.arange(4, dtype=np.float32), np.array(3.0),
+                  np.zeros((0, 2)), np.arange(12).reshape(3, 4).T, np.array([True, False])):
+        got = _through(array)
+        assert type(got) is np.ndarray and got.dtype == array.dtype and got.shape == array.shape
+        np.testing.assert_array_equal(got, array)
+
+
+def test_numpy_scalars_and_subclasses_take_the_general_path():
+    assert _through(np.float32(1.5)) == 1.5 and type(_through(np.float64(2.0))) is float
+    assert _through(np.int64(4)) == 4 and _through(np.bool_(True)) is True
+    from collections import OrderedDict
+
+    assert _through(OrderedDict(a=1)) == {"a": 1}
+    assert _through({"nested": {"arrays": [np.ones(2), np.zeros(1)]}})["nested"]["arrays"][0].tolist() == [1.0, 1.0]
+
+
+def test_a_function_description_becomes_a_callable_in_the_child():
+    f = _through(3 * X ** 2 + 1)
+    assert f(2.0) == 13.0
+
+
+def test_what_cannot_cross_is_refused():
+    with pytest.raises(TypeError, match="cannot send a object"):
+        wire.encode(object(), [])
+    with pytest.raises(TypeError, match="cannot send a function"):
+        wire.encode(lambda x: x, [])
