@@ -75,7 +75,8 @@ def tree_sample(pid: int) -> tuple[int, dict[int, tuple[str, float]]]:
             mine = command(p) if p != pid else b""
             # A session child (forked by a zygote: the same command line) is counted in the
             # zygote's cutime/cstime once collected; bubblewrap's would count the zygote twice.
-            if p != pid and mine != command(int(fields[1])):
+            # A process whose command line cannot be read (it is ending) is left to the next sample.
+            if p != pid and mine and mine != command(int(fields[1])):
                 kind = ("oracle" if b"oracle_worker" in mine else
                         "grading processes" if b"gradeproc" in mine else "sandbox")
                 collected = int(fields[13]) + int(fields[14]) if b"-S" in mine and b"bwrap" not in mine else 0

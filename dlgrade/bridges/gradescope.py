@@ -176,7 +176,7 @@ cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq python3 python3-pip bubblewrap >/dev/null || apt-get install -y -qq python3 python3-pip
-# The package with its dependencies (NumPy, SciPy, TensorFlow for the hidden checks' oracles).
+# The package with its dependencies (NumPy, SciPy; grading needs no TensorFlow).
 python3 -m pip install --quiet --break-system-packages . 2>/dev/null || python3 -m pip install --quiet .
 """
 

@@ -247,7 +247,8 @@ def serve(owner: socket.socket, address: str | None = None) -> None:
 
 def _compute(request, blobs, tf, broken, modules, lock):
     if broken:
-        return {"ok": False, "traceback": "TensorFlow could not be imported:\n" + broken}, []
+        return {"ok": False, "traceback": "TensorFlow could not be imported (this grader asks it: "
+                "pip install 'dlgrade[tensorflow]'):\n" + broken}, []
     out: list[bytes] = []
     try:
         fn = _function(request, modules)
