@@ -215,20 +215,28 @@ def record_public_checks(exercise: Exercise, sliced: SlicedGrader, folder: Path,
 
 
 def _pyproject_without_tensorflow(text: str) -> str:
-    """No public check needs TensorFlow (their answers are recorded): leave it out."""
-    lines = text.splitlines()
-    out, skip_comment = [], []
-    for line in lines:
-        if line.strip().startswith("#") and "dependencies" not in line:
-            skip_comment.append(line)
+    """No public check needs TensorFlow (their answers are recorded): leave it out — its
+    requirement lines, an extra of its own, and the comments that introduce them."""
+    out, comments, in_extra = [], [], False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if in_extra:
+            in_extra = not stripped.startswith("]")
             continue
-        if re.match(r'\s*"tensorflow', line):
-            skip_comment.clear()
+        if stripped.startswith("#") and "dependencies" not in line:
+            comments.append(line)
             continue
-        out.extend(skip_comment)
-        skip_comment.clear()
+        if re.match(r"tensorflow\s*=\s*\[", stripped):
+            comments.clear()
+            in_extra = not stripped.endswith("]")
+            continue
+        if re.match(r'"tensorflow', stripped):
+            comments.clear()
+            continue
+        out.extend(comments)
+        comments.clear()
         out.append(line)
-    return "\n".join(out + skip_comment) + "\n"
+    return "\n".join(out + comments) + "\n"
 
 
 def _copy_tree(src: Path, dst: Path) -> None:
