@@ -242,11 +242,14 @@ def separable_data(rng, d, n):
 @check(points=3, hidden=True, title_ko="2~6차원의 선형 분리 가능한 무작위 데이터에서 train_perceptron이 모든 점을 올바르게 분류합니다.")
 def trains_on_separable_data(student, rng):
     """train_perceptron on random linearly separable data in 2–6 dimensions separates every point."""
+    cases, batch = [], student.batch()  # the five runs in one round trip, each with X and y as they are after it
     for case in range(5):
         d = int(rng.integers(2, 7))
         X, y = separable_data(rng, d, int(rng.integers(10, 30)))
+        cases.append((d, X, y))
+        batch.call_seeing_inputs(student.train_perceptron, X, y, max_epochs=1000)
+    for case, ((d, X, y), (value, after, _)) in enumerate(zip(cases, batch.results())):
         call = f"case {case + 1}: train_perceptron(X of shape {X.shape}, y, max_epochs=1000)"
-        value, after, _ = student.train_perceptron.call((X, y), {"max_epochs": 1000}, inputs_after=True)
         w, b, converged = expect_training_result(value, d, call)
         margins = y * (X @ w + b)
         wrong = int(np.sum(margins <= 0))

@@ -20,13 +20,17 @@ mistake gives (``bptt`` below can leave out the tanh derivative or the carried
 gradient, and keeps every step's own gradients).
 
 The student's code is called in batches (``student.batch()``: one round trip
-for a check's calls) whose values are judged one by one in the order the calls
-were made (``InOrder``), so that the first wrong value fails the check and is
-named as the last call, as if each call had been its own round trip.
+for a check's calls, and one before it where a check places arrays in the
+sandbox for the calls to share or change in place, ``Batch.keep``) whose values
+are judged one by one in the order the calls were made (``InOrder``), so that
+the first wrong value fails the check and is named as the last call, as if
+each call had been its own round trip.
 """
 import numpy as np
 
-from dlgrade.grading import CheckFailed, Tolerance, check, compare, expect_close, expect_unchanged, matches, tolerance_for
+from dlgrade.grading import (
+    CheckFailed, StudentCodeError, Tolerance, check, compare, expect_close, expect_unchanged, matches, tolerance_for,
+)
 
 # The student bundle (dlgrade release) replays these helpers' recorded answers instead of
 # shipping their bodies: each is a working implementation of part of the exercise.
@@ -274,9 +278,14 @@ def lecture_time_rnn(student, reference):
                    diagnosis=lambda: diagnose(got, EX_XS, EX_WX, EX_WH, EX_B, dhs))
 
 
-def _keep_grads(student, grads):
-    """The arrays placed in the sandbox (each one round trip), for clip_grads to change in place."""
-    return [student.keep(np.array(g, dtype=g.dtype if isinstance(g, np.ndarray) else np.float64)) for g in grads]
+def _keep_grads(student, cases):
+    """Each case's arrays placed in the sandbox, all in one round trip (``Batch.keep``), for
+    clip_grads to change in place: RemoteObjects that a later batch passes and fetches."""
+    batch = student.batch()
+    queued = [[batch.keep(np.array(g, dtype=g.dtype if isinstance(g, np.ndarray) else np.float64)) for g in grads]
+              for grads in cases]
+    values = batch.run()
+    return [[values[item] for item in items] for items in queued]
 
 
 def _queue_clip(batch, student, kept, max_norm):
@@ -309,7 +318,7 @@ def _clip_failure(failure, grads, max_norm, after, returned):
        title_ko="clip_grads 제자리 갱신: max_norm 1에서 [3, 4] → [0.6, 0.8]; [3], [[4]] → [0.6], [[0.8]]; [0.3, 0.4]는 그대로.")
 def lecture_clip_grads(student):
     """clip_grads in place: [3, 4] at max_norm 1 → [0.6, 0.8]; [3], [[4]] → [0.6], [[0.8]]; [0.3, 0.4] unchanged."""
-    kept = [_keep_grads(student, grads) for grads, _max_norm, _want in CLIP_CASES]
+    kept = _keep_grads(student, [grads for grads, _max_norm, _want in CLIP_CASES])
     batch = student.batch()  # the three calls and the arrays after each, judged case by case
     queued = [_queue_clip(batch, student, k, max_norm) for k, (_grads, max_norm, _want) in zip(kept, CLIP_CASES)]
     take = InOrder(batch)
@@ -537,7 +546,7 @@ def clip_grads_global_norm(student, rng):
             grads = [(g * (2.0 / norm)).astype(dtype) for g in grads]
             norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))
         cases.append((dtype, grads, norm, float(np.round(rng.uniform(1.0, 0.8 * norm), 3))))
-    kept = [_keep_grads(student, grads) for _dtype, grads, _norm, _max_norm in cases]
+    kept = _keep_grads(student, [grads for _dtype, grads, _norm, _max_norm in cases])
     batch = student.batch()  # the three calls and the arrays after each, judged case by case
     queued = [_queue_clip(batch, student, k, case[3]) for k, case in zip(kept, cases)]
     take = InOrder(batch)
@@ -558,7 +567,7 @@ def clip_grads_below_threshold(student, rng):
     norm = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
     max_norm = float(np.round(norm * rng.uniform(1.5, 3.0), 3))
     batch = student.batch()
-    items = _queue_clip(batch, student, _keep_grads(student, grads), max_norm)
+    items = _queue_clip(batch, student, _keep_grads(student, [grads])[0], max_norm)
     after, _ = _take_clip(InOrder(batch), items)
     for i, (got, g) in enumerate(zip(after, grads)):
         expect_close(got, g, what=f"clip_grads(grads, max_norm above their norm): grads[{i}]")
@@ -568,30 +577,39 @@ def clip_grads_below_threshold(student, rng):
 def inputs_not_modified(student, rng):
     """forward and backward leave xs, dhs, x, h_prev, dh_next and the weights unchanged."""
     xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
-    weights = [student.keep(w.copy(), name) for w, name in zip((Wx, Wh, b), ("Wx", "Wh", "b"))]
-    # The layer and its two methods in one round trip; the calls that send back their
-    # arguments as they are afterwards (inputs_after) go one at a time.
+    h_prev = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
+    batch = student.batch()  # the weights placed in the sandbox, shared by both layers
+    kept = [batch.keep(w.copy(), name) for w, name in zip((Wx, Wh, b), ("Wx", "Wh", "b"))]
+    values = batch.run()
+    weights = [values[item] for item in kept]
+    # One round trip: each layer, then forward and backward, each call sending back its
+    # arguments as they are afterwards (call_seeing_inputs), then the weights read back;
+    # judged in the order of the calls.  A method the layer lacks fails when it is reached.
     batch = student.batch()
     layer = batch.call(student.TimeRNN, *weights)
-    methods = batch.attr(layer, "forward"), batch.attr(layer, "backward")
+    time_calls = (batch.call_seeing_inputs(batch.attr(layer, "forward"), xs),
+                  batch.call_seeing_inputs(batch.attr(layer, "backward"), dhs))
+    try:
+        rnn_class = student.RNN
+    except StudentCodeError as missing:  # raised once the TimeRNN calls before it are judged
+        rnn_class, step_calls, fetched = missing, (), ()
+    else:
+        step = batch.call(rnn_class, *weights)
+        step_calls = (batch.call_seeing_inputs(batch.attr(step, "forward"), xs[:, 0], h_prev),
+                      batch.call_seeing_inputs(batch.attr(step, "backward"), dhs[:, 0]))
+        fetched = [batch.fetch(w) for w in weights]
     take = InOrder(batch)
-    _hs, after, _ = take(methods[0]).call((xs,), {}, inputs_after=True)
+    _hs, after, _ = take(time_calls[0])
     expect_unchanged(xs, after[0], what="TimeRNN.forward: argument xs")
-    _dxs, after, _ = take(methods[1]).call((dhs,), {}, inputs_after=True)
+    _dxs, after, _ = take(time_calls[1])
     expect_unchanged(dhs, after[0], what="TimeRNN.backward: argument dhs")
-    h_prev = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
-    batch = student.batch()
-    step = batch.call(student.RNN, *weights)
-    methods = batch.attr(step, "forward"), batch.attr(step, "backward")
-    take = InOrder(batch)
-    _h, after, _ = take(methods[0]).call((xs[:, 0], h_prev), {}, inputs_after=True)
+    if isinstance(rnn_class, Exception):
+        raise rnn_class
+    _h, after, _ = take(step_calls[0])
     expect_unchanged(xs[:, 0], after[0], what="RNN.forward: argument x")
     expect_unchanged(h_prev, after[1], what="RNN.forward: argument h_prev")
-    _pair, after, _ = take(methods[1]).call((dhs[:, 0],), {}, inputs_after=True)
+    _pair, after, _ = take(step_calls[1])
     expect_unchanged(dhs[:, 0], after[0], what="RNN.backward: argument dh_next")
-    batch = student.batch()
-    fetched = [batch.fetch(kept) for kept in weights]
-    take = InOrder(batch)
     for w, item, name in zip((Wx, Wh, b), fetched, ("Wx", "Wh", "b")):
         expect_unchanged(w, take(item), what=f"the weight {name} (after forward and backward)")
 
