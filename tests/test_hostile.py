@@ -327,3 +327,30 @@ def test_forbidden_function_reached_by_an_obfuscated_name_is_refused_at_run_time
         """)
     result = grade_hostile(source)
     assert statuses(result)["lecture_convolve_valid"] == "forbidden"
+
+
+def test_how_the_process_ended_is_reported_the_same_every_time(grading_context):
+    """A child's socket closes before the child can be collected: the exit code must not
+    depend on which comes first (it did, about one time in ten on a busy machine)."""
+    import subprocess
+    import sys
+
+    from dlgrade.sandbox import Session, Student, StudentCodeError
+
+    source = "import os\ndef leave(x):\n    os._exit(3)\n"
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    messages = set()
+    try:
+        for _ in range(40):
+            session = Session(grading_context.worker, source, "leave.py", [], FAST)
+            try:
+                Student(session).leave(1)
+            except StudentCodeError as exc:
+                messages.add(exc.message)
+            finally:
+                session.close()
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+    assert messages == {"your code ended the process during the call (exit code 3)"}

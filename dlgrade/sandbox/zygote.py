@@ -699,14 +699,24 @@ def zygote_main(control_fd, sandbox_uid):
             send_frame(control, {"pid": pid})
         elif cmd == "reap":
             status = None
-            if current is not None:
+            # The parent asks once it has closed its end, or has seen the child's end close:
+            # a child that is ending (its sockets close before it can be collected), or that
+            # sees the end of its input, is given a moment to finish on its own, so that how
+            # it ended (an exit code, a signal) is known for certain, not by a race.
+            own_end = time.monotonic() + 0.1
+            while current is not None:
                 try:
                     pid, raw = os.waitpid(current, os.WNOHANG)
-                    if pid:
-                        status = _exit_status(raw)
-                        current = None
                 except ChildProcessError:
                     current = None
+                    break
+                if pid:
+                    status = _exit_status(raw)
+                    current = None
+                elif time.monotonic() < own_end:
+                    time.sleep(0.0002)
+                else:
+                    break
             killed = 0
             deadline = time.monotonic() + 2.0
             while True:
