@@ -10,14 +10,16 @@ forward, loss and the gradients with the reference solution in float64
 the cases random_case draws, that the reference's gradients are GradientTape's
 through the same computation); the gradients also with central differences of
 the student's own loss(forward(...)); train_step with W − lr·dW; and that no
-function modifies its arguments.  Calls whose arguments are known in advance
-go to the sandbox in one round trip (student.batch()) and are judged one by
-one, in order.
+function modifies its arguments.  Calls whose arguments are known in advance,
+or are earlier calls' values (train_step's weights into forward, its o into
+loss), go to the sandbox in one round trip (student.batch()) and are judged
+one by one, in order.
 """
 
 import numpy as np
 
 from dlgrade.grading import CheckFailed, check, compare, describe, expect_close, expect_unchanged, matches
+from dlgrade.sandbox import RemoteObject, StudentCodeError
 
 # The student bundle (dlgrade release) replays these helpers' recorded answers instead of
 # shipping their bodies: each is a working implementation of part of the exercise.
@@ -57,6 +59,54 @@ def in_one_round_trip(student, calls):
     for function, args in calls:
         batch.call(function, *args)
     return batch.results()
+
+
+def functions_of(student, names):
+    """The student's functions ``names``, ready to queue in a batch, as many as can be from the
+    start: looking a name up stops at the first that is missing or not a function, whose
+    failure must come when a call of it would, after the earlier calls' values are judged."""
+    functions = []
+    for name in names:
+        try:
+            function = getattr(student, name)
+        except StudentCodeError:
+            break
+        if not isinstance(function, RemoteObject):
+            break
+        functions.append(function)
+    return functions
+
+
+def calls_seeing_inputs(student, calls):
+    """(value, the arguments after the call, the keyword arguments after it) of each of ``calls``
+    ([(student function name, args, kwargs)], arguments known in advance), taken one by one from
+    one round trip; from a name that cannot be queued on (see functions_of), one call per round
+    trip, as each call alone would go."""
+    functions = functions_of(student, [name for name, _args, _kwargs in calls])
+    batch = student.batch()
+    for function, (_name, args, kwargs) in zip(functions, calls):
+        batch.call_seeing_inputs(function, *args, **kwargs)
+    yield from batch.results()
+    for name, args, kwargs in calls[len(functions):]:
+        yield getattr(student, name).call(args, kwargs, inputs_after=True)
+
+
+FAILED = object()  #: what ``taken`` gives for a batched call that raised
+
+
+def taken(results, references=0):
+    """The next call's value from ``results`` (Batch.results()), after the values of ``references``
+    items that reach into an earlier value (``step[0]``); FAILED if one of them raised."""
+    try:
+        for _ in range(references):
+            next(results)
+        return next(results)
+    except StudentCodeError:
+        return FAILED
+
+
+def is_pair(value):
+    return isinstance(value, (tuple, list)) and len(value) == 2
 
 
 def unpack_pair(value, what, names):
@@ -263,11 +313,32 @@ def lecture_loss_after_step(student, reference):
     """loss(forward(x, W1_new, W2_new)[1], t) with your train_step's weights: the lecture's E = 0.02323634."""
     W1_new_ref, W2_new_ref = reference.train_step(X, T, W1, W2, lr=LR)
     expected = reference.loss(reference.forward(X, W1_new_ref, W2_new_ref)[1], T)
-    W1_new, W2_new = unpack_pair(student.train_step(X.copy(), T.copy(), W1.copy(), W2.copy(), lr=LR),
-                                 "train_step(x, t, W1, W2, lr=0.5)", "(W1_new, W2_new)")
-    _h, o = unpack_pair(student.forward(X, W1_new, W2_new), "forward(x, W1_new, W2_new)", "(h, o)")
-    got = student.loss(o, T)
-    failure = compare(got, expected, what="E after the step: loss(forward(x, W1_new, W2_new)[1], t)")
+    what = "E after the step: loss(forward(x, W1_new, W2_new)[1], t)"
+    # One round trip: train_step, forward on the weights it returned and loss on the o that
+    # gave, chained in the sandbox, the values judged in order.  A forward or loss that raised
+    # or gave a wrong value is called once more on its own with the values it was passed, so
+    # that feedback's "last call" shows them (the weights, o) as when each call went alone.
+    functions = functions_of(student, ("train_step", "forward", "loss"))
+    results = None
+    if len(functions) == 3:
+        train_step, forward, loss = functions
+        batch = student.batch()
+        step = batch.call(train_step, X.copy(), T.copy(), W1.copy(), W2.copy(), lr=LR)
+        out = batch.call(forward, X, step[0], step[1])
+        batch.call(loss, out[1], T)
+        results = batch.results()
+        value = next(results)
+    else:
+        value = student.train_step(X.copy(), T.copy(), W1.copy(), W2.copy(), lr=LR)
+    W1_new, W2_new = unpack_pair(value, "train_step(x, t, W1, W2, lr=0.5)", "(W1_new, W2_new)")
+    value = FAILED if results is None else taken(results, references=2)
+    if value is FAILED or not is_pair(value):
+        results, value = None, student.forward(X, W1_new, W2_new)
+    _h, o = unpack_pair(value, "forward(x, W1_new, W2_new)", "(h, o)")
+    got = FAILED if results is None else taken(results, references=1)
+    if got is FAILED or compare(got, expected, what=what) is not None:
+        got = student.loss(o, T)
+    failure = compare(got, expected, what=what)
     if failure:
         key, text = diagnose_loss(got, expected, 2)
         if text is None and not (close(W1_new, W1_new_ref) and close(W2_new, W2_new_ref)):
@@ -437,12 +508,15 @@ def gradients_match_own_finite_differences(student, rng):
 @check(points=2, hidden=True, title_ko="무작위 크기와 학습률에서 train_step이 W − lr·dW를 돌려주고 W1, W2는 바꾸지 않습니다.")
 def train_step_random(student, rng, reference):
     """train_step returns W − lr·dW on random sizes and learning rates, and leaves W1, W2 unchanged."""
-    for case in range(5):
+    cases = []
+    for _ in range(5):
         x, t, w1, w2 = random_case(rng)
-        lr = float(np.round(rng.uniform(0.05, 2.0), 3))
+        cases.append((x, t, w1, w2, float(np.round(rng.uniform(0.05, 2.0), 3))))
+    results = calls_seeing_inputs(student, [("train_step", (x, t, w1, w2), {"lr": lr}) for x, t, w1, w2, lr in cases])
+    for case, (x, t, w1, w2, lr) in enumerate(cases):
         dW1, dW2 = reference.backward(x, t, w1, w2)
         what = f"case {case + 1}: train_step(x, t, W1, W2, lr) with {shapes(x, t, w1, w2)}"
-        value, after, _ = student.train_step.call((x, t, w1, w2), {"lr": lr}, inputs_after=True)
+        value, after, _ = next(results)
         expect_weights_unchanged((x, t, w1, w2), after, ("x", "t", "W1", "W2"), what)
         W1_new, W2_new = unpack_pair(value, what, "(W1_new, W2_new)")
         expect_step(W2_new, w2 - lr * dW2, w2, lr, "dW2", f"{what}: W2_new (W2 − lr·dW2)",
@@ -456,9 +530,11 @@ def inputs_not_modified(student, rng):
     """forward, loss and backward leave x, t, W1 and W2 unchanged."""
     x, t, w1, w2 = random_case(rng)
     o = rng.uniform(size=t.shape)
-    for name, args, labels in (("forward", (x, w1, w2), ("x", "W1", "W2")), ("loss", (o, t), ("o", "t")),
-                               ("backward", (x, t, w1, w2), ("x", "t", "W1", "W2"))):
-        _value, after, _ = getattr(student, name).call(args, {}, inputs_after=True)
+    calls = (("forward", (x, w1, w2), ("x", "W1", "W2")), ("loss", (o, t), ("o", "t")),
+             ("backward", (x, t, w1, w2), ("x", "t", "W1", "W2")))
+    results = calls_seeing_inputs(student, [(name, args, {}) for name, args, _labels in calls])
+    for name, args, labels in calls:
+        _value, after, _ = next(results)
         for label, before, now in zip(labels, args, after):
             expect_unchanged(before, now, what=f"{name}: argument {label}")
 

@@ -510,8 +510,10 @@ def numerical_gradient_matches_autodiff(student, rng):
                 key, text = "forward_for_central", ("this is the forward difference (f(x + h) − f(x)) / h; "
                                                     "use f(x + h) and f(x − h)")
         if key is None:
-            # Was x left changed?  The same call once more (the batch could not say), now
-            # returning x as the call left it.
+            # Was x left changed?  The same call once more, now returning x as the call left it:
+            # a round trip and a second run of numerical_gradient, but only for a wrong gradient
+            # no other mistake explains; bringing x back from every call in the batch
+            # (call_seeing_inputs) would cost more CPU on every submission whose gradients are right.
             _value, after, _ = student.numerical_gradient.call((f, x), {}, inputs_after=True)
             if len(after) > 1 and isinstance(after[1], np.ndarray) and not np.array_equal(after[1], x):
                 key, text = "x_not_restored", ("x is not restored after each element: the later partial "
@@ -541,11 +543,17 @@ def _one_sided(f, x, h):
 @check(points=1, hidden=True, title_ko="numerical_gradient(f, x)가 끝난 뒤 x는 원래 값 그대로입니다 (1·2·3차원 x).")
 def numerical_gradient_restores_x(student, rng):
     """After numerical_gradient(f, x), x holds exactly its original values (1-D, 2-D and 3-D x)."""
+    cases = []
     for case in range(3):
         shape = random_shape(rng, case + 1)
         f = random_array_function(rng, shape, case)
-        x = np.round(rng.normal(size=shape), 3)
-        _value, after, _ = student.numerical_gradient.call((f, x), {}, inputs_after=True)
+        cases.append((shape, f, np.round(rng.normal(size=shape), 3)))
+    batch = student.batch()
+    for _shape, f, x in cases:
+        batch.call_seeing_inputs(student.numerical_gradient, f, x)
+    results = batch.results()
+    for case, (shape, f, x) in enumerate(cases):
+        _value, after, _ = next(results)
         try:
             expect_unchanged(x, after[1], what=f"case {case + 1}: x of shape {shape}")
         except CheckFailed as failure:

@@ -10,13 +10,15 @@ configurations these checks draw (for many seeds, with each check's own
 generator below) and proves the reference gives Keras' every output shape,
 parameter count and rejection.  Configurations Keras rejects must raise
 ValueError.  Calls whose arguments are known in advance go to the sandbox in
-one round trip (student.batch()) and are judged one by one, in order.
+one round trip (student.batch()) and are judged one by one, in order; where
+calls should raise, the sandbox answers every call, raising or not
+(Batch.outcomes).
 """
 
 import numpy as np
 
 from dlgrade.grading import CheckFailed, check, expect_equal
-from dlgrade.sandbox import StudentCodeError, StudentException
+from dlgrade.sandbox import RemoteObject, StudentCodeError, StudentException
 
 #: The lecture's Keras CNN on 28×28×1 and its table (EXERCISES.md, ex06).
 KERAS_CNN = [
@@ -76,24 +78,35 @@ def in_one_round_trip(student, calls):
     return batch.results()
 
 
-class CallsInOrder:
-    """The values of calls known in advance, some of which should raise: the sandbox answers a
-    batch up to its first failing call, so the calls after one that raised go in a new batch
-    (one round trip, plus one after each call that raises)."""
-
-    def __init__(self, student, calls):
-        self._student, self._calls, self._next, self._results = student, list(calls), 0, None
-
-    def take(self):
-        """The next call's value, or what it raised."""
-        if self._results is None:
-            self._results = in_one_round_trip(self._student, self._calls[self._next:])
-        self._next += 1
+def outcomes_in_one_round_trip(student, calls):
+    """The outcome of each of ``calls`` ([(student function name, args, kwargs)], arguments known
+    in advance), for calls some of which should raise: its value, or the StudentCodeError it
+    raised (see value_of), in order, from one round trip that answers every call.  The calls
+    from a name that is missing or not a function go one per round trip, so that its failure
+    comes when a call of it would, after the earlier calls are judged."""
+    batch, queued = student.batch(), 0
+    for name, args, kwargs in calls:
         try:
-            return next(self._results)
+            function = getattr(student, name)
         except StudentCodeError:
-            self._results = None
-            raise
+            break
+        if not isinstance(function, RemoteObject):
+            break
+        batch.call(function, *args, **kwargs)
+        queued += 1
+    yield from batch.outcomes()
+    for name, args, kwargs in calls[queued:]:
+        try:
+            yield getattr(student, name)(*args, **kwargs)
+        except StudentCodeError as error:
+            yield error
+
+
+def value_of(outcome):
+    """An outcome's value, or the error it was, raised as the call would have raised it."""
+    if isinstance(outcome, StudentCodeError):
+        raise outcome
+    return outcome
 
 
 # ----------------------------------------------------------------------------- public checks
@@ -347,20 +360,19 @@ def value_error_configs(rng):
     return uneven, even, [(n, n + _rand(rng, 1, 4), s) for n, s in too_big]
 
 
-# One call per round trip here: every call should raise, and the sandbox answers a batch
-# only up to its first call that raises.
 @check(points=2, hidden=True, title_ko="불가능한 설정은 ValueError: 나누어떨어지지 않는 스트라이드, 짝수 F의 same_pad, 케라스가 허용하지 않는 큰 필터.")
 def random_value_errors(student, rng):
     """Impossible configurations raise ValueError: uneven strides, even same_pad, filters larger than Keras allows."""
     uneven, even, too_big = value_error_configs(rng)
-    for case, (n, f, s) in enumerate(uneven):
-        expect_value_error(lambda: student.conv_output_size(n, f, stride=s),
-                           f"case {case + 1}: conv_output_size({n}, {f}, stride={s})")
-    for f in even:
-        expect_value_error(lambda: student.same_pad(f), f"same_pad({f})")
-    for case, (n, f, s) in enumerate(too_big):
-        expect_value_error(lambda: student.tf_output_size(n, f, s, padding="valid"),
-                           f"case {case + 1}: tf_output_size({n}, {f}, {s}, padding='valid')")
+    calls = ([("conv_output_size", (n, f), {"stride": s}, f"case {case + 1}: conv_output_size({n}, {f}, stride={s})")
+              for case, (n, f, s) in enumerate(uneven)]
+             + [("same_pad", (f,), {}, f"same_pad({f})") for f in even]
+             + [("tf_output_size", (n, f, s), {"padding": "valid"},
+                 f"case {case + 1}: tf_output_size({n}, {f}, {s}, padding='valid')")
+                for case, (n, f, s) in enumerate(too_big)])
+    outcomes = outcomes_in_one_round_trip(student, [(name, args, kwargs) for name, args, kwargs, _what in calls])
+    for (_name, _args, _kwargs, what), outcome in zip(calls, outcomes):
+        expect_value_error(lambda: value_of(outcome), what)
 
 
 def _random_stack(rng):
@@ -398,11 +410,12 @@ def expected_layers(reference, shape, specs):
 def random_output_shapes(student, rng, reference):
     """output_shapes on random conv/pool/flatten/dense stacks, against a keras Sequential model."""
     stacks = [_random_stack(rng) for _ in range(6)]
-    calls = CallsInOrder(student, [(student.output_shapes, (tuple(shape), specs), {}) for shape, specs in stacks])
-    for case, (shape, specs) in enumerate(stacks):
+    outcomes = outcomes_in_one_round_trip(student, [("output_shapes", (tuple(shape), specs), {})
+                                                    for shape, specs in stacks])
+    for case, ((shape, specs), outcome) in enumerate(zip(stacks, outcomes)):
         layers = expected_layers(reference, shape, specs)
         what = f"case {case + 1}: output_shapes({tuple(shape)}, {len(specs)} layers)"
         if layers is None:  # a size dropped below 1 somewhere: Keras rejects the model
-            expect_value_error(calls.take, what)
+            expect_value_error(lambda: value_of(outcome), what)
             continue
-        expect_layers(calls.take(), layers, specs, what, hidden=True)
+        expect_layers(value_of(outcome), layers, specs, what, hidden=True)
