@@ -4,7 +4,7 @@ answered in order, stopping at the first failure — with the real sandbox."""
 import numpy as np
 import pytest
 
-from dlgrade.sandbox import Limits, Session, Student, StudentException, StudentMissing, StudentTimeout
+from dlgrade.sandbox import Limits, Session, Student, StudentCodeError, StudentException, StudentMissing, StudentTimeout
 from dlgrade.sandbox.remote import RemoteObject
 
 SOURCE = """
@@ -230,3 +230,22 @@ def test_a_pending_value_shows_as_its_call_in_feedback(student):
     batch = student.batch()
     first = batch.call(counter.add, {"x": 0.0}, 1.0)
     assert format_call("pair", (first,), {}, hidden=False) == "pair(<Counter().add()>)"
+
+
+def test_an_object_of_a_child_that_ended_is_lost_not_sent_to_the_next_child(grading_context):
+    source = SOURCE + "\ndef hang():\n    while True:\n        pass\n"
+    session = Session(grading_context.worker, source, "counter.py", [], Limits(wall_seconds=1, cpu_seconds=10))
+    try:
+        student = Student(session)
+        counter, pair = student.Counter(), student.pair
+        assert counter.add({"x": 0.0}, 1.0) == 1
+        with pytest.raises(StudentTimeout):
+            student.hang()
+        with pytest.raises(StudentCodeError, match="lost"):
+            counter.add({"x": 0.0}, 1.0)  # its handle would name another object in the new child
+        with pytest.raises(StudentCodeError, match="lost"):
+            pair(1)
+        for _ in range(2):  # a module function is looked up in the new child, every time
+            assert student.pair(2) == (2, 4)
+    finally:
+        session.close()

@@ -420,6 +420,10 @@ class Session:
         if self.sock is not None:
             self.sock.close()
             self.sock = None
+            # Handles of the child that ends here mean nothing to the next one: every proxy
+            # made for it is lost from now on, not sent to a fresh child by mistake.
+            self.generation += 1
+            self.functions = {}
             info = self.worker.reap()
             self.strays += int(info.get("strays") or 0)
         if self.out_fd is not None:
