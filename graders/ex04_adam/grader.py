@@ -15,16 +15,20 @@ float64 rounding) and that the reference agrees with them within KERAS_TOLERANCE
 
 The student's optimizer and parameter dict live in the sandbox.  The optimizer is
 driven with the gradients at the expected trajectory's points, all known in advance,
-so its construction, its updates and the fetches of its parameters go to the sandbox
-in one round trip (the dict is placed there by another); a trajectory that matches
-the expected one within tolerance was driven by its own gradients within tolerance.
-The values are still judged one by one, in order (InOrder): the first wrong one fails
-the check and names its call.
+so placing the dict there, the construction, the updates and the parameters as the
+updates leave them go to the sandbox in one round trip; a trajectory that matches the
+expected one within tolerance was driven by its own gradients within tolerance.  The
+values are still judged one by one, in order (InOrder): the first wrong one fails the
+check and names its call.  The two checks that read back what no update sends back
+(the arrays behind params; the dict the last update was not given) place their dicts
+and arrays in the sandbox one round trip ahead, every optimizer's at once, then send
+one batch per optimizer, as the others do.
 """
 
 import numpy as np
 
 from dlgrade.grading import CheckFailed, Tolerance, check, compare, describe, expect_close, expect_unchanged
+from dlgrade.sandbox import wire
 
 EPSILON = 1e-7
 
@@ -130,9 +134,10 @@ def gradients_along(a, c, p0, expected, scale=1.0):
 
 
 def checked_params(params, p0, what):
-    """A fetched params dict, checked to still hold arrays of the right shapes."""
+    """A params dict read back (fetched, or sent back by the update it was given), checked
+    to still hold arrays of the right shapes."""
     if not isinstance(params, dict) or set(params) != set(p0):
-        raise CheckFailed(f"{what}: params must stay a dict with keys {sorted(p0)}, got {describe(params)}")
+        raise CheckFailed(f"{what}: params must stay a dict with keys {sorted(p0)}, got {described(params)}")
     for k, v in params.items():
         shape = np.shape(p0[k])
         if shape == () and (isinstance(v, (float, np.floating)) or (isinstance(v, np.ndarray) and v.shape == (1,))):
@@ -143,8 +148,15 @@ def checked_params(params, p0, what):
             params[k] = v = np.asarray(v, dtype=np.float64).reshape(())
         if not isinstance(v, np.ndarray) or v.shape != shape:
             raise CheckFailed(f"{what}: params[{k!r}] must stay a numpy.ndarray of shape {shape}, "
-                              f"got {describe(v)}")
+                              f"got {described(v)}")
     return params
+
+
+def described(value):
+    """describe(value), naming an object that stays in the sandbox as a fetch names it: a
+    call's arguments sent back (Batch.call_seeing_inputs) hold one as a wire.Handle, a
+    fetch as a RemoteObject."""
+    return "RemoteObject" if isinstance(value, wire.Handle) else describe(value)
 
 
 # ----------------------------------------------------------------------------- the sandbox
@@ -161,6 +173,20 @@ class InOrder:
         while len(self._taken) <= pending.index:
             self._taken.append(next(self._values))
         return self._taken[pending.index]
+
+
+def keep_for_batch(batch, value, name="params"):
+    """Queue placing ``value`` in the sandbox for the later calls of the same batch
+    (Batch.keep).  Feedback shows a queued value among a call's arguments as <its label>,
+    and showed a value kept in a round trip of its own (Student.keep) as <type name>: so
+    the label is "dict params", and "last call" reads as it did."""
+    return batch.keep(value, name=f"{type(value).__name__} {name}")
+
+
+def sent_back(value):
+    """The first argument of a call queued with Batch.call_seeing_inputs, as the call left it."""
+    _result, args_after, _kwargs_after = value
+    return args_after[0]
 
 
 def queue_optimizer(batch, student, name, hyper):
@@ -183,29 +209,33 @@ def fetched_steps(steps):
 
 
 class StudentTrajectory:
-    """The student's optimizer queued on a batch: constructed, driven with the gradients at
-    the expected trajectory's points (the gradient at p0, then at each expected iterate),
-    its parameters fetched after the updates in FETCH_AT and the last."""
+    """The student's optimizer queued on a batch: its params dict placed in the sandbox,
+    the optimizer constructed, driven with the gradients at the expected trajectory's
+    points (the gradient at p0, then at each expected iterate), its parameters read after
+    the updates in FETCH_AT and the last: those updates send params back as they leave it
+    (the value a fetch right after them would read)."""
 
     def __init__(self, batch, student, name, hyper, a, c, p0, expected, scale=1.0):
         self.p0 = p0
-        ref = student.keep({k: np.array(v, dtype=np.float64) for k, v in p0.items()}, name="params")
+        ref = keep_for_batch(batch, {k: np.array(v, dtype=np.float64) for k, v in p0.items()})
         update = queue_optimizer(batch, student, name, hyper)
         grads = gradients_along(a, c, p0, expected, scale)
         steps = len(next(iter(expected.values())))
         fetch, self.fetched = set(fetched_steps(steps)), []
         for step in range(1, steps + 1):
-            batch.call(update, ref, {k: grads[k][step - 1] for k in p0})
+            g = {k: grads[k][step - 1] for k in p0}
             if step in fetch:
-                self.fetched.append((step, batch.fetch(ref)))
+                self.fetched.append((step, batch.call_seeing_inputs(update, ref, g)))
+            else:
+                batch.call(update, ref, g)
 
     def values(self, taken):
         """{key: array (len(fetched), *shape)}, once every update has run (as a batch run
         whole: a failing update fails the check before any value is judged)."""
-        taken[self.fetched[-1][1]]  # takes every item up to the last fetch
+        taken[self.fetched[-1][1]]  # takes every item up to the last update
         path = {k: [] for k in self.p0}
         for step, pending in self.fetched:
-            params = checked_params(taken[pending], self.p0, f"after update {step}")
+            params = checked_params(sent_back(taken[pending]), self.p0, f"after update {step}")
             for k in self.p0:
                 path[k].append(params[k])
         return {k: np.array(v) for k, v in path.items()}
@@ -329,18 +359,19 @@ def lecture_check(student, reference, name, hyper):
     start = {"x": np.array([-7.0]), "y": np.array([2.0])}
     expected = reference_trajectory(lambda: getattr(reference, name)(**hyper),
                                     {"x": np.array([0.1]), "y": np.array([2.0])}, {"x": 0.0, "y": 0.0}, start, 3)
-    params = student.keep({k: v.copy() for k, v in start.items()}, name="params")
-    # ∇f at the start, then at the table's iterates: the three updates and the fetches
-    # after each go in one round trip, and are judged one update at a time.
+    # ∇f at the start, then at the table's iterates: params placed in the sandbox and the
+    # three updates, each sending params back as it leaves them, go in one round trip, and
+    # are judged one update at a time.
     batch, fetched, current = student.batch(), [], start
+    params = keep_for_batch(batch, {k: v.copy() for k, v in start.items()})
     update = queue_optimizer(batch, student, name, hyper)
     for step in range(3):
-        batch.call(update, params, {"x": current["x"] / 10, "y": 2 * current["y"]})
-        fetched.append(batch.fetch(params))
+        fetched.append(batch.call_seeing_inputs(update, params, {"x": current["x"] / 10, "y": 2 * current["y"]}))
         current = {k: expected[k][step] for k in start}
     values = InOrder(batch)
     for step, pending in enumerate(fetched):
-        current = checked_params(values[pending], start, f"{call_text(name, hyper)}, after update {step + 1}")
+        current = checked_params(sent_back(values[pending]), start,
+                                 f"{call_text(name, hyper)}, after update {step + 1}")
         for k in ("x", "y"):
             expect_close(current[k], expected[k][step], tolerance=tolerance(name),
                          what=f"{call_text(name, hyper)}: {k}{step + 1} (after update {step + 1})")
@@ -434,15 +465,26 @@ def random_gradients(rng, shapes, steps):
 @check(points=2, hidden=True, title_ko="update는 params의 배열을 제자리에서 갱신합니다: 같은 배열을 가진 다른 쪽에서도 갱신이 보입니다.")
 def updates_in_place(student, rng):
     """update changes the arrays of params in place: another holder of the same arrays sees the update."""
+    # Every optimizer's arrays and gradients, drawn in the order one optimizer after the
+    # other always drew them.
+    problems = []
     for name, hyper in HIDDEN.items():
         p0 = {k: rng.normal(size=s) for k, s in SAME_SHAPE.items()}
-        # Each array is kept on its own and then put in the dict: the dict and the handles
-        # hold the same array objects, as a network layer and its params dict do.
-        arrays = {k: student.keep(v.copy(), name=k) for k, v in p0.items()}
-        params = student.keep(arrays, name="params")
+        problems.append((name, hyper, p0, random_gradients(rng, SAME_SHAPE, 3)))
+
+    # Each array is kept on its own and then put in the dict: the dict and the handles
+    # hold the same array objects, as a network layer and its params dict do.  Every
+    # optimizer's, in one round trip ahead of the optimizers' own: those fetch them, and
+    # a batch fetches only what an earlier round trip placed.
+    batch, kept = student.batch(), []
+    for _name, _hyper, p0, _grads in problems:
+        arrays = {k: batch.keep(v.copy(), name=k) for k, v in p0.items()}
+        kept.append((arrays, batch.keep(arrays, name="params")))
+    placed = batch.run()
+    for (name, hyper, p0, grads), (arrays, params) in zip(problems, kept):
+        arrays, params = {k: placed[v] for k, v in arrays.items()}, placed[params]
         batch = student.batch()  # the optimizer, its updates and the fetches in one round trip
-        queue_updates(batch, queue_optimizer(batch, student, name, hyper), params,
-                      random_gradients(rng, SAME_SHAPE, 3))
+        queue_updates(batch, queue_optimizer(batch, student, name, hyper), params, grads)
         fetched = [batch.fetch(params)] + [batch.fetch(arrays[k]) for k in p0]
         values = batch.run()
         current = checked_params(values[fetched[0]], p0, f"{call_text(name, hyper)}, after 3 updates")
@@ -460,6 +502,7 @@ def updates_in_place(student, rng):
 @check(points=2, hidden=True, title_ko="상태는 매개변수마다 따로: 번갈아 갱신한 두 키가 각각 혼자 갱신한 것과 같습니다.")
 def state_per_key(student, rng):
     """Each parameter has its own state: two keys, visited in alternating order, evolve as each alone."""
+    problems = []  # every optimizer's, drawn in the order one after the other always drew them
     for name, hyper in HIDDEN.items():
         if name == "SGD":  # no state to share
             continue
@@ -467,17 +510,30 @@ def state_per_key(student, rng):
         # Different scales per key, so that shared statistics show.
         sequence = [{k: g * (1.0 if k == "first" else 5.0) for k, g in grads.items()}
                     for grads in random_gradients(rng, SAME_SHAPE, 8)]
+        problems.append((name, hyper, p0, sequence))
+
+    # The dicts, every optimizer's, placed in the sandbox in one round trip ahead of the
+    # optimizers' own: those fetch them, and a batch fetches only what an earlier round
+    # trip placed.  Alone: a dict of one key per key.  Together: the same two arrays in
+    # two dicts with opposite key orders.
+    batch, kept = student.batch(), []
+    for _name, _hyper, p0, _sequence in problems:
+        solos = {k: batch.keep({k: p0[k].copy()}, name="params") for k in p0}
+        arrays = {k: batch.keep(v.copy(), name=k) for k, v in p0.items()}
+        orders = [batch.keep({k: arrays[k] for k in keys}, name="params") for keys in (p0, list(p0)[::-1])]
+        kept.append((solos, orders))
+    placed = batch.run()
+    for (name, hyper, p0, sequence), (solos, orders) in zip(problems, kept):
+        solos, orders = {k: placed[v] for k, v in solos.items()}, [placed[v] for v in orders]
         batch = student.batch()  # this optimizer's three runs in one round trip, judged in order
         # Alone: one optimizer per key, the student's own, on a dict of one key.
         alone = {}
         for k in p0:
-            solo = student.keep({k: p0[k].copy()}, name="params")
-            queue_updates(batch, queue_optimizer(batch, student, name, hyper), solo, [{k: g[k]} for g in sequence])
-            alone[k] = batch.fetch(solo)
-        # Together: the same two arrays in two dicts with opposite key orders, used in
-        # turn: one state for all keys, or state kept by position, mixes the histories.
-        arrays = {k: student.keep(v.copy(), name=k) for k, v in p0.items()}
-        orders = [student.keep({k: arrays[k] for k in keys}, name="params") for keys in (p0, list(p0)[::-1])]
+            queue_updates(batch, queue_optimizer(batch, student, name, hyper), solos[k],
+                          [{k: g[k]} for g in sequence])
+            alone[k] = batch.fetch(solos[k])
+        # Together, used in turn: one state for all keys, or state kept by position, mixes
+        # the histories.
         update = queue_optimizer(batch, student, name, hyper)
         for step, grads in enumerate(sequence):
             batch.call(update, orders[step % 2], grads)
@@ -501,14 +557,16 @@ def state_per_key(student, rng):
 def grads_not_modified(student, rng):
     """update leaves the arrays of grads unchanged."""
     for name, hyper in HIDDEN.items():
-        params = student.keep({k: rng.normal(size=s) for k, s in SAME_SHAPE.items()}, name="params")
-        # The constructor and the method in one round trip; each update is a call of its
-        # own, which brings its arguments back as the call left them.
+        # params placed in the sandbox, the constructor, the method and the updates in one
+        # round trip; each update brings its arguments back as it left them, judged in order.
         batch = student.batch()
-        pending = queue_optimizer(batch, student, name, hyper)
-        update = batch.run()[pending]
-        for step, grads in enumerate(random_gradients(rng, SAME_SHAPE, 3)):
-            _value, after, _ = update.call((params, grads), {}, inputs_after=True)
+        params = keep_for_batch(batch, {k: rng.normal(size=s) for k, s in SAME_SHAPE.items()})
+        update = queue_optimizer(batch, student, name, hyper)
+        sequence = random_gradients(rng, SAME_SHAPE, 3)
+        updates = [batch.call_seeing_inputs(update, params, grads) for grads in sequence]
+        taken = InOrder(batch)
+        for step, (grads, pending) in enumerate(zip(sequence, updates)):
+            _value, after, _ = taken[pending]
             try:
                 expect_unchanged(grads, after[1], what=f"{call_text(name, hyper)}, update {step + 1}: grads")
             except CheckFailed as failure:
