@@ -22,6 +22,14 @@ FORMAT_OPTION = click.option(
 LANG_OPTION = click.option("--lang", type=click.Choice(["ko", "en"]), default=None,
                            help="Language of the output (default: from the locale or DLGRADE_LANG).")
 
+GRADEBOOK_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path),
+                                default=Path("gradebook.db"), show_default=True,
+                                help="The SQLite gradebook (created if missing; reruns resume).")
+JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                           help="Parallel sandboxes (default: one per CPU).")
+INSECURE_OPTION = click.option("--insecure", is_flag=True,
+                               help="Allow grading without bubblewrap (resource limits only).")
+
 
 class Context:
     """What every command shares: the course (loaded on first use) and the output."""
@@ -238,16 +246,15 @@ def _parse_exercises(obj: Context, value: str):
 @main.command("grade")
 @click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--exercises", default="all", show_default=True, help="Comma-separated exercises, or all.")
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("gradebook.db"),
-              show_default=True, help="The SQLite gradebook (created if missing; reruns resume).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallel sandboxes (default: two per CPU).")
+@GRADEBOOK_OPTION
+@JOBS_OPTION
 @click.option("--seed-salt", default="", help="Salt of the per-student seeds (e.g. the session name).")
 @click.option("--force", is_flag=True, help="Regrade even unchanged submissions.")
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write one Markdown feedback file per student into this folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print per student and exercise score and max_score as JSON.")
 @FORMAT_OPTION
-@click.option("--insecure", is_flag=True, help="Allow grading without bubblewrap (resource limits only).")
+@INSECURE_OPTION
 @LANG_OPTION
 @click.pass_obj
 def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, force, feedback, as_json, fmt, insecure,
@@ -270,22 +277,19 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     from dlgrade.bulk.export import write_feedback
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
     from dlgrade.bulk.runner import default_jobs, grade_class
-    from dlgrade.sandbox import SandboxError, choose_backend
+    from dlgrade.sandbox import SandboxError
 
     lang = lang_of(lang)
     chosen = _parse_exercises(obj, exercises)
-    backend = choose_backend()
-    if backend != "bwrap":
-        if not insecure:
-            raise click.UsageError(say("grade.needs_bwrap", lang))
-        obj.output.warn(say("sandbox.insecure", lang))
+    backend = sandbox_backend(obj, insecure, lang)
     jobs = jobs or default_jobs()
     quiet = as_json or fmt != "text"
     try:
         if quiet:
             summary = grade_class(submissions, chosen, db, jobs=jobs, salt=seed_salt, force=force, backend=backend)
         else:
-            summary = _grade_with_progress(obj, submissions, chosen, db, jobs, seed_salt, force, backend, lang)
+            summary = with_progress(obj, lang, lambda **kw: grade_class(
+                submissions, chosen, db, jobs=jobs, salt=seed_salt, force=force, backend=backend, **kw))
         with Gradebook(db) as book:
             if feedback:
                 written = write_feedback(book, obj.course, feedback, lang)
@@ -314,24 +318,32 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
         raise click.ClickException(str(exc)) from None
 
 
-def _grade_with_progress(obj, submissions, chosen, db, jobs, salt, force, backend, lang):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False) -> str:
+    """The sandbox to grade with: bubblewrap, or resource limits only with --insecure."""
+    from dlgrade.sandbox import choose_backend
 
-    from dlgrade.bulk.runner import grade_class
+    backend = choose_backend()
+    if backend != "bwrap":
+        if not insecure:
+            raise click.UsageError(say("grade.needs_bwrap", lang))
+        if not quiet:
+            obj.output.warn(say("sandbox.insecure", lang))
+    return backend
+
+
+def with_progress(obj: Context, lang: str, run):
+    """Call ``run(progress=…, on_plan=…)`` under a progress bar on stderr."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[last]}"), console=obj.output.err, transient=False) as bar:
         task_id = bar.add_task(say("grade.progress", lang), total=None, last="")
 
-        def on_plan(total):
-            bar.update(task_id, total=total)
-
         def on_progress(done, total, task, result):
             bar.update(task_id, completed=done,
                        last=f"{task.student} {task.exercise.id} {result.score:g}/{result.max_score:g}")
 
-        return grade_class(submissions, chosen, db, jobs=jobs, salt=salt, force=force, backend=backend,
-                           progress=on_progress, on_plan=on_plan)
+        return run(progress=on_progress, on_plan=lambda total: bar.update(task_id, total=total))
 
 
 def _print_summary(obj, book, summary, chosen, lang):

@@ -28,10 +28,11 @@ from dlgrade.results import ExerciseResult
 
 
 def default_jobs() -> int:
-    """Parallel sandboxes by default: two per CPU.  A submission's grading mostly waits
-    (on its sandbox child, on the oracle process), so two per core keep both busy
-    (measured on 2 cores: 17.4 submissions/s with 2 jobs, 20.5 with 4)."""
-    return 2 * max(1, os.cpu_count() or 1)
+    """Parallel sandboxes by default: one per CPU, each in a grading process of its own.
+    With no oracle to wait for, a grading process and its sandbox child take turns on one
+    core, so more sandboxes only cost memory (measured on 2 cores, 300 students × 7
+    exercises: 58.7–63.1 submissions/s with 2 jobs, 60.0–60.6 with 4, 437 vs 556 MiB)."""
+    return max(1, os.cpu_count() or 1)
 
 
 def student_seed(student: str, exercise: str, salt: str = "") -> int:

@@ -7,19 +7,16 @@ from pathlib import Path
 
 import click
 
-from dlgrade.cli import LANG_OPTION, Context, lang_of, main
+from dlgrade.cli import GRADEBOOK_OPTION as DB_OPTION
+from dlgrade.cli import (
+    INSECURE_OPTION, JOBS_OPTION, LANG_OPTION, Context, lang_of, main, sandbox_backend, with_progress,
+)
 
-DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("gradebook.db"),
-                         show_default=True, help="The SQLite gradebook (created if missing; reruns resume).")
 SESSION_ARGUMENT = click.argument("session_file", metavar="SESSION.yaml",
                                   type=click.Path(dir_okay=False, path_type=Path))
 SUBMISSIONS_ARGUMENT = click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
 TIMES_OPTION = click.option("--times", type=click.Path(dir_okay=False, path_type=Path), default=None,
                             help="CSV student,submitted_at[,exercise] overriding the files' times (ISO 8601).")
-JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-                           help="Parallel sandboxes (default: two per CPU).")
-INSECURE_OPTION = click.option("--insecure", is_flag=True,
-                               help="Allow grading without bubblewrap (resource limits only).")
 
 
 def load(obj: Context, session_file: Path, lang: str, times_file: Path | None = None):
@@ -38,20 +35,6 @@ def say_problems(problems: list[str], lang: str) -> str:
     from dlgrade.messages import say
 
     return say("session.problems", lang, n=len(problems)) + "\n" + "\n".join(f"  ✗ {p}" for p in problems)
-
-
-def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False) -> str:
-    """The sandbox to grade with: bubblewrap, or resource limits only with --insecure."""
-    from dlgrade.messages import say
-    from dlgrade.sandbox import choose_backend
-
-    backend = choose_backend()
-    if backend != "bwrap":
-        if not insecure:
-            raise click.UsageError(say("grade.needs_bwrap", lang))
-        if not quiet:
-            obj.output.warn(say("sandbox.insecure", lang))
-    return backend
 
 
 def check_folder(submissions: Path, lang: str):
@@ -158,23 +141,6 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     obj.output.print(say("grade.counts", lang, students=b.students, graded=b.graded, skipped=b.skipped,
                          missing=b.not_submitted, refused=b.refused, seconds=b.seconds))
     obj.output.print(say("session.next", lang, db=db, session=s.name), style="dim")
-
-
-def with_progress(obj: Context, lang: str, run):
-    """Call ``run(progress=…, on_plan=…)`` under a progress bar on stderr."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from dlgrade.messages import say
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[last]}"), console=obj.output.err, transient=False) as bar:
-        task_id = bar.add_task(say("grade.progress", lang), total=None, last="")
-
-        def on_progress(done, total, task, result):
-            bar.update(task_id, completed=done,
-                       last=f"{task.student} {task.exercise.id} {result.score:g}/{result.max_score:g}")
-
-        return run(progress=on_progress, on_plan=lambda total: bar.update(task_id, total=total))
 
 
 @main.command("report")
