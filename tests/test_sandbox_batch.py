@@ -249,3 +249,25 @@ def test_an_object_of_a_child_that_ended_is_lost_not_sent_to_the_next_child(grad
             assert student.pair(2) == (2, 4)
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("fatal, error", [("loop", StudentTimeout), ("exit", StudentCodeError)])
+def test_a_batch_that_dies_or_hangs_names_the_call_it_was_running(grading_context, fatal, error):
+    source = SOURCE + "\nimport os\ndef step(k):\n    if k == 'exit':\n        os._exit(1)\n    if k == 'loop':\n" \
+                      "        while True:\n            pass\n    return k\n"
+    session = Session(grading_context.worker, source, "counter.py", [], Limits(wall_seconds=1, cpu_seconds=10))
+    try:
+        student = Student(session)
+        batch = student.batch()
+        for k in (1, 2, fatal, 4, 5):
+            batch.call(student.step, k)
+        with pytest.raises(error):
+            batch.run()
+        assert [args for _path, args, _kw in student.transcript.calls] == [(1,), (2,), (fatal,)]
+        student.transcript.clear()
+        assert student.step(7) == 7  # a fresh child; a batch that ends well leaves no trace here
+        batch = student.batch()
+        batch.call(student.step, 8)
+        assert batch.run() == [8]
+    finally:
+        session.close()

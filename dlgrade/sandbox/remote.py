@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from dlgrade.sandbox import wire
 from dlgrade.sandbox.runner import (
-    Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden, StudentMissing,
+    Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden, StudentMissing, StudentTimeout,
 )
 
 
@@ -268,7 +268,17 @@ class Batch:
         header = {"op": "batch", "requests": [h for h, _, _ in items]}
         if keep_going:
             header["keep_going"] = True
-        reply, reply_blobs = student._session.request(header, blobs, timeout=timeout)
+        try:
+            reply, reply_blobs = student._session.request(header, blobs, timeout=timeout)
+        except (StudentCrashed, StudentTimeout):
+            # The child died or hung inside the batch: the calls up to the one it was running
+            # (it wrote that item's number as it began it) enter the transcript, so that the
+            # feedback names that call as the last one.
+            reached = student._session.progress
+            for _header, call, _label in items[:reached if 0 < reached <= len(items) else 0]:
+                if call is not None:
+                    student._transcript.calls.append(call)
+            raise
         replies = reply.get("replies") if isinstance(reply, dict) and reply.get("ok") else None
         if not isinstance(replies, list) or not 0 < len(replies) <= len(items):
             RemoteObject._answer(reply, reply_blobs)  # the child's own failure, if it says one

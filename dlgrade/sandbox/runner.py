@@ -305,15 +305,16 @@ class Worker:
         self.kill()
 
     # ---- sessions
-    def spawn(self, source: str, filename: str, forbidden: list[str], limits: Limits):
-        """Fork a session child; returns (socket to it, read end of its output)."""
+    def spawn(self, source: str, filename: str, forbidden: list[str], limits: Limits, progress_fd: int):
+        """Fork a session child; returns (socket to it, read end of its output).  The child
+        writes the number of the batch item it is running at the start of ``progress_fd``."""
         self.ensure()
         ours, theirs = socket.socketpair()
         out_r, out_w = os.pipe()
         try:
             wire.send_frame(self.control, {"cmd": "spawn", "source": source, "filename": filename,
                                            "forbidden": list(forbidden), "limits": limits.for_child()},
-                            fds=[theirs.fileno(), out_w])
+                            fds=[theirs.fileno(), out_w, progress_fd])
             wire.recv_frame(self.control, max_bytes=MiB)
         except (OSError, wire.FrameError):
             ours.close()
@@ -392,6 +393,10 @@ class Session:
         #: the module's functions and classes as the child listed them when it loaded
         #: the module (name → wire.Handle), for this generation of child
         self.functions: dict[str, wire.Handle] = {}
+        self._progress_fd: int | None = None
+        #: the number (from 1) of the batch item the last child was running when it ended,
+        #: as it wrote it; 0 if it ran no batch (the child's word: check the range)
+        self.progress = 0
 
     # ---- lifecycle
     def open(self) -> None:
@@ -400,7 +405,15 @@ class Session:
             return
         if self.load_error is not None:
             raise self.load_error
-        self.sock, self.out_fd = self.worker.spawn(self.source, self.filename, self.forbidden, self.limits)
+        self._progress_fd = _progress_file()
+        try:
+            self.sock, self.out_fd = self.worker.spawn(self.source, self.filename, self.forbidden, self.limits,
+                                                       self._progress_fd)
+        except BaseException:
+            os.close(self._progress_fd)
+            self._progress_fd = None
+            raise
+        self.progress = 0
         self.generation += 1
         reply, _ = self._receive(self.limits.wall_seconds, what=f"importing {self.filename}")
         self.functions = _function_handles(reply.get("functions")) if reply.get("ok") else {}
@@ -426,6 +439,11 @@ class Session:
             self.functions = {}
             info = self.worker.reap()
             self.strays += int(info.get("strays") or 0)
+        if self._progress_fd is not None:
+            data = os.pread(self._progress_fd, 4, 0)
+            self.progress = int.from_bytes(data, "little") if len(data) == 4 else 0
+            os.close(self._progress_fd)
+            self._progress_fd = None
         if self.out_fd is not None:
             self._drain(0)
             os.close(self.out_fd)
@@ -502,6 +520,16 @@ class Session:
                 if frame is not None:
                     self.sock.setblocking(True)
                     return frame
+
+
+def _progress_file() -> int:
+    """A four-byte file the child writes its batch progress to (in memory where the system
+    allows it)."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("dlgrade-progress")
+    handle, path = tempfile.mkstemp(prefix="dlgrade-progress-")
+    os.unlink(path)
+    return handle
 
 
 def _function_handles(listed) -> dict[str, wire.Handle]:

@@ -377,8 +377,10 @@ def _describe(exc):
     return "%s: %s" % (type(exc).__name__, text[:_MAX_STR]) if text else type(exc).__name__
 
 
-def run_session(conn, source, filename, forbidden):
-    """Load the student's module and answer requests until the parent closes."""
+def run_session(conn, source, filename, forbidden, progress_fd=None):
+    """Load the student's module and answer requests until the parent closes.  Before each
+    item of a batch, its number (from 1) is written at the start of ``progress_fd``: if the
+    process dies or hangs during a batch, the parent still knows which call was running."""
     import types
 
     codec = Codec()
@@ -419,6 +421,8 @@ def run_session(conn, source, filename, forbidden):
             replies = []
             for n, sub in enumerate(request.get("requests") or []):
                 codec.last = None
+                if progress_fd is not None:
+                    os.pwrite(progress_fd, struct.pack("<I", n + 1), 0)
                 replies.append(_answer(codec, sub, blobs, out_blobs, filename))
                 if not replies[-1]["ok"]:
                     if request.get("keep_going"):
@@ -659,12 +663,13 @@ def zygote_main(control_fd, sandbox_uid):
     current = None
     while True:
         try:
-            command, _blobs, fds = recv_frame(control, with_fds=2)
+            command, _blobs, fds = recv_frame(control, with_fds=3)
         except FrameError:
             break
         cmd = command.get("cmd")
         if cmd == "spawn":
-            session_fd, output_fd = fds
+            session_fd, output_fd = fds[:2]
+            progress_fd = fds[2] if len(fds) > 2 else None
             pid = os.fork()
             if pid == 0:
                 try:
@@ -684,7 +689,8 @@ def zygote_main(control_fd, sandbox_uid):
                     _drop_privileges(sandbox_uid)
                     _set_limits(command.get("limits", {}))
                     conn = socket.socket(fileno=session_fd)
-                    run_session(conn, command["source"], command["filename"], command.get("forbidden", []))
+                    run_session(conn, command["source"], command["filename"], command.get("forbidden", []),
+                                progress_fd)
                 except BaseException:
                     import traceback
 
