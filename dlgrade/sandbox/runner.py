@@ -503,7 +503,7 @@ class Session:
                                          "of output (output limit); the process was stopped")
             if self.sock in ready:
                 try:
-                    chunk = self.sock.recv(1 << 20)
+                    chunk = self.sock.recv(65536)  # below malloc's mmap threshold: no mapping per call
                 except (BlockingIOError, InterruptedError):
                     continue
                 except OSError:
