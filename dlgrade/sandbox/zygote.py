@@ -537,11 +537,8 @@ def _set_limits(limits):
     cpu = int(limits.get("cpu_seconds", 30))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     if limits.get("address_space"):
-        base = 0
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    base = int(line.split()[1]) * 1024
+        with open("/proc/self/statm") as statm:  # the first field: the address space, in pages
+            base = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         cap = base + int(limits["address_space"])
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     files = int(limits.get("open_files", 64))
@@ -574,11 +571,16 @@ def _drop_privileges(uid):
     os.setresuid(uid, uid, uid)
 
 
+_libc = []  # the C library, opened once by the zygote (a child's prctl then costs no dlopen)
+
+
 def _prctl(option, value):
     try:
-        import ctypes
+        if not _libc:
+            import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+            _libc.append(ctypes.CDLL(None, use_errno=True))
+        _libc[0].prctl(option, value, 0, 0, 0)
     except Exception:
         pass
 
@@ -653,6 +655,10 @@ def zygote_main(control_fd, sandbox_uid):
 
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    # A child's standard streams, made once: each child points descriptors 1 and 2 at its
+    # own output pipe, and these line-buffered writers (empty at every fork) follow them.
+    child_stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
+    child_stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
     # Everything imported so far moves out of the collector's sight: a child's collections
     # then never walk (and so never copy, page by page) the objects it shares with us.
     gc.freeze()
@@ -683,8 +689,7 @@ def zygote_main(control_fd, sandbox_uid):
                     for fd in (devnull, output_fd):
                         if fd > 2:
                             os.close(fd)
-                    sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
-                    sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
+                    sys.stdout, sys.stderr = child_stdout, child_stderr
                     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
                     _drop_privileges(sandbox_uid)
                     _set_limits(command.get("limits", {}))
