@@ -271,3 +271,18 @@ def test_a_batch_that_dies_or_hangs_names_the_call_it_was_running(grading_contex
         assert batch.run() == [8]
     finally:
         session.close()
+
+
+def test_in_order_takes_values_as_they_are_judged(student):
+    counter = student.Counter()
+    add = counter.add
+    batch = student.batch()
+    first, boom, third = (batch.call(add, {"x": 0.0}, k) for k in (1.0, "boom", 2.0))
+    values = batch.in_order()
+    assert [c[1][1] for c in student.transcript.calls] == []  # nothing taken yet
+    assert values[first] == 1 and values(first) == 1  # asked again: the same value
+    assert [c[1][1] for c in student.transcript.calls] == [1.0]
+    with pytest.raises(StudentException, match="boom at 1"):
+        values[third]  # passing over the failing item raises its error, naming its call
+    assert student.transcript.calls[-1][1][1] == "boom"
+    assert boom.index == 1

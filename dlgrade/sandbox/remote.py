@@ -252,6 +252,12 @@ class Batch:
         one and names its call, exactly as with one round trip per call."""
         return self._send(timeout, keep_going=False)
 
+    def in_order(self, timeout: float | None = None) -> "InOrder":
+        """Send every queued item; the values are taken as the check asks for them
+        (``values[item]`` or ``values(item)``, ``item`` a Pending), every item before it
+        first, as ``results()`` yields them."""
+        return InOrder(self.results(timeout))
+
     def outcomes(self, timeout: float | None = None):
         """Send every queued item; the child answers each one even after one has failed.
         Yields, in order, each item's value or the error its call raised in the student's
@@ -303,6 +309,23 @@ class Batch:
                 raise StudentCrashed("the sandbox answered only part of the requests")
 
         return values()
+
+
+class InOrder:
+    """A batch's values, taken in the order the check judges them: a call enters the
+    transcript, and a failing call raises, only when its value (or a later one) is asked
+    for — so the first wrong value fails the check and names its call, exactly as with one
+    round trip per call.  Values already taken can be asked for again."""
+
+    def __init__(self, values):
+        self._values, self._taken = values, []
+
+    def __getitem__(self, item: Pending):
+        while len(self._taken) <= item.index:
+            self._taken.append(next(self._values))
+        return self._taken[item.index]
+
+    __call__ = __getitem__
 
 
 def _call_header(handle: int, args, kwargs: dict, blobs: list, inputs_after: bool = False) -> dict:
@@ -364,4 +387,4 @@ class Student(RemoteObject):
         return self._transcript
 
 
-__all__ = ["Batch", "Pending", "RemoteObject", "Student", "Transcript", "StudentCodeError"]
+__all__ = ["Batch", "InOrder", "Pending", "RemoteObject", "Student", "Transcript", "StudentCodeError"]

@@ -18,7 +18,7 @@ driven with the gradients at the expected trajectory's points, all known in adva
 so placing the dict there, the construction, the updates and the parameters as the
 updates leave them go to the sandbox in one round trip; a trajectory that matches the
 expected one within tolerance was driven by its own gradients within tolerance.  The
-values are still judged one by one, in order (InOrder): the first wrong one fails the
+values are still judged one by one, in order (``Batch.in_order``): the first wrong one fails the
 check and names its call.  The two checks that read back what no update sends back
 (the arrays behind params; the dict the last update was not given) place their dicts
 and arrays in the sandbox one round trip ahead, every optimizer's at once, then send
@@ -160,21 +160,6 @@ def described(value):
 
 
 # ----------------------------------------------------------------------------- the sandbox
-class InOrder:
-    """A batch's values, taken in the order the check judges them (Batch.results): a call
-    enters the transcript, and a failing call raises, only when it is reached, so the
-    first wrong value fails the check and names its call, as with one round trip per call."""
-
-    def __init__(self, batch):
-        self._values, self._taken = batch.results(), []
-
-    def __getitem__(self, pending):
-        """The value of a queued item (a Pending), once every item before it is taken."""
-        while len(self._taken) <= pending.index:
-            self._taken.append(next(self._values))
-        return self._taken[pending.index]
-
-
 def keep_for_batch(batch, value, name="params"):
     """Queue placing ``value`` in the sandbox for the later calls of the same batch
     (Batch.keep).  Feedback shows a queued value among a call's arguments as <its label>,
@@ -246,7 +231,7 @@ def student_trajectory(student, name, hyper, a, c, p0, expected, scale=1.0):
     {key: array (len(FETCH_AT ≤ steps), *shape)}."""
     batch = student.batch()
     trajectory = StudentTrajectory(batch, student, name, hyper, a, c, p0, expected, scale)
-    return trajectory.values(InOrder(batch))
+    return trajectory.values(batch.in_order())
 
 
 def driven_trajectory(make, a, c, p0, expected, scale=1.0):
@@ -368,7 +353,7 @@ def lecture_check(student, reference, name, hyper):
     for step in range(3):
         fetched.append(batch.call_seeing_inputs(update, params, {"x": current["x"] / 10, "y": 2 * current["y"]}))
         current = {k: expected[k][step] for k in start}
-    values = InOrder(batch)
+    values = batch.in_order()
     for step, pending in enumerate(fetched):
         current = checked_params(sent_back(values[pending]), start,
                                  f"{call_text(name, hyper)}, after update {step + 1}")
@@ -538,7 +523,7 @@ def state_per_key(student, rng):
         for step, grads in enumerate(sequence):
             batch.call(update, orders[step % 2], grads)
         together = batch.fetch(orders[0])
-        values = InOrder(batch)
+        values = batch.in_order()
         alone = {k: checked_params(values[pending], {k: p0[k]}, f"{call_text(name, hyper)} on {{{k!r}}} alone")[k]
                  for k, pending in alone.items()}
         together = checked_params(values[together], p0, f"{call_text(name, hyper)}, after {len(sequence)} updates")
@@ -564,7 +549,7 @@ def grads_not_modified(student, rng):
         update = queue_optimizer(batch, student, name, hyper)
         sequence = random_gradients(rng, SAME_SHAPE, 3)
         updates = [batch.call_seeing_inputs(update, params, grads) for grads in sequence]
-        taken = InOrder(batch)
+        taken = batch.in_order()
         for step, (grads, pending) in enumerate(zip(sequence, updates)):
             _value, after, _ = taken[pending]
             try:
@@ -599,7 +584,7 @@ def epsilon_outside_sqrt(student, rng, reference):
         batch = student.batch()  # both trajectories in one round trip, judged in order
         first = StudentTrajectory(batch, student, name, hyper, a, c, p0, ordinary)
         second = StudentTrajectory(batch, student, name, hyper, a, c, p0, expected, scale)
-        values = InOrder(batch)
+        values = batch.in_order()
         expect_trajectory(first.values(values), ordinary,
                           f"{call_text(name, hyper)}, ordinary gradients (before the tiny ones)", KERAS_TOLERANCE)
         got, expected = second.values(values), at_fetches(expected)

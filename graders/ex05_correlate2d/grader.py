@@ -134,20 +134,6 @@ def diagnose_conv2d(got, x, w, stride, padding):
     return None, None
 
 
-class InOrder:
-    """A batch's values, taken in the order the check judges them (Batch.results): a call
-    enters the transcript, and a failing call raises, only when it is reached."""
-
-    def __init__(self, batch):
-        self._values, self._taken = batch.results(), []
-
-    def __getitem__(self, pending):
-        """The value of a queued item (a Pending), once every item before it is taken."""
-        while len(self._taken) <= pending.index:
-            self._taken.append(next(self._values))
-        return self._taken[pending.index]
-
-
 def expect_case(got, expected, what, diagnosis=(None, None)):
     failure = compare(got, expected, what=what)
     if failure:
@@ -372,7 +358,7 @@ def inputs_not_modified(student, rng):
     # when its turn comes, and a missing one fails then, as with one call at a time.
     batch = student.batch()
     pending = [batch.call_seeing_inputs(batch.attr(student, name), *args, **kwargs) for name, args, kwargs in calls]
-    taken = InOrder(batch)
+    taken = batch.in_order()
     for (name, args, _kwargs), item in zip(calls, pending):
         getattr(student, name)  # reached now; a missing name fails now
         _value, after, _ = taken[item]

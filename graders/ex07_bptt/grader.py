@@ -22,7 +22,7 @@ gradient, and keeps every step's own gradients).
 The student's code is called in batches (``student.batch()``: one round trip
 for a check's calls, and one before it where a check places arrays in the
 sandbox for the calls to share or change in place, ``Batch.keep``) whose values
-are judged one by one in the order the calls were made (``InOrder``), so that
+are judged one by one in the order the calls were made (``Batch.in_order``), so that
 the first wrong value fails the check and is named as the last call, as if
 each call had been its own round trip.
 """
@@ -143,23 +143,6 @@ def cut_backward_results(xs, Wx, Wh, b, split, second_dhs):
 
 
 # ----------------------------------------------------------------------------- running student code
-class InOrder:
-    """A batch's values, taken in the order the calls were queued: ``take(item)`` returns
-    the value of a queued item (a ``Pending``), passing over the items before it.  Each
-    call enters the transcript as its value is taken and a failing item raises when it
-    is reached (``Batch.results``), so judging the values one by one fails, and names
-    the last call, exactly where the same calls made one round trip each would have."""
-
-    def __init__(self, batch):
-        self._values = enumerate(batch.results())
-
-    def __call__(self, item):
-        for index, value in self._values:
-            if index == item.index:
-                return value
-        raise RuntimeError(f"batch item {item.index} taken out of order")
-
-
 def _checked_grads(grads, what):
     if not isinstance(grads, (list, tuple)) or len(grads) != 3:
         raise CheckFailed(f"{what}.grads: expected a list [dWx, dWh, db], got {type(grads).__name__}"
@@ -253,7 +236,7 @@ def lecture_rnn_step(student, reference):
                 "db": ref.grads[2]}
     batch = student.batch()  # the constructor, forward, backward and .grads in one round trip
     items = queue_rnn_step(batch, batch.call(student.RNN, EX_WX, EX_WH, EX_B), EX_X_STEP, EX_H_PREV, dh_next)
-    got = take_rnn_step(InOrder(batch), items)
+    got = take_rnn_step(batch.in_order(), items)
 
     def diagnosis():
         no_tanh = bptt(EX_X_STEP[:, None], EX_WX, EX_WH, EX_B, dh_next[:, None], EX_H_PREV, tanh_derivative=False)
@@ -273,7 +256,7 @@ def lecture_time_rnn(student, reference):
                 "db": ref.grads[2], "dh": ref.dh}
     batch = student.batch()
     items = queue_forward_backward(batch, batch.call(student.TimeRNN, EX_WX, EX_WH, EX_B), EX_XS, dhs)
-    got = take_forward_backward(InOrder(batch), items)
+    got = take_forward_backward(batch.in_order(), items)
     expect_results(got, expected, "TimeRNN (statement example)", steps=3,
                    diagnosis=lambda: diagnose(got, EX_XS, EX_WX, EX_WH, EX_B, dhs))
 
@@ -321,7 +304,7 @@ def lecture_clip_grads(student):
     kept = _keep_grads(student, [grads for grads, _max_norm, _want in CLIP_CASES])
     batch = student.batch()  # the three calls and the arrays after each, judged case by case
     queued = [_queue_clip(batch, student, k, max_norm) for k, (_grads, max_norm, _want) in zip(kept, CLIP_CASES)]
-    take = InOrder(batch)
+    take = batch.in_order()
     for items, (grads, max_norm, want) in zip(queued, CLIP_CASES):
         after, returned = _take_clip(take, items)
         shown = ", ".join(str(g) for g in grads)
@@ -340,7 +323,7 @@ def random_rnn_step(student, rng):
     batch = student.batch()  # the four cases in one round trip
     queued = [queue_rnn_step(batch, batch.call(student.RNN, Wx, Wh, b), xs[:, 0], h_prev, dhs[:, 0])
               for xs, Wx, Wh, b, dhs, h_prev in cases]
-    take = InOrder(batch)
+    take = batch.in_order()
     for case, ((xs, Wx, Wh, b, dhs, h_prev), items) in enumerate(zip(cases, queued)):
         ref = float64_results(xs, Wx, Wh, b, dhs, h_prev)
         got = take_rnn_step(take, items)
@@ -363,7 +346,7 @@ def random_time_rnn(student, rng):
     batch = student.batch()
     queued = [queue_forward_backward(batch, batch.call(student.TimeRNN, Wx, Wh, b), xs, dhs)
               for xs, Wx, Wh, b, dhs in cases]
-    take = InOrder(batch)
+    take = batch.in_order()
     for case, ((xs, Wx, Wh, b, dhs), items) in enumerate(zip(cases, queued)):
         got = take_forward_backward(take, items)
         expect_results(got, float64_results(xs, Wx, Wh, b, dhs), f"case {case + 1}: TimeRNN{xs.shape}",
@@ -378,7 +361,7 @@ def random_time_rnn_vs_keras(student, rng):
     batch = student.batch()
     queued = [batch.call(batch.attr(batch.call(student.TimeRNN, Wx, Wh, b), "forward"), xs)
               for xs, Wx, Wh, b, _ in cases]
-    take = InOrder(batch)
+    take = batch.in_order()
     for case, ((xs, Wx, Wh, b, dhs), item) in enumerate(zip(cases, queued)):
         hs = take(item)
         expect_close(hs, float64_results(xs, Wx, Wh, b, dhs)["hs"], what=f"case {case + 1}: TimeRNN.forward(xs)",
@@ -394,7 +377,7 @@ def gradient_check_own_forward(student, rng):
     layer = batch.call(student.TimeRNN, Wx, Wh, b)
     items = (batch.call(batch.attr(layer, "forward"), xs), batch.call(batch.attr(layer, "backward"), dhs),
              batch.attr(layer, "grads"))
-    take = InOrder(batch)
+    take = batch.in_order()
     hs, _dxs, analytic = (take(item) for item in items)
     analytic = _checked_grads(analytic, "TimeRNN")
     if not isinstance(hs, np.ndarray) or hs.shape != dhs.shape:
@@ -442,7 +425,7 @@ def stateful_two_blocks(student, rng):
     batch = student.batch()
     forward = batch.attr(batch.call(student.TimeRNN, Wx, Wh, b, stateful=True), "forward")
     items = batch.call(forward, xs[:, :split]), batch.call(forward, xs[:, split:])
-    take = InOrder(batch)
+    take = batch.in_order()
     first = take(items[0])
     expect_close(first, whole[:, :split], what="first block: forward(xs[:, :k])",
                  tolerance=result_tolerance(first, split))
@@ -465,7 +448,7 @@ def stateful_backward_stops_at_block(student, rng):
     layer = batch.call(student.TimeRNN, Wx, Wh, b, stateful=True)
     batch.call(batch.attr(layer, "forward"), xs[:, :split])
     items = queue_forward_backward(batch, layer, xs[:, split:], second_dhs)
-    got = take_forward_backward(InOrder(batch), items, "TimeRNN")
+    got = take_forward_backward(batch.in_order(), items, "TimeRNN")
     expected = cut_backward_results(xs, Wx, Wh, b, split, second_dhs)
 
     def diagnosis():
@@ -489,7 +472,7 @@ def set_state_and_reset_state(student, rng):
     items = queue_forward_backward(batch, layer, xs, dhs)
     batch.call(batch.attr(layer, "reset_state"))
     restarted = batch.call(batch.attr(layer, "forward"), xs)
-    take = InOrder(batch)
+    take = batch.in_order()
     got = take_forward_backward(take, items)
     expect_results(got, float64_results(xs, Wx, Wh, b, dhs, h0), "after set_state(h)", steps=xs.shape[1])
     hs = take(restarted)
@@ -505,7 +488,7 @@ def not_stateful_restarts(student, rng):
     forward = batch.attr(batch.call(student.TimeRNN, Wx, Wh, b), "forward")
     batch.call(forward, xs[:, :split])
     second = batch.call(forward, xs[:, split:])
-    hs = InOrder(batch)(second)
+    hs = batch.in_order()(second)
     failure = compare(hs, float64_results(xs[:, split:], Wx, Wh, b, dhs[:, split:])["hs"],
                       what="second forward of a stateful=False layer", tolerance=result_tolerance(hs, xs.shape[1]))
     if failure:
@@ -521,7 +504,7 @@ def float32_inputs(student, rng):
     batch = student.batch()
     queued = [queue_forward_backward(batch, batch.call(student.TimeRNN, Wx, Wh, b), xs, dhs)
               for xs, Wx, Wh, b, dhs in cases]
-    take = InOrder(batch)
+    take = batch.in_order()
     for case, ((xs, Wx, Wh, b, dhs), items) in enumerate(zip(cases, queued)):
         got = take_forward_backward(take, items)
         expect_results(got, float64_results(xs, Wx, Wh, b, dhs), f"case {case + 1}: float32 TimeRNN{xs.shape}",
@@ -549,7 +532,7 @@ def clip_grads_global_norm(student, rng):
     kept = _keep_grads(student, [grads for _dtype, grads, _norm, _max_norm in cases])
     batch = student.batch()  # the three calls and the arrays after each, judged case by case
     queued = [_queue_clip(batch, student, k, case[3]) for k, case in zip(kept, cases)]
-    take = InOrder(batch)
+    take = batch.in_order()
     for case, ((dtype, grads, norm, max_norm), items) in enumerate(zip(cases, queued)):
         after, returned = _take_clip(take, items)
         what = f"case {case + 1}: clip_grads(3 {np.dtype(dtype).name} arrays, max_norm)"
@@ -568,7 +551,7 @@ def clip_grads_below_threshold(student, rng):
     max_norm = float(np.round(norm * rng.uniform(1.5, 3.0), 3))
     batch = student.batch()
     items = _queue_clip(batch, student, _keep_grads(student, [grads])[0], max_norm)
-    after, _ = _take_clip(InOrder(batch), items)
+    after, _ = _take_clip(batch.in_order(), items)
     for i, (got, g) in enumerate(zip(after, grads)):
         expect_close(got, g, what=f"clip_grads(grads, max_norm above their norm): grads[{i}]")
 
@@ -598,7 +581,7 @@ def inputs_not_modified(student, rng):
         step_calls = (batch.call_seeing_inputs(batch.attr(step, "forward"), xs[:, 0], h_prev),
                       batch.call_seeing_inputs(batch.attr(step, "backward"), dhs[:, 0]))
         fetched = [batch.fetch(w) for w in weights]
-    take = InOrder(batch)
+    take = batch.in_order()
     _hs, after, _ = take(time_calls[0])
     expect_unchanged(xs, after[0], what="TimeRNN.forward: argument xs")
     _dxs, after, _ = take(time_calls[1])
@@ -633,13 +616,13 @@ def grads_written_in_place(student, rng):
         batch.call(batch.attr(layer, "forward"), *forward_args)
         batch.call(batch.attr(layer, "backward"), grad_in)
         now = batch.attr(layer, "grads")
-        take = InOrder(batch)
+        take = batch.in_order()
         if held:
             _expect_written_in_place(held[0], [take(item) for item in before], held[2])
         held = (cls, [take(ref) for ref in refs], take(now))
     batch = student.batch()
     before = [batch.fetch(ref) for ref in held[1]]
-    take = InOrder(batch)
+    take = batch.in_order()
     _expect_written_in_place(held[0], [take(item) for item in before], held[2])
 
 
