@@ -205,6 +205,7 @@ def test_outcomes_answer_every_item_even_after_failures(student):
     items = [batch.call(add, {"x": 0.0}, k) for k in (1.0, "boom", 2.0, "boom")]
     missing = batch.attr(student, "nothing_here")
     outcomes = list(batch.outcomes())
+    assert len(outcomes) == 5 and missing.index == 4
     assert outcomes[0] == 1 and outcomes[2] == 2  # the failure between did not stop the batch
     for i, n in ((1, 1), (3, 2)):  # each raised with the counter as it was then
         assert isinstance(outcomes[i], StudentException) and f"boom at {n}" in outcomes[i].message

@@ -35,7 +35,6 @@ _tf_lock = threading.Lock()
 
 def tensorflow():
     """The tensorflow module, imported once, quietly, on first use (thread-safe)."""
-    global _tf
     with _tf_lock:
         return _tf if _tf is not None else _import_tensorflow()
 

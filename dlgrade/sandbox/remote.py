@@ -359,6 +359,32 @@ class Student(RemoteObject):
             self._functions[name] = value
         return value
 
+    def in_one_round_trip(self, calls):
+        """The values of ``calls`` — (function, args) or (function, args, kwargs), arguments
+        known in advance — sent to the child in one round trip and taken one by one
+        (``Batch.results``): a check judging each before taking the next fails on the first
+        wrong one and names its call."""
+        batch = self.batch()
+        for function, args, *kwargs in calls:
+            batch.call(function, *args, **(kwargs[0] if kwargs else {}))
+        return batch.results()
+
+    def functions_until_missing(self, names) -> list[RemoteObject]:
+        """The module's functions ``names``, ready to queue in a batch, as many as can be from
+        the start: looking them up stops at the first that is missing or not a function,
+        whose failure must come when a call of it would, after the earlier calls' values
+        are judged."""
+        functions = []
+        for name in names:
+            try:
+                function = getattr(self, name)
+            except StudentCodeError:
+                break
+            if not isinstance(function, RemoteObject):
+                break
+            functions.append(function)
+        return functions
+
     def keep(self, value, name: str = "value") -> RemoteObject:
         """Place a value in the child and return a reference to it, so that
         several calls can share it (and mutate it in place)."""

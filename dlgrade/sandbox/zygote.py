@@ -219,8 +219,6 @@ class Codec:
         return {"$handle": self.keep(value), "type": _type_name(value), "callable": callable(value)}
 
     def decode(self, enc, blobs):
-        import numpy as np
-
         if enc is None or type(enc) in (int, bool):
             return enc
         if type(enc) is list:

@@ -19,7 +19,7 @@ one by one, in order.
 import numpy as np
 
 from dlgrade.grading import CheckFailed, check, compare, describe, expect_close, expect_unchanged, matches
-from dlgrade.sandbox import RemoteObject, StudentCodeError
+from dlgrade.sandbox import StudentCodeError
 
 # The student bundle (dlgrade release) replays these helpers' recorded answers instead of
 # shipping their bodies: each is a working implementation of part of the exercise.
@@ -51,38 +51,12 @@ def shapes(x, t, W1, W2):
     return f"x {x.shape}, t {t.shape}, W1 {W1.shape}, W2 {W2.shape}"
 
 
-def in_one_round_trip(student, calls):
-    """The values of ``calls`` ([(student function, args)], arguments known in advance), sent
-    to the sandbox in one round trip and taken one by one: a check judging each before taking
-    the next fails on the first wrong one and names its call."""
-    batch = student.batch()
-    for function, args in calls:
-        batch.call(function, *args)
-    return batch.results()
-
-
-def functions_of(student, names):
-    """The student's functions ``names``, ready to queue in a batch, as many as can be from the
-    start: looking a name up stops at the first that is missing or not a function, whose
-    failure must come when a call of it would, after the earlier calls' values are judged."""
-    functions = []
-    for name in names:
-        try:
-            function = getattr(student, name)
-        except StudentCodeError:
-            break
-        if not isinstance(function, RemoteObject):
-            break
-        functions.append(function)
-    return functions
-
-
 def calls_seeing_inputs(student, calls):
     """(value, the arguments after the call, the keyword arguments after it) of each of ``calls``
     ([(student function name, args, kwargs)], arguments known in advance), taken one by one from
-    one round trip; from a name that cannot be queued on (see functions_of), one call per round
-    trip, as each call alone would go."""
-    functions = functions_of(student, [name for name, _args, _kwargs in calls])
+    one round trip; from a name that cannot be queued on (Student.functions_until_missing), one
+    call per round trip, as each call alone would go."""
+    functions = student.functions_until_missing([name for name, _args, _kwargs in calls])
     batch = student.batch()
     for function, (_name, args, kwargs) in zip(functions, calls):
         batch.call_seeing_inputs(function, *args, **kwargs)
@@ -263,7 +237,7 @@ def expect_weights_unchanged(before, after, names, what):
 @check(points=1, title_ko="sigmoid(z) = 1 / (1 + exp(−z)): sigmoid(0) = 0.5, 배열에는 원소별로 적용.")
 def sigmoid_values(student):
     """sigmoid(z) = 1 / (1 + exp(−z)): sigmoid(0) = 0.5, element-wise on an array."""
-    results = in_one_round_trip(student, [(student.sigmoid, (0.0,)), (student.sigmoid, (SIGMOID_Z,))])
+    results = student.in_one_round_trip([(student.sigmoid, (0.0,)), (student.sigmoid, (SIGMOID_Z,))])
     expect_close(next(results), 0.5, what="sigmoid(0.0)")
     got = next(results)
     failure = compare(got, sigmoid(SIGMOID_Z), what=f"sigmoid({SIGMOID_Z.tolist()})")
@@ -318,7 +292,7 @@ def lecture_loss_after_step(student, reference):
     # gave, chained in the sandbox, the values judged in order.  A forward or loss that raised
     # or gave a wrong value is called once more on its own with the values it was passed, so
     # that feedback's "last call" shows them (the weights, o) as when each call went alone.
-    functions = functions_of(student, ("train_step", "forward", "loss"))
+    functions = student.functions_until_missing(("train_step", "forward", "loss"))
     results = None
     if len(functions) == 3:
         train_step, forward, loss = functions
@@ -351,7 +325,7 @@ def lecture_loss_after_step(student, reference):
 def random_forward(student, rng, reference):
     """forward on random sizes (1–6 inputs, hidden units, outputs) and values, against the reference."""
     cases = [random_case(rng) for _ in range(6)]
-    results = in_one_round_trip(student, [(student.forward, (x, w1, w2)) for x, _t, w1, w2 in cases])
+    results = student.in_one_round_trip([(student.forward, (x, w1, w2)) for x, _t, w1, w2 in cases])
     for case, (x, _t, w1, w2) in enumerate(cases):
         expect_forward(next(results), x, w1, w2, reference,
                        f"case {case + 1}: forward(x, W1, W2) with {shapes(x, _t, w1, w2)}")
@@ -364,7 +338,7 @@ def random_loss(student, rng, reference):
     for _ in range(6):
         n = int(rng.integers(1, 7))
         cases.append((rng.uniform(size=n), rng.uniform(size=n)))
-    results = in_one_round_trip(student, [(student.loss, (o, t)) for o, t in cases])
+    results = student.in_one_round_trip([(student.loss, (o, t)) for o, t in cases])
     for case, (o, t) in enumerate(cases):
         expect_loss(next(results), reference.loss(o, t), t.size, f"case {case + 1}: loss(o, t) with {t.size} outputs")
 
@@ -377,7 +351,7 @@ def random_loss(student, rng, reference):
 def gradients_match_autodiff(student, rng, reference):
     """backward on random sizes and values against TensorFlow's GradientTape (float64)."""
     cases = [random_case(rng) for _ in range(6)]
-    results = in_one_round_trip(student, [(student.backward, case) for case in cases])
+    results = student.in_one_round_trip([(student.backward, case) for case in cases])
     for case, (x, t, w1, w2) in enumerate(cases):
         dW1_ref, dW2_ref = reference.backward(x, t, w1, w2)
         what = f"case {case + 1}: backward(x, t, W1, W2) with {shapes(x, t, w1, w2)}"

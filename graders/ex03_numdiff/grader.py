@@ -159,16 +159,6 @@ def exact_gradient(f, x):
     return flat(tangent, np.shape(value)).sum(axis=0).reshape(x.shape)
 
 
-def in_one_round_trip(student, calls):
-    """The values of ``calls`` ([(student function, args)], arguments known in advance), sent
-    to the sandbox in one round trip and taken one by one: a check judging each before taking
-    the next fails on the first wrong one and names its call."""
-    batch = student.batch()
-    for function, args in calls:
-        batch.call(function, *args)
-    return batch.results()
-
-
 # ----------------------------------------------------------------------------- differences
 def difference(kind, f, x, h):
     """The contract's formulas, evaluated here in float64 on the same Function."""
@@ -309,7 +299,7 @@ def lecture_back_difference(student):
 def lecture_descent_on_square(student, reference):
     """gradient_descent(df = 2x, x0 = 2, lr, 3) for lr 0.4, 1.5 (diverges) and 0.001 (too slow)."""
     rates = (0.4, 1.5, 0.001)
-    results = in_one_round_trip(student, [(student.gradient_descent, (DF_SQUARE, 2.0, lr, 3)) for lr in rates])
+    results = student.in_one_round_trip([(student.gradient_descent, (DF_SQUARE, 2.0, lr, 3)) for lr in rates])
     for lr in rates:
         expected = np.array(reference.gradient_descent(DF_SQUARE, 2.0, lr, 3), dtype=float)
         expect_trajectory(next(results), expected, 3, f"gradient_descent(df = 2x, x0 = 2, lr = {lr}, steps = 3)")
@@ -319,7 +309,7 @@ def lecture_descent_on_square(student, reference):
 def lecture_descent_on_quartic(student, reference):
     """gradient_descent on f = (x−2)²(x+3)² − 2(x−2)² from x0 = 3: lr 0.02 → 2, lr 0.045 → past the maximum."""
     rates = (0.02, 0.045)
-    results = in_one_round_trip(student, [(student.gradient_descent, (DF_QUARTIC, 3.0, lr, 3)) for lr in rates])
+    results = student.in_one_round_trip([(student.gradient_descent, (DF_QUARTIC, 3.0, lr, 3)) for lr in rates])
     for lr in rates:
         expected = np.array(reference.gradient_descent(DF_QUARTIC, 3.0, lr, 3), dtype=float)
         expect_trajectory(next(results), expected, 3,
@@ -364,7 +354,7 @@ def random_differences(student, rng):
     for case in range(6):
         f = random_scalar_function(rng, case)
         cases.append((f, float(np.round(rng.uniform(-1.5, 1.5), 3))))
-    results = in_one_round_trip(student, [(getattr(student, NAMES[kind]), (f, x)) for f, x in cases
+    results = student.in_one_round_trip([(getattr(student, NAMES[kind]), (f, x)) for f, x in cases
                                           for kind in ("front", "mid", "back")])
     for case, (f, x) in enumerate(cases):
         for kind in ("front", "mid", "back"):
@@ -492,7 +482,7 @@ def numerical_gradient_matches_autodiff(student, rng):
         shape = random_shape(rng, case % 3 + 1)
         f = random_array_function(rng, shape, case % 5)
         cases.append((f, np.round(rng.normal(size=shape), 3)))
-    results = in_one_round_trip(student, [(student.numerical_gradient, case) for case in cases])
+    results = student.in_one_round_trip([(student.numerical_gradient, case) for case in cases])
     for case, (f, x) in enumerate(cases):
         shape = x.shape
         exact = exact_gradient(f, x)
@@ -578,7 +568,7 @@ def gradient_descent_random(student, rng, reference):
     for _ in range(4):
         df, x0, lr = random_quadratic(rng)
         cases.append((df, x0, lr, int(rng.integers(3, 13))))
-    results = in_one_round_trip(student, [(student.gradient_descent, case) for case in cases])
+    results = student.in_one_round_trip([(student.gradient_descent, case) for case in cases])
     for case, (df, x0, lr, steps) in enumerate(cases):
         expected = np.array(reference.gradient_descent(df, x0, lr, steps), dtype=float)
         expect_trajectory(next(results), expected, steps,
@@ -593,7 +583,7 @@ def momentum_descent_random(student, rng, reference):
         df, x0, lr = random_quadratic(rng)
         beta = float(np.round(rng.uniform(0.5, 0.95), 2))
         cases.append((df, x0, lr, beta, int(rng.integers(3, 13))))
-    results = in_one_round_trip(student, [(student.momentum_descent, case) for case in cases])
+    results = student.in_one_round_trip([(student.momentum_descent, case) for case in cases])
     for case, (df, x0, lr, beta, steps) in enumerate(cases):
         expected = np.array(reference.momentum_descent(df, x0, lr, beta, steps), dtype=float)
         expect_trajectory(next(results), expected, steps,

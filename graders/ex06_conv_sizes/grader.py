@@ -18,7 +18,7 @@ calls should raise, the sandbox answers every call, raising or not
 import numpy as np
 
 from dlgrade.grading import CheckFailed, check, expect_equal
-from dlgrade.sandbox import RemoteObject, StudentCodeError, StudentException
+from dlgrade.sandbox import StudentCodeError, StudentException
 
 #: The lecture's Keras CNN on 28×28×1 and its table (EXERCISES.md, ex06).
 KERAS_CNN = [
@@ -68,32 +68,17 @@ def _rand(rng, low, high):
     return int(rng.integers(low, high + 1))
 
 
-def in_one_round_trip(student, calls):
-    """The values of ``calls`` ([(student function, args, kwargs)], arguments known in advance),
-    sent to the sandbox in one round trip and taken one by one: a check judging each before
-    taking the next fails on the first wrong one and names its call."""
-    batch = student.batch()
-    for function, args, kwargs in calls:
-        batch.call(function, *args, **kwargs)
-    return batch.results()
-
-
 def outcomes_in_one_round_trip(student, calls):
     """The outcome of each of ``calls`` ([(student function name, args, kwargs)], arguments known
     in advance), for calls some of which should raise: its value, or the StudentCodeError it
     raised (see value_of), in order, from one round trip that answers every call.  The calls
     from a name that is missing or not a function go one per round trip, so that its failure
     comes when a call of it would, after the earlier calls are judged."""
-    batch, queued = student.batch(), 0
-    for name, args, kwargs in calls:
-        try:
-            function = getattr(student, name)
-        except StudentCodeError:
-            break
-        if not isinstance(function, RemoteObject):
-            break
+    batch = student.batch()
+    functions = student.functions_until_missing([name for name, _args, _kwargs in calls])
+    for function, (_name, args, kwargs) in zip(functions, calls):
         batch.call(function, *args, **kwargs)
-        queued += 1
+    queued = len(functions)
     yield from batch.outcomes()
     for name, args, kwargs in calls[queued:]:
         try:
@@ -113,7 +98,7 @@ def value_of(outcome):
 @check(points=1, title_ko="conv_output_size: 7×7 입력, 3×3 필터, 스트라이드 1 → 5, 스트라이드 2 → 3.")
 def lecture_7x7_stride_1_and_2(student):
     """conv_output_size: 7×7 input, 3×3 filter, stride 1 → 5 and stride 2 → 3."""
-    results = in_one_round_trip(student, [(student.conv_output_size, (7, 3), {"stride": s}) for s in (1, 2)])
+    results = student.in_one_round_trip([(student.conv_output_size, (7, 3), {"stride": s}) for s in (1, 2)])
     expect_int(next(results), 5, "conv_output_size(7, 3, stride=1)")
     expect_int(next(results), 3, "conv_output_size(7, 3, stride=2)")
 
@@ -127,7 +112,7 @@ def lecture_7x7_stride_3_raises(student):
 @check(points=1, title_ko="same_pad: F = 3 → 1, F = 5 → 2, 패딩 1이면 7×7이 그대로 7, 짝수 F는 ValueError.")
 def lecture_same_pad(student):
     """same_pad: F = 3 → 1, F = 5 → 2, 7×7 with pad 1 stays 7, even F raises ValueError."""
-    results = in_one_round_trip(student, [(student.same_pad, (3,), {}), (student.same_pad, (5,), {}),
+    results = student.in_one_round_trip([(student.same_pad, (3,), {}), (student.same_pad, (5,), {}),
                                           (student.conv_output_size, (7, 3), {"stride": 1, "pad": 1}),
                                           (student.same_pad, (4,), {})])  # the last should raise
     expect_int(next(results), 1, "same_pad(3)")
@@ -154,7 +139,7 @@ def lecture_alexnet_pool1(student):
 @check(points=1, title_ko="AlexNet CONV1의 가중치 수: conv_param_count(11, 3, 96, use_bias=False) = 34,848 (편향 포함 34,944).")
 def lecture_alexnet_weights(student):
     """AlexNet CONV1's weights: conv_param_count(11, 3, 96, use_bias=False) = 34,848 (34,944 with biases)."""
-    results = in_one_round_trip(student, [(student.conv_param_count, (11, 3, 96), {"use_bias": False}),
+    results = student.in_one_round_trip([(student.conv_param_count, (11, 3, 96), {"use_bias": False}),
                                           (student.conv_param_count, (11, 3, 96), {})])
     expect_int(next(results), 34848, "conv_param_count(11, 3, 96, use_bias=False)")
     got = next(results)
@@ -167,7 +152,7 @@ def lecture_tf_output_size(student):
     """tf_output_size rounds up: 227, 11, stride 4 'valid' → 55; 7, 3, stride 2 'same' → 4; 28, 3 'same' → 28."""
     table = (((227, 11, 4, "valid"), 55), ((7, 3, 2, "same"), 4), ((28, 3, 1, "same"), 28),
              ((28, 3, 2, "valid"), 13), ((28, 3, 2, "SAME"), 14))
-    results = in_one_round_trip(student, [(student.tf_output_size, args[:3], {"padding": args[3]})
+    results = student.in_one_round_trip([(student.tf_output_size, args[:3], {"padding": args[3]})
                                           for args, _want in table])
     for args, want in table:
         got = next(results)
@@ -187,7 +172,7 @@ def lecture_param_counts(student):
     """The Keras CNN's parameters: Conv2D 3·3·1·10 + 10 = 100, Dense 196,100 and 1,010."""
     table = (("conv_param_count", (3, 1, 10), 100, 90), ("dense_param_count", (1960, 100), 196100, 196000),
              ("dense_param_count", (100, 10), 1010, 1000))
-    results = in_one_round_trip(student, [(getattr(student, name), args, {}) for name, args, _, _ in table])
+    results = student.in_one_round_trip([(getattr(student, name), args, {}) for name, args, _, _ in table])
     for name, args, want, without in table:
         got = next(results)
         expect_int(got, want, f"{name}{args}", mistake="bias_not_counted" if got == without else None)
@@ -252,7 +237,7 @@ def tf_output_size_configs(rng):
 def random_tf_output_size(student, rng, reference):
     """tf_output_size on random sizes, filters, strides and paddings, against keras Conv2D."""
     configs = tf_output_size_configs(rng)
-    results = in_one_round_trip(student, [(student.tf_output_size, (n, f, s), {"padding": p})
+    results = student.in_one_round_trip([(student.tf_output_size, (n, f, s), {"padding": p})
                                           for n, f, s, p in configs])
     for case, ((n, f, s, p), got) in enumerate(zip(configs, results)):
         expect_int(got, reference.tf_output_size(n, f, s, padding=p),
@@ -276,7 +261,7 @@ def pool_output_size_configs(rng):
 def random_pool_output_size(student, rng, reference):
     """pool_output_size with and without a stride, 'valid' and 'same', against keras MaxPooling2D."""
     configs = pool_output_size_configs(rng)
-    results = in_one_round_trip(student, [(student.pool_output_size, (n, size) if stride is None else
+    results = student.in_one_round_trip([(student.pool_output_size, (n, size) if stride is None else
                                            (n, size, stride), {"padding": p}) for n, size, stride, p in configs])
     for case, ((n, size, stride, p), got) in enumerate(zip(configs, results)):
         want = reference.pool_output_size(n, size, stride, padding=p)
@@ -308,7 +293,7 @@ def conv_output_size_configs(rng):
 def random_conv_output_size(student, rng, reference):
     """conv_output_size with padding on sizes that divide evenly, against keras ZeroPadding2D + Conv2D."""
     configs = conv_output_size_configs(rng)
-    results = in_one_round_trip(student, [(student.conv_output_size, (n, f), {"stride": s, "pad": p})
+    results = student.in_one_round_trip([(student.conv_output_size, (n, f), {"stride": s, "pad": p})
                                           for n, f, s, p in configs])
     for case, ((n, f, s, p), got) in enumerate(zip(configs, results)):
         single = n - f + p
@@ -331,7 +316,7 @@ def param_count_configs(rng):
 def random_param_counts(student, rng, reference):
     """conv_param_count and dense_param_count, with and without biases, against keras count_params."""
     convs, denses = param_count_configs(rng)
-    results = in_one_round_trip(student, [(student.conv_param_count, (f, c, k), {"use_bias": bool(bias)})
+    results = student.in_one_round_trip([(student.conv_param_count, (f, c, k), {"use_bias": bool(bias)})
                                           for f, c, k, bias in convs]
                                 + [(student.dense_param_count, (i, u), {"use_bias": bool(bias)})
                                    for i, u, bias in denses])
