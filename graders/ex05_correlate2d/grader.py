@@ -24,16 +24,16 @@ MODES = ("valid", "same", "full")
 
 # ----------------------------------------------------------------------------- oracles
 def _scipy(name, *arrays, **params):
-    """scipy.signal.<name>: the hidden checks' expected values, computed here (microseconds
-    for these sizes; caching per-student random inputs on disk would cost more)."""
+    """scipy.signal.<name>, computed here (microseconds for these sizes)."""
     import scipy.signal  # imported on first use, not with the grader
 
     return getattr(scipy.signal, name)(*arrays, **params)
 
 
 def scipy_oracle(oracle, name, *arrays, **params):
-    """_scipy through the oracle, for the diagnoses: in a student bundle the public checks'
-    oracle answers from the bundle's recording."""
+    """_scipy through the oracle: ``dlgrade check`` finds the answers on disk the next time
+    (and then does not import scipy at all), a bulk run computes them (every student's inputs
+    are new), and in a student bundle the public checks' oracle answers from its recording."""
     return oracle.cached(f"scipy.signal.{name}", lambda *a, **p: _scipy(name, *a, **p), *arrays, **params)
 
 
@@ -237,7 +237,7 @@ def random_1d(student, rng, oracle, name):
         cases.append((n, f, _vector(rng, n), _vector(rng, f), MODES[case % 3]))
         batch.call(getattr(student, name), cases[-1][2], cases[-1][3], mode=cases[-1][4])
     for case, ((n, f, x, w, mode), got) in enumerate(zip(cases, batch.results())):
-        expect_case(got, _scipy(name, x, w, mode=mode),
+        expect_case(got, scipy_oracle(oracle, name, x, w, mode=mode),
                     f"case {case + 1}: {name}(x of shape ({n},), w of shape ({f},), mode={mode!r})",
                     lambda: diagnose_1d(got, x, w, mode, oracle, name))
 
@@ -264,13 +264,13 @@ def random_correlate2d(student, rng, oracle):
         cases.append((np.round(rng.normal(size=(h, w_)), 3), np.round(rng.normal(size=(kh, kw)), 3), MODES[case % 3]))
         batch.call(student.correlate2d, cases[-1][0], cases[-1][1], mode=cases[-1][2])
     for case, ((x, w, mode), got) in enumerate(zip(cases, batch.results())):
-        expect_case(got, _scipy("correlate2d", x, w, mode=mode),
+        expect_case(got, scipy_oracle(oracle, "correlate2d", x, w, mode=mode),
                     f"case {case + 1}: correlate2d(x of shape {x.shape}, w of shape {w.shape}, mode={mode!r})",
                     lambda: diagnose_2d(got, x, w, mode, oracle))
 
 
 @check(points=2, hidden=True, title_ko="스트라이드 2, 3의 correlate2d: 스트라이드 1 결과에서 첫 원소부터 S칸마다 하나씩.")
-def random_correlate2d_stride(student, rng):
+def random_correlate2d_stride(student, rng, oracle):
     """correlate2d with stride 2 and 3: every S-th element of the stride-1 result, from the first."""
     cases, batch = [], student.batch()  # the eight calls in one round trip
     for case in range(8):
@@ -281,7 +281,7 @@ def random_correlate2d_stride(student, rng):
         cases.append((x, w, ("valid", "valid", "same", "full")[case % 4], stride))
         batch.call(student.correlate2d, x, w, mode=cases[-1][2], stride=stride)
     for case, ((x, w, mode, stride), got) in enumerate(zip(cases, batch.results())):
-        full = _scipy("correlate2d", x, w, mode=mode)
+        full = scipy_oracle(oracle, "correlate2d", x, w, mode=mode)
 
         def diagnosis():
             if compare(got, full[stride - 1::stride, stride - 1::stride], hidden=False) is None:
