@@ -160,8 +160,10 @@ def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summa
 
 def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done: queue.Queue,
                      oracle_address: str | None):
-    """Grading processes (dlgrade.bulk.gradeproc), tasks dealt out in turn; their results
-    arrive on ``done``.  Returns the function that stops them."""
+    """Grading processes (dlgrade.bulk.gradeproc); their results arrive on ``done``.  Each is
+    sent a task whenever it returns one, a few ahead of its sandboxes, so that a process held
+    up (a slow or hostile submission's time limit) leaves the rest to the others.  Returns
+    the function that stops them."""
     import json
     import subprocess
 
@@ -171,42 +173,54 @@ def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done
     if oracle_address:
         env[SHARED_ORACLE] = oracle_address
     root = str(tasks[0].exercise.root.resolve())
+    upcoming, upcoming_lock = iter(enumerate(tasks)), threading.Lock()
     children = []
+
+    def send_next(child, sent: dict) -> None:
+        with upcoming_lock:
+            item = next(upcoming, None)
+        try:
+            if item is None:
+                child.stdin.close()  # the process ends once it has graded what it holds
+                return
+            i, task = item
+            sent[i] = task
+            child.stdin.write(json.dumps({"id": i, "exercise": task.exercise.folder, "source": task.file.source,
+                                          "seed": task.seed}) + "\n")
+            child.stdin.flush()
+        except (OSError, ValueError):
+            pass  # the process ended: its reader says why
+
+    def receive(child, sent: dict):
+        try:
+            for line in child.stdout:
+                message = json.loads(line)
+                if "error" in message:
+                    done.put((None, RuntimeError(f"a grading process failed:\n{message['error']}")))
+                    return
+                task = sent.pop(message["id"])
+                send_next(child, sent)
+                done.put((task, ExerciseResult.from_dict(message["result"])))
+        except (OSError, ValueError, KeyError) as exc:
+            done.put((None, RuntimeError(f"a grading process sent a malformed result: {exc}")))
+            return
+        if child.wait() != 0:
+            done.put((None, RuntimeError(f"a grading process ended with exit code {child.returncode}")))
+
     for k in range(processes):
-        share = tasks[k::processes]
         child = subprocess.Popen([sys.executable, "-m", "dlgrade.bulk.gradeproc"], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, env=env, text=True, encoding="utf-8",
                                  preexec_fn=_die_with_parent)
         children.append(child)
-        config = {"root": root, "jobs": jobs // processes + (k < jobs % processes), "backend": backend,
-                  "slot": k * 16}
-
-        def feed(child=child, share=share, config=config):
-            try:
-                child.stdin.write(json.dumps(config) + "\n")
-                for i, task in enumerate(share):
-                    child.stdin.write(json.dumps({"id": i, "exercise": task.exercise.folder,
-                                                  "source": task.file.source, "seed": task.seed}) + "\n")
-                child.stdin.close()
-            except (OSError, ValueError):
-                pass  # the process ended: its reader says why
-
-        def receive(child=child, share=share):
-            try:
-                for line in child.stdout:
-                    message = json.loads(line)
-                    if "error" in message:
-                        done.put((None, RuntimeError(f"a grading process failed:\n{message['error']}")))
-                        return
-                    done.put((share[message["id"]], ExerciseResult.from_dict(message["result"])))
-            except (OSError, ValueError) as exc:
-                done.put((None, RuntimeError(f"a grading process sent a malformed result: {exc}")))
-                return
-            if child.wait() != 0:
-                done.put((None, RuntimeError(f"a grading process ended with exit code {child.returncode}")))
-
-        threading.Thread(target=feed, daemon=True).start()
-        threading.Thread(target=receive, daemon=True).start()
+        sandboxes = jobs // processes + (k < jobs % processes)
+        sent: dict[int, Task] = {}
+        try:
+            child.stdin.write(json.dumps({"root": root, "jobs": sandboxes, "backend": backend, "slot": k * 16}) + "\n")
+        except OSError:
+            pass  # the process ended: its reader says why
+        for _ in range(sandboxes + 1):  # one waiting for each sandbox as it finishes
+            send_next(child, sent)
+        threading.Thread(target=receive, args=(child, sent), daemon=True).start()
 
     def stop():
         for child in children:
