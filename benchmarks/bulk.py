@@ -1,7 +1,7 @@
 """Bulk grading speed and memory: a synthetic class graded with the sandbox on.
 
     python benchmarks/bulk.py                      # 300 students × all exercises, dlgrade's default jobs
-    python benchmarks/bulk.py --jobs 2             # one sandbox per core
+    python benchmarks/bulk.py --jobs 4             # two sandboxes per core
     python benchmarks/bulk.py --students 50 --exercises ex01,ex05
 
 Prints the figures the targets are stated in:
