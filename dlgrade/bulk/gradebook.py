@@ -228,9 +228,6 @@ class Gradebook:
             "LEFT JOIN submissions s ON s.id = r.submission_id "
             "WHERE r.student = ? AND r.exercise = ? AND r.current = 1", (student, exercise)).fetchone()
 
-    def students(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT id FROM students ORDER BY id")]
-
     def save_session(self, *, name: str, opens: str, closes: str, timezone: str, config: dict) -> None:
         self.db.execute(
             "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET opens = excluded.opens, "

@@ -70,9 +70,6 @@ class Session:
     def max_total(self) -> float:
         return sum(e.weight for e in self.exercises)
 
-    def weight(self, exercise_id: str) -> float:
-        return next(e.weight for e in self.exercises if e.exercise.id == exercise_id)
-
     def to_dict(self) -> dict:
         return {"name": self.name, "exercises": {e.exercise.id: e.weight for e in self.exercises},
                 "opens": self.opens.isoformat(), "closes": self.closes.isoformat(), "timezone": self.timezone,

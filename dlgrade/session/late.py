@@ -44,11 +44,6 @@ class LatePolicy:
             return {"kind": self.kind}
         return {"kind": self.kind, "percent": self.percent, "per_minutes": self.per_minutes, "floor": self.floor}
 
-    @classmethod
-    def from_dict(cls, d: dict) -> "LatePolicy":
-        return cls(kind=d["kind"], percent=d.get("percent", 0.0), per_minutes=d.get("per_minutes", 0.0),
-                   floor=d.get("floor", 0.0))
-
 
 @dataclass(frozen=True)
 class Lateness:
