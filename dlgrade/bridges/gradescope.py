@@ -204,13 +204,16 @@ shown to students after the grades are published.
 """
 
 
+def tree_files(folder: Path) -> list[tuple[Path, str]]:
+    """(file, its path below ``folder``) for every file there, compiled caches left out."""
+    return [(path, path.relative_to(folder).as_posix()) for path in sorted(folder.rglob("*"))
+            if path.is_file() and "__pycache__" not in path.relative_to(folder).parts and path.suffix != ".pyc"]
+
+
 def package_files(repo: Path) -> list[tuple[Path, str]]:
     """(file, name in a bundle) for the dlgrade package and pyproject.toml."""
-    files = [(repo / "pyproject.toml", "pyproject.toml")]
-    for path in sorted((repo / "dlgrade").rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            files.append((path, path.relative_to(repo).as_posix()))
-    return files
+    return [(repo / "pyproject.toml", "pyproject.toml")] + [
+        (path, f"dlgrade/{name}") for path, name in tree_files(repo / "dlgrade")]
 
 
 def package_root() -> Path:

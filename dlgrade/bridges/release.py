@@ -240,12 +240,11 @@ def _pyproject_without_tensorflow(text: str) -> str:
 
 
 def _copy_tree(src: Path, dst: Path) -> None:
-    for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src)
-        if "__pycache__" in rel.parts or path.suffix == ".pyc" or path.is_dir():
-            continue
-        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, dst / rel)
+    from dlgrade.bridges.gradescope import tree_files
+
+    for path, name in tree_files(src):
+        (dst / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dst / name)
 
 
 def _check_out(out: Path, course: Course, force: bool) -> None:
