@@ -253,6 +253,11 @@ MESSAGES.update({
     "release.hidden_pending": {
         "ko": "숨은 검사 {n}개({points:g}점)는 이 배포본에 없으며 채점할 때 실행됩니다.",
         "en": "{n} hidden check(s) worth {points:g} points are not in this bundle: they run at grading time."},
+    "release.readme.intro": {"ko": "각 과제의 exercises/<폴더>/ 안의 파일에서 # TODO: 를 채우고 dlgrade check로 확인하세요.",
+                             "en": "Fill in each # TODO: in exercises/<folder>/ and check your work with dlgrade check."},
+    "release.readme.install": {"ko": "또는 설치 없이: python -m dlgrade.cli list",
+                               "en": "or, without installing: python -m dlgrade.cli list"},
+    "release.readme.check": {"ko": "공개 검사(강의 예제)를 실행합니다", "en": "runs the public checks (the lectures' examples)"},
     "release.written": {
         "ko": "학생용 배포본을 {path}에 만들었습니다: 과제 {exercises}개, 공개 검사 {public}개 (숨은 검사와 해답은 빠져 있습니다).",
         "en": "Student bundle written to {path}: {exercises} exercises, {public} public checks "

@@ -297,11 +297,8 @@ def build_release(course: Course, out: Path, *, force: bool = False, lang: str =
     hidden_total = sum(e["hidden_checks"] for e in summary["exercises"].values())
     (out / "README.md").write_text(RELEASE_README.format(
         title=course.title.get(lang),
-        intro={"ko": "각 과제의 exercises/<폴더>/ 안의 파일에서 # TODO: 를 채우고 dlgrade check로 확인하세요.",
-               "en": "Fill in each # TODO: in exercises/<folder>/ and check your work with dlgrade check."}[lang],
-        install={"ko": "또는 설치 없이: python -m dlgrade.cli list", "en": "or, without installing: "
-                 "python -m dlgrade.cli list"}[lang],
-        check={"ko": "공개 검사(강의 예제)를 실행합니다", "en": "runs the public checks (the lectures' examples)"}[lang],
+        intro=say("release.readme.intro", lang), install=say("release.readme.install", lang),
+        check=say("release.readme.check", lang),
         hidden=say("release.hidden_pending", lang, n=hidden_total,
                    points=sum(e["hidden_points"] for e in summary["exercises"].values()))), encoding="utf-8")
     return summary
