@@ -310,7 +310,21 @@ def recording_helpers(recorder: Recorder, module, names):
             setattr(module, name, original)
 
 
-_replayers: dict[Path, Replayer] = {}
+_replayers: dict[Path, tuple[tuple, Replayer]] = {}
+
+
+def _replayer(folder: Path) -> Replayer | None:
+    """The recording in ``folder``, read once per process (again if it changes: ``dlgrade
+    watch`` grades on every save), or None if there is none.  Answers are decoded as
+    copies, so one grading cannot change what the next one is told."""
+    try:
+        stamp = ((folder / RECORDING_JSON).stat().st_mtime_ns, (folder / RECORDING_NPZ).stat().st_mtime_ns)
+    except OSError:
+        return None
+    cached = _replayers.get(folder)
+    if cached is None or cached[0] != stamp:
+        cached = _replayers[folder] = (stamp, Replayer(folder))
+    return cached[1]
 
 
 def sealed_helper(grader_file: str, name: str):
@@ -318,9 +332,10 @@ def sealed_helper(grader_file: str, name: str):
     folder = Path(grader_file).resolve().parent
 
     def replayed(*args, **kwargs):
-        if folder not in _replayers:
-            _replayers[folder] = Replayer(folder)
-        return getattr(_replayers[folder].root(HELPERS), name)(*args, **kwargs)
+        replayer = _replayer(folder)
+        if replayer is None:
+            raise ReplayMissing(f"{folder / RECORDING_JSON} is missing: the bundle is incomplete")
+        return getattr(replayer.root(HELPERS), name)(*args, **kwargs)
 
     replayed.__name__ = replayed.__qualname__ = name
     return replayed
@@ -329,7 +344,7 @@ def sealed_helper(grader_file: str, name: str):
 def bundle_replay(grader_folder: Path):
     """(reference, oracle) replayers when ``grader_folder`` holds a recording (a student
     bundle), else None."""
-    if not (grader_folder / RECORDING_JSON).is_file():
+    replayer = _replayer(grader_folder)
+    if replayer is None:
         return None
-    replayer = Replayer(grader_folder)
     return replayer.root("reference"), replayer.root("oracle")
