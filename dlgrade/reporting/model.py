@@ -181,11 +181,17 @@ def _rows_for_gradebook(book: Gradebook) -> tuple[list[StudentRow], list[dict]]:
     return rows, results
 
 
-def _items(book: Gradebook, results: list[dict], limit_messages: int = 3) -> list[CheckItem]:
+def _graded_checks(book: Gradebook, results: list[dict]) -> list[tuple[dict, str, str, str]]:
+    """(result, check name, status, message) of every check of the graded results."""
     graded = {r["result_id"]: r for r in results if r["status"] == "graded" and r["result_id"] is not None}
+    return [(graded[result_id], name, status, message)
+            for result_id, name, status, message in book.checks_of(sorted(graded))]
+
+
+def _items(checks: list[tuple[dict, str, str, str]], limit_messages: int = 3) -> list[CheckItem]:
     tallies: dict[tuple[str, str], dict] = {}
-    for result_id, name, status, message in book.checks_of(sorted(graded)):
-        key = (graded[result_id]["exercise"], name)
+    for result, name, status, message in checks:
+        key = (result["exercise"], name)
         entry = tallies.setdefault(key, {"graded": 0, "failed": 0, "statuses": Counter(), "patterns": Counter(),
                                          "examples": {}})
         entry["graded"] += 1
@@ -201,12 +207,11 @@ def _items(book: Gradebook, results: list[dict], limit_messages: int = 3) -> lis
     return sorted(items, key=lambda i: (-i.failed, -i.rate, i.exercise, i.check))
 
 
-def _help(book: Gradebook, rows: list[StudentRow], results: list[dict], exercises: list[str]) -> list:
+def _help(checks: list[tuple[dict, str, str, str]], rows: list[StudentRow], exercises: list[str]) -> list:
     trouble = defaultdict(set)
-    graded = {r["result_id"]: r for r in results if r["status"] == "graded" and r["result_id"] is not None}
-    for result_id, _name, status, _message in book.checks_of(sorted(graded)):
+    for result, _name, status, _message in checks:
         if status in TROUBLE:
-            trouble[graded[result_id]["student"]].add((graded[result_id]["exercise"], status))
+            trouble[result["student"]].add((result["exercise"], status))
     out = []
     for row in rows:
         reasons = []
@@ -277,11 +282,12 @@ def build_report(book: Gradebook, course: Course, session: str | None = None) ->
             weights.get(ex_id), len(cells), len(graded),
             Distribution.of([percent(r["score"], r["max_score"]) for r in graded])))
     roster_rows = [r for r in rows if r.in_roster is not None]
+    checks = _graded_checks(book, results)
     return Report(
         session=session, generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         course_title={"ko": course.title.ko, "en": course.title.en}, exercises=exercises,
         totals=Distribution.of([r.total_percent for r in rows]), students=rows,
-        items=_items(book, results), help=_help(book, rows, results, exercise_ids),
+        items=_items(checks), help=_help(checks, rows, exercise_ids),
         history=_history(book, session),
         unknown=sorted(r.student for r in roster_rows if not r.in_roster),
         absent=sorted(r.student for r in roster_rows if r.in_roster and all(
