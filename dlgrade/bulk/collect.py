@@ -210,8 +210,10 @@ def student_entries(folder: Path) -> list[tuple[str, Path]]:
     return out
 
 
-def collect(folder: Path, exercises: list[Exercise], zip_timezone: tzinfo = timezone.utc) -> list[StudentSubmission]:
-    """One StudentSubmission per student folder or zip file, sorted by student id.
+def collect(folder: Path, exercises: list[Exercise], zip_timezone: tzinfo = timezone.utc,
+            only: set[str] | None = None) -> list[StudentSubmission]:
+    """One StudentSubmission per student folder or zip file, sorted by student id (only the
+    students in ``only``, when given: the others' entries are not read).
     Zip entries' times are read in ``zip_timezone``; files' times are their modification times."""
     folder = Path(folder)
     if not folder.exists():
@@ -219,7 +221,9 @@ def collect(folder: Path, exercises: list[Exercise], zip_timezone: tzinfo = time
     if not folder.is_dir():
         raise CollectError(f"{folder} is not a folder (expected one folder or zip file per student)")
     found: dict[str, StudentSubmission] = {}
-    for _student, entry in student_entries(folder):
+    for student, entry in student_entries(folder):
+        if only is not None and student not in only:
+            continue
         sub = read_folder(entry, exercises) if entry.is_dir() else read_zip(entry, exercises, zip_timezone)
         if sub.student in found:
             found[sub.student].problems.append(f"{entry.name}: a second submission for {sub.student}; ignored")

@@ -233,15 +233,17 @@ def session_watch(obj: Context, session_file, submissions, db, times, interval, 
     backend = sandbox_backend(obj, insecure, lang)
     watcher = Watcher(s, submissions, db, jobs=jobs, backend=backend, times=overrides)
 
+    built = {"graded": None, "report": None}  # the report changes only when something is graded
+
     def view():
-        report = None
-        if db.exists():
+        if built["graded"] != watcher.graded_count and db.exists():
             try:
                 with Gradebook(db) as book:
-                    report = build_report(book, obj.course, s.name)
+                    built["report"] = build_report(book, obj.course, s.name)
             except ReportError:
-                report = None
-        return live_view(report, s, datetime.now(s.tz), watcher.events, lang)
+                built["report"] = None
+            built["graded"] = watcher.graded_count
+        return live_view(built["report"], s, datetime.now(s.tz), watcher.events, lang)
 
     try:
         if once:
@@ -252,7 +254,8 @@ def session_watch(obj: Context, session_file, submissions, db, times, interval, 
             watcher.on_event = lambda event: live.update(view())
             while stop_at is None or datetime.now(s.tz) < stop_at:
                 started = time.monotonic()
-                watcher.step()
+                if watcher.step():
+                    built["graded"] = None  # the session's totals were stored after the last event
                 live.update(view())
                 time.sleep(max(0.0, interval - (time.monotonic() - started)))
     except KeyboardInterrupt:

@@ -30,9 +30,10 @@ class SessionSummary:
     absent: list[str] = field(default_factory=list)  #: roster students with nothing handed in
 
 
-def collect_session(session: Session, folder: Path) -> list[StudentSubmission]:
-    """The students' files for the session's exercises (zip times read in the session's zone)."""
-    return collect(folder, [e.exercise for e in session.exercises], zip_timezone=session.tz)
+def collect_session(session: Session, folder: Path, only: set[str] | None = None) -> list[StudentSubmission]:
+    """The students' files for the session's exercises (zip times read in the session's zone);
+    only those of the students in ``only``, when given."""
+    return collect(folder, [e.exercise for e in session.exercises], zip_timezone=session.tz, only=only)
 
 
 def grade_session(session: Session, folder: Path, db_path: Path, *, jobs: int = 2, backend: str | None = None,
@@ -43,9 +44,7 @@ def grade_session(session: Session, folder: Path, db_path: Path, *, jobs: int = 
     ``times`` overrides submission times ((student, exercise or None) → aware datetime);
     ``only`` limits grading to those students (the watcher's changed entries); the roster's
     absent students are scored 0 either way."""
-    submissions = collect_session(session, folder)
-    if only is not None:
-        submissions = [s for s in submissions if s.student in only]
+    submissions = collect_session(session, folder, only)
     bulk = grade_class(folder, [e.exercise for e in session.exercises], db_path, jobs=jobs, salt=session.seed_salt,
                        force=force, backend=backend, progress=progress, on_plan=on_plan, submissions=submissions)
     with Gradebook(db_path) as book:
