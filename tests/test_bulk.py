@@ -339,3 +339,15 @@ def test_bundled_demo_class_is_what_the_generator_builds(demo_class):
         return out
 
     assert tree(bundled) == tree(demo_class)
+
+
+def test_collect_reads_only_the_students_asked_for(tmp_path, course):
+    ex05 = course.resolve("ex05")
+    (tmp_path / "민지").mkdir()
+    (tmp_path / "민지" / "conv.py").write_text("def correlate(x, w, mode='valid'):\n    pass\n", encoding="utf-8")
+    (tmp_path / "broken.zip").write_bytes(b"not a zip at all")
+    everyone = collect(tmp_path, [ex05])
+    assert [s.student for s in everyone] == ["broken", "민지"] and everyone[0].refused
+    only = collect(tmp_path, [ex05], only={"민지"})
+    assert [s.student for s in only] == ["민지"] and not only[0].problems  # the broken zip was not opened
+    assert "correlate" in only[0].files["ex05"].source
