@@ -5,31 +5,23 @@ The hidden checks take their expected gradients from the reference (no TensorFlo
 grading time); here GradientTape is the independent oracle, on the very cases the checks
 draw (grader.random_case, with the checks' own per-seed generators)."""
 
-import importlib.util
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_copy
 from dlgrade.grading import compare
 from dlgrade.grading.runner import check_rng
 
 
-def _load(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def grader():
-    return _load(ROOT / "graders" / "ex02_backprop" / "grader.py", "ex02_grader_under_test")
+    return load_copy(ROOT / "graders" / "ex02_backprop" / "grader.py", "ex02_grader_under_test")
 
 
 @pytest.fixture(scope="module")
 def reference():
-    return _load(ROOT / "solutions" / "ex02_backprop" / "backprop.py", "ex02_reference_under_test")
+    return load_copy(ROOT / "solutions" / "ex02_backprop" / "backprop.py", "ex02_reference_under_test")
 
 
 @pytest.fixture(scope="module")

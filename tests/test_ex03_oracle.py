@@ -4,31 +4,23 @@ the hidden checks draw, so that no TensorFlow runs at grading time; and the refe
 numerical_gradient agrees with them within the grader's tolerance (while a forward difference
 does not)."""
 
-import importlib.util
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_copy
 from dlgrade.grading import Function, X, compare
 from dlgrade.grading.runner import check_rng
 
 
-def _load(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def grader():
-    return _load(ROOT / "graders" / "ex03_numdiff" / "grader.py", "ex03_grader_under_test")
+    return load_copy(ROOT / "graders" / "ex03_numdiff" / "grader.py", "ex03_grader_under_test")
 
 
 @pytest.fixture(scope="module")
 def reference():
-    return _load(ROOT / "solutions" / "ex03_numdiff" / "numdiff.py", "ex03_reference_under_test")
+    return load_copy(ROOT / "solutions" / "ex03_numdiff" / "numdiff.py", "ex03_reference_under_test")
 
 
 @pytest.fixture(scope="module")

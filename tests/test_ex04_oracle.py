@@ -12,13 +12,12 @@ than float64 precision (the grader's epsilon_inside_sqrt diagnosis relies on it)
 form of Adam stays within ADAM_TOLERANCE; the grader's one-vector (flat) trajectories
 are the key-by-key arithmetic exactly."""
 
-import importlib.util
 import json
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_copy
 from dlgrade.grading import compare, tolerance_for
 from dlgrade.grading.runner import check_rng
 
@@ -28,18 +27,12 @@ OPTIMIZERS = ["SGD", "Momentum", "AdaGrad", "RMSprop", "Adam"]
 
 @pytest.fixture(scope="module")
 def grader():
-    spec = importlib.util.spec_from_file_location("ex04_grader_under_test", ROOT / "graders/ex04_adam/grader.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_copy(ROOT / "graders/ex04_adam/grader.py", "ex04_grader_under_test")
 
 
 @pytest.fixture(scope="module")
 def reference():
-    spec = importlib.util.spec_from_file_location("ex04_reference_under_test", ROOT / "solutions/ex04_adam/optimizers.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_copy(ROOT / "solutions/ex04_adam/optimizers.py", "ex04_reference_under_test")
 
 
 def hidden_problem(grader, name, seed):

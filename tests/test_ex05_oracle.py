@@ -5,12 +5,11 @@ gets for a seed): random batch, channels, filters, kernel sizes (odd and even), 
 1–3, 'VALID' with a bias and 'SAME'.  Also: a float32 result computed from the same
 inputs passes the check's comparison (held to float32 tolerances)."""
 
-import importlib.util
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_copy
 from dlgrade.grading import compare
 from dlgrade.grading.runner import check_rng
 
@@ -19,18 +18,12 @@ SEEDS = range(60)
 
 @pytest.fixture(scope="module")
 def grader():
-    spec = importlib.util.spec_from_file_location("ex05_grader_under_test", ROOT / "graders/ex05_correlate2d/grader.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_copy(ROOT / "graders/ex05_correlate2d/grader.py", "ex05_grader_under_test")
 
 
 @pytest.fixture(scope="module")
 def reference():
-    spec = importlib.util.spec_from_file_location("ex05_reference_under_test", ROOT / "solutions/ex05_correlate2d/conv.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_copy(ROOT / "solutions/ex05_correlate2d/conv.py", "ex05_reference_under_test")
 
 
 def hidden_cases(grader, padding):

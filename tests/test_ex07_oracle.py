@@ -11,13 +11,12 @@ and, within the grader's float32 tolerance, in float32 (the textbook's float32 c
 too); the TensorFlow helpers below are the direct computations; and grading runs no
 TensorFlow at all."""
 
-import importlib.util
 import inspect
 
 import numpy as np
 import pytest
 
-from conftest import SUBMISSIONS
+from conftest import SUBMISSIONS, load_copy
 from dlgrade.grading.checks import collect_checks
 from dlgrade.grading.oracle import Oracle, memo, tensorflow
 from dlgrade.grading.runner import check_rng, grade, load_grader, load_reference
@@ -178,8 +177,9 @@ def test_every_hidden_check_with_expected_values_is_covered(ex07):
     """The hidden checks whose expected values come from the grader's float64 NumPy are
     exactly those compared with TensorFlow below."""
     grader, _reference = ex07
+    helpers = ("float64_results", "cut_backward_results", "judge_time_rnn_cases")
     computing = {spec.name for spec in collect_checks(grader) if spec.hidden and any(
-        helper in inspect.getsource(spec.func) for helper in ("float64_results", "cut_backward_results"))}
+        helper in inspect.getsource(spec.func) for helper in helpers)}
     assert computing == set(WITH_EXPECTED_VALUES)
 
 
@@ -206,10 +206,7 @@ def _run(reference, xs, Wx, Wh, b, dhs, h0=None):
 
 def _textbook():
     path = SUBMISSIONS / "ex07_bptt" / "correct" / "textbook.py"
-    spec = importlib.util.spec_from_file_location("ex07_textbook_under_test", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_copy(path, "ex07_textbook_under_test")
 
 
 def test_float32_code_is_within_the_graders_tolerance_on_float32_inputs(ex07, tf):

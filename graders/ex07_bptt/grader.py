@@ -183,6 +183,20 @@ def take_forward_backward(take, items, what="TimeRNN"):
     return {"hs": hs, "dxs": dxs, "dWx": dWx, "dWh": dWh, "db": db, "dh": dh}
 
 
+def judge_time_rnn_cases(student, cases, what):
+    """TimeRNN(Wx, Wh, b), forward(xs) and backward(dhs) on each case, all in one round trip,
+    judged case by case against float64 BPTT (a float32 case: in float32's tolerance)."""
+    batch = student.batch()
+    queued = [queue_forward_backward(batch, batch.call(student.TimeRNN, Wx, Wh, b), xs, dhs)
+              for xs, Wx, Wh, b, dhs in cases]
+    take = batch.in_order()
+    for case, ((xs, Wx, Wh, b, dhs), items) in enumerate(zip(cases, queued)):
+        got = take_forward_backward(take, items)
+        expect_results(got, float64_results(xs, Wx, Wh, b, dhs), f"case {case + 1}: {what}{xs.shape}",
+                       steps=xs.shape[1],
+                       diagnosis=lambda: diagnose(got, *(a.astype(np.float64) for a in (xs, Wx, Wh, b, dhs))))
+
+
 def expect_results(got, expected, what, *, steps, names=NAMES, diagnosis=None):
     """Compare every named result; on the first failure name the likely mistake."""
     for name in names:
@@ -342,15 +356,7 @@ def random_rnn_step(student, rng):
 @check(points=3, hidden=True, title_ko="무작위 N, T, D, H의 TimeRNN: hs, dxs, grads, dh를 순환 전체를 미분한 GradientTape와 비교.")
 def random_time_rnn(student, rng):
     """TimeRNN on random N, T, D, H: hs, dxs, grads and dh against GradientTape through the recurrence."""
-    cases = [_case(rng, t=(2, 8)) for _ in range(5)]
-    batch = student.batch()
-    queued = [queue_forward_backward(batch, batch.call(student.TimeRNN, Wx, Wh, b), xs, dhs)
-              for xs, Wx, Wh, b, dhs in cases]
-    take = batch.in_order()
-    for case, ((xs, Wx, Wh, b, dhs), items) in enumerate(zip(cases, queued)):
-        got = take_forward_backward(take, items)
-        expect_results(got, float64_results(xs, Wx, Wh, b, dhs), f"case {case + 1}: TimeRNN{xs.shape}",
-                       steps=xs.shape[1], diagnosis=lambda: diagnose(got, xs, Wx, Wh, b, dhs))
+    judge_time_rnn_cases(student, [_case(rng, t=(2, 8)) for _ in range(5)], "TimeRNN")
 
 
 @check(points=1, hidden=True,
@@ -500,16 +506,7 @@ def not_stateful_restarts(student, rng):
 @check(points=2, hidden=True, title_ko="float32 입력, T는 32까지: float64 GradientTape와 float32 반올림 오차(T에 따라 커짐) 안에서 일치.")
 def float32_inputs(student, rng):
     """float32 inputs, T up to 32: results within float32 rounding (growing with T) of float64 GradientTape."""
-    cases = [_float32_case(rng, t) for t in (6, 16, 32)]
-    batch = student.batch()
-    queued = [queue_forward_backward(batch, batch.call(student.TimeRNN, Wx, Wh, b), xs, dhs)
-              for xs, Wx, Wh, b, dhs in cases]
-    take = batch.in_order()
-    for case, ((xs, Wx, Wh, b, dhs), items) in enumerate(zip(cases, queued)):
-        got = take_forward_backward(take, items)
-        expect_results(got, float64_results(xs, Wx, Wh, b, dhs), f"case {case + 1}: float32 TimeRNN{xs.shape}",
-                       steps=xs.shape[1],
-                       diagnosis=lambda: diagnose(got, *(a.astype(np.float64) for a in (xs, Wx, Wh, b, dhs))))
+    judge_time_rnn_cases(student, [_float32_case(rng, t) for t in (6, 16, 32)], "float32 TimeRNN")
 
 
 def _clip_case(rng, dtype=np.float64):
