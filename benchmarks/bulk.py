@@ -46,19 +46,11 @@ def tree_sample(pid: int) -> tuple[int, dict[int, tuple[str, float]]]:
     """Resident bytes of pid and all its descendants, and each descendant's CPU seconds
     by kind: "oracle" (the TensorFlow process), "grading processes", "sandbox" (a zygote
     with the children it has collected, or bubblewrap itself)."""
+    from proctree import process_table
+
     tick = os.sysconf("SC_CLK_TCK")
-    children: dict[int, list[int]] = {}
-    stats: dict[int, list[str]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(entry))
-            stats[int(entry)] = fields
-        except (OSError, ValueError, IndexError):
-            continue
+    children, stats = process_table()
+
     def command(p: int) -> bytes:
         try:
             with open(f"/proc/{p}/cmdline", "rb") as handle:

@@ -8,7 +8,6 @@ the test suite's mutants and a few hostile files.
 from __future__ import annotations
 
 import argparse
-import io
 import random
 import shutil
 import sys
