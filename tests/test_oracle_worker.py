@@ -87,3 +87,42 @@ def test_bulk_runs_start_the_worker_only_for_graders_that_ask_tensorflow(course,
     asking = tmp_path / "grader.py"
     asking.write_text("def check(oracle):\n    return oracle.tf('square', square, 2.0)\n", encoding="utf-8")
     assert uses_tensorflow(SimpleNamespace(grader_path=asking))
+
+
+def test_the_processes_of_a_bulk_run_share_one_oracle_process(tmp_path):
+    """A bulk run's grading processes reach the run's oracle process on its private socket
+    (SHARED_ORACLE); none of them imports TensorFlow, and the socket's folder is the user's alone."""
+    import os
+    import stat
+
+    from dlgrade.grading.oracle_worker import SHARED_ORACLE
+
+    grader = tmp_path / "grader.py"
+    grader.write_text("def square_sum(tf, x):\n    return tf.reduce_sum(tf.square(x))\n", encoding="utf-8")
+    owner = OracleProcess()
+    try:
+        address = owner.address
+        assert stat.S_IMODE(os.stat(os.path.dirname(address)).st_mode) == 0o700
+        script = textwrap.dedent(f"""
+            import sys
+            from pathlib import Path
+            import numpy as np
+            from dlgrade.grading.oracle import Oracle
+            from dlgrade.grading.runner import _load_module
+            grader = _load_module(Path({str(grader)!r}), "dlgrade_graders.example")
+            n = float(sys.argv[1])
+            value = Oracle(use_cache=False).tf("square_sum", grader.square_sum, np.full(3, n))
+            assert float(value) == 3 * n * n, value
+            assert "tensorflow" not in sys.modules
+            print("ok")
+        """)
+        env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), SHARED_ORACLE: address}
+        clients = [subprocess.Popen([sys.executable, "-c", script, str(n)], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, env=env) for n in (2, 3)]
+        for client in clients:
+            out, err = client.communicate(timeout=300)
+            assert client.returncode == 0 and out.strip() == "ok", err[-2000:]
+        np.testing.assert_array_equal(owner.run(_module_function, (np.ones(2),), {"scale": 2.0})[0], [2.0, 2.0])
+    finally:
+        owner.close()
+    assert not os.path.exists(address)

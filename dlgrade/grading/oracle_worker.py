@@ -100,18 +100,27 @@ class OracleProcess:
             return
         import tempfile
 
-        listening = []
+        fds, listener = [], None
         if listen:
+            # Bound and listening here, before the worker starts: the address works as soon as
+            # it is handed out (the worker inherits the socket and accepts on it).
             self._folder = tempfile.mkdtemp(prefix="dlgrade-oracle-")  # 0700: only this user connects
-            listening = [os.path.join(self._folder, "oracle.sock")]
+            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            listener.bind(os.path.join(self._folder, "oracle.sock"))
+            listener.listen(64)
+            fds = [listener.fileno()]
         parent, child = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [
             str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])))
-        self._proc = subprocess.Popen([sys.executable, "-m", "dlgrade.grading.oracle_worker", str(child.fileno()),
-                                       *listening],
-                                      pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        child.close()
+        try:
+            self._proc = subprocess.Popen([sys.executable, "-m", "dlgrade.grading.oracle_worker", str(child.fileno()),
+                                           *map(str, fds)],
+                                          pass_fds=[child.fileno(), *fds], env=env, stdin=subprocess.DEVNULL,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        finally:
+            child.close()
+            if listener is not None:
+                listener.close()  # the worker holds it now
         self._sock = parent
 
     def _alive(self) -> bool:
@@ -203,18 +212,14 @@ def _function(header, modules: dict):
     return getattr(module, header["function"])
 
 
-def serve(owner: socket.socket, address: str | None = None) -> None:
-    """Answer requests from the process that started this one and, on ``address``, from
-    the other processes of its run, one at a time; end when the owner closes its end."""
+def serve(owner: socket.socket, listener: socket.socket | None = None) -> None:
+    """Answer requests from the process that started this one and, on ``listener`` (a
+    listening socket it passed down), from the other processes of its run, one at a time;
+    end when the owner closes its end."""
     import select
 
     from dlgrade.grading.oracle import _run_lock, tensorflow
 
-    listener = None
-    if address:
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(address)
-        listener.listen(64)
     try:
         tf, broken = tensorflow(), None
     except Exception:  # every request then says why (TensorFlow missing or broken)
@@ -265,4 +270,5 @@ def _compute(request, blobs, tf, broken, modules, lock):
 
 
 if __name__ == "__main__":
-    serve(socket.socket(fileno=int(sys.argv[1])), sys.argv[2] if len(sys.argv) > 2 else None)
+    listening = socket.socket(fileno=int(sys.argv[2])) if len(sys.argv) > 2 else None
+    serve(socket.socket(fileno=int(sys.argv[1])), listening)
