@@ -288,3 +288,23 @@ def test_in_order_takes_values_as_they_are_judged(student):
         values[third]  # passing over the failing item raises its error, naming its call
     assert student.transcript.calls[-1][1][1] == "boom"
     assert boom.index == 1
+
+
+def test_an_object_left_in_an_argument_comes_back_as_a_proxy(student):
+    counter = student.Counter()
+    batch = student.batch()
+    seen = batch.call_seeing_inputs(student.pair, [1.0])  # pair does not touch its argument
+    values = batch.run()
+    assert values[seen][1] == [[1.0]]
+    _value, args_after, _ = counter.add.call(({"x": 0.0}, 1.0), {}, inputs_after=True)
+    assert args_after[0] == {"x": 1.0}
+    source = SOURCE + "\ndef swap(d):\n    d['x'] = Counter()\n"
+    session = Session(student._session.worker, source, "counter.py", [], Limits(wall_seconds=2, cpu_seconds=10))
+    try:
+        other = Student(session)
+        batch = other.batch()
+        seen = batch.call_seeing_inputs(other.swap, {"x": 0.0})
+        (_result, (after,), _kw), = batch.run()
+        assert isinstance(after["x"], RemoteObject) and after["x"].add({"x": 0.0}, 2.0) == 1
+    finally:
+        session.close()

@@ -118,7 +118,7 @@ class RemoteObject:
                                                  blobs)
         if not inputs_after:
             return self._wrap(value, self._path + "()"), None, None
-        return (self._wrap(value, self._path + "()"), *_inputs_after(reply, reply_blobs))
+        return (self._wrap(value, self._path + "()"), *_inputs_after(self, reply, reply_blobs, self._path + "()"))
 
     def ref(self, *path) -> "RemoteObject":
         """A reference to the object reached by attribute names and indices
@@ -146,11 +146,14 @@ class RemoteObject:
         return f"<{self._handle.type_name} {self._path}>"
 
 
-def _inputs_after(reply: dict, reply_blobs) -> tuple[list, dict]:
-    """A call's arguments as they were after it (a reply to ``inputs_after``)."""
+def _inputs_after(owner: RemoteObject, reply: dict, reply_blobs, label: str) -> tuple[list, dict]:
+    """A call's arguments as they were after it (a reply to ``inputs_after``); an object
+    that stays in the child comes back as a RemoteObject, as from any other reply."""
     try:
-        after = [wire.decode(a, reply_blobs) for a in reply.get("args_after", [])]
-        kw_after = {str(k): wire.decode(v, reply_blobs) for k, v in dict(reply.get("kwargs_after", {})).items()}
+        after = [owner._wrap(wire.decode(a, reply_blobs), f"{label} argument {i}")
+                 for i, a in enumerate(reply.get("args_after", []))]
+        kw_after = {str(k): owner._wrap(wire.decode(v, reply_blobs), f"{label} argument {k}")
+                    for k, v in dict(reply.get("kwargs_after", {})).items()}
     except (wire.WireError, TypeError, ValueError, AttributeError) as exc:
         raise StudentCrashed(f"the sandbox sent a malformed reply ({exc})") from None
     return after, kw_after
@@ -302,7 +305,7 @@ class Batch:
                     yield error
                     continue
                 if header.get("inputs_after"):
-                    yield (student._wrap(value, label), *_inputs_after(sub, reply_blobs))
+                    yield (student._wrap(value, label), *_inputs_after(student, sub, reply_blobs, label))
                 else:
                     yield student._wrap(value, label)
             if len(replies) < len(items):

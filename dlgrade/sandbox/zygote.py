@@ -410,9 +410,8 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
             return
         out_blobs = []
         if request.get("op") == "batch":
-            # Several requests in one round trip (the parent built them all before
-            # sending: none needs another's result); answered in order, up to the
-            # first that fails.  Their blobs share one list each way.
+            # Several requests in one round trip, answered in order, up to the first
+            # that fails.  Their blobs share one list each way.
             # Item n's object is also kept as handle -(n + 1), so that a later item can
             # call it, or pass it on, without a round trip (``$ref`` to a negative id).
             # With "keep_going", every request is answered, failed ones included.

@@ -28,7 +28,6 @@ one batch per optimizer, as the others do.
 import numpy as np
 
 from dlgrade.grading import CheckFailed, Tolerance, check, compare, describe, expect_close, expect_unchanged
-from dlgrade.sandbox import wire
 
 EPSILON = 1e-7
 
@@ -137,7 +136,7 @@ def checked_params(params, p0, what):
     """A params dict read back (fetched, or sent back by the update it was given), checked
     to still hold arrays of the right shapes."""
     if not isinstance(params, dict) or set(params) != set(p0):
-        raise CheckFailed(f"{what}: params must stay a dict with keys {sorted(p0)}, got {described(params)}")
+        raise CheckFailed(f"{what}: params must stay a dict with keys {sorted(p0)}, got {describe(params)}")
     for k, v in params.items():
         shape = np.shape(p0[k])
         if shape == () and (isinstance(v, (float, np.floating)) or (isinstance(v, np.ndarray) and v.shape == (1,))):
@@ -148,15 +147,8 @@ def checked_params(params, p0, what):
             params[k] = v = np.asarray(v, dtype=np.float64).reshape(())
         if not isinstance(v, np.ndarray) or v.shape != shape:
             raise CheckFailed(f"{what}: params[{k!r}] must stay a numpy.ndarray of shape {shape}, "
-                              f"got {described(v)}")
+                              f"got {describe(v)}")
     return params
-
-
-def described(value):
-    """describe(value), naming an object that stays in the sandbox as a fetch names it: a
-    call's arguments sent back (Batch.call_seeing_inputs) hold one as a wire.Handle, a
-    fetch as a RemoteObject."""
-    return "RemoteObject" if isinstance(value, wire.Handle) else describe(value)
 
 
 # ----------------------------------------------------------------------------- the sandbox
