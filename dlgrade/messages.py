@@ -53,6 +53,46 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+# The sandbox: isolation between students, bounded replies.
+MESSAGES.update({
+})
+
+
+# Trust: tool errors as results, identity, encodings, inert output, the trusted process.
+MESSAGES.update({
+})
+
+
+# Graders: types, diagnoses, statement coverage.
+MESSAGES.update({
+})
+
+
+# The portable sandbox and consoles that cannot print every character (Windows).
+MESSAGES.update({
+})
+
+
+# Notebooks as submissions, and checking from inside Jupyter or Colab.
+MESSAGES.update({
+})
+
+
+# The student's flow: local results that tell the truth, self-checks, submit.
+MESSAGES.update({
+})
+
+
+# The instructor's term: exports, overrides, extensions, history, locks, times, reports.
+MESSAGES.update({
+})
+
+
+# Intake and similarity.
+MESSAGES.update({
+})
+
+
 def detect_language() -> str:
     """ko or en, from DLGRADE_LANG or the locale (LC_ALL, LC_MESSAGES, LANG)."""
     explicit = os.environ.get("DLGRADE_LANG", "").lower()
