@@ -195,8 +195,15 @@ def bwrap_command(python: str, argv: list[str]) -> list[str]:
     for site_dir in sorted(_site_dirs()):
         if any(site_dir == b or site_dir.startswith(b + "/") for b in bound):
             cmd += ["--tmpfs", site_dir]
+    # Folders bwrap makes for its own mount points are 0700: the unprivileged uid of a child
+    # (as root) could not reach NumPy's submodules through them.
+    for folder in ("/sandbox", SANDBOX_LIB):
+        cmd += ["--perms", "0755", "--dir", folder]
     for directory in _numpy_dirs():
         cmd += ["--ro-bind", str(directory), f"{SANDBOX_LIB}/{directory.name}"]
+    # Mount points for the fresh tmpfs each session child mounts for itself.
+    for folder in ("/tmp", "/var", "/var/tmp"):
+        cmd += ["--perms", "0755", "--dir", folder]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/", "--chdir", "/"]
     for key, value in _child_env().items():
         cmd += ["--setenv", key, value]
@@ -212,11 +219,18 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _sandbox_uid(slot: int) -> int | None:
-    """As root, each worker's children run as their own unprivileged uid."""
+#: As root, the uids a worker's children take in turn: consecutive children never share one.
+UIDS_PER_WORKER = 8
+
+
+def _sandbox_uids(slot: int) -> str:
+    """As root, the first of the worker's own unprivileged uids and how many ("first:count");
+    "-" otherwise (a user namespace of each child's own stands in for a uid of its own).
+    Workers of one process differ by slot, processes by pid: no two running workers share one."""
     if os.getuid() != 0:
-        return None
-    return 200000 + (os.getpid() % 10000) * 16 + slot % 16
+        return "-"
+    first = 200000 + ((os.getpid() % 16384) * 64 + slot % 64) * UIDS_PER_WORKER
+    return f"{first}:{UIDS_PER_WORKER}"
 
 
 # --------------------------------------------------------------------------- worker
@@ -235,9 +249,8 @@ class Worker:
     def start(self) -> None:
         parent_end, child_end = socket.socketpair()
         python = _interpreter()
-        uid = _sandbox_uid(self.slot)
         source = ZYGOTE_SOURCE.read_text()
-        argv = ["-I", "-S", "-c", source, str(child_end.fileno()), "-" if uid is None else str(uid)]
+        argv = ["-I", "-S", "-c", source, str(child_end.fileno()), _sandbox_uids(self.slot)]
         if self.backend == "bwrap":
             bootstrap = f"import sys; sys.path.append({SANDBOX_LIB!r}); "
             argv[3] = bootstrap + source
@@ -307,13 +320,16 @@ class Worker:
     # ---- sessions
     def spawn(self, source: str, filename: str, forbidden: list[str], limits: Limits, progress_fd: int):
         """Fork a session child; returns (socket to it, read end of its output).  The child
-        writes the number of the batch item it is running at the start of ``progress_fd``."""
+        writes the number of the batch item it is running at the start of ``progress_fd``.
+
+        The zygote is only told to fork: the source goes to the child over its own
+        connection afterwards, so the process every child starts from never holds any
+        student's code (a child can read its own memory, which begins as the zygote's)."""
         self.ensure()
         ours, theirs = socket.socketpair()
         out_r, out_w = os.pipe()
         try:
-            wire.send_frame(self.control, {"cmd": "spawn", "source": source, "filename": filename,
-                                           "forbidden": list(forbidden), "limits": limits.for_child()},
+            wire.send_frame(self.control, {"cmd": "spawn", "limits": limits.for_child()},
                             fds=[theirs.fileno(), out_w, progress_fd])
             wire.recv_frame(self.control, max_bytes=MiB)
         except (OSError, wire.FrameError):
@@ -324,6 +340,13 @@ class Worker:
         finally:
             theirs.close()
             os.close(out_w)
+        try:
+            ours.settimeout(limits.wall_seconds)
+            wire.send_frame(ours, {"filename": filename, "forbidden": list(forbidden), "source": source})
+        except OSError:
+            pass  # the child is gone before reading it: the load reply says how it ended
+        finally:
+            ours.settimeout(None)
         return ours, out_r
 
     def reap(self) -> dict:

@@ -558,33 +558,225 @@ def _set_limits(limits):
         resource.setrlimit(resource.RLIMIT_NPROC, (count + int(procs),) * 2)
 
 
-def _drop_privileges(uid):
-    """As root, become an unprivileged uid: capability-free, unable to signal
-    or trace the zygote, and subject to RLIMIT_NPROC (root is exempt)."""
-    if os.getuid() != 0 or uid is None:
-        return
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
-
-
 _libc = []  # the C library, opened once by the zygote (a child's prctl then costs no dlopen)
+
+
+def _c_library():
+    if not _libc:
+        import ctypes
+
+        _libc.append(ctypes.CDLL(None, use_errno=True))
+    return _libc[0]
 
 
 def _prctl(option, value):
     try:
-        if not _libc:
-            import ctypes
-
-            _libc.append(ctypes.CDLL(None, use_errno=True))
-        _libc[0].prctl(option, value, 0, 0, 0)
+        return _c_library().prctl(option, value, 0, 0, 0)
     except Exception:
-        pass
+        return -1
 
 
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_PDEATHSIG = 1
+PR_SET_NO_NEW_PRIVS = 38
+
+
+# --------------------------------------------------------------------------- one child, one world
+# Every session child gets namespaces of its own before it reads a byte of the student's
+# source: System V and POSIX IPC, network (abstract unix sockets live there), mounts (every
+# mount made read-only, a fresh empty tmpfs on each folder programs write to) and host
+# name.  Nothing one student leaves there is seen by the next, and the zygote, which
+# creates none of it, has nothing to hand on.
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+PER_CHILD = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 8, 32, 4096, 16384
+MS_PRIVATE = 1 << 18
+#: The folders any program may write to; each child gets each of them empty, its own.
+SCRATCH = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue", "/run/lock", "/var/lock")
+SCRATCH_OPTIONS = b"mode=1777,size=64m,nr_inodes=4096"
+
+
+class IsolationError(Exception):
+    """A namespace, mount or privilege change the zygote found possible failed in a child."""
+
+
+def _check(result, what):
+    if result != 0:
+        import ctypes
+
+        raise IsolationError("%s failed: %s" % (what, os.strerror(ctypes.get_errno())))
+
+
+def _isolate(as_root):
+    """Namespaces of this child's own (see above).  As root they need no user namespace (and
+    the uid is changed afterwards); otherwise a user namespace of the child's own, mapping
+    only its own uid, gives the capability to make them, and every capability is dropped
+    afterwards (``_drop_capabilities``).  Raises IsolationError where the system refuses."""
+    libc = _c_library()
+    uid, gid = os.geteuid(), os.getegid()
+    _check(libc.unshare(PER_CHILD if as_root else PER_CHILD | CLONE_NEWUSER), "unshare")
+    if not as_root:
+        for name, text in (("setgroups", "deny"), ("uid_map", "%d %d 1" % (uid, uid)),
+                           ("gid_map", "%d %d 1" % (gid, gid))):
+            with open("/proc/self/" + name, "w") as handle:
+                handle.write(text)
+    # Private first: nothing mounted here may propagate back to the host's folders.
+    _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "making mounts private")
+    _read_only_everywhere(libc)
+    for path in SCRATCH:
+        if os.path.isdir(path) and not os.path.islink(path):
+            _check(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, SCRATCH_OPTIONS),
+                   "mounting a fresh " + path)
+
+
+def _read_only_everywhere(libc):
+    """Every mount of this child's namespace read-only: no folder a later child sees can be
+    written (the scratch folders are mounted afresh afterwards)."""
+    import ctypes
+
+    class MountAttr(ctypes.Structure):
+        _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                    ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+
+    attr = MountAttr(1, 0, 0, 0)  # MOUNT_ATTR_RDONLY, on the whole tree at once (Linux 5.12)
+    if libc.syscall(ctypes.c_long(442), ctypes.c_long(-100), b"/", ctypes.c_long(0x8000), ctypes.byref(attr),
+                    ctypes.c_long(ctypes.sizeof(attr))) == 0:
+        return
+    # Older kernels: one remount per mount point, keeping each one's other flags.
+    keep = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC, "noatime": 1024, "nodiratime": 2048,
+            "relatime": 1 << 21, "strictatime": 1 << 24}
+    with open("/proc/self/mountinfo", "rb") as handle:
+        lines = handle.read().decode("utf-8", "surrogateescape").splitlines()
+    for line in lines:
+        fields = line.split()
+        point = fields[4].encode("utf-8", "surrogateescape")
+        point = point.replace(b"\\040", b" ").replace(b"\\011", b"\t").replace(b"\\012", b"\n")
+        flags = MS_REMOUNT | MS_BIND | MS_RDONLY
+        for option in fields[5].split(","):
+            flags |= keep.get(option, 0)
+        _check(libc.mount(None, point, None, flags, None), "remounting %s read-only" % fields[4])
+
+
+def _drop_capabilities():
+    """In a user namespace of the child's own: no capability left, none to be regained."""
+    import ctypes
+
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (ctypes.c_uint32 * 6)()
+    _check(_c_library().capset(header, data), "dropping capabilities")
+
+
+def _enter_own_world(uid, isolated):
+    """What a session child does first, before anything of the student's arrives: its own
+    namespaces (when the system allows them), its own uid (as root), no privileges."""
+    as_root = os.geteuid() == 0 and uid is not None
+    if isolated:
+        _isolate(as_root)
+    if as_root:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)  # from root to a uid of its own: every capability goes
+    elif isolated:
+        _drop_capabilities()
+    if _prctl(PR_SET_NO_NEW_PRIVS, 1) != 0 and isolated:
+        raise IsolationError("no_new_privs could not be set")
+    os.environ["HOME"] = os.environ["TMPDIR"] = "/tmp"
+
+
+def _isolation_works(as_root):
+    """Whether this system lets a child make its own namespaces (a container's seccomp policy
+    may refuse): tried once, in a throwaway child."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _isolate(as_root)
+            code = 0
+        except BaseException:
+            code = 1
+        os._exit(code)
+    _pid, raw = os.waitpid(pid, 0)
+    return os.WIFEXITED(raw) and os.WEXITSTATUS(raw) == 0
+
+
+def _sweep_uid(uid):
+    """Without namespaces, as root: remove what a finished child's uid left where the next
+    child could find it — files in the scratch folders, System V IPC objects (POSIX queues
+    live in /dev/mqueue, shared memory in /dev/shm).  Runs in a throwaway child so that no
+    name or byte of it enters the zygote's memory."""
+    pid = os.fork()
+    if pid:
+        os.waitpid(pid, 0)
+        return
+    try:
+        def sweep(path, depth):
+            try:
+                entries = list(os.scandir(path))
+            except OSError:
+                return
+            for entry in entries:
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                    if entry.is_dir(follow_symlinks=False) and depth < 32:
+                        sweep(entry.path, depth + 1)
+                    if st.st_uid == uid:
+                        (os.rmdir if entry.is_dir(follow_symlinks=False) else os.unlink)(entry.path)
+                except OSError:
+                    pass
+
+        for top in SCRATCH:
+            if os.path.isdir(top):
+                sweep(top, 0)
+        libc = _c_library()
+        for kind, column, remove in (("shm", "shmid", libc.shmctl), ("msg", "msqid", libc.msgctl),
+                                     ("sem", "semid", libc.semctl)):
+            try:
+                with open("/proc/sysvipc/" + kind) as table:
+                    names = table.readline().split()
+                    for row in table:
+                        values = row.split()
+                        if int(values[names.index("uid")]) == uid or int(values[names.index("cuid")]) == uid:
+                            remove(int(values[names.index(column)]), 0, None)  # IPC_RMID
+            except (OSError, ValueError, IndexError):
+                pass
+    finally:
+        os._exit(0)
+
+
+_STAT_BUFFER = bytearray(1024)
+
+
+def _parent_pid(pid):
+    """The parent of ``pid`` from /proc/<pid>/stat, read into one reused buffer that is wiped
+    afterwards: the process name in that file is the student's to choose (prctl, exec), and
+    no byte of it may stay in the zygote's memory, which every later child starts from."""
+    buf = _STAT_BUFFER
+    try:
+        fd = os.open("/proc/%d/stat" % pid, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        n = os.readv(fd, [buf])
+    except OSError:
+        n = 0
+    finally:
+        os.close(fd)
+    try:
+        end = buf.rfind(b")", 0, n)
+        if end < 0:
+            return None
+        # After the name: " S ppid …" — only the state letter and numbers are parsed.
+        start = end + 4
+        stop = buf.find(b" ", start, n)
+        return int(buf[start:stop]) if stop > start else None
+    except ValueError:
+        return None
+    finally:
+        buf[:n] = bytes(n)
 
 
 def _descendants_and_strays(me, sandbox_uid):
@@ -599,19 +791,19 @@ def _descendants_and_strays(me, sandbox_uid):
             continue
         pid = int(entry)
         try:
-            with open("/proc/%d/stat" % pid) as stat:
-                text = stat.read()
-            parents[pid] = int(text.rsplit(")", 1)[1].split()[1])
             owners[pid] = os.stat("/proc/%d" % pid).st_uid
-        except (OSError, ValueError, IndexError):
+        except OSError:
             continue
-    for pid in parents:
+        parent = _parent_pid(pid)
+        if parent is not None:
+            parents[pid] = parent
+    for pid in owners:
         if pid in (me, 1):
             continue
         if sandbox_uid is not None and owners.get(pid) == sandbox_uid:
             result.append(pid)
             continue
-        p = parents[pid]
+        p = parents.get(pid, 0)
         seen = 0
         while p not in (0, 1, me) and seen < 4096:
             p = parents.get(p, 0)
@@ -635,7 +827,64 @@ PRELOAD = ("math", "cmath", "itertools", "functools", "collections", "random", "
            "types", "importlib.abc", "importlib.util", "signal", "heapq", "bisect", "array", "struct")
 
 
-def zygote_main(control_fd, sandbox_uid):
+def _world_reachable(path):
+    """Whether a uid that owns nothing here can list ``path`` (every folder above it searchable)."""
+    import stat
+
+    parts = [p for p in path.split("/") if p]
+    for i in range(len(parts) + 1):
+        folder = "/" + "/".join(parts[:i])
+        try:
+            mode = os.stat(folder).st_mode
+        except OSError:
+            return True  # nothing there to import from anyway
+        if not mode & stat.S_IXOTH or (i == len(parts) and not mode & stat.S_IROTH):
+            return False
+    return True
+
+
+def _reach_import_folders(sandbox_uid):
+    """As root, the sandbox uid may be unable to reach the interpreter's own folders (Python
+    installed under /root, which is 0700): NumPy's submodules and most of the standard library
+    would then fail to import in a child, though they import for any ordinary user.  Each
+    import folder the sandbox uid cannot reach is opened here, by root, and every import path
+    through it (sys.path, each package's __path__) goes through /proc/self/fd from then on:
+    the child reaches that folder's own files, exactly what a user running Python reads."""
+    if sandbox_uid is None or os.geteuid() != 0:
+        return {}
+    replaced = {}
+    for entry in list(sys.path):
+        if entry and os.path.isdir(entry) and not _world_reachable(entry):
+            fd = os.open(entry, os.O_PATH | os.O_DIRECTORY)
+            os.set_inheritable(fd, True)
+            replaced[entry.rstrip("/")] = "/proc/self/fd/%d" % fd
+    if not replaced:
+        return {}
+
+    def through(path):
+        for old, new in replaced.items():
+            if path == old or path.startswith(old + "/"):
+                return new + path[len(old):]
+        return path
+
+    sys.path[:] = [through(p) for p in sys.path]
+    for module in list(sys.modules.values()):
+        search = getattr(module, "__path__", None)
+        if type(search) is list:
+            search[:] = [through(p) if type(p) is str else p for p in search]
+    sys.path_importer_cache.clear()
+    return replaced
+
+
+def _uids(spec):
+    """The uids the zygote's children take in turn ("first:count"), or None (not root)."""
+    if spec == "-":
+        return None
+    first, _, count = spec.partition(":")
+    return [int(first) + i for i in range(int(count or 1))]
+
+
+def zygote_main(control_fd, uid_spec):
     import gc
     import signal
     import time
@@ -649,9 +898,13 @@ def zygote_main(control_fd, sandbox_uid):
             importlib.import_module(name)
         except ImportError:
             pass
+    uids = _uids(uid_spec)
+    _reach_import_folders(uids[0] if uids else None)
 
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    as_root = os.geteuid() == 0 and uids is not None
+    isolated = _isolation_works(as_root)
     # A child's standard streams, made once: each child points descriptors 1 and 2 at its
     # own output pipe, and these line-buffered writers (empty at every fork) follow them.
     child_stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
@@ -662,8 +915,14 @@ def zygote_main(control_fd, sandbox_uid):
     control = socket.socket(fileno=control_fd)
     me = os.getpid()
     send_frame(control, {"ready": True, "pid": me, "numpy": numpy.__version__,
-                         "python": sys.version.split()[0]})
+                         "python": sys.version.split()[0],
+                         "isolation": {"namespaces": isolated, "uids": len(uids) if uids else 0}})
+    # Nothing of a student ever passes through this loop: the parent sends the source, and
+    # every call and reply, over the child's own connection after the fork.  What the zygote
+    # reads about a child (its exit status, /proc) holds no byte the student chose.
     current = None
+    current_uid = None
+    spawned = 0
     while True:
         try:
             command, _blobs, fds = recv_frame(control, with_fds=3)
@@ -673,6 +932,10 @@ def zygote_main(control_fd, sandbox_uid):
         if cmd == "spawn":
             session_fd, output_fd = fds[:2]
             progress_fd = fds[2] if len(fds) > 2 else None
+            # Consecutive children never share a uid: whatever one leaves running or owns
+            # is not the next one's.
+            current_uid = uids[spawned % len(uids)] if uids else None
+            spawned += 1
             pid = os.fork()
             if pid == 0:
                 try:
@@ -688,11 +951,11 @@ def zygote_main(control_fd, sandbox_uid):
                             os.close(fd)
                     sys.stdout, sys.stderr = child_stdout, child_stderr
                     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-                    _drop_privileges(sandbox_uid)
+                    _enter_own_world(current_uid, isolated)
                     _set_limits(command.get("limits", {}))
                     conn = socket.socket(fileno=session_fd)
-                    run_session(conn, command["source"], command["filename"], command.get("forbidden", []),
-                                progress_fd)
+                    load, _ = recv_frame(conn, max_bytes=8 << 20)
+                    run_session(conn, load["source"], load["filename"], load.get("forbidden", []), progress_fd)
                 except BaseException:
                     import traceback
 
@@ -728,7 +991,7 @@ def zygote_main(control_fd, sandbox_uid):
             killed = 0
             deadline = time.monotonic() + 2.0
             while True:
-                strays = _descendants_and_strays(me, sandbox_uid)
+                strays = _descendants_and_strays(me, current_uid)
                 if current is not None and current not in strays:
                     try:
                         os.kill(current, 0)
@@ -764,10 +1027,12 @@ def zygote_main(control_fd, sandbox_uid):
                 if not strays or time.monotonic() > deadline:
                     break
             current = None
+            if as_root and not isolated and current_uid is not None:
+                _sweep_uid(current_uid)
             send_frame(control, {"reaped": True, "status": status, "strays": killed, "clean": not strays})
         elif cmd == "exit":
             break
 
 
 if __name__ == "__main__":
-    zygote_main(int(sys.argv[1]), None if sys.argv[2] == "-" else int(sys.argv[2]))
+    zygote_main(int(sys.argv[1]), sys.argv[2])
