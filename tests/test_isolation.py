@@ -1,0 +1,314 @@
+"""Students never see or touch each other: student A plants unique markers everywhere a
+session child can reach, and student B, graded next by the same worker (the same zygote),
+looks for every one of them and finds none.
+
+A's marker is ``PREFIX + SECRET``.  B's source holds only ``PREFIX`` and a digest of
+``SECRET``, so that B never has the whole marker unless something of A reached it: B scans
+its own memory (/proc/self/mem) for ``PREFIX`` followed by bytes whose digest is that of
+``SECRET``.  The same scan finds B's own marker, written whole in B's source (the scan works).
+"""
+
+import hashlib
+import os
+import textwrap
+import uuid
+
+import pytest
+
+from conftest import requires_bwrap
+from dlgrade.sandbox import Limits, Session, Student, Worker
+
+LIMITS = Limits(wall_seconds=60, cpu_seconds=120)
+IPC_KEY = 0x5EED0000 + os.getpid() % 0xFFFF
+
+PLANTER = r'''
+import ctypes, os, socket, struct, time
+import numpy as np
+
+MARK = "@MARK@"
+KEPT = [MARK * 2, MARK.encode(), np.frombuffer(MARK.encode(), dtype=np.uint8).copy()]
+LIBC = ctypes.CDLL(None, use_errno=True)
+try:
+    LIBRT = ctypes.CDLL("librt.so.1", use_errno=True)  # POSIX queues (in the C library itself since glibc 2.34)
+except OSError:
+    LIBRT = LIBC
+KEY = @KEY@
+NAME = "@NAME@"
+LISTENERS = []
+
+
+def _file(folder, planted):
+    try:
+        with open(os.path.join(folder, NAME + "-file"), "wb") as handle:
+            handle.write(MARK.encode())
+        planted[folder] = True
+    except OSError:
+        planted[folder] = False
+
+
+def plant():
+    planted = {"uid": os.getuid()}
+    for folder in ("/dev/shm", "/tmp", "/var/tmp", "/run/lock", "/var/lock", "/dev/mqueue", os.getcwd(),
+                   os.path.expanduser("~"), os.environ.get("HOME") or "/", os.environ.get("TMPDIR") or "/tmp"):
+        _file(folder, planted)
+    data = MARK.encode()
+    LIBC.shmat.restype = ctypes.c_void_p
+    shm = LIBC.shmget(KEY, 4096, 0o1666)  # IPC_CREAT | 0666
+    if shm >= 0:
+        address = LIBC.shmat(shm, None, 0)
+        ctypes.memmove(address, data, len(data))
+    planted["sysv shm"] = shm >= 0
+    queue = LIBC.msgget(KEY, 0o1666)
+    message = struct.pack("l", 1) + data
+    planted["sysv msg"] = queue >= 0 and LIBC.msgsnd(queue, message, len(data), 0) == 0
+    semaphores = LIBC.semget(KEY, 1, 0o1666)
+    planted["sysv sem"] = semaphores >= 0 and LIBC.semctl(semaphores, 0, 16, 4242) == 0  # SETVAL
+    LIBRT.mq_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
+    mq = LIBRT.mq_open(("/" + NAME).encode(), 0o100 | 2, 0o666, None)  # O_CREAT | O_RDWR
+    planted["posix mq"] = mq >= 0 and LIBRT.mq_send(mq, data, len(data), 0) == 0
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind("\0" + NAME)
+    listener.listen(8)
+    LISTENERS.append(listener)
+    planted["abstract socket"] = True
+    if os.fork() == 0:  # a process left behind, holding the listener, named after the marker
+        os.setsid()
+        LIBC.prctl(15, NAME[:15].encode(), 0, 0, 0)  # PR_SET_NAME
+        time.sleep(600)
+        os._exit(0)
+    LIBC.prctl(15, NAME[:15].encode(), 0, 0, 0)
+    planted["process"] = True
+    return planted
+
+
+def reply():
+    """A's marker as a reply value, an array and an error: the values a zygote must not hold."""
+    return {"mark": MARK, "array": np.frombuffer(MARK.encode(), dtype=np.uint8).copy()}
+
+
+def fail():
+    raise ValueError(MARK)
+'''
+
+SEEKER = r'''
+import ctypes, hashlib, os, socket
+
+PREFIX = "@PREFIX@"
+DIGEST = "@DIGEST@"
+LENGTH = @LENGTH@
+OWN = "@OWN@"  # B's own marker, whole: the memory scan must find it
+KEY = @KEY@
+NAME = "@NAME@"
+LIBC = ctypes.CDLL(None, use_errno=True)
+try:
+    LIBRT = ctypes.CDLL("librt.so.1", use_errno=True)  # POSIX queues (in the C library itself since glibc 2.34)
+except OSError:
+    LIBRT = LIBC
+
+
+def memory_hits(prefix, digest, length):
+    """Places in this process's memory where ``prefix`` is followed by ``length`` bytes
+    whose SHA-256 is ``digest`` (read with process_vm_readv: a non-dumpable process may not
+    open /proc/self/mem, but reads its own memory freely)."""
+    prefix = prefix.encode()
+    regions = []
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            fields = line.split()
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            if "r" in fields[1] and not line.rstrip().endswith(("[vvar]", "[vvar_vclock]", "[vsyscall]")):
+                regions.append((start, end))
+    hits = 0
+    step = 8 << 20
+
+    class IoVec(ctypes.Structure):
+        _fields_ = [("base", ctypes.c_void_p), ("length", ctypes.c_size_t)]
+
+    LIBC.process_vm_readv.restype = ctypes.c_ssize_t
+    buffer = ctypes.create_string_buffer(step + 256)
+    for start, end in regions:
+        at = start
+        while at < end:
+            size = min(step + 256, end - at)
+            local, remote = IoVec(ctypes.addressof(buffer), size), IoVec(at, size)
+            got = LIBC.process_vm_readv(os.getpid(), ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)
+            if got <= 0:
+                break
+            chunk = buffer.raw[:got]
+            i = chunk.find(prefix)
+            while i >= 0:
+                tail = chunk[i + len(prefix):i + len(prefix) + length]
+                if len(tail) == length and hashlib.sha256(tail).hexdigest() == digest:
+                    hits += 1
+                i = chunk.find(prefix, i + 1)
+            at += step
+    return hits
+
+
+def files_with_marker():
+    found = []
+    for top in ("/dev/shm", "/tmp", "/var/tmp", "/run/lock", "/var/lock", "/dev/mqueue", os.getcwd(),
+                os.path.expanduser("~"), os.environ.get("HOME") or "/", os.environ.get("TMPDIR") or "/tmp"):
+        try:
+            names = os.listdir(top)
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(top, name)
+            if PREFIX in name:
+                found.append(path)
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    if PREFIX.encode() in handle.read(1 << 16):
+                        found.append(path)
+            except OSError:
+                pass
+    return found
+
+
+def search():
+    found = {"uid": os.getuid()}
+    found["memory"] = memory_hits(PREFIX, DIGEST, LENGTH)
+    own = OWN.encode()
+    found["own marker in memory"] = memory_hits(OWN[:len(OWN) // 2], hashlib.sha256(own[len(OWN) // 2:]).hexdigest(),
+                                                len(own) - len(OWN) // 2)
+    found["files"] = files_with_marker()
+    found["sysv shm"] = LIBC.shmget(KEY, 0, 0) >= 0
+    found["sysv msg"] = LIBC.msgget(KEY, 0) >= 0
+    found["sysv sem"] = LIBC.semget(KEY, 0, 0) >= 0
+    found["sysv objects"] = []
+    for kind in ("shm", "msg", "sem"):
+        try:
+            with open("/proc/sysvipc/" + kind) as table:
+                found["sysv objects"] += [kind + ":" + row.split()[1] for row in list(table)[1:]]
+        except OSError:
+            pass
+    LIBRT.mq_open.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    found["posix mq"] = LIBRT.mq_open(("/" + NAME).encode(), 0) >= 0
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect("\0" + NAME)
+        found["abstract socket"] = True
+    except OSError:
+        found["abstract socket"] = False
+    try:
+        with open("/proc/net/unix") as table:
+            found["abstract socket listed"] = any(("@" + NAME) in line for line in table)
+    except OSError:
+        found["abstract socket listed"] = False
+    found["processes"] = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/comm" % entry) as comm:
+                    if NAME[:15] in comm.read():
+                        found["processes"].append(int(entry))
+            except OSError:
+                pass
+    return found
+'''
+
+
+def _fill(template: str, **values) -> str:
+    for key, value in values.items():
+        template = template.replace(f"@{key}@", str(value))
+    return template
+
+
+def markers():
+    """A's marker (PREFIX + SECRET), and what B may hold of it."""
+    prefix = "isolation" + uuid.uuid4().hex[:10]
+    secret = "S" + uuid.uuid4().hex
+    name = "q" + uuid.uuid4().hex[:14]
+    return prefix, secret, name
+
+
+@pytest.fixture(params=["bwrap", "rlimit"])
+def worker(request):
+    if request.param == "bwrap":
+        if not __import__("shutil").which("bwrap") or os.environ.get("DLGRADE_SANDBOX") == "rlimit":
+            pytest.skip("needs bubblewrap")
+    with Worker(backend=request.param) as w:
+        yield w
+
+
+def _plant_and_seek(worker):
+    prefix, secret, name = markers()
+    mark = prefix + secret
+    planter = _fill(PLANTER, MARK=mark, KEY=IPC_KEY, NAME=name)
+    own = "own" + uuid.uuid4().hex
+    seeker = _fill(SEEKER, PREFIX=prefix, DIGEST=hashlib.sha256(secret.encode()).hexdigest(), LENGTH=len(secret),
+                   OWN=own, KEY=IPC_KEY, NAME=name)
+    assert mark not in seeker
+    zygote = worker.process.pid
+    with Session(worker, planter, "planter.py", [], LIMITS) as session:
+        student = Student(session)
+        planted = student.plant()
+        assert student.reply()["mark"] == mark
+        with pytest.raises(Exception, match=mark):
+            student.fail()
+    with Session(worker, seeker, "seeker.py", [], LIMITS) as session:
+        found = Student(session).search()
+    assert worker.process.pid == zygote and worker.alive, "B must be graded by the same zygote as A"
+    return planted, found
+
+
+def test_what_one_student_plants_the_next_does_not_find(worker):
+    planted, found = _plant_and_seek(worker)
+    # A really planted each thing B looks for (else finding nothing would prove nothing).
+    for what in ("/dev/shm", "/tmp", "/var/tmp", "sysv shm", "sysv msg", "sysv sem", "posix mq", "abstract socket",
+                 "process"):
+        assert planted[what] is True, f"student A could not plant in {what}: the test proves nothing there"
+    assert found["own marker in memory"] >= 1, "the memory scan does not work"
+    assert found["memory"] == 0, "A's source, values or replies are in the memory B starts from"
+    assert found["files"] == []
+    for what in ("sysv shm", "sysv msg", "sysv sem", "posix mq", "abstract socket", "abstract socket listed"):
+        assert found[what] is False, what
+    assert found["sysv objects"] == []
+    assert found["processes"] == []
+    if os.getuid() == 0:
+        assert planted["uid"] != found["uid"] and 0 not in (planted["uid"], found["uid"])
+
+
+def test_nothing_is_writable_but_the_childs_own_scratch_folders(worker):
+    source = textwrap.dedent(r'''
+        import os
+        def writable():
+            found = []
+            for top in ("/", "/etc", "/usr", "/var", "/root", "/home", "/sandbox", "/proc/sys", "/dev", "/run"):
+                try:
+                    below = [os.path.join(top, n) for n in os.listdir(top)]
+                except OSError:
+                    below = []
+                for folder in [top] + below:
+                    if os.path.isdir(folder) and not os.path.islink(folder):
+                        try:
+                            with open(os.path.join(folder, ".probe-%d" % os.getpid()), "w"):
+                                pass
+                            found.append(folder)
+                            os.unlink(os.path.join(folder, ".probe-%d" % os.getpid()))
+                        except OSError:
+                            pass
+            return sorted(set(found))
+        ''')
+    with Session(worker, source, "probe.py", [], LIMITS) as session:
+        writable = Student(session).writable()
+    scratch = {"/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue", "/run/lock", "/var/lock"}
+    assert set(writable) <= scratch, sorted(set(writable) - scratch)
+
+
+def test_the_zygote_says_each_child_is_isolated(worker):
+    assert worker.info["isolation"]["namespaces"] is True
+    if os.getuid() == 0:
+        assert worker.info["isolation"]["uids"] >= 2
+
+
+def test_consecutive_children_never_share_a_uid(worker):
+    source = "import os\ndef uid():\n    return os.getuid()\n"
+    seen = []
+    for _ in range(3):
+        with Session(worker, source, "who.py", [], LIMITS) as session:
+            seen.append(Student(session).uid())
+    if os.getuid() == 0:
+        assert seen[0] != seen[1] != seen[2] and 0 not in seen
