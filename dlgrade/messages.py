@@ -471,6 +471,12 @@ FEEDBACK_KO: tuple[tuple[str, str], ...] = (
      r"\1 중에 코드가 프로세스를 끝냈습니다 (종료 코드 \2)"),
     (r"your code left (\d+) process\(es\) running; they were killed",
      r"코드가 남긴 프로세스 \1개를 종료했습니다"),
+    # The sandbox: replies past a limit.
+    (r"the reply from the sandbox was malformed or too large \((.+)\)$",
+     r"샌드박스의 응답이 잘못되었거나 한도를 넘었습니다 (\1)"),
+    (r"the sandbox sent a malformed reply(.*)$", r"샌드박스가 잘못된 응답을 보냈습니다\1"),
+    (r"the sandbox answered only part of the requests", r"샌드박스가 요청의 일부에만 응답했습니다"),
+    (r"the result of (.+) is larger than (\d+) MiB \(size limit\)", r"\1의 결과가 \2 MiB를 넘습니다 (크기 제한)"),
 )
 
 

@@ -312,3 +312,31 @@ def test_consecutive_children_never_share_a_uid(worker):
             seen.append(Student(session).uid())
     if os.getuid() == 0:
         assert seen[0] != seen[1] != seen[2] and 0 not in seen
+
+
+def test_bulk_grading_isolates_consecutive_students_of_one_worker(tmp_path, course):
+    """``dlgrade grade`` (and ``session grade/watch``, which grade through it): one worker grades
+    student a then student b; b's file looks, at import, for what a's planted at import."""
+    import json
+
+    from dlgrade.bulk.runner import grade_class
+
+    prefix, secret, name = markers()
+    own = "own" + uuid.uuid4().hex
+    planter = _fill(PLANTER, MARK=prefix + secret, KEY=IPC_KEY, NAME=name) + "\nplant()\n"
+    seeker = (_fill(SEEKER, PREFIX=prefix, DIGEST=hashlib.sha256(secret.encode()).hexdigest(), LENGTH=len(secret),
+                    OWN=own, KEY=IPC_KEY, NAME=name)
+              + "\nimport json\nprint('FOUND=' + json.dumps(search()))\n")
+    exercise = course.resolve("ex01")
+    for student, source in (("a_planter", planter), ("b_seeker", seeker)):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        (tmp_path / "class" / student / exercise.file).write_text(source)
+    outputs = {}
+    grade_class(tmp_path / "class", [exercise], tmp_path / "book.db", jobs=1,
+                backend=os.environ.get("DLGRADE_SANDBOX") or None,
+                progress=lambda _n, _total, task, result: outputs.__setitem__(task.student, result.output))
+    line = next(x for x in outputs["b_seeker"].splitlines() if x.startswith("FOUND="))
+    found = json.loads(line[len("FOUND="):])
+    assert found["own marker in memory"] >= 1
+    assert found["memory"] == 0 and found["files"] == [] and found["sysv objects"] == [] and found["processes"] == []
+    assert not any(found[k] for k in ("sysv shm", "sysv msg", "sysv sem", "posix mq", "abstract socket"))

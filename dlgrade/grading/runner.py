@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import time
 import traceback
 import zlib
 from dataclasses import dataclass
@@ -167,10 +166,8 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
                 result.checks.append(_result(spec, "timeout", "not run: earlier checks used up the exercise's "
                                              f"time budget ({budget:g} s)"))
                 continue
-            started = time.monotonic()
             check_result = _run_check(spec, student, seed, reference, oracle)
-            if check_result.status == "timeout":
-                spent_waiting += time.monotonic() - started
+            spent_waiting = session.lost_seconds  # every time-out or death of the child, counted once
             reached = set(student.transcript.names)
             hit = everywhere[0] if everywhere else next((tainted[n] for n in sorted(reached) if n in tainted), None)
             if hit is not None and check_result.status != "forbidden":

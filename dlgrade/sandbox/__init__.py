@@ -3,12 +3,12 @@
 from dlgrade.sandbox.remote import RemoteObject, Student, Transcript
 from dlgrade.sandbox.runner import (
     Limits, SandboxError, Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden,
-    StudentLoadError, StudentMissing, StudentTimeout, Worker, bubblewrap_available, choose_backend,
+    StudentLoadError, StudentMissing, StudentReplyError, StudentTimeout, Worker, bubblewrap_available, choose_backend,
 )
 from dlgrade.sandbox.wire import InvalidValue
 
 __all__ = [
     "InvalidValue", "Limits", "RemoteObject", "SandboxError", "Session", "Student", "StudentCodeError",
     "StudentCrashed", "StudentException", "StudentForbidden", "StudentLoadError", "StudentMissing",
-    "StudentTimeout", "Transcript", "Worker", "bubblewrap_available", "choose_backend",
+    "StudentReplyError", "StudentTimeout", "Transcript", "Worker", "bubblewrap_available", "choose_backend",
 ]

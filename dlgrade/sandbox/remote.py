@@ -13,7 +13,8 @@ from contextlib import contextmanager
 
 from dlgrade.sandbox import wire
 from dlgrade.sandbox.runner import (
-    Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden, StudentMissing, StudentTimeout,
+    Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden, StudentMissing, StudentReplyError,
+    StudentTimeout,
 )
 
 
@@ -59,7 +60,8 @@ class RemoteObject:
     def _ask(self, header: dict, blobs=()):
         self._check_alive()
         reply, reply_blobs = self._session.request(header, blobs)
-        return self._answer(reply, reply_blobs)
+        with _ends_child_on_bad_reply(self._session):
+            return self._answer(reply, reply_blobs)
 
     def _check_alive(self):
         if self._handle.id != 0 and self._generation != self._session.generation:
@@ -69,7 +71,7 @@ class RemoteObject:
     def _answer(reply, reply_blobs):
         """(reply, [decoded value], blobs), or the student's failure raised."""
         if not isinstance(reply, dict):
-            raise StudentCrashed("the sandbox sent a malformed reply")
+            raise StudentReplyError("the sandbox sent a malformed reply")
         if not reply.get("ok"):
             kind = reply.get("kind")
             message = str(reply.get("error", "failed"))[:2000]
@@ -84,7 +86,7 @@ class RemoteObject:
         try:
             return reply, [wire.decode(reply.get("value"), reply_blobs)], reply_blobs
         except wire.WireError as exc:
-            raise StudentCrashed(f"the sandbox sent a malformed reply ({exc})") from None
+            raise StudentReplyError(f"the sandbox sent a malformed reply ({exc})") from None
 
     def __getattr__(self, name: str):
         if name.startswith("__"):
@@ -118,7 +120,9 @@ class RemoteObject:
                                                  blobs)
         if not inputs_after:
             return self._wrap(value, self._path + "()"), None, None
-        return (self._wrap(value, self._path + "()"), *_inputs_after(self, reply, reply_blobs, self._path + "()"))
+        with _ends_child_on_bad_reply(self._session):
+            after = _inputs_after(self, reply, reply_blobs, self._path + "()")
+        return (self._wrap(value, self._path + "()"), *after)
 
     def ref(self, *path) -> "RemoteObject":
         """A reference to the object reached by attribute names and indices
@@ -146,6 +150,17 @@ class RemoteObject:
         return f"<{self._handle.type_name} {self._path}>"
 
 
+@contextmanager
+def _ends_child_on_bad_reply(session: Session):
+    """A reply that cannot be read ends the child: what it sends next on that connection
+    could not be told apart from a reply (and it may not be listening for requests)."""
+    try:
+        yield
+    except StudentReplyError:
+        session.close()
+        raise
+
+
 def _inputs_after(owner: RemoteObject, reply: dict, reply_blobs, label: str) -> tuple[list, dict]:
     """A call's arguments as they were after it (a reply to ``inputs_after``); an object
     that stays in the child comes back as a RemoteObject, as from any other reply."""
@@ -155,7 +170,7 @@ def _inputs_after(owner: RemoteObject, reply: dict, reply_blobs, label: str) -> 
         kw_after = {str(k): owner._wrap(wire.decode(v, reply_blobs), f"{label} argument {k}")
                     for k, v in dict(reply.get("kwargs_after", {})).items()}
     except (wire.WireError, TypeError, ValueError, AttributeError) as exc:
-        raise StudentCrashed(f"the sandbox sent a malformed reply ({exc})") from None
+        raise StudentReplyError(f"the sandbox sent a malformed reply ({exc})") from None
     return after, kw_after
 
 
@@ -290,15 +305,22 @@ class Batch:
             raise
         replies = reply.get("replies") if isinstance(reply, dict) and reply.get("ok") else None
         if not isinstance(replies, list) or not 0 < len(replies) <= len(items):
-            RemoteObject._answer(reply, reply_blobs)  # the child's own failure, if it says one
-            raise StudentCrashed("the sandbox sent a malformed reply")
+            with _ends_child_on_bad_reply(student._session):
+                RemoteObject._answer(reply, reply_blobs)  # the child's own failure, if it says one
+                raise StudentReplyError("the sandbox sent a malformed reply")
 
         def values():
+            with _ends_child_on_bad_reply(student._session):
+                yield from each_value()
+
+        def each_value():
             for (header, call, label), sub in zip(items, replies):
                 if call is not None:
                     student._transcript.calls.append(call)
                 try:
                     _reply, (value,), _ = RemoteObject._answer(sub, reply_blobs)
+                except StudentReplyError:
+                    raise
                 except StudentCodeError as error:
                     if not keep_going:
                         raise
@@ -309,7 +331,7 @@ class Batch:
                 else:
                     yield student._wrap(value, label)
             if len(replies) < len(items):
-                raise StudentCrashed("the sandbox answered only part of the requests")
+                raise StudentReplyError("the sandbox answered only part of the requests")
 
         return values()
 

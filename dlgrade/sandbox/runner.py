@@ -71,6 +71,11 @@ class StudentCrashed(StudentCodeError):
     """The child process died (exit, signal, resource limit)."""
 
 
+class StudentReplyError(StudentCrashed):
+    """The child's reply could not be read (malformed, or past a limit): the child is ended,
+    since nothing it sends on that connection can be trusted to be a reply again."""
+
+
 class SandboxError(Exception):
     """The sandbox itself failed (cannot start): a tool problem, not the student's."""
 
@@ -420,6 +425,9 @@ class Session:
         #: the number (from 1) of the batch item the last child was running when it ended,
         #: as it wrote it; 0 if it ran no batch (the child's word: check the range)
         self.progress = 0
+        #: seconds spent waiting on requests that ended in a time-out or the child's death,
+        #: each counted once
+        self.lost_seconds = 0.0
 
     # ---- lifecycle
     def open(self) -> None:
@@ -438,7 +446,13 @@ class Session:
             raise
         self.progress = 0
         self.generation += 1
-        reply, _ = self._receive(self.limits.wall_seconds, what=f"importing {self.filename}")
+        try:
+            reply, _ = self._receive(self.limits.wall_seconds, what=f"importing {self.filename}")
+        except (StudentTimeout, StudentCrashed) as exc:
+            # The module itself hangs or ends the process: every later check would only meet
+            # (and wait for) the same again, so it is the load's result from now on.
+            self.load_error = exc
+            raise
         self.functions = _function_handles(reply.get("functions")) if reply.get("ok") else {}
         if not reply.get("ok"):
             kind = reply.get("kind")
@@ -503,9 +517,18 @@ class Session:
 
     def _receive(self, timeout: float, what: str):
         """Wait for one reply, draining output; enforce the deadline and limits."""
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        try:
+            return self._receive_until(started + timeout, timeout, what)
+        except (StudentTimeout, StudentCrashed):
+            # Each wait that ended with the child killed or dead is counted once, here: the
+            # submission's time budget (see grading.runner) is the sum of these.
+            self.lost_seconds += time.monotonic() - started
+            raise
+
+    def _receive_until(self, deadline: float, timeout: float, what: str):
         self.sock.setblocking(False)
-        buffered = bytearray()
+        reader = FrameReader(self.limits.result_bytes)
         out_open = True
         while True:
             left = deadline - time.monotonic()
@@ -534,12 +557,15 @@ class Session:
                 if not chunk:
                     info = self.close()
                     raise StudentCrashed(_death_message(info, what))
-                buffered += chunk
-                if len(buffered) > self.limits.result_bytes:
+                if len(reader.buffered) + len(chunk) > self.limits.result_bytes + 4:
                     self.close()
                     raise StudentCrashed(f"the result of {what} is larger than "
                                          f"{self.limits.result_bytes // MiB} MiB (size limit)")
-                frame = _try_parse(buffered, self.limits.result_bytes)
+                try:
+                    frame = reader.feed(chunk)
+                except StudentCrashed:
+                    self.close()
+                    raise
                 if frame is not None:
                     self.sock.setblocking(True)
                     return frame
@@ -570,25 +596,40 @@ def _function_handles(listed) -> dict[str, wire.Handle]:
     return handles
 
 
-def _try_parse(buffered: bytearray, limit: int):
-    """A complete frame from the buffer, or None while bytes are still missing
-    (the same validation as ``wire.recv_frame``, on bytes already received)."""
-    if len(buffered) < 4:
-        return None
-    try:
-        length = wire.header_length(bytes(buffered[:4]), limit)
-        if len(buffered) < 4 + length:
+class FrameReader:
+    """Assembles one frame from the bytes received so far: the header is parsed once, when
+    it is complete (not again for every later chunk of its blobs), with the limits of
+    ``wire.parse_header``; anything malformed or past a limit is the child's failure."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.buffered = bytearray()
+        self.header = None
+        self.sizes: list[int] = []
+        self.start = 0  #: where the blobs begin
+
+    def feed(self, chunk: bytes):
+        """The complete frame (header, blobs), or None while bytes are still missing."""
+        self.buffered += chunk
+        buffered = self.buffered
+        try:
+            if self.header is None:
+                if len(buffered) < 4:
+                    return None
+                length = wire.header_length(bytes(buffered[:4]), self.limit)
+                if len(buffered) < 4 + length:
+                    return None
+                self.header, self.sizes = wire.parse_header(bytes(buffered[4:4 + length]), self.limit)
+                self.start = 4 + length
+        except wire.FrameError as exc:
+            raise StudentReplyError(f"the reply from the sandbox was malformed or too large ({exc})") from None
+        if len(buffered) < self.start + sum(self.sizes):
             return None
-        header, sizes = wire.parse_header(bytes(buffered[4:4 + length]), limit)
-    except wire.FrameError as exc:
-        raise StudentCrashed(f"the reply from the sandbox was malformed ({exc})") from None
-    if len(buffered) < 4 + length + sum(sizes):
-        return None
-    blobs, offset = [], 4 + length
-    for size in sizes:
-        blobs.append(bytes(buffered[offset:offset + size]))
-        offset += size
-    return header, blobs
+        blobs, offset = [], self.start
+        for size in self.sizes:
+            blobs.append(bytes(buffered[offset:offset + size]))
+            offset += size
+        return self.header, blobs
 
 
 def _death_message(info: dict, what: str) -> str:

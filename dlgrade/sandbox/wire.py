@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlgrade.sandbox.zygote import (  # noqa: F401  (one framing and one array format for both sides)
-    HEADER, FrameError, header_length, npy_array, npy_bytes, parse_header, recv_frame, send_frame,
+    HEADER, MAX_HEADER_BYTES, MAX_HEADER_ITEMS, FrameError, header_length, npy_array, npy_bytes, parse_header,
+    recv_frame, send_frame,
 )
 
 NUMERIC_KINDS = "biuf"

@@ -61,20 +61,32 @@ def send_frame(sock, header, blobs=(), fds=()):
         sock.sendall(data)
 
 
+#: The most JSON a header may hold, and the most values in it (arrays travel as blobs, so a
+#: real reply is far below both): a reply past them is refused before it is parsed, and
+#: parsing what is left takes a bounded time and memory.
+MAX_HEADER_BYTES = 16 << 20
+MAX_HEADER_ITEMS = 1 << 20
+
+
 def header_length(prefix, max_bytes):
     """The JSON header's length from a frame's first 4 bytes, within the limit."""
     (length,) = HEADER.unpack(prefix)
-    if length > max_bytes:
+    if length > min(max_bytes, MAX_HEADER_BYTES):
         raise FrameError("header of %d bytes exceeds the limit" % length)
     return length
 
 
 def parse_header(payload, max_bytes):
     """The header object and its blob sizes, validated; the one parser of both readers."""
+    # Every JSON object, array and value but the first follows one of these bytes: counting
+    # them (at memchr speed) bounds the objects json.loads would build, before it builds any.
+    items = payload.count(b",") + payload.count(b"[") + payload.count(b"{")
+    if items > MAX_HEADER_ITEMS:
+        raise FrameError("header of more than %d values exceeds the limit" % MAX_HEADER_ITEMS)
     try:
         header = json.loads(payload)
-    except ValueError as exc:
-        raise FrameError("malformed header: %s" % exc) from None
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than the parser goes
+        raise FrameError("malformed header: %s" % (str(exc)[:200] or type(exc).__name__)) from None
     if not isinstance(header, dict):
         raise FrameError("header is not an object")
     sizes = header.get("blobs", [])
