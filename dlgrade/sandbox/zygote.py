@@ -300,7 +300,32 @@ def build_function(spec):
 
     f.__name__ = "f"
     f.__qualname__ = "f"
-    return f
+    # f reaches ev through its closure, and ev itself (recursive) through the same cell.
+    cell = f.__closure__[f.__code__.co_freevars.index("ev")]
+    cell.cell_contents = _rehome(ev)
+    return _rehome(f)
+
+
+def _rehome(function):
+    """``function`` with a globals dict of its own holding only the names its code reads.
+    A harness function handed to student code (a function argument, a guard, an import hook)
+    must not lead to the harness's objects through ``__globals__``, which no audit event
+    covers (see ``_introspection_guard``)."""
+    import types
+
+    names, stack = set(), [function.__code__]
+    while stack:
+        code = stack.pop()
+        names.update(code.co_names)
+        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    home = function.__globals__
+    fresh = {name: home[name] for name in names if name in home}
+    fresh["__builtins__"] = home.get("__builtins__", __builtins__)
+    rehomed = types.FunctionType(function.__code__, fresh, function.__name__, function.__defaults__,
+                                 function.__closure__)
+    rehomed.__kwdefaults__ = function.__kwdefaults__
+    rehomed.__qualname__ = function.__qualname__
+    return rehomed
 
 
 # --------------------------------------------------------------------------- forbidden names
@@ -336,6 +361,7 @@ def install_guards(forbidden):
                     raise ForbiddenName("import of %s is not allowed in this exercise" % name)
             return None
 
+    Refuse.find_spec = _rehome(Refuse.find_spec)
     sys.meta_path.insert(0, Refuse())
     if not attributes:
         return
@@ -346,7 +372,7 @@ def install_guards(forbidden):
             _violations.append(qualname)
             raise ForbiddenName("%s is not allowed in this exercise" % qualname)
 
-        return refused
+        return _rehome(refused)
 
     # Replace the attribute wherever NumPy exposes the same object, so an alias
     # such as numpy._core.numeric.convolve is refused too.
@@ -369,9 +395,77 @@ def install_guards(forbidden):
                         pass
 
 
+# --------------------------------------------------------------------------- the harness out of reach
+# Judgements made after a call (were the inputs changed? was the state updated in place?)
+# rest on what the harness reads from its own objects: the argument list of the call, the
+# table of kept objects.  Student code must not reach them: an audit hook, installed before
+# the student's module runs, refuses every way Python offers to a frame (whose f_back and
+# f_locals lead to the harness's) or to objects not handed over (the collector's lists),
+# and tracing; the harness's functions that student code is handed carry globals of their
+# own (``_rehome``); the zygote's module is no longer ``__main__``.
+REFUSED_EVENTS = frozenset({
+    "sys._getframe", "sys._current_frames", "sys._current_exceptions", "sys.settrace", "sys.setprofile",
+    "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.addaudithook",
+})
+#: Attributes that hand out a frame (audited as "object.__getattr__").
+REFUSED_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"})
+
+
+class IntrospectionRefused(ValueError):
+    """Student code asked for a frame or the collector's view of objects.  A ValueError, as
+    sys._getframe raises past the stack's end: the standard library's own callers
+    (typing, collections.namedtuple, enum) fall back as they do there."""
+
+
+def _introspection_guard(source, filename):
+    """(install, traceback): ``install()`` adds the audit hook; ``traceback(exc)`` formats the
+    student's frames of ``exc`` — the one place the harness itself reads frames, with the hook
+    let through only while it does (no student code runs there: C attributes only)."""
+    lines = source.splitlines()
+    reading = [False]
+
+    def hook(event, args):
+        if event == "sys.addaudithook":
+            # A hook of the student's would see the objects the harness's own reads are
+            # audited with; only a RuntimeError stops it being added (and is suppressed).
+            raise RuntimeError("audit hooks cannot be added")
+        if reading[0]:
+            return
+        if event in REFUSED_EVENTS or (event == "object.__getattr__" and len(args) > 1
+                                       and args[1] in REFUSED_ATTRIBUTES):
+            raise IntrospectionRefused("%s is not available to submissions: the grader's own frames "
+                                       "and objects are out of reach" % (event if event != "object.__getattr__"
+                                                                         else args[1]))
+
+    def install():
+        sys.addaudithook(hook)
+
+    def traceback(exc):
+        rows = []
+        reading[0] = True
+        try:
+            tb = exc.__traceback__
+            while tb is not None and len(rows) < 1000:
+                code = tb.tb_frame.f_code
+                if code.co_filename == filename:
+                    rows.append((tb.tb_lineno, code.co_name))
+                tb = tb.tb_next
+        finally:
+            reading[0] = False
+        out = []
+        for number, name in rows[-6:]:
+            out.append('  File "%s", line %d, in %s\n' % (filename, number, name))
+            if 0 < number <= len(lines) and lines[number - 1].strip():
+                out.append("    %s\n" % lines[number - 1].strip()[:200])
+        return "".join(out)
+
+    return install, traceback
+
+
 # --------------------------------------------------------------------------- harness
 def _student_traceback(exc, filename):
-    """The traceback limited to frames of the student's file."""
+    """The traceback limited to frames of the student's file (without the guard installed;
+    run_session uses the guard's own)."""
     import traceback
 
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
@@ -400,6 +494,8 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
     codec.handles[0] = module
 
     install_guards(forbidden)
+    install_guard, traceback = _introspection_guard(source, filename)
+
     def load():
         try:
             code = compile(source, filename, "exec", dont_inherit=True)
@@ -407,10 +503,14 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
             return {"ok": False, "kind": "syntax", "error": "%s (line %s)" % (exc.msg, exc.lineno),
                     "line": exc.lineno, "text": (exc.text or "").rstrip()[:200]}
         sys.modules[modname] = module
+        # The submission is the program now: ``import __main__`` is its own module, not the
+        # harness's (whose functions and tables it would otherwise reach and replace).
+        sys.modules["__main__"] = module
+        install_guard()
         exec(code, module.__dict__)
         return {"ok": True, "functions": _module_functions(codec, module)}
 
-    reply = _guarded(load, filename, "the module called exit(%r) while being imported")
+    reply = _guarded(load, filename, "the module called exit(%r) while being imported", traceback)
     send_frame(conn, reply)
     if not reply["ok"]:
         return
@@ -432,7 +532,7 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
                 codec.last = None
                 if progress_fd is not None:
                     os.pwrite(progress_fd, struct.pack("<I", n + 1), 0)
-                replies.append(_answer(codec, sub, blobs, out_blobs, filename))
+                replies.append(_answer(codec, sub, blobs, out_blobs, filename, traceback))
                 if not replies[-1]["ok"]:
                     if request.get("keep_going"):
                         codec.handles.pop(-(n + 1), None)  # not an earlier batch's item n
@@ -441,7 +541,7 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
                 codec.handles[-(n + 1)] = codec.last
             response = {"ok": True, "replies": replies}
         else:
-            response = _answer(codec, request, blobs, out_blobs, filename)
+            response = _answer(codec, request, blobs, out_blobs, filename, traceback)
             if not response["ok"]:
                 out_blobs = []
         try:
@@ -465,14 +565,15 @@ def _module_functions(codec, module, limit=256):
     return found
 
 
-def _answer(codec, request, blobs, out_blobs, filename):
+def _answer(codec, request, blobs, out_blobs, filename, traceback=None):
     """The response to one request: its result, or what went wrong in the student's code."""
     return _guarded(lambda: _serve(codec, request, blobs, out_blobs, filename), filename,
-                    "the code called exit(%r)")
+                    "the code called exit(%r)", traceback)
 
 
-def _guarded(run, filename, exit_text):
-    """``run()``'s response, or what went wrong in the student's code while it ran."""
+def _guarded(run, filename, exit_text, traceback=None):
+    """``run()``'s response, or what went wrong in the student's code while it ran
+    (``traceback(exc)`` formats the student's frames; see ``_introspection_guard``)."""
     del _violations[:]
     try:
         response = run()
@@ -482,7 +583,7 @@ def _guarded(run, filename, exit_text):
         response = {"ok": False, "kind": "exit", "error": exit_text % (exc.code,)}
     except BaseException as exc:
         response = {"ok": False, "kind": "exception", "error": _describe(exc),
-                    "traceback": _student_traceback(exc, filename)}
+                    "traceback": traceback(exc) if traceback else _student_traceback(exc, filename)}
     if _violations:
         response = {"ok": False, "kind": "forbidden",
                     "error": "%s is not allowed in this exercise" % _violations[0]}
