@@ -340,3 +340,162 @@ def test_bulk_grading_isolates_consecutive_students_of_one_worker(tmp_path, cour
     assert found["own marker in memory"] >= 1
     assert found["memory"] == 0 and found["files"] == [] and found["sysv objects"] == [] and found["processes"] == []
     assert not any(found[k] for k in ("sysv shm", "sysv msg", "sysv sem", "posix mq", "abstract socket"))
+
+
+# --------------------------------------------------------------------------- root is not different
+def _public_numpy_submodules():
+    import importlib
+    import pkgutil
+
+    import numpy
+
+    names = []
+    for info in pkgutil.iter_modules(numpy.__path__):
+        if info.name.startswith("_") or info.name in ("tests", "conftest", "f2py", "distutils", "typing"):
+            continue
+        try:
+            importlib.import_module(f"numpy.{info.name}")
+        except Exception:
+            continue  # what does not import here is not expected to import in the child
+        names.append(f"numpy.{info.name}")
+    return names
+
+
+def test_every_numpy_submodule_imports_in_the_child_as_in_the_grader(worker):
+    names = _public_numpy_submodules()
+    assert {"numpy.random", "numpy.fft", "numpy.linalg", "numpy.polynomial", "numpy.ma"} <= set(names)
+    source = "import importlib\nNAMES = %r\n" % names + textwrap.dedent('''
+        def failures():
+            failed = {}
+            for name in NAMES:
+                try:
+                    importlib.import_module(name)
+                except BaseException as exc:
+                    failed[name] = "%s: %s" % (type(exc).__name__, exc)
+            return failed
+        ''')
+    with Session(worker, source, "imports.py", [], LIMITS) as session:
+        assert Student(session).failures() == {}
+
+
+@pytest.mark.parametrize("header", [
+    "import numpy as np\n_rng = np.random.default_rng(0)\n",
+    "import numpy as np\nimport numpy.fft\n_spectrum = np.fft.rfft(np.ones(4))\n",
+    "import numpy as np\nfrom numpy.polynomial import polynomial as P\n_p = P.polyval(2.0, [1, 2])\n",
+    "import numpy as np\nimport numpy.ma as ma\nimport numpy.linalg\n_n = np.linalg.norm(ma.masked_array([3.0, 4.0]))\n",
+])
+def test_a_correct_file_using_numpy_submodules_at_import_scores_full_marks(grade_file, header):
+    from conftest import ROOT
+
+    source = header + (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text()
+    result = grade_file("ex05", source)
+    assert result.score == result.max_score, [(c.name, c.message) for c in result.checks if c.status != "passed"]
+
+
+# --------------------------------------------------------------------------- the mechanisms alone
+def _in_child(body):
+    """Run ``body()`` in a forked child of this process; its return value (a dict) comes back."""
+    import json
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            result = body()
+        except BaseException as exc:
+            result = {"error": f"{type(exc).__name__}: {exc}"}
+        os.write(write, json.dumps(result).encode())
+        os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 65536):
+        data += chunk
+    os.close(read)
+    os.waitpid(pid, 0)
+    return json.loads(data)
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="drops from root to an unprivileged uid first")
+def test_an_unprivileged_child_makes_its_own_namespaces_through_a_user_namespace():
+    """What a non-root instructor's children do (no uid to change to): a user namespace of
+    their own, then the same namespaces and mounts, then no capability at all."""
+    from dlgrade.sandbox import zygote
+
+    before = {kind: os.readlink(f"/proc/self/ns/{kind}") for kind in ("ipc", "net", "mnt", "user")}
+
+    def body():
+        os.setgroups([])
+        os.setresgid(65534, 65534, 65534)
+        os.setresuid(65534, 65534, 65534)
+        zygote._enter_own_world(None, True)
+        namespaces = {kind: os.readlink(f"/proc/self/ns/{kind}") for kind in ("ipc", "net", "mnt", "user")}
+        with open("/proc/self/status") as status:
+            caps = {line.split(":")[0]: line.split()[1] for line in status if line.startswith("Cap")}
+        written = []
+        for folder in ("/tmp", "/dev/shm", "/var/tmp", "/", "/etc", "/usr"):
+            try:
+                with open(os.path.join(folder, "probe-%d" % os.getpid()), "w"):
+                    written.append(folder)
+            except OSError:
+                pass
+        return {"namespaces": namespaces, "caps": caps, "written": written, "tmp": os.listdir("/tmp"),
+                "uid": os.getuid()}
+
+    got = _in_child(body)
+    assert "error" not in got, got
+    assert all(got["namespaces"][k] != before[k] for k in before), got["namespaces"]
+    assert got["caps"]["CapEff"] == got["caps"]["CapPrm"] == "0000000000000000"
+    assert set(got["written"]) == {"/tmp", "/dev/shm", "/var/tmp"}
+    assert len(got["tmp"]) == 1 and got["tmp"][0].startswith("probe-")  # a fresh /tmp: only what it wrote
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="creates objects as another uid")
+def test_without_namespaces_what_a_uid_left_is_swept():
+    """Where a container refuses namespaces, the zygote (root) removes what the finished
+    child's uid left in the scratch folders and in System V IPC.  Run here inside private
+    IPC and mount namespaces, so that the host's objects and folders are not touched."""
+    import ctypes
+
+    from dlgrade.sandbox import zygote
+
+    uid = 4_000_000 + os.getpid() % 1000
+
+    def body():
+        libc = ctypes.CDLL(None, use_errno=True)
+        assert libc.unshare(zygote.CLONE_NEWIPC | zygote.CLONE_NEWNS) == 0
+        libc.mount(b"none", b"/", None, zygote.MS_REC | zygote.MS_PRIVATE, None)
+        for folder in ("/tmp", "/dev/shm"):
+            libc.mount(b"tmpfs", folder.encode(), b"tmpfs", 0, b"mode=1777")
+        keep = os.open("/tmp/instructors-file", os.O_CREAT | os.O_WRONLY, 0o644)
+        os.close(keep)
+        child = os.fork()
+        if child == 0:
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            os.makedirs("/tmp/left/deeper")
+            for path in ("/tmp/left/deeper/f", "/dev/shm/g"):
+                with open(path, "w") as handle:
+                    handle.write("left behind")
+            libc.shmget(0x1234, 4096, 0o1666)
+            libc.msgget(0x1235, 0o1666)
+            libc.semget(0x1236, 1, 0o1666)
+            os._exit(0)
+        os.waitpid(child, 0)
+
+        def ipc_rows():
+            rows = 0
+            for kind in ("shm", "msg", "sem"):
+                with open(f"/proc/sysvipc/{kind}") as table:
+                    rows += len(table.readlines()) - 1
+            return rows
+
+        left = {"files": sorted(os.listdir("/tmp")) + sorted(os.listdir("/dev/shm")), "ipc": ipc_rows()}
+        zygote._sweep_uid(uid)
+        return {"left": left, "after": {"files": sorted(os.listdir("/tmp")) + sorted(os.listdir("/dev/shm")),
+                                        "ipc": ipc_rows()}}
+
+    got = _in_child(body)
+    assert "error" not in got, got
+    assert got["left"] == {"files": ["instructors-file", "left", "g"], "ipc": 3}  # it was there
+    assert got["after"] == {"files": ["instructors-file"], "ipc": 0}

@@ -734,10 +734,20 @@ def _isolate(as_root):
     uid, gid = os.geteuid(), os.getegid()
     _check(libc.unshare(PER_CHILD if as_root else PER_CHILD | CLONE_NEWUSER), "unshare")
     if not as_root:
-        for name, text in (("setgroups", "deny"), ("uid_map", "%d %d 1" % (uid, uid)),
-                           ("gid_map", "%d %d 1" % (gid, gid))):
-            with open("/proc/self/" + name, "w") as handle:
-                handle.write(text)
+        # A process that is not dumpable (the zygote made itself so; so is one whose uid
+        # changed) has its /proc files owned by root: the maps could not be written.  It is
+        # dumpable only while it writes them, and must not have been attached to meanwhile.
+        _check(_prctl(PR_SET_DUMPABLE, 1), "making the maps writable")
+        try:
+            for name, text in (("setgroups", "deny"), ("uid_map", "%d %d 1" % (uid, uid)),
+                               ("gid_map", "%d %d 1" % (gid, gid))):
+                with open("/proc/self/" + name, "w") as handle:
+                    handle.write(text)
+        finally:
+            _prctl(PR_SET_DUMPABLE, 0)
+        with open("/proc/self/status") as status:
+            if any(line.split() != ["TracerPid:", "0"] for line in status if line.startswith("TracerPid:")):
+                raise IsolationError("the child was attached to while its maps were written")
     # Private first: nothing mounted here may propagate back to the host's folders.
     _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "making mounts private")
     _read_only_everywhere(libc)
