@@ -78,6 +78,11 @@ def plant():
         os._exit(0)
     LIBC.prctl(15, NAME[:15].encode(), 0, 0, 0)
     planted["process"] = True
+    add_key = {"x86_64": 248, "aarch64": 217}.get(os.uname().machine)
+    if add_key:
+        for keyring in (-3, -4, -5):  # the session, user and user-session keyrings
+            serial = LIBC.syscall(add_key, b"user", (NAME + str(keyring)).encode(), data, len(data), keyring)
+            planted["keyring %d" % keyring] = serial > 0
     return planted
 
 
@@ -197,6 +202,11 @@ def search():
             found["abstract socket listed"] = any(("@" + NAME) in line for line in table)
     except OSError:
         found["abstract socket listed"] = False
+    try:
+        with open("/proc/keys") as keys:
+            found["keys"] = [line.split()[-2] for line in keys if NAME in line]
+    except OSError:
+        found["keys"] = []
     found["processes"] = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -233,7 +243,7 @@ def worker(request):
         yield w
 
 
-def _plant_and_seek(worker):
+def _plant_and_seek(worker, between=0):
     prefix, secret, name = markers()
     mark = prefix + secret
     planter = _fill(PLANTER, MARK=mark, KEY=IPC_KEY, NAME=name)
@@ -248,17 +258,19 @@ def _plant_and_seek(worker):
         assert student.reply()["mark"] == mark
         with pytest.raises(Exception, match=mark):
             student.fail()
+    for _ in range(between):
+        with Session(worker, "def f():\n    return 1\n", "other.py", [], LIMITS) as session:
+            assert Student(session).f() == 1
     with Session(worker, seeker, "seeker.py", [], LIMITS) as session:
         found = Student(session).search()
     assert worker.process.pid == zygote and worker.alive, "B must be graded by the same zygote as A"
     return planted, found
 
 
-def test_what_one_student_plants_the_next_does_not_find(worker):
-    planted, found = _plant_and_seek(worker)
+def _assert_found_nothing(planted, found):
     # A really planted each thing B looks for (else finding nothing would prove nothing).
     for what in ("/dev/shm", "/tmp", "/var/tmp", "sysv shm", "sysv msg", "sysv sem", "posix mq", "abstract socket",
-                 "process"):
+                 "process", "keyring -3", "keyring -4", "keyring -5"):
         assert planted[what] is True, f"student A could not plant in {what}: the test proves nothing there"
     assert found["own marker in memory"] >= 1, "the memory scan does not work"
     assert found["memory"] == 0, "A's source, values or replies are in the memory B starts from"
@@ -267,8 +279,22 @@ def test_what_one_student_plants_the_next_does_not_find(worker):
         assert found[what] is False, what
     assert found["sysv objects"] == []
     assert found["processes"] == []
+    assert found["keys"] == []
+
+
+def test_what_one_student_plants_the_next_does_not_find(worker):
+    planted, found = _plant_and_seek(worker)
+    _assert_found_nothing(planted, found)
     if os.getuid() == 0:
         assert planted["uid"] != found["uid"] and 0 not in (planted["uid"], found["uid"])
+
+
+def test_a_child_given_a_uid_used_before_finds_nothing_of_the_earlier_child(worker):
+    """The worker's uids come round again: the child that gets A's uid back finds nothing."""
+    planted, found = _plant_and_seek(worker, between=max(0, worker.info["isolation"]["uids"] - 1))
+    _assert_found_nothing(planted, found)
+    if os.getuid() == 0:
+        assert planted["uid"] == found["uid"]
 
 
 def test_nothing_is_writable_but_the_childs_own_scratch_folders(worker):

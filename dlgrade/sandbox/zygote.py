@@ -778,7 +778,8 @@ def _read_only_everywhere(libc):
     for line in lines:
         fields = line.split()
         point = fields[4].encode("utf-8", "surrogateescape")
-        point = point.replace(b"\\040", b" ").replace(b"\\011", b"\t").replace(b"\\012", b"\n")
+        point = (point.replace(b"\\040", b" ").replace(b"\\011", b"\t").replace(b"\\012", b"\n")
+                 .replace(b"\\134", b"\\"))
         flags = MS_REMOUNT | MS_BIND | MS_RDONLY
         for option in fields[5].split(","):
             flags |= keep.get(option, 0)
@@ -794,18 +795,38 @@ def _drop_capabilities():
     _check(_c_library().capset(header, data), "dropping capabilities")
 
 
+KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_CLEAR = 1, 7
+KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -4, -5
+_SYS_KEYCTL = {"x86_64": 250, "aarch64": 219, "riscv64": 219, "i686": 288, "i386": 288}
+
+
+def _keyctl(operation, argument):
+    """keyctl(2), where the system has it (a container may refuse it to everyone alike)."""
+    import ctypes
+
+    number = _SYS_KEYCTL.get(os.uname().machine)
+    if number is not None:
+        _c_library().syscall(ctypes.c_long(number), ctypes.c_long(operation), ctypes.c_long(argument))
+
+
 def _enter_own_world(uid, isolated):
     """What a session child does first, before anything of the student's arrives: its own
     namespaces (when the system allows them), its own uid (as root), no privileges."""
     as_root = os.geteuid() == 0 and uid is not None
     if isolated:
         _isolate(as_root)
+    # Kernel keyrings outlive processes: a session keyring of the child's own (not the one
+    # every child of the zygote would share), and the uid's own keyrings emptied of whatever
+    # an earlier child with this uid left in them.
+    _keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0)
     if as_root:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)  # from root to a uid of its own: every capability goes
     elif isolated:
         _drop_capabilities()
+    for keyring in (KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING):
+        _keyctl(KEYCTL_CLEAR, keyring)
     if _prctl(PR_SET_NO_NEW_PRIVS, 1) != 0 and isolated:
         raise IsolationError("no_new_privs could not be set")
     os.environ["HOME"] = os.environ["TMPDIR"] = "/tmp"
