@@ -128,6 +128,14 @@ HOSTILE = textwrap.dedent('''
             return sum(seen)
         _attempt("profiling", x, attack)
 
+    def python_api(x):
+        def attack(x, p):
+            import ctypes
+            get_frame = ctypes.pythonapi.PyEval_GetFrame
+            get_frame.restype = ctypes.py_object
+            return _walk(get_frame(), x, p)
+        _attempt("python_api", x, attack)
+
     def audit_hook(x):
         def attack(x, p):
             seen = []
@@ -174,6 +182,26 @@ HOSTILE = textwrap.dedent('''
             return int("Codec" in g or "_serve" in g or "run_session" in g)
         _attempt("guard_globals", x, attack)
 
+    def signal_frame(x):
+        """A signal handler is called with the frame running when the signal came: the harness's,
+        if it came while the harness encodes the arguments after the call."""
+        def attack(x, p):
+            import signal
+            def handler(signum, frame):
+                OUTCOME["signal_frame_hits"] = OUTCOME.get("signal_frame_hits", 0) + _walk(frame, x, p)
+            signal.signal(signal.SIGALRM, handler)
+            signal.setitimer(signal.ITIMER_REAL, 0.00002, 0.00002)
+            return 0
+        _attempt("signal_frame", x, attack)
+
+    def stop_timer():
+        import signal
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        except BaseException:
+            pass
+        return OUTCOME.get("signal_frame_hits", 0)
+
     def swap_kept(kept):
         """Leave the kept object alone, but try to make the harness's table hold a changed one."""
         changed = kept + 1
@@ -187,7 +215,7 @@ HOSTILE = textwrap.dedent('''
 ''')
 
 ATTACKS = ["getframe", "current_frames", "traceback_frame", "exc_info_frame", "generator_frame", "inspect_stack",
-           "referrers", "all_objects", "tracing", "profiling", "audit_hook", "main_module", "finder_globals",
+           "referrers", "all_objects", "tracing", "profiling", "python_api", "audit_hook", "main_module", "finder_globals",
            "guard_globals"]
 
 
@@ -216,6 +244,14 @@ def test_no_path_to_the_harness_hides_a_changed_input(hostile, attack):
     outcome = hostile.OUTCOME[attack]
     np.testing.assert_array_equal(after, np.ones(3), err_msg=f"{attack}: {outcome}")
     assert outcome.startswith("refused") or outcome == "reached 0", f"{attack}: {outcome}"
+
+
+def test_a_signal_handler_never_sees_the_harness_at_work(hostile):
+    for _ in range(20):
+        np.testing.assert_array_equal(_after(hostile, "signal_frame"), np.ones(3), err_msg=hostile.OUTCOME["signal_frame"])
+    hits = hostile.stop_timer()
+    assert hostile.OUTCOME["signal_frame"].startswith("refused"), hostile.OUTCOME["signal_frame"]
+    assert hits == 0
 
 
 def test_a_function_handed_over_leads_nowhere_in_the_harness(hostile):

@@ -380,7 +380,9 @@ def _public_numpy_submodules():
         if info.name.startswith("_") or info.name in ("tests", "conftest", "f2py", "distutils", "typing"):
             continue
         try:
-            importlib.import_module(f"numpy.{info.name}")
+            with __import__("warnings").catch_warnings():
+                __import__("warnings").simplefilter("ignore")  # numpy.matlib's deprecation
+                importlib.import_module(f"numpy.{info.name}")
         except Exception:
             continue  # what does not import here is not expected to import in the child
         names.append(f"numpy.{info.name}")

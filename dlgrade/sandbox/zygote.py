@@ -431,11 +431,14 @@ def _introspection_guard(source, filename):
             raise RuntimeError("audit hooks cannot be added")
         if reading[0]:
             return
-        if event in REFUSED_EVENTS or (event == "object.__getattr__" and len(args) > 1
-                                       and args[1] in REFUSED_ATTRIBUTES):
+        if (event in REFUSED_EVENTS
+                or (event == "object.__getattr__" and len(args) > 1 and args[1] in REFUSED_ATTRIBUTES)
+                # The interpreter's own C API through ctypes (PyEval_GetFrame, PyFrame_GetBack…).
+                or (event in ("ctypes.dlsym", "ctypes.dlsym/handle") and len(args) > 1
+                    and isinstance(args[1], str) and args[1].lstrip("_").startswith("Py"))):
+            what = args[1] if event in ("object.__getattr__", "ctypes.dlsym", "ctypes.dlsym/handle") else event
             raise IntrospectionRefused("%s is not available to submissions: the grader's own frames "
-                                       "and objects are out of reach" % (event if event != "object.__getattr__"
-                                                                         else args[1]))
+                                       "and objects are out of reach" % what)
 
     def install():
         sys.addaudithook(hook)
@@ -832,6 +835,28 @@ def _enter_own_world(uid, isolated):
     os.environ["HOME"] = os.environ["TMPDIR"] = "/tmp"
 
 
+def _off_the_main_thread(run):
+    """``run()`` in a thread of its own, the main thread waiting.  Python calls a signal
+    handler with the frame running when the signal came, in the main thread only: there, a
+    handler of the student's (a timer firing again and again) would be handed the harness's
+    frames as it judges a call.  Off the main thread, no handler can be set at all."""
+    import threading
+
+    failed = []
+
+    def target():
+        try:
+            run()
+        except BaseException as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=target, name="session")
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
 def _isolation_works(as_root):
     """Whether this system lets a child make its own namespaces (a container's seccomp policy
     may refuse): tried once, in a throwaway child."""
@@ -1099,7 +1124,8 @@ def zygote_main(control_fd, uid_spec):
                     _set_limits(command.get("limits", {}))
                     conn = socket.socket(fileno=session_fd)
                     load, _ = recv_frame(conn, max_bytes=8 << 20)
-                    run_session(conn, load["source"], load["filename"], load.get("forbidden", []), progress_fd)
+                    _off_the_main_thread(lambda: run_session(conn, load["source"], load["filename"],
+                                                             load.get("forbidden", []), progress_fd))
                 except BaseException:
                     import traceback
 
