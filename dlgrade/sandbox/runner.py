@@ -201,14 +201,14 @@ def bwrap_command(python: str, argv: list[str]) -> list[str]:
         if any(site_dir == b or site_dir.startswith(b + "/") for b in bound):
             cmd += ["--tmpfs", site_dir]
     # Folders bwrap makes for its own mount points are 0700: the unprivileged uid of a child
-    # (as root) could not reach NumPy's submodules through them.
+    # (as root) could not reach NumPy's submodules through them.  --dir makes them 0755.
     for folder in ("/sandbox", SANDBOX_LIB):
-        cmd += ["--perms", "0755", "--dir", folder]
+        cmd += ["--dir", folder]
     for directory in _numpy_dirs():
         cmd += ["--ro-bind", str(directory), f"{SANDBOX_LIB}/{directory.name}"]
     # Mount points for the fresh tmpfs each session child mounts for itself.
     for folder in ("/tmp", "/var", "/var/tmp"):
-        cmd += ["--perms", "0755", "--dir", folder]
+        cmd += ["--dir", folder]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/", "--chdir", "/"]
     for key, value in _child_env().items():
         cmd += ["--setenv", key, value]
