@@ -128,6 +128,32 @@ HOSTILE = textwrap.dedent('''
             return sum(seen)
         _attempt("profiling", x, attack)
 
+    KEPT_ERRORS = []
+
+    def leave_an_error():
+        """Raise through the harness, keeping the exception: its traceback ran through the
+        harness's frames."""
+        import gc
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            raise RuntimeError("kept")
+        except RuntimeError as exc:
+            KEPT_ERRORS.append(exc)
+            exc.itself = exc  # a cycle: once let go of, the collector would save it all
+            raise
+
+    def saved_garbage(x):
+        def attack(x, p):
+            import gc, types
+            KEPT_ERRORS.clear()
+            gc.collect()
+            reached = 0
+            for obj in gc.garbage:
+                if isinstance(obj, types.FrameType):
+                    reached += _walk(obj, x, p) + 1
+            return reached
+        _attempt("saved_garbage", x, attack)
+
     def python_api(x):
         def attack(x, p):
             import ctypes
@@ -252,6 +278,15 @@ def test_a_signal_handler_never_sees_the_harness_at_work(hostile):
     hits = hostile.stop_timer()
     assert hostile.OUTCOME["signal_frame"].startswith("refused"), hostile.OUTCOME["signal_frame"]
     assert hits == 0
+
+
+def test_no_harness_frame_is_left_for_the_collector_to_save(hostile):
+    from dlgrade.sandbox import StudentCodeError
+
+    with pytest.raises(StudentCodeError, match="kept"):
+        hostile.leave_an_error()
+    np.testing.assert_array_equal(_after(hostile, "saved_garbage"), np.ones(3))
+    assert hostile.OUTCOME["saved_garbage"] == "reached 0", hostile.OUTCOME["saved_garbage"]
 
 
 def test_a_function_handed_over_leads_nowhere_in_the_harness(hostile):

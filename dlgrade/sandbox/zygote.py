@@ -582,11 +582,16 @@ def _guarded(run, filename, exit_text, traceback=None):
         response = run()
     except ForbiddenName as exc:
         response = {"ok": False, "kind": "forbidden", "error": str(exc)}
+        exc.__traceback__ = None
     except SystemExit as exc:
         response = {"ok": False, "kind": "exit", "error": exit_text % (exc.code,)}
+        exc.__traceback__ = None
     except BaseException as exc:
         response = {"ok": False, "kind": "exception", "error": _describe(exc),
                     "traceback": traceback(exc) if traceback else _student_traceback(exc, filename)}
+        # The harness's frames leave with their traceback now, not with the exception, which
+        # the student's code may have kept (and whose frames the collector could later save).
+        exc.__traceback__ = None
     if _violations:
         response = {"ok": False, "kind": "forbidden",
                     "error": "%s is not allowed in this exercise" % _violations[0]}
