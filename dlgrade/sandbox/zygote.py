@@ -479,7 +479,8 @@ def _student_traceback(exc, filename):
 def _describe(exc):
     try:
         text = str(exc)
-    except BaseException:
+    except BaseException as failure:
+        failure.__traceback__ = None  # it ran through this frame (see _guarded)
         text = "<unprintable>"
     return "%s: %s" % (type(exc).__name__, text[:_MAX_STR]) if text else type(exc).__name__
 
