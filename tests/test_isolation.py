@@ -527,3 +527,16 @@ def test_without_namespaces_what_a_uid_left_is_swept():
     assert "error" not in got, got
     assert got["left"] == {"files": ["instructors-file", "left", "g"], "ipc": 3}  # it was there
     assert got["after"] == {"files": ["instructors-file"], "ipc": 0}
+
+
+def test_the_workers_of_one_process_never_share_a_uid(monkeypatch):
+    from dlgrade.sandbox import runner
+
+    monkeypatch.setattr(runner.os, "getuid", lambda: 0)
+    blocks = []
+    for slot in range(64):  # dlgrade grade's processes number their workers' slots k * 16 + i
+        first, count = (int(n) for n in runner._sandbox_uids(slot).split(":"))
+        assert count >= 2
+        blocks.append(set(range(first, first + count)))
+    assert all(not (a & b) for i, a in enumerate(blocks) for b in blocks[i + 1:])
+    assert min(min(b) for b in blocks) > 65535  # never a system or regular user's uid
