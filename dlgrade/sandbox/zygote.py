@@ -813,7 +813,7 @@ def _keyctl(operation, argument):
     """keyctl(2), where the system has it (a container may refuse it to everyone alike)."""
     import ctypes
 
-    number = _SYS_KEYCTL.get(os.uname().machine)
+    number = _SYS_KEYCTL.get(os.uname().machine) if sys.platform.startswith("linux") else None
     if number is not None:
         _c_library().syscall(ctypes.c_long(number), ctypes.c_long(operation), ctypes.c_long(argument))
 
