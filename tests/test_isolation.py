@@ -540,3 +540,21 @@ def test_the_workers_of_one_process_never_share_a_uid(monkeypatch):
         blocks.append(set(range(first, first + count)))
     assert all(not (a & b) for i, a in enumerate(blocks) for b in blocks[i + 1:])
     assert min(min(b) for b in blocks) > 65535  # never a system or regular user's uid
+
+
+def test_a_child_whose_session_was_never_closed_ends_before_the_next_starts():
+    with Worker(backend="rlimit") as worker:  # host pids: the test can look at the child itself
+        first = Session(worker, "import os\ndef pid():\n    return os.getpid()\n", "first.py", [], LIMITS)
+        pid = Student(first).pid()
+        second = Session(worker, "def f():\n    return 2\n", "second.py", [], LIMITS)
+        try:
+            assert Student(second).f() == 2
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    state = stat.read().rsplit(")", 1)[1].split()[0]
+            except FileNotFoundError:
+                state = "gone"
+            assert state in ("gone", "Z", "X"), state
+        finally:
+            second.close()
+            first.sock.close()

@@ -720,7 +720,7 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4
 MS_PRIVATE = 1 << 18
 #: The folders any program may write to; each child gets each of them empty, its own.
 SCRATCH = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue", "/run/lock", "/var/lock")
-SCRATCH_OPTIONS = b"mode=1777,size=64m,nr_inodes=4096"
+SCRATCH_OPTIONS = b"mode=1777,size=16m,nr_inodes=1024"  # memory a child may fill there
 
 
 class IsolationError(Exception):
@@ -1107,6 +1107,15 @@ def zygote_main(control_fd, uid_spec):
         if cmd == "spawn":
             session_fd, output_fd = fds[:2]
             progress_fd = fds[2] if len(fds) > 2 else None
+            if current is not None:
+                # A child never reaped (its session was not closed): it and what it started
+                # end before the next child starts.
+                for pid in _descendants_and_strays(me, current_uid) + [current]:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                current = None
             # Consecutive children never share a uid: whatever one leaves running or owns
             # is not the next one's.
             current_uid = uids[spawned % len(uids)] if uids else None
