@@ -3,10 +3,13 @@
 A ``Worker`` is a zygote process — under bubblewrap when it is available, in
 its own mount, network, PID and IPC namespaces, seeing only the interpreter,
 NumPy and nothing of the repository — that has imported NumPy once.  For each
-submission the parent opens a ``Session``: the zygote forks a child, which
-drops privileges, applies rlimits and loads the student's source (sent over a
-socket, never mounted).  The parent then calls the student's functions through
-that child, one request at a time, with a wall-clock deadline on each.
+submission the parent opens a ``Session``: the zygote forks a child, which makes
+namespaces of its own (IPC, network, mounts with fresh scratch folders), takes a
+uid of its own (as root), drops every privilege, applies rlimits and only then
+receives the student's source from the parent over its own connection: the
+zygote, which every child starts as a copy of, never holds any student's code,
+values or replies.  The parent then calls the student's functions through that
+child, one request at a time, with a wall-clock deadline on each.
 
 After every session the zygote kills whatever the child left behind; if the
 zygote itself stops answering (the student killed or stopped it), the whole
