@@ -348,8 +348,10 @@ def with_progress(obj: Context, lang: str, run):
 
 def _print_summary(obj, book, summary, chosen, lang):
     from rich.table import Table
+    from rich.text import Text
 
     from dlgrade.bulk.export import exercise_statistics, score_matrix
+    from dlgrade.inert import visible
 
     students, exercises, cells = score_matrix(book, obj.course)
     exercises = [e for e in exercises if e in {ex.id for ex in chosen}]
@@ -360,7 +362,7 @@ def _print_summary(obj, book, summary, chosen, lang):
     table.add_column(say("grade.total", lang), justify="right")
     marks = {"not_submitted": "—", "refused": say("grade.refused", lang)}
     for student in students:
-        row, total = [student], 0.0
+        row, total = [Text(visible(student))], 0.0
         for ex in exercises:
             cell = cells.get((student, ex))
             if cell is None:

@@ -60,6 +60,9 @@ MESSAGES.update({
 
 # Trust: tool errors as results, identity, encodings, inert output, the trusted process.
 MESSAGES.update({
+    "status.tool-error": {"ko": "채점 도구 오류", "en": "tool error"},
+    "report.help.tool-error": {"ko": "{exercise}: 채점 도구 오류 (강사 확인 필요)",
+                               "en": "{exercise}: the grading tool failed (instructor to check)"},
 })
 
 

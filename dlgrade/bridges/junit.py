@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 from dlgrade.results import CheckResult, ExerciseResult
 
-ELEMENT = {"failed": "failure", "forbidden": "failure", "error": "error", "timeout": "error"}
+ELEMENT = {"failed": "failure", "forbidden": "failure", "error": "error", "timeout": "error", "tool-error": "error"}
 NOT_RUN = "not run:"  #: how the runner words a check skipped for lack of time
 
 
