@@ -148,14 +148,31 @@ def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summa
             task, result = done.get()
             if task is None:
                 raise result
-            book.record(student=task.student, exercise=task.exercise.id, grader_version=result.grader_version,
-                        max_score=result.max_score, result=result, file=task.file)
+            record_result(book, task, result)
             finished += 1
             summary.graded += 1
             if progress:
                 progress(finished, len(tasks), task, result)
     finally:
         stop()
+
+
+def record_result(book: Gradebook, task: Task, result: ExerciseResult) -> ExerciseResult:
+    """Store one submission's result; a result the gradebook cannot store (whatever the
+    reason) is stored as that submission's tool error instead, and the run goes on."""
+    try:
+        book.record(student=task.student, exercise=task.exercise.id, grader_version=result.grader_version,
+                    max_score=result.max_score, result=result, file=task.file)
+        return result
+    except Exception:
+        import traceback
+
+        from dlgrade.grading.runner import tool_error_result
+
+        failed = tool_error_result(task.exercise, task.seed, traceback.format_exc(), sandbox=result.sandbox)
+        book.record(student=task.student, exercise=task.exercise.id, grader_version=failed.grader_version,
+                    max_score=failed.max_score, result=failed, file=task.file)
+        return failed
 
 
 def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done: queue.Queue,
