@@ -34,19 +34,31 @@ INSECURE_OPTION = click.option("--insecure", is_flag=True,
 class Context:
     """What every command shares: the course (loaded on first use) and the output."""
 
-    def __init__(self, no_color: bool):
+    def __init__(self, no_color: bool, course_root: Path | None = None):
         from dlgrade.console import Output
 
         self.output = Output(no_color=no_color)
         self._course = None
+        self.course_root = course_root  #: --course, if given
+        self.trusted_only = False  #: a grading command: the course never comes from the current folder
+        self.graded: list[Path] = []  #: folders of submissions this command reads (never a course)
+
+    def grading(self, *folders) -> None:
+        """Mark the command as one that runs graders: the course is taken by
+        :func:`dlgrade.course.trusted_root`, and never from inside ``folders``."""
+        self.trusted_only = True
+        self.graded.extend(Path(f) for f in folders if f is not None)
 
     @property
     def course(self):
         if self._course is None:
-            from dlgrade.course import CourseError, load_course
+            from dlgrade.course import CourseError, UntrustedCourseError, load_course, trusted_root
 
             try:
-                self._course = load_course()
+                root = trusted_root(self.course_root, self.graded) if self.trusted_only else self.course_root
+                self._course = load_course(root)
+            except UntrustedCourseError as exc:
+                raise click.UsageError(say(exc.key, lang_of(None), **exc.fields)) from None
             except CourseError as exc:
                 raise click.UsageError(str(exc)) from None
         return self._course
@@ -69,15 +81,19 @@ def lang_of(lang: str | None) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dlgrade")
 @click.option("--no-color", is_flag=True, help="Plain output without colours.")
+@click.option("--course", "course_root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="DLGRADE_COURSE",
+              help="The course folder (course.yaml, graders, solutions). Grading commands never take it from "
+                   "the current folder: this, else $DLGRADE_COURSE/$DLGRADE_HOME, else the installed course.")
 @click.pass_context
-def main(ctx: click.Context, no_color: bool):
+def main(ctx: click.Context, no_color: bool, course_root: Path | None):
     """dlgrade — exercises and grading for the deep-learning course.
 
     \b
     Students:     dlgrade list · dlgrade show ex05 · dlgrade check ex05 · dlgrade hint ex05
                   dlgrade watch · dlgrade status · dlgrade reset ex05
     """
-    ctx.obj = Context(no_color)
+    ctx.obj = Context(no_color, course_root)
 
 
 @main.command("list")
@@ -202,7 +218,7 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
                dlgrade check 5 --file my_conv.py --seed 7 --json
                dlgrade check ex05 --format junit > report.xml
     """
-    from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, grade, read_submission
+    from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, SubmissionTooLarge, grade, read_submission
     from dlgrade.report import render_check
     from dlgrade.sandbox import SandboxError, choose_backend
     from dlgrade.state import record_result
@@ -213,6 +229,9 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     path = file or ex.stub_path
     try:
         source = read_submission(path)
+    except SubmissionTooLarge:  # the student's file, not a usage mistake: it fails
+        obj.output.warn(say("trust.too_large", lang, path=path, limit=SubmissionTooLarge.limit >> 20))
+        sys.exit(1)
     except SubmissionError as exc:
         raise click.BadParameter(str(exc), param_hint="--file") from None
     try:
@@ -222,18 +241,26 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
         result = grade(ex, source, seed=DEFAULT_SEED if seed is None else seed)
     except SandboxError as exc:
         raise click.ClickException(str(exc)) from None
-    if fmt != "text":
-        from dlgrade.bridges import render
+    try:
+        if fmt != "text":
+            from dlgrade.bridges import render
 
-        obj.output.raw(render([(None, result)], fmt, lang))
-    else:
-        obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes, hint_for=ex.hint_for))
-        from dlgrade.bridges.release import hidden_note
+            obj.output.raw(render([(None, result)], fmt, lang))
+        else:
+            obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes,
+                                          hint_for=ex.hint_for))
+            from dlgrade.bridges.release import hidden_note
 
-        note = hidden_note(ex, lang)
-        if note:
-            obj.output.print(note, style="cyan")
-    record_result(ex, result, path)
+            note = hidden_note(ex, lang)
+            if note:
+                obj.output.print(note, style="cyan")
+    except Exception:  # whatever the result holds, the student gets their score and an exit code
+        obj.output.warn(say("trust.render_failed", lang, score=result.score, max_score=result.max_score))
+        sys.exit(1)
+    try:
+        record_result(ex, result, path)
+    except Exception:
+        pass  # progress not remembered: the grade itself was shown
     sys.exit(0 if result.passed else 1)
 
 
@@ -280,6 +307,7 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     from dlgrade.sandbox import SandboxError
 
     lang = lang_of(lang)
+    obj.grading(submissions)
     chosen = _parse_exercises(obj, exercises)
     backend = sandbox_backend(obj, insecure, lang)
     jobs = jobs or default_jobs()
@@ -401,7 +429,8 @@ OUT_OPTION = click.option("--out", type=click.Path(dir_okay=False, path_type=Pat
 
 
 @main.group("export")
-def export_group():
+@click.pass_obj
+def export_group(obj: Context):
     """Export grades and graders to other tools: csv, json, lms, gradescope.
 
     \b
@@ -409,6 +438,7 @@ def export_group():
                dlgrade export lms --lms canvas --db gradebook.db --out canvas.csv
                dlgrade export gradescope ex05 --out autograder.zip
     """
+    obj.grading()
 
 
 def export_text(obj: Context, db: Path, out: Path | None, render) -> None:
@@ -459,8 +489,10 @@ def export_json_command(obj: Context, db, out):
 
 
 @main.group()
-def dev():
+@click.pass_obj
+def dev(obj: Context):
     """Commands for the course's authors."""
+    obj.grading()
 
 
 @dev.command("check")

@@ -61,6 +61,23 @@ MESSAGES.update({
 # Trust: tool errors as results, identity, encodings, inert output, the trusted process.
 MESSAGES.update({
     "status.tool-error": {"ko": "채점 도구 오류", "en": "tool error"},
+    "trust.no_course": {
+        "ko": "과목을 지정하세요: --course 폴더 또는 DLGRADE_COURSE 환경 변수 (채점 명령은 현재 폴더에서 찾은 "
+              "course.yaml을 쓰지 않습니다).",
+        "en": "say which course to grade with: --course DIR or the DLGRADE_COURSE environment variable (grading "
+              "commands never use a course.yaml found in the current folder)."},
+    "trust.course_in_submissions": {
+        "ko": "과목 {course}이(가) 제출물 폴더 {folder} 안에 있습니다. 학생이 다루는 폴더의 course.yaml, 채점기, "
+              "정답은 쓰지 않습니다. --course로 강사의 과목 폴더를 지정하세요.",
+        "en": "the course {course} is inside the submissions folder {folder}: students control that folder, so "
+              "its course.yaml, graders and solutions are never used. Give your own course with --course DIR."},
+    "trust.too_large": {"ko": "{path}: 파일이 {limit} MiB보다 커서 채점하지 않았습니다. 과제의 소스 파일 하나만 내세요.",
+                        "en": "{path}: the file is larger than {limit} MiB and was not graded; submit only the "
+                              "exercise's source file."},
+    "trust.render_failed": {"ko": "결과를 화면에 보여 주지 못했습니다 (채점 도구 오류). 점수: {score:g} / {max_score:g}. "
+                                  "강사에게 알려 주세요.",
+                            "en": "The result could not be shown (a tool error). Score: {score:g} / {max_score:g}. "
+                                  "Please tell your instructor."},
     "report.help.tool-error": {"ko": "{exercise}: 채점 도구 오류 (강사 확인 필요)",
                                "en": "{exercise}: the grading tool failed (instructor to check)"},
 })

@@ -25,6 +25,7 @@ from dlgrade.grading.oracle import Oracle
 from dlgrade.grading.oracle_worker import oracle_process
 from dlgrade.grading.runner import GradingContext, grade
 from dlgrade.results import ExerciseResult
+from dlgrade.trusted import helper_options
 
 
 def default_jobs() -> int:
@@ -226,8 +227,8 @@ def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done
 
     for k in range(processes):
         child = subprocess.Popen([sys.executable, "-m", "dlgrade.bulk.gradeproc"], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, env=env, text=True, encoding="utf-8",
-                                 preexec_fn=_die_with_parent)
+                                 stdout=subprocess.PIPE, text=True, encoding="utf-8",
+                                 preexec_fn=_die_with_parent, **helper_options(env))
         children.append(child)
         sandboxes = jobs // processes + (k < jobs % processes)
         sent: dict[int, Task] = {}

@@ -38,6 +38,12 @@ class SubmissionError(Exception):
     """The submission cannot be graded at all (missing or unreadable file)."""
 
 
+class SubmissionTooLarge(SubmissionError):
+    """The file exists but is too large to be a solution: the submission fails (not a usage error)."""
+
+    limit = 1 << 20
+
+
 def _load_module(path: Path, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
@@ -113,8 +119,8 @@ def read_submission(path: Path) -> str:
         raise SubmissionError(f"{path} is a folder, not a Python file") from None
     except OSError as exc:
         raise SubmissionError(f"{path} cannot be read: {exc.strerror}") from None
-    if len(data) > 1 << 20:
-        raise SubmissionError(f"{path} is larger than 1 MiB; submit only the exercise's source file")
+    if len(data) > SubmissionTooLarge.limit:
+        raise SubmissionTooLarge(f"{path} is larger than 1 MiB; submit only the exercise's source file")
     return data.decode("utf-8", errors="replace")
 
 
