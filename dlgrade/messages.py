@@ -110,6 +110,24 @@ MESSAGES.update({
 
 # Intake and similarity.
 MESSAGES.update({
+    "similarity.title": {"ko": "코드 유사도", "en": "Code similarity"},
+    "similarity.needs_copydetect": {"ko": "유사도 비교에는 copydetect가 필요합니다: pip install 'dlgrade[similarity]'",
+                                    "en": "the similarity report needs copydetect: pip install 'dlgrade[similarity]'"},
+    "similarity.intro": {
+        "ko": "변수 이름, 서식, 주석, 함수 순서와 상관없이 코드가 많이 겹치는 학생 쌍입니다 (copydetect, winnowing). "
+              "스텁 코드는 제외했습니다. 점수는 살펴볼 근거이지 판정이 아닙니다.",
+        "en": "Pairs of students whose code overlaps whatever the names, layout, comments and order of functions "
+              "(copydetect, winnowing); the stub's code is left out. A score is a reason to look, not a verdict."},
+    "similarity.summary": {"ko": "학생 {students}명 비교, 기준 {threshold:.0%} 이상인 쌍 {pairs}개",
+                           "en": "{students} students compared; {pairs} pair(s) at or above {threshold:.0%}"},
+    "similarity.not_compared": {"ko": "비교하지 않음 (파일 없음 또는 스텁 외 코드가 거의 없음): {students}",
+                                "en": "not compared (no file, or hardly any code beyond the stub): {students}"},
+    "similarity.col.pair": {"ko": "학생 쌍", "en": "Students"},
+    "similarity.col.score": {"ko": "유사도", "en": "Similarity"},
+    "similarity.col.shares": {"ko": "각 파일에서 겹친 비율", "en": "Share of each file"},
+    "similarity.none": {"ko": "{exercise}: 기준 이상으로 비슷한 쌍이 없습니다.",
+                        "en": "{exercise}: no pair at or above the threshold."},
+    "similarity.html_written": {"ko": "HTML 보고서를 썼습니다: {path}", "en": "HTML report written: {path}"},
 })
 
 
@@ -493,6 +511,13 @@ FEEDBACK_KO: tuple[tuple[str, str], ...] = (
      r"코드가 남긴 프로세스 \1개를 종료했습니다"),
 )
 
+# Trust: the phrases of tool errors and unchecked files.
+FEEDBACK_KO += (
+    (r"the file is nested too deeply to be checked for forbidden names \((.+)\); "
+     r"write the long expression in several steps",
+     r"파일이 너무 깊게 중첩되어 금지된 함수를 쓰는지 검사할 수 없습니다 (\1). 긴 식을 여러 단계로 나누어 쓰세요"),
+)
+
 
 def localize_feedback(text: str, lang: str) -> str:
     """A check's message with its fixed phrases in ``lang`` (see FEEDBACK_KO)."""
@@ -502,7 +527,14 @@ def localize_feedback(text: str, lang: str) -> str:
         return text
     lines = []
     for line in text.split("\n"):
-        for pattern, replacement in FEEDBACK_KO:
-            line = re.sub(pattern, replacement, line)
+        if len(line) <= LOCALIZED_LINE:
+            for pattern, replacement in FEEDBACK_KO:
+                line = re.sub(pattern, replacement, line)
         lines.append(line)
     return "\n".join(lines)
+
+
+#: Longer lines are left as they are: the fixed phrases are short, a long line is what student
+#: code printed or raised, and several patterns take time quadratic in a line's length
+#: (a 20 000-character line took seconds per pattern).
+LOCALIZED_LINE = 1000

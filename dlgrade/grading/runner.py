@@ -155,8 +155,8 @@ def grade(exercise: Exercise, source: str, *, seed: int = DEFAULT_SEED, context:
             context.close()
 
 
-TOOL_ERROR_MESSAGE = ("dlgrade could not grade this (a tool error, not a mistake in your code as far as is known); "
-                      "please tell your instructor")
+#: Worded as the Korean feedback table knows it (dlgrade.messages.FEEDBACK_KO).
+TOOL_ERROR_MESSAGE = "the grader failed on this check; please tell your instructor"
 
 
 def tool_error_result(exercise: Exercise, seed: int, internal: str, *, only: list[str] | None = None,
