@@ -529,6 +529,7 @@ def dev_check(obj: Context, quick, lang):
 # Commands defined in dlgrade/commands/ register themselves on ``main``.
 import dlgrade.commands.bridges  # noqa: E402,F401
 import dlgrade.commands.instructor  # noqa: E402,F401
+import dlgrade.commands.similarity  # noqa: E402,F401
 import dlgrade.commands.student  # noqa: E402,F401
 
 
