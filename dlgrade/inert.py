@@ -50,6 +50,16 @@ def clean(text, limit: int | None = MAX_TEXT) -> str:
     return text
 
 
+def readable_id(name: str) -> str:
+    """A student id (a folder or file name) every encoder accepts, keeping names apart: bytes
+    that were not UTF-8 (decoded by the OS as lone surrogates) are written as ``\\xff``, so
+    two such names stay two ids and a rerun gives the same id."""
+    if not _SURROGATE.search(name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+        if all(0xDC80 <= ord(c) <= 0xDCFF for c in _SURROGATE.findall(name)) else clean(name, None)
+
+
 def _escape(match: re.Match) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -312,6 +312,25 @@ def test_session_grade_with_hostile_students(hostile_class, tmp_path):
     assert watch.exit_code == 0 and no_control(watch.stdout)
 
 
+def test_a_folder_name_that_is_not_utf8_is_graded_under_a_readable_id(tmp_path):
+    import os
+
+    folder = tmp_path / "class"
+    (folder / "good").mkdir(parents=True)
+    (folder / "good" / "conv.py").write_text(CORRECT, encoding="utf-8")
+    bad = os.fsencode(folder) + b"/bad\xff\xfe"
+    os.mkdir(bad)
+    with open(bad + b"/conv.py", "w", encoding="utf-8") as f:
+        f.write(CORRECT)
+    db = tmp_path / "g.db"
+    result = CliRunner().invoke(main, ["grade", str(folder), "--exercises", "ex05", "--db", str(db), "--json"],
+                                env=ENV)
+    assert result.exit_code == 0, result.output[-2000:]
+    assert {r["student"]: r["score"] for r in json.loads(result.stdout)} == {"good": 22, "bad\\xff\\xfe": 22}
+    again = CliRunner().invoke(main, ["grade", str(folder), "--exercises", "ex05", "--db", str(db)], env=ENV)
+    assert again.exit_code == 0 and "2 unchanged" in again.output  # the same id on a rerun: resumed
+
+
 # ----------------------------------------------------------------------------- Gradescope
 def _autograder_root(tmp_path, course, files: dict) -> Path:
     import zipfile

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dlgrade.bulk.gradebook import Gradebook
 from dlgrade.course import Course
-from dlgrade.inert import clean, csv_cell
+from dlgrade.inert import clean, csv_cell, visible
 from dlgrade.results import ExerciseResult
 
 
@@ -86,7 +86,7 @@ def feedback_markdown(book: Gradebook, course: Course, student: str, lang: str) 
     checks never carry expected values, by construction of their messages)."""
     from dlgrade.messages import localize_feedback, say
 
-    lines = [f"# {student}", ""]
+    lines = [f"# {visible(student)}", ""]
     for ex in course:
         data = book.current_result_json(student, ex.id)
         current = book.current(student, ex.id)
@@ -117,7 +117,7 @@ def feedback_markdown(book: Gradebook, course: Course, student: str, lang: str) 
             lines.append(f"### {i}. {check.title_in(lang)}")
             lines.append("")
             lines.append("```text")
-            lines.append(localize_feedback(check.message, lang).replace("```", "'''"))
+            lines.append(visible(localize_feedback(check.message, lang)).replace("```", "'''"))
             lines.append("```")
             if check.mistake and check.mistake in ex.mistakes:
                 lines.append("")

@@ -25,6 +25,7 @@ from dlgrade.grading.oracle import Oracle
 from dlgrade.grading.oracle_worker import oracle_process
 from dlgrade.grading.runner import GradingContext, grade
 from dlgrade.results import ExerciseResult
+from dlgrade.inert import readable_id
 from dlgrade.trusted import helper_options
 
 
@@ -106,6 +107,11 @@ def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs:
     summary = BulkSummary()
     if submissions is None:
         submissions = collect(folder, exercises)
+    for sub in submissions:  # names that are not valid text (file names are bytes) must not stop the gradebook
+        sub.student = readable_id(sub.student)
+        sub.problems = [readable_id(p) for p in sub.problems]
+        for file in sub.files.values():
+            file.path = readable_id(file.path)
     summary.students = len(submissions)
     with Gradebook(db_path) as book:
         tasks = plan(submissions, exercises, book, salt, force, summary)
