@@ -534,7 +534,22 @@ import dlgrade.commands.student  # noqa: E402,F401
 
 
 def run():  # console-script entry point
-    main(prog_name="dlgrade")
+    try:
+        main(prog_name="dlgrade")
+    except Exception:  # a failure of dlgrade itself: a message, the traceback in a file, exit 1
+        import os
+        import tempfile
+        import traceback
+
+        from dlgrade.console import Output
+
+        path = Path(tempfile.gettempdir()) / f"dlgrade-error-{os.getpid()}.txt"
+        try:
+            path.write_text(traceback.format_exc(), encoding="utf-8", errors="backslashreplace")
+        except OSError:
+            path = None
+        Output().warn(say("trust.internal_error", lang_of(None), path=path or "-"))
+        sys.exit(1)
 
 
 if __name__ == "__main__":

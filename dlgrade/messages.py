@@ -61,6 +61,11 @@ MESSAGES.update({
 # Trust: tool errors as results, identity, encodings, inert output, the trusted process.
 MESSAGES.update({
     "status.tool-error": {"ko": "채점 도구 오류", "en": "tool error"},
+    "trust.internal_error": {
+        "ko": "dlgrade 내부 오류입니다 (여러분의 코드 탓이 아닙니다). 이미 채점된 결과는 채점부에 저장되어 있습니다. "
+              "자세한 내용: {path} — 강사나 개발자에게 알려 주세요.",
+        "en": "dlgrade itself failed (not your code). Results already graded are saved in the gradebook. "
+              "Details: {path} — please tell your instructor or the developers."},
     "trust.no_course": {
         "ko": "과목을 지정하세요: --course 폴더 또는 DLGRADE_COURSE 환경 변수 (채점 명령은 현재 폴더에서 찾은 "
               "course.yaml을 쓰지 않습니다).",

@@ -451,3 +451,31 @@ def test_trusted_root_rules(tmp_path, monkeypatch):
         trusted_root(tmp_path / "alice" / "sub", [tmp_path])
     with pytest.raises(UntrustedCourseError):
         trusted_root(tmp_path, [tmp_path])
+
+
+def test_a_failure_of_dlgrade_itself_is_a_message_not_a_traceback(monkeypatch, capsys):
+    import sys
+
+    import dlgrade.state
+    from dlgrade.cli import run
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(dlgrade.state.State, "load", broken)
+    monkeypatch.setattr(sys, "argv", ["dlgrade", "list"])
+    monkeypatch.setenv("DLGRADE_HOME", str(ROOT))
+    monkeypatch.setenv("DLGRADE_LANG", "en")
+    with pytest.raises(SystemExit) as stopped:
+        run()
+    assert stopped.value.code == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "dlgrade itself failed" in err
+    saved = Path(err.split("Details: ")[1].split(" — ")[0].strip())
+    assert "RuntimeError: a bug" in saved.read_text(encoding="utf-8")
+    saved.unlink()
+
+
+def test_similarity_has_help():
+    result = CliRunner().invoke(main, ["similarity", "--help"], env=ENV)
+    assert result.exit_code == 0 and "Example" in result.output
