@@ -42,6 +42,8 @@ class Context:
         self.course_root = course_root  #: --course, if given
         self.trusted_only = False  #: a grading command: the course never comes from the current folder
         self.graded: list[Path] = []  #: folders of submissions this command reads (never a course)
+        #: grading a file given by path: the course given or installed first, the current folder's last
+        self.trusted_first = False
 
     def grading(self, *folders) -> None:
         """Mark the command as one that runs graders: the course is taken by
@@ -55,7 +57,15 @@ class Context:
             from dlgrade.course import CourseError, UntrustedCourseError, load_course, trusted_root
 
             try:
-                root = trusted_root(self.course_root, self.graded) if self.trusted_only else self.course_root
+                if self.trusted_only:
+                    root = trusted_root(self.course_root, self.graded)
+                elif self.trusted_first:
+                    try:
+                        root = trusted_root(self.course_root)
+                    except UntrustedCourseError:  # no course given or installed: the student's own copy
+                        root = None
+                else:
+                    root = self.course_root
                 self._course = load_course(root)
             except UntrustedCourseError as exc:
                 raise click.UsageError(say(exc.key, lang_of(None), **exc.fields)) from None
@@ -225,6 +235,10 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
 
     lang = lang_of(lang)
     fmt = "json" if as_json else fmt
+    # Grading a file by path (an instructor's use too): the course given or installed, not one
+    # found in the current folder, which may be a student's; a student checking their own copy
+    # (no --file) is graded by the course of the folder they work in.
+    obj.trusted_first = file is not None
     ex = obj.exercise(exercise, lang)
     path = file or ex.stub_path
     try:

@@ -420,6 +420,16 @@ def test_grading_from_inside_a_student_folder_never_imports_its_course(tmp_path,
     assert not marker.exists(), marker.read_text()
 
 
+def test_check_of_a_file_inside_a_student_folder_uses_the_installed_course(tmp_path, monkeypatch):
+    marker = tmp_path / "imported.txt"
+    alice = student_course(tmp_path / "alice", marker)
+    monkeypatch.chdir(alice)
+    env = {"DLGRADE_LANG": "en", "DLGRADE_HOME": None, "DLGRADE_COURSE": None}
+    result = CliRunner().invoke(main, ["check", "ex05", "--file", "conv.py", "--json"], env=env)
+    assert result.exit_code == 0, result.output[-2000:]
+    assert json.loads(result.stdout)["score"] == 22 and not marker.exists()
+
+
 @pytest.mark.parametrize("course_from", ["option", "env"])
 def test_a_course_inside_the_submissions_is_refused_even_when_named(tmp_path, course_from):
     marker = tmp_path / "imported.txt"
