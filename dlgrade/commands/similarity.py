@@ -42,10 +42,10 @@ def similarity(obj: Context, submissions, exercises, threshold, html_out, as_jso
     from dlgrade.similarity import DEFAULT_THRESHOLD, find_similar, render_html
 
     lang = lang_of(lang)
-    try:
-        import copydetect  # noqa: F401
-    except ImportError:
-        raise click.ClickException(say("similarity.needs_copydetect", lang)) from None
+    import importlib.util
+
+    if importlib.util.find_spec("copydetect") is None:
+        raise click.ClickException(say("similarity.needs_copydetect", lang))
     obj.grading(submissions)
     chosen = _parse_exercises(obj, exercises)
     try:

@@ -9,7 +9,6 @@ function that calls it, so only the checks that reach tainted code lose points.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
 MODULE_LEVEL = "<module>"
