@@ -489,3 +489,36 @@ def test_a_failure_of_dlgrade_itself_is_a_message_not_a_traceback(monkeypatch, c
 def test_similarity_has_help():
     result = CliRunner().invoke(main, ["similarity", "--help"], env=ENV)
     assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_a_tool_error_in_one_submission_is_recorded_and_the_class_goes_on(tmp_path, course, monkeypatch):
+    import dlgrade.grading.runner as runner
+    from dlgrade.bulk.gradebook import Gradebook
+    from dlgrade.bulk.runner import grade_class
+
+    real = runner.forbidden_scan.scan
+
+    def scan(source, forbidden):
+        if "# trips the analysis" in source:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(source, forbidden)
+
+    monkeypatch.setattr(runner.forbidden_scan, "scan", scan)
+    folder = tmp_path / "class"
+    for student, source in {"a": CORRECT, "b": CORRECT + "\n# trips the analysis\n", "c": CORRECT}.items():
+        (folder / student).mkdir(parents=True)
+        (folder / student / "conv.py").write_text(source, encoding="utf-8")
+    db = tmp_path / "g.db"
+    summary = grade_class(folder, [course.resolve("ex05")], db, jobs=1)  # graded in this process
+    assert summary.graded == 3
+    with Gradebook(db) as book:
+        scores = {r.student: r.score for r in book.current_results()}
+        stored = book.current_result_json("b", "ex05")
+    assert scores == {"a": 22, "b": 0, "c": 22}
+    assert {c["status"] for c in stored["checks"]} == {"tool-error"} and stored["max_score"] == 22
+    assert "RecursionError" in stored["checks"][0]["internal"]
+    report = CliRunner().invoke(main, ["report", "--db", str(db), "--json"], env=ENV)
+    helped = {h["student"]: h for h in json.loads(report.stdout)["help"]}
+    assert "report.help.tool-error" in json.dumps(helped["b"])
+    shown = CliRunner().invoke(main, ["report", "--db", str(db)], env=ENV)
+    assert "the grading tool failed" in shown.stdout
