@@ -16,7 +16,6 @@ shows both files side by side with the shared code marked), never a verdict.
 from __future__ import annotations
 
 import html
-import io
 from dataclasses import dataclass, field
 from itertools import combinations
 
