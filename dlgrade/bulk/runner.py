@@ -24,8 +24,8 @@ from dlgrade.course import Exercise
 from dlgrade.grading.oracle import Oracle
 from dlgrade.grading.oracle_worker import oracle_process
 from dlgrade.grading.runner import GradingContext, grade
-from dlgrade.results import ExerciseResult
 from dlgrade.inert import readable_id
+from dlgrade.results import ExerciseResult
 from dlgrade.trusted import helper_options
 
 
