@@ -34,19 +34,41 @@ INSECURE_OPTION = click.option("--insecure", is_flag=True,
 class Context:
     """What every command shares: the course (loaded on first use) and the output."""
 
-    def __init__(self, no_color: bool):
+    def __init__(self, no_color: bool, course_root: Path | None = None):
         from dlgrade.console import Output
 
         self.output = Output(no_color=no_color)
         self._course = None
+        self.course_root = course_root  #: --course, if given
+        self.trusted_only = False  #: a grading command: the course never comes from the current folder
+        self.graded: list[Path] = []  #: folders of submissions this command reads (never a course)
+        #: grading a file given by path: the course given or installed first, the current folder's last
+        self.trusted_first = False
+
+    def grading(self, *folders) -> None:
+        """Mark the command as one that runs graders: the course is taken by
+        :func:`dlgrade.course.trusted_root`, and never from inside ``folders``."""
+        self.trusted_only = True
+        self.graded.extend(Path(f) for f in folders if f is not None)
 
     @property
     def course(self):
         if self._course is None:
-            from dlgrade.course import CourseError, load_course
+            from dlgrade.course import CourseError, UntrustedCourseError, load_course, trusted_root
 
             try:
-                self._course = load_course()
+                if self.trusted_only:
+                    root = trusted_root(self.course_root, self.graded)
+                elif self.trusted_first:
+                    try:
+                        root = trusted_root(self.course_root)
+                    except UntrustedCourseError:  # no course given or installed: the student's own copy
+                        root = None
+                else:
+                    root = self.course_root
+                self._course = load_course(root)
+            except UntrustedCourseError as exc:
+                raise click.UsageError(say(exc.key, lang_of(None), **exc.fields)) from None
             except CourseError as exc:
                 raise click.UsageError(str(exc)) from None
         return self._course
@@ -69,15 +91,19 @@ def lang_of(lang: str | None) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dlgrade")
 @click.option("--no-color", is_flag=True, help="Plain output without colours.")
+@click.option("--course", "course_root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="DLGRADE_COURSE",
+              help="The course folder (course.yaml, graders, solutions). Grading commands never take it from "
+                   "the current folder: this, else $DLGRADE_COURSE/$DLGRADE_HOME, else the installed course.")
 @click.pass_context
-def main(ctx: click.Context, no_color: bool):
+def main(ctx: click.Context, no_color: bool, course_root: Path | None):
     """dlgrade — exercises and grading for the deep-learning course.
 
     \b
     Students:     dlgrade list · dlgrade show ex05 · dlgrade check ex05 · dlgrade hint ex05
                   dlgrade watch · dlgrade status · dlgrade reset ex05
     """
-    ctx.obj = Context(no_color)
+    ctx.obj = Context(no_color, course_root)
 
 
 @main.command("list")
@@ -202,17 +228,24 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
                dlgrade check 5 --file my_conv.py --seed 7 --json
                dlgrade check ex05 --format junit > report.xml
     """
-    from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, grade, read_submission
+    from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, SubmissionTooLarge, grade, read_submission
     from dlgrade.report import render_check
     from dlgrade.sandbox import SandboxError, choose_backend
     from dlgrade.state import record_result
 
     lang = lang_of(lang)
     fmt = "json" if as_json else fmt
+    # Grading a file by path (an instructor's use too): the course given or installed, not one
+    # found in the current folder, which may be a student's; a student checking their own copy
+    # (no --file) is graded by the course of the folder they work in.
+    obj.trusted_first = file is not None
     ex = obj.exercise(exercise, lang)
     path = file or ex.stub_path
     try:
         source = read_submission(path)
+    except SubmissionTooLarge:  # the student's file, not a usage mistake: it fails
+        obj.output.warn(say("trust.too_large", lang, path=path, limit=SubmissionTooLarge.limit >> 20))
+        sys.exit(1)
     except SubmissionError as exc:
         raise click.BadParameter(str(exc), param_hint="--file") from None
     try:
@@ -222,18 +255,26 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
         result = grade(ex, source, seed=DEFAULT_SEED if seed is None else seed)
     except SandboxError as exc:
         raise click.ClickException(str(exc)) from None
-    if fmt != "text":
-        from dlgrade.bridges import render
+    try:
+        if fmt != "text":
+            from dlgrade.bridges import render
 
-        obj.output.raw(render([(None, result)], fmt, lang))
-    else:
-        obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes, hint_for=ex.hint_for))
-        from dlgrade.bridges.release import hidden_note
+            obj.output.raw(render([(None, result)], fmt, lang))
+        else:
+            obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes,
+                                          hint_for=ex.hint_for))
+            from dlgrade.bridges.release import hidden_note
 
-        note = hidden_note(ex, lang)
-        if note:
-            obj.output.print(note, style="cyan")
-    record_result(ex, result, path)
+            note = hidden_note(ex, lang)
+            if note:
+                obj.output.print(note, style="cyan")
+    except Exception:  # whatever the result holds, the student gets their score and an exit code
+        obj.output.warn(say("trust.render_failed", lang, score=result.score, max_score=result.max_score))
+        sys.exit(1)
+    try:
+        record_result(ex, result, path)
+    except Exception:
+        pass  # progress not remembered: the grade itself was shown
     sys.exit(0 if result.passed else 1)
 
 
@@ -280,6 +321,7 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     from dlgrade.sandbox import SandboxError
 
     lang = lang_of(lang)
+    obj.grading(submissions)
     chosen = _parse_exercises(obj, exercises)
     backend = sandbox_backend(obj, insecure, lang)
     jobs = jobs or default_jobs()
@@ -348,8 +390,10 @@ def with_progress(obj: Context, lang: str, run):
 
 def _print_summary(obj, book, summary, chosen, lang):
     from rich.table import Table
+    from rich.text import Text
 
     from dlgrade.bulk.export import exercise_statistics, score_matrix
+    from dlgrade.inert import visible
 
     students, exercises, cells = score_matrix(book, obj.course)
     exercises = [e for e in exercises if e in {ex.id for ex in chosen}]
@@ -360,7 +404,7 @@ def _print_summary(obj, book, summary, chosen, lang):
     table.add_column(say("grade.total", lang), justify="right")
     marks = {"not_submitted": "—", "refused": say("grade.refused", lang)}
     for student in students:
-        row, total = [student], 0.0
+        row, total = [Text(visible(student))], 0.0
         for ex in exercises:
             cell = cells.get((student, ex))
             if cell is None:
@@ -399,7 +443,8 @@ OUT_OPTION = click.option("--out", type=click.Path(dir_okay=False, path_type=Pat
 
 
 @main.group("export")
-def export_group():
+@click.pass_obj
+def export_group(obj: Context):
     """Export grades and graders to other tools: csv, json, lms, gradescope.
 
     \b
@@ -407,6 +452,7 @@ def export_group():
                dlgrade export lms --lms canvas --db gradebook.db --out canvas.csv
                dlgrade export gradescope ex05 --out autograder.zip
     """
+    obj.grading()
 
 
 def export_text(obj: Context, db: Path, out: Path | None, render) -> None:
@@ -457,8 +503,10 @@ def export_json_command(obj: Context, db, out):
 
 
 @main.group()
-def dev():
+@click.pass_obj
+def dev(obj: Context):
     """Commands for the course's authors."""
+    obj.grading()
 
 
 @dev.command("check")
@@ -495,11 +543,27 @@ def dev_check(obj: Context, quick, lang):
 # Commands defined in dlgrade/commands/ register themselves on ``main``.
 import dlgrade.commands.bridges  # noqa: E402,F401
 import dlgrade.commands.instructor  # noqa: E402,F401
+import dlgrade.commands.similarity  # noqa: E402,F401
 import dlgrade.commands.student  # noqa: E402,F401
 
 
 def run():  # console-script entry point
-    main(prog_name="dlgrade")
+    try:
+        main(prog_name="dlgrade")
+    except Exception:  # a failure of dlgrade itself: a message, the traceback in a file, exit 1
+        import os
+        import tempfile
+        import traceback
+
+        from dlgrade.console import Output
+
+        path = Path(tempfile.gettempdir()) / f"dlgrade-error-{os.getpid()}.txt"
+        try:
+            path.write_text(traceback.format_exc(), encoding="utf-8", errors="backslashreplace")
+        except OSError:
+            path = None
+        Output().warn(say("trust.internal_error", lang_of(None), path=path or "-"))
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -172,6 +172,51 @@ def find_root(start: Path | None = None) -> Path:
                       "or set DLGRADE_HOME")
 
 
+#: Environment variables naming the course explicitly, in order of precedence.
+COURSE_ENV = ("DLGRADE_COURSE", "DLGRADE_HOME")
+
+
+class UntrustedCourseError(CourseError):
+    """No course may be used by a grading command (``key``/``fields`` name the message)."""
+
+    def __init__(self, key: str, **fields):
+        from dlgrade.messages import say
+
+        self.key, self.fields = key, fields
+        super().__init__(say(key, "en", **fields))
+
+
+def installed_root() -> Path | None:
+    """The course the package was installed from (its repository), if it is one."""
+    packaged = Path(__file__).resolve().parent.parent
+    return packaged if (packaged / COURSE_FILE).is_file() else None
+
+
+def trusted_root(explicit: Path | None = None, graded=()) -> Path:
+    """The course whose graders and references an instructor's command may import.
+
+    Grading runs the course's graders and reference solutions in the trusted process, so
+    the course is never discovered from the current folder (which may be an extracted
+    submission that ships its own course.yaml, graders/ and solutions/): it is ``explicit``
+    (``--course``), else $DLGRADE_COURSE or $DLGRADE_HOME, else the course the package was
+    installed from.  And whatever its origin, a course inside one of the ``graded`` folders
+    (the submissions) is refused: students control everything there."""
+    root = explicit
+    for name in COURSE_ENV:
+        if root is None and os.environ.get(name):
+            root = Path(os.environ[name])
+    if root is None:
+        root = installed_root()
+    if root is None:
+        raise UntrustedCourseError("trust.no_course")
+    root = root.resolve()
+    for folder in graded:
+        folder = Path(folder).resolve()
+        if root == folder or folder in root.parents:
+            raise UntrustedCourseError("trust.course_in_submissions", course=str(root), folder=str(folder))
+    return root
+
+
 def _text(value, where: str) -> Text:
     if isinstance(value, dict) and all(isinstance(value.get(k), str) and value.get(k).strip() for k in LANGUAGES):
         return Text(ko=value["ko"].strip(), en=value["en"].strip())

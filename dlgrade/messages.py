@@ -60,6 +60,31 @@ MESSAGES.update({
 
 # Trust: tool errors as results, identity, encodings, inert output, the trusted process.
 MESSAGES.update({
+    "status.tool-error": {"ko": "채점 도구 오류", "en": "tool error"},
+    "trust.internal_error": {
+        "ko": "dlgrade 내부 오류입니다 (여러분의 코드 탓이 아닙니다). 이미 채점된 결과는 채점부에 저장되어 있습니다. "
+              "자세한 내용: {path} — 강사나 개발자에게 알려 주세요.",
+        "en": "dlgrade itself failed (not your code). Results already graded are saved in the gradebook. "
+              "Details: {path} — please tell your instructor or the developers."},
+    "trust.no_course": {
+        "ko": "과목을 지정하세요: --course 폴더 또는 DLGRADE_COURSE 환경 변수 (채점 명령은 현재 폴더에서 찾은 "
+              "course.yaml을 쓰지 않습니다).",
+        "en": "say which course to grade with: --course DIR or the DLGRADE_COURSE environment variable (grading "
+              "commands never use a course.yaml found in the current folder)."},
+    "trust.course_in_submissions": {
+        "ko": "과목 {course}이(가) 제출물 폴더 {folder} 안에 있습니다. 학생이 다루는 폴더의 course.yaml, 채점기, "
+              "정답은 쓰지 않습니다. --course로 강사의 과목 폴더를 지정하세요.",
+        "en": "the course {course} is inside the submissions folder {folder}: students control that folder, so "
+              "its course.yaml, graders and solutions are never used. Give your own course with --course DIR."},
+    "trust.too_large": {"ko": "{path}: 파일이 {limit} MiB보다 커서 채점하지 않았습니다. 과제의 소스 파일 하나만 내세요.",
+                        "en": "{path}: the file is larger than {limit} MiB and was not graded; submit only the "
+                              "exercise's source file."},
+    "trust.render_failed": {"ko": "결과를 화면에 보여 주지 못했습니다 (채점 도구 오류). 점수: {score:g} / {max_score:g}. "
+                                  "강사에게 알려 주세요.",
+                            "en": "The result could not be shown (a tool error). Score: {score:g} / {max_score:g}. "
+                                  "Please tell your instructor."},
+    "report.help.tool-error": {"ko": "{exercise}: 채점 도구 오류 (강사 확인 필요)",
+                               "en": "{exercise}: the grading tool failed (instructor to check)"},
 })
 
 
@@ -90,6 +115,24 @@ MESSAGES.update({
 
 # Intake and similarity.
 MESSAGES.update({
+    "similarity.title": {"ko": "코드 유사도", "en": "Code similarity"},
+    "similarity.needs_copydetect": {"ko": "유사도 비교에는 copydetect가 필요합니다: pip install 'dlgrade[similarity]'",
+                                    "en": "the similarity report needs copydetect: pip install 'dlgrade[similarity]'"},
+    "similarity.intro": {
+        "ko": "변수 이름, 서식, 주석, 함수 순서와 상관없이 코드가 많이 겹치는 학생 쌍입니다 (copydetect, winnowing). "
+              "스텁 코드는 제외했습니다. 점수는 살펴볼 근거이지 판정이 아닙니다.",
+        "en": "Pairs of students whose code overlaps whatever the names, layout, comments and order of functions "
+              "(copydetect, winnowing); the stub's code is left out. A score is a reason to look, not a verdict."},
+    "similarity.summary": {"ko": "학생 {students}명 비교, 기준 {threshold:.0%} 이상인 쌍 {pairs}개",
+                           "en": "{students} students compared; {pairs} pair(s) at or above {threshold:.0%}"},
+    "similarity.not_compared": {"ko": "비교하지 않음 (파일 없음 또는 스텁 외 코드가 거의 없음): {students}",
+                                "en": "not compared (no file, or hardly any code beyond the stub): {students}"},
+    "similarity.col.pair": {"ko": "학생 쌍", "en": "Students"},
+    "similarity.col.score": {"ko": "유사도", "en": "Similarity"},
+    "similarity.col.shares": {"ko": "각 파일에서 겹친 비율", "en": "Share of each file"},
+    "similarity.none": {"ko": "{exercise}: 기준 이상으로 비슷한 쌍이 없습니다.",
+                        "en": "{exercise}: no pair at or above the threshold."},
+    "similarity.html_written": {"ko": "HTML 보고서를 썼습니다: {path}", "en": "HTML report written: {path}"},
 })
 
 
@@ -479,6 +522,13 @@ FEEDBACK_KO: tuple[tuple[str, str], ...] = (
     (r"the result of (.+) is larger than (\d+) MiB \(size limit\)", r"\1의 결과가 \2 MiB를 넘습니다 (크기 제한)"),
 )
 
+# Trust: the phrases of tool errors and unchecked files.
+FEEDBACK_KO += (
+    (r"the file is nested too deeply to be checked for forbidden names \((.+)\); "
+     r"write the long expression in several steps",
+     r"파일이 너무 깊게 중첩되어 금지된 함수를 쓰는지 검사할 수 없습니다 (\1). 긴 식을 여러 단계로 나누어 쓰세요"),
+)
+
 
 def localize_feedback(text: str, lang: str) -> str:
     """A check's message with its fixed phrases in ``lang`` (see FEEDBACK_KO)."""
@@ -488,7 +538,14 @@ def localize_feedback(text: str, lang: str) -> str:
         return text
     lines = []
     for line in text.split("\n"):
-        for pattern, replacement in FEEDBACK_KO:
-            line = re.sub(pattern, replacement, line)
+        if len(line) <= LOCALIZED_LINE:
+            for pattern, replacement in FEEDBACK_KO:
+                line = re.sub(pattern, replacement, line)
         lines.append(line)
     return "\n".join(lines)
+
+
+#: Longer lines are left as they are: the fixed phrases are short, a long line is what student
+#: code printed or raised, and several patterns take time quadratic in a line's length
+#: (a 20 000-character line took seconds per pattern).
+LOCALIZED_LINE = 1000

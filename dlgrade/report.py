@@ -9,11 +9,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from dlgrade.inert import visible
 from dlgrade.messages import localize_feedback, say
 from dlgrade.results import ExerciseResult
 
 STATUS_STYLE = {"passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("!", "red"),
-                "timeout": ("⏱", "yellow"), "forbidden": ("⛔", "magenta")}
+                "timeout": ("⏱", "yellow"), "forbidden": ("⛔", "magenta"), "tool-error": ("‼", "bold red")}
 
 
 def result_table(result: ExerciseResult, lang: str) -> Table:
@@ -39,12 +40,12 @@ def render_check(result: ExerciseResult, *, lang: str, file: str, mistakes: dict
     ``hint_for(check name, mistake key)`` gives the number of the hint about a failure
     (``Exercise.hint_for``), shown under the failed check.  ``max_failures`` keeps the
     feedback to the first few failed checks (watch mode's screen)."""
-    parts = [Text(say("check.title", lang, exercise=result.exercise, file=file), style="bold"),
+    parts = [Text(visible(say("check.title", lang, exercise=result.exercise, file=file)), style="bold"),
              result_table(result, lang)]
     failed = [(i, check) for i, check in enumerate(result.checks, 1) if not check.passed]
     for i, check in failed[:max_failures]:
         mark, style = STATUS_STYLE[check.status]
-        body = Text(localize_feedback(check.message, lang) or say(f"status.{check.status}", lang))
+        body = Text(visible(localize_feedback(check.message, lang) or say(f"status.{check.status}", lang)))
         if check.mistake and mistakes and check.mistake in mistakes:
             body.append(f"\n\n{say('check.likely', lang)}: {mistakes[check.mistake].get(lang)}", style="bold")
         hint = hint_for(check.name, check.mistake) if hint_for else None
@@ -56,10 +57,10 @@ def render_check(result: ExerciseResult, *, lang: str, file: str, mistakes: dict
         parts.append(Text(say("check.more_failures", lang, n=len(failed) - max_failures, exercise=result.exercise),
                           style="dim"))
     if result.output.strip() and not result.passed:
-        parts.append(Panel(Text(result.output.rstrip()), title=say("check.output", lang), title_align="left",
+        parts.append(Panel(Text(visible(result.output.rstrip())), title=say("check.output", lang), title_align="left",
                            border_style="dim"))
     for note in result.notes:
-        parts.append(Text(localize_feedback(note, lang), style="yellow"))
+        parts.append(Text(visible(localize_feedback(note, lang)), style="yellow"))
     score = Text(say("check.score", lang, score=result.score, max_score=result.max_score), style="bold")
     parts.append(score)
     parts.append(Text(say("check.all_passed" if result.passed else "check.some_failed", lang),

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dlgrade.inert import clean
+
 SCHEMA_VERSION = 1
-STATUSES = ("passed", "failed", "error", "timeout", "forbidden")
+#: ``tool-error``: dlgrade itself could not grade this check or submission (its grader
+#: failed, or what it met while grading could not be handled); worth 0, the student is told
+#: to ask the instructor, the instructor finds the traceback in ``internal``.
+STATUSES = ("passed", "failed", "error", "timeout", "forbidden", "tool-error")
 VISIBILITIES = ("public", "hidden")
 
 
@@ -29,6 +34,11 @@ class CheckResult:
     title_ko: str = ""  #: the title in Korean
 
     def __post_init__(self):
+        # Messages quote what student code raised or printed: kept as text every encoder
+        # (UTF-8, SQLite, JSON) accepts and of bounded length.
+        self.message = clean(self.message)
+        self.internal = clean(self.internal)
+        self.name, self.title, self.title_ko = clean(self.name, 200), clean(self.title, 500), clean(self.title_ko, 500)
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
         if self.visibility not in VISIBILITIES:
@@ -73,6 +83,10 @@ class ExerciseResult:
     sandbox: str = ""  #: "bwrap" or "rlimit"
     output: str = ""  #: the start of what the student's code printed
     notes: list[str] = field(default_factory=list)  #: remarks for the student (processes killed, …)
+
+    def __post_init__(self):
+        self.output = clean(self.output)
+        self.notes = [clean(n) for n in self.notes]
 
     @property
     def score(self) -> float:

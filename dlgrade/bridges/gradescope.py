@@ -30,6 +30,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from dlgrade.course import Course, Exercise
+from dlgrade.inert import clean
 from dlgrade.messages import say
 from dlgrade.results import CheckResult, ExerciseResult
 
@@ -147,16 +148,44 @@ def run_autograder(root: Path) -> dict:
             result = grade(exercise, source, seed=seed)
             output = (say("gradescope.graded_file", lang, path=where) + "\n" + _summary(result, lang))
         data = results_json(result, output=output, execution_time=time.monotonic() - started)
-    except Exception:  # the tool broke: still a valid results.json, worth 0
+    except BaseException:  # the tool broke (MemoryError, RecursionError, …): still a valid results.json, worth 0
         # The traceback quotes graders and solutions: it goes to stdout, which students never see.
-        print(traceback.format_exc())
-        data = {"score": 0.0, "execution_time": int(time.monotonic() - started), "visibility": "visible",
-                "stdout_visibility": "hidden", "tests": [], "output": say("gradescope.tool_failed", lang)}
+        _print_safely(traceback.format_exc())
+        data = _tool_failed(lang, started)
+    try:
+        text = json.dumps(clean_strings(data), indent=1)  # ASCII: valid whatever the messages hold
+    except BaseException:
+        _print_safely(traceback.format_exc())
+        data = _tool_failed(lang, started)
+        text = json.dumps(data, indent=1)
     partial = results_file.with_name(".results.json.tmp")  # renamed: never a symlink followed, never half a file
     partial.unlink(missing_ok=True)
-    partial.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    partial.write_text(text, encoding="utf-8")
     os.replace(partial, results_file)
     return data
+
+
+def _tool_failed(lang: str, started: float) -> dict:
+    return {"score": 0.0, "execution_time": int(time.monotonic() - started), "visibility": "visible",
+            "stdout_visibility": "hidden", "tests": [], "output": say("gradescope.tool_failed", lang)}
+
+
+def _print_safely(text: str) -> None:
+    try:
+        print(clean(text, None).encode("ascii", "backslashreplace").decode("ascii"))
+    except BaseException:
+        pass  # nowhere to say it: results.json is what counts
+
+
+def clean_strings(value):
+    """``value`` (JSON data) with every string made encodable (lone surrogates → U+FFFD)."""
+    if isinstance(value, str):
+        return clean(value, None)
+    if isinstance(value, dict):
+        return {clean_strings(k): clean_strings(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_strings(v) for v in value]
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

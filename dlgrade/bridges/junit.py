@@ -8,21 +8,15 @@ Messages are the results' own, which never hold a hidden check's expected values
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
+from dlgrade.inert import xml_text
 from dlgrade.results import CheckResult, ExerciseResult
 
-ELEMENT = {"failed": "failure", "forbidden": "failure", "error": "error", "timeout": "error"}
+ELEMENT = {"failed": "failure", "forbidden": "failure", "error": "error", "timeout": "error", "tool-error": "error"}
 NOT_RUN = "not run:"  #: how the runner words a check skipped for lack of time
 
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_text(text: str) -> str:
-    """Text with the characters XML 1.0 cannot hold (a student's code may print them) as U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
 
 
 def outcome(check: CheckResult) -> str | None:
@@ -73,5 +67,19 @@ def junit_xml(results: list[tuple[str | None, ExerciseResult]]) -> str:
             totals[key] += int(suite.get(key))
     for key, value in totals.items():
         root.set(key, str(value))
+    _make_inert(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def _make_inert(root: ET.Element) -> None:
+    """Every attribute and text of the document with the characters XML 1.0 forbids removed
+    (student ids, messages and printed output may hold them); ElementTree escapes the rest
+    (&, <, >, quotes, and newlines in attributes), so the document always parses."""
+    for element in root.iter():
+        element.attrib = {xml_text(k): xml_text(v) for k, v in element.attrib.items()}
+        if element.text is not None:
+            element.text = xml_text(element.text)
+        if element.tail is not None:
+            element.tail = xml_text(element.tail)
+

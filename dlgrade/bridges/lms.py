@@ -20,6 +20,7 @@ import io
 from dlgrade.bulk.export import export_rows
 from dlgrade.bulk.gradebook import Gradebook
 from dlgrade.course import Course
+from dlgrade.inert import csv_cell
 
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_ID_COLUMNS = ("SIS User ID", "SIS Login ID", "ID")
@@ -53,10 +54,11 @@ def lms_csv(book: Gradebook, course: Course, lms: str, *, id_column: str = "SIS 
         writer.writerow(["    Points Possible", "", "", "", "",  # as Canvas writes it
                          *[_number(course.resolve(ex).points) for ex in exercises]])
         for row in rows:
-            identity = {"Student": row["student"], id_column: row["student"]}
+            student = csv_cell(row["student"])  # a student's id never becomes a formula
+            identity = {"Student": student, id_column: student}
             writer.writerow([identity.get(c, "") for c in CANVAS_IDENTITY] + [_number(row[ex]) for ex in exercises])
     else:
         writer.writerow([MOODLE_ID, *names])
         for row in rows:
-            writer.writerow([row["student"], *[_number(row[ex]) for ex in exercises]])
+            writer.writerow([csv_cell(row["student"]), *[_number(row[ex]) for ex in exercises]])
     return buffer.getvalue()

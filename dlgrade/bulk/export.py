@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dlgrade.bulk.gradebook import Gradebook
 from dlgrade.course import Course
+from dlgrade.inert import clean, csv_cell, visible
 from dlgrade.results import ExerciseResult
 
 
@@ -45,7 +46,7 @@ def export_csv(book: Gradebook, course: Course) -> str:
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: (f"{v:g}" if isinstance(v, float) else v) for k, v in row.items()})
+        writer.writerow({k: (f"{v:g}" if isinstance(v, float) else csv_cell(v)) for k, v in row.items()})
     return buffer.getvalue()
 
 
@@ -85,7 +86,7 @@ def feedback_markdown(book: Gradebook, course: Course, student: str, lang: str) 
     checks never carry expected values, by construction of their messages)."""
     from dlgrade.messages import localize_feedback, say
 
-    lines = [f"# {student}", ""]
+    lines = [f"# {visible(student)}", ""]
     for ex in course:
         data = book.current_result_json(student, ex.id)
         current = book.current(student, ex.id)
@@ -116,7 +117,7 @@ def feedback_markdown(book: Gradebook, course: Course, student: str, lang: str) 
             lines.append(f"### {i}. {check.title_in(lang)}")
             lines.append("")
             lines.append("```text")
-            lines.append(localize_feedback(check.message, lang).replace("```", "'''"))
+            lines.append(visible(localize_feedback(check.message, lang)).replace("```", "'''"))
             lines.append("```")
             if check.mistake and check.mistake in ex.mistakes:
                 lines.append("")
@@ -132,6 +133,12 @@ def write_feedback(book: Gradebook, course: Course, folder: Path, lang: str) -> 
     for student in students:
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in student) or "student"
         path = folder / f"{safe}.md"
-        path.write_text(feedback_markdown(book, course, student, lang), encoding="utf-8")
+        try:
+            text = feedback_markdown(book, course, student, lang)
+        except Exception:  # one student's feedback that cannot be rendered does not stop the others
+            from dlgrade.messages import say
+
+            text = f"# {student}\n\n{say('status.tool-error', lang)}: {say('gradescope.tool_failed', lang)}\n"
+        path.write_text(clean(text, None), encoding="utf-8")
         written.append(path)
     return written

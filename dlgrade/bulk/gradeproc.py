@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dlgrade.course import load_course
 from dlgrade.grading.oracle import Oracle
-from dlgrade.grading.runner import GradingContext, grade
+from dlgrade.grading.runner import GradingContext, grade, tool_error_result
 
 
 def main() -> int:
@@ -34,10 +34,13 @@ def main() -> int:
     out_lock = threading.Lock()
     failed = threading.Event()
 
-    def send(message: dict) -> None:
+    def send_line(line: str) -> None:
         with out_lock:
-            sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+            sys.stdout.write(line + "\n")
             sys.stdout.flush()
+
+    def send(message: dict) -> None:
+        send_line(json.dumps(message))  # ASCII: any text crosses whatever the pipe's encoding
 
     def read() -> None:
         for line in sys.stdin:
@@ -52,8 +55,14 @@ def main() -> int:
                     task = tasks.get()
                     if task is None:
                         return
-                    result = grade(exercises[task["exercise"]], task["source"], seed=task["seed"], context=context)
-                    send({"id": task["id"], "result": result.to_dict(internal=True)})
+                    exercise = exercises[task["exercise"]]
+                    result = grade(exercise, task["source"], seed=task["seed"], context=context)
+                    try:
+                        message = json.dumps({"id": task["id"], "result": result.to_dict(internal=True)})
+                    except Exception:  # a result that cannot be sent is this submission's tool error
+                        result = tool_error_result(exercise, task["seed"], traceback.format_exc())
+                        message = json.dumps({"id": task["id"], "result": result.to_dict(internal=True)})
+                    send_line(message)
         except BaseException:  # a tool failure (the sandbox cannot start): the run ends
             failed.set()
             send({"error": traceback.format_exc()})

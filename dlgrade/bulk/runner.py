@@ -24,7 +24,9 @@ from dlgrade.course import Exercise
 from dlgrade.grading.oracle import Oracle
 from dlgrade.grading.oracle_worker import oracle_process
 from dlgrade.grading.runner import GradingContext, grade
+from dlgrade.inert import readable_id
 from dlgrade.results import ExerciseResult
+from dlgrade.trusted import helper_options
 
 
 def default_jobs() -> int:
@@ -105,6 +107,11 @@ def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs:
     summary = BulkSummary()
     if submissions is None:
         submissions = collect(folder, exercises)
+    for sub in submissions:  # names that are not valid text (file names are bytes) must not stop the gradebook
+        sub.student = readable_id(sub.student)
+        sub.problems = [readable_id(p) for p in sub.problems]
+        for file in sub.files.values():
+            file.path = readable_id(file.path)
     summary.students = len(submissions)
     with Gradebook(db_path) as book:
         tasks = plan(submissions, exercises, book, salt, force, summary)
@@ -148,14 +155,31 @@ def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summa
             task, result = done.get()
             if task is None:
                 raise result
-            book.record(student=task.student, exercise=task.exercise.id, grader_version=result.grader_version,
-                        max_score=result.max_score, result=result, file=task.file)
+            record_result(book, task, result)
             finished += 1
             summary.graded += 1
             if progress:
                 progress(finished, len(tasks), task, result)
     finally:
         stop()
+
+
+def record_result(book: Gradebook, task: Task, result: ExerciseResult) -> ExerciseResult:
+    """Store one submission's result; a result the gradebook cannot store (whatever the
+    reason) is stored as that submission's tool error instead, and the run goes on."""
+    try:
+        book.record(student=task.student, exercise=task.exercise.id, grader_version=result.grader_version,
+                    max_score=result.max_score, result=result, file=task.file)
+        return result
+    except Exception:
+        import traceback
+
+        from dlgrade.grading.runner import tool_error_result
+
+        failed = tool_error_result(task.exercise, task.seed, traceback.format_exc(), sandbox=result.sandbox)
+        book.record(student=task.student, exercise=task.exercise.id, grader_version=failed.grader_version,
+                    max_score=failed.max_score, result=failed, file=task.file)
+        return failed
 
 
 def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done: queue.Queue,
@@ -209,8 +233,8 @@ def _start_processes(tasks: list[Task], jobs: int, processes: int, backend, done
 
     for k in range(processes):
         child = subprocess.Popen([sys.executable, "-m", "dlgrade.bulk.gradeproc"], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, env=env, text=True, encoding="utf-8",
-                                 preexec_fn=_die_with_parent)
+                                 stdout=subprocess.PIPE, text=True, encoding="utf-8",
+                                 preexec_fn=_die_with_parent, **helper_options(env))
         children.append(child)
         sandboxes = jobs // processes + (k < jobs % processes)
         sent: dict[int, Task] = {}

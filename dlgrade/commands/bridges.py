@@ -77,6 +77,7 @@ def release(obj: Context, out, as_zip, force, lang):
     from dlgrade.bridges.release import ReleaseError, build_release
 
     lang = lang_of(lang)
+    obj.grading()  # runs the reference solutions to record the public checks' answers
     try:
         summary = build_release(obj.course, out, force=force, lang=lang)
     except ReleaseError as exc:

@@ -45,12 +45,14 @@ def check_folder(submissions: Path, lang: str):
 
 
 @main.group()
-def session():
+@click.pass_context
+def session(ctx: click.Context):
     """Friday evaluation sessions: check a session file, grade, watch live.
 
     \b
     Example:  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db
     """
+    ctx.obj.grading()
 
 
 @session.command("check")
@@ -109,6 +111,7 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     from dlgrade.bulk.runner import default_jobs
 
     lang = lang_of(lang)
+    obj.grading(submissions)
     s, overrides = load(obj, session_file, lang, times)
     check_folder(submissions, lang)
     backend = sandbox_backend(obj, insecure, lang, quiet=as_json)
@@ -165,6 +168,7 @@ def report_command(obj: Context, db, session_name, html_out, as_json, lang):
     from dlgrade.reporting.terminal import render_report
 
     lang = lang_of(lang)
+    obj.grading()
     if not db.exists():
         raise click.BadParameter(say("report.no_db", lang, path=db), param_hint="--db")
     try:
@@ -222,6 +226,7 @@ def session_watch(obj: Context, session_file, submissions, db, times, interval, 
     from dlgrade.session.watch import Watcher
 
     lang = lang_of(lang)
+    obj.grading(submissions)
     s, overrides = load(obj, session_file, lang, times)
     check_folder(submissions, lang)
     stop_at = None

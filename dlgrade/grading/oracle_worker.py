@@ -112,10 +112,13 @@ class OracleProcess:
         parent, child = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [
             str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])))
+        from dlgrade.trusted import helper_options
+
         try:
             self._proc = subprocess.Popen([sys.executable, "-m", "dlgrade.grading.oracle_worker", str(child.fileno()),
                                            *map(str, fds)],
-                                          pass_fds=[child.fileno(), *fds], env=env, stdin=subprocess.DEVNULL,
+                                          pass_fds=[child.fileno(), *fds], **helper_options(env),
+                                          stdin=subprocess.DEVNULL,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         finally:
             child.close()

@@ -22,8 +22,9 @@ from dlgrade.grading import forbidden as forbidden_scan
 from dlgrade.grading.checks import CheckSpec, GraderDefinitionError, collect_checks
 from dlgrade.grading.compare import CheckFailed, hidden_check
 from dlgrade.grading.oracle import Oracle
+from dlgrade.inert import clean
 from dlgrade.results import CheckResult, ExerciseResult
-from dlgrade.sandbox import Limits, Session, Student, StudentCodeError, Worker
+from dlgrade.sandbox import Limits, SandboxError, Session, Student, StudentCodeError, Worker
 from dlgrade.sandbox.functions import Function
 
 DEFAULT_SEED = 0
@@ -34,6 +35,12 @@ TOTAL_BUDGET_FACTOR = 2.0
 
 class SubmissionError(Exception):
     """The submission cannot be graded at all (missing or unreadable file)."""
+
+
+class SubmissionTooLarge(SubmissionError):
+    """The file exists but is too large to be a solution: the submission fails (not a usage error)."""
+
+    limit = 1 << 20
 
 
 def _load_module(path: Path, name: str) -> ModuleType:
@@ -111,8 +118,8 @@ def read_submission(path: Path) -> str:
         raise SubmissionError(f"{path} is a folder, not a Python file") from None
     except OSError as exc:
         raise SubmissionError(f"{path} cannot be read: {exc.strerror}") from None
-    if len(data) > 1 << 20:
-        raise SubmissionError(f"{path} is larger than 1 MiB; submit only the exercise's source file")
+    if len(data) > SubmissionTooLarge.limit:
+        raise SubmissionTooLarge(f"{path} is larger than 1 MiB; submit only the exercise's source file")
     return data.decode("utf-8", errors="replace")
 
 
@@ -121,14 +128,56 @@ def grade(exercise: Exercise, source: str, *, seed: int = DEFAULT_SEED, context:
     """Run every check of ``exercise`` on ``source`` (the student's file's text).
 
     ``reference`` and ``oracle`` replace what checks asking for them get (the reference
-    solution and ``context.oracle``; in a student bundle, replays of their recorded answers)."""
+    solution and ``context.oracle``; in a student bundle, replays of their recorded answers).
+
+    Whatever grading this one submission meets becomes its result: an exception anywhere
+    (the grader, the analysis of the source, a reply that cannot be handled) gives every
+    check not yet graded the status ``tool-error``, worth 0, with the traceback kept for the
+    instructor.  Only a sandbox that cannot start at all (:class:`SandboxError`, the same
+    for every submission) and an interruption end the caller's run."""
     own_context = context is None
     context = context or GradingContext.create()
     try:
         return _grade(exercise, source, seed, context, limits, only, reference, oracle)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except SandboxError:
+        # Lost while grading this submission: if a fresh sandbox starts, the loss was this
+        # submission's (its result); if none starts, every submission would fail: the run stops.
+        internal = traceback.format_exc()
+        context.worker.ensure()
+        return tool_error_result(exercise, seed, internal, only=only, sandbox=context.worker.backend)
+    except BaseException:  # MemoryError, RecursionError, anything: this submission's result
+        return tool_error_result(exercise, seed, traceback.format_exc(), only=only, sandbox=context.worker.backend)
     finally:
         if own_context:
             context.close()
+
+
+#: Worded as the Korean feedback table knows it (dlgrade.messages.FEEDBACK_KO).
+TOOL_ERROR_MESSAGE = "the grader failed on this check; please tell your instructor"
+
+
+def tool_error_result(exercise: Exercise, seed: int, internal: str, *, only: list[str] | None = None,
+                      sandbox: str = "", partial: ExerciseResult | None = None) -> ExerciseResult:
+    """The result of a submission whose grading failed: the checks ``partial`` already holds,
+    and every other check of the exercise as ``tool-error`` worth 0 out of its points (one
+    check for the whole exercise if even the grader cannot be read)."""
+    result = partial or ExerciseResult(exercise=exercise.id, seed=int(seed), sandbox=sandbox)
+    try:
+        result.grader_version = result.grader_version or exercise.grader_version()
+        specs = [s for s in collect_checks(load_grader(exercise)) if not only or s.name in only]
+    except BaseException:  # the grader itself cannot be loaded
+        specs = []
+    done = {c.name for c in result.checks}
+    if specs:
+        result.checks += [_result(s, "tool-error", TOOL_ERROR_MESSAGE, internal=internal)
+                          for s in specs if s.name not in done]
+    elif not result.checks:
+        result.checks.append(CheckResult(name="grading", visibility="public", status="tool-error", score=0.0,
+                                         max_score=float(exercise.points), message=TOOL_ERROR_MESSAGE,
+                                         internal=internal))
+    return result
 
 
 def trusted_helpers(exercise: Exercise, oracle):
@@ -166,16 +215,22 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
                 result.checks.append(_result(spec, "timeout", "not run: earlier checks used up the exercise's "
                                              f"time budget ({budget:g} s)"))
                 continue
-            check_result = _run_check(spec, student, seed, reference, oracle)
-            spent_waiting = session.lost_seconds  # every time-out or death of the child, counted once
-            reached = set(student.transcript.names)
-            hit = everywhere[0] if everywhere else next((tainted[n] for n in sorted(reached) if n in tainted), None)
-            if hit is not None and check_result.status != "forbidden":
-                check_result = _result(spec, "forbidden", hit.message())
+            try:
+                check_result = _run_check(spec, student, seed, reference, oracle)
+                spent_waiting = session.lost_seconds  # every time-out or death of the child, counted once
+                reached = set(student.transcript.names)
+                hit = everywhere[0] if everywhere else next((tainted[n] for n in sorted(reached) if n in tainted),
+                                                            None)
+                if hit is not None and check_result.status not in ("forbidden", "tool-error"):
+                    check_result = _result(spec, "forbidden", hit.message())
+            except (SandboxError, KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # even building this check's result failed (a MemoryError…)
+                check_result = _result(spec, "tool-error", TOOL_ERROR_MESSAGE, internal=traceback.format_exc())
             result.checks.append(check_result)
     finally:
         session.close()
-    result.output = session.output.text()
+    result.output = clean(session.output.text())
     if session.strays:
         result.notes.append(f"your code left {session.strays} process(es) running; they were killed")
     return result
@@ -201,9 +256,10 @@ def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle) 
     except StudentCodeError as exc:
         message = exc.message + (f"\n{exc.detail.rstrip()}" if exc.detail else "")
         return _result(spec, exc.status, _with_call(message, student, spec))
-    except Exception:
-        return _result(spec, "error", "the grader failed on this check; please tell your instructor",
-                       internal=traceback.format_exc())
+    except (SandboxError, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # the grader failed, or what it met cannot be handled (RecursionError…)
+        return _result(spec, "tool-error", TOOL_ERROR_MESSAGE, internal=traceback.format_exc())
     finally:
         hidden_check.reset(token)
     return _result(spec, "passed")
@@ -214,7 +270,11 @@ def _with_call(message: str, student: Student, spec: CheckSpec) -> str:
     if not calls:
         return message
     path, args, kwargs = calls[-1]
-    return f"{message}\nlast call: {format_call(path, args, kwargs, hidden=spec.hidden)}"
+    try:
+        call = format_call(path, args, kwargs, hidden=spec.hidden)
+    except Exception:  # arguments too deeply nested to show (a RecursionError): the message alone
+        return message
+    return f"{message}\nlast call: {call}"
 
 
 def format_call(path: str, args, kwargs, *, hidden: bool) -> str:

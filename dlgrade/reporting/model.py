@@ -20,7 +20,7 @@ from dlgrade.course import Course, CourseError
 
 BINS = 10  #: histogram bins of 10 percentage points; 100 % falls in the last
 HELP_TOTAL_PERCENT = 50.0  #: a total below this percent of the maximum asks for help
-TROUBLE = ("error", "timeout", "forbidden")  #: check statuses that mean the code did not run properly
+TROUBLE = ("error", "timeout", "forbidden", "tool-error")  #: check statuses that mean the code did not run properly
 NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w])")
 
 

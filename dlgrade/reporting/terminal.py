@@ -9,6 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from dlgrade.inert import visible
 from dlgrade.messages import say
 from dlgrade.reporting.model import BINS, Distribution, Report, StudentRow
 
@@ -72,7 +73,7 @@ def students_table(report: Report, lang: str, title: str | None = None) -> Table
         table.add_column(f"{e.exercise}{weight}", justify="right")
     table.add_column(say("grade.total", lang), justify="right")
     for row in sorted(report.students, key=lambda r: r.student):
-        table.add_row(Text(row.student, style="red" if row.in_roster is False else ""), Text(row.name or ""),
+        table.add_row(Text(visible(row.student), style="red" if row.in_roster is False else ""), Text(visible(row.name or "")),
                       *[cell_text(row.cells.get(e)) for e in exercises], total_text(row))
     return table
 
@@ -103,9 +104,9 @@ def items_table(report: Report, lang: str, limit: int = 10) -> Table:
         messages = Text()
         for group in item.messages:
             messages.append(f"{group.count}× ", style="bold")
-            messages.append(group.pattern + "\n")
+            messages.append(visible(group.pattern) + "\n")
         messages.rstrip()
-        table.add_row(item.exercise, Text(item.check), f"{item.failed}/{item.graded} ({item.rate:.0%})", messages)
+        table.add_row(item.exercise, Text(visible(item.check)), f"{item.failed}/{item.graded} ({item.rate:.0%})", messages)
     return table
 
 
@@ -116,8 +117,8 @@ def help_table(report: Report, lang: str) -> Table:
     table.add_column(say("grade.total", lang), justify="right")
     table.add_column(say("report.col.why", lang))
     for h in report.help:
-        table.add_row(Text(h.student), Text(h.name or ""), f"{h.total_percent:.0f}%",
-                      Text("; ".join(say(r.key, lang, **r.fields) for r in h.reasons)))
+        table.add_row(Text(visible(h.student)), Text(visible(h.name or "")), f"{h.total_percent:.0f}%",
+                      Text(visible("; ".join(say(r.key, lang, **r.fields) for r in h.reasons))))
     return table
 
 
@@ -131,7 +132,7 @@ def history_table(report: Report, lang: str) -> Table:
     for e in exercises:
         table.add_column(e, justify="right")
     for p in report.history:
-        table.add_row(Text(p.name, style="bold" if p.name == report.session else ""), p.opens[:16].replace("T", " "),
+        table.add_row(Text(visible(p.name), style="bold" if p.name == report.session else ""), p.opens[:16].replace("T", " "),
                       str(p.students), f"{p.mean_total_percent:.0f}%",
                       *[f"{p.exercise_means[e]:.0f}%" if e in p.exercise_means else "" for e in exercises])
     return table
@@ -140,9 +141,9 @@ def history_table(report: Report, lang: str) -> Table:
 def roster_lines(report: Report, lang: str) -> list[Text]:
     lines = []
     if report.unknown:
-        lines.append(Text(say("report.unknown", lang, students=", ".join(report.unknown)), style="yellow"))
+        lines.append(Text(visible(say("report.unknown", lang, students=", ".join(report.unknown))), style="yellow"))
     if report.absent:
-        lines.append(Text(say("report.absent", lang, students=", ".join(report.absent)), style="yellow"))
+        lines.append(Text(visible(say("report.absent", lang, students=", ".join(report.absent))), style="yellow"))
     return lines
 
 
@@ -188,8 +189,8 @@ def live_view(report: Report | None, session, now, events, lang: str) -> Group:
         parts.append(text_histogram(report.totals, width=24))
         parts += roster_lines(report, lang)
     for event in list(events)[-5:]:
-        parts.append(Text(f"{event.when:%H:%M:%S} {event.student} {event.exercise} "
-                          f"{event.score:g}/{event.max_score:g}", style="dim"))
+        parts.append(Text(visible(f"{event.when:%H:%M:%S} {event.student} {event.exercise} "
+                                  f"{event.score:g}/{event.max_score:g}"), style="dim"))
     parts.append(Text(say("session.watch.stop", lang), style="dim"))
     return Group(*parts)
 
@@ -206,6 +207,6 @@ def timing_lines(report: Report, session, lang: str) -> list[Text]:
             if cell.get("timing") in ("late", "early") and cell.get("submitted_at"):
                 verdict = assess(session.late, session.opens, session.closes,
                                  datetime.fromisoformat(cell["submitted_at"]))
-                lines.append(Text(f"{row.student} {exercise}: {verdict.reason(session.late, lang)}",
+                lines.append(Text(visible(f"{row.student} {exercise}: {verdict.reason(session.late, lang)}"),
                                   style="magenta"))
     return lines
