@@ -294,7 +294,8 @@ def test_nested_folders_macosx_and_korean_names(tmp_path, course):
     (tmp_path / "s2.zip").write_bytes(raw.getvalue().replace(placeholder.encode(), cp949))
     subs = {s.student: s for s in collect(tmp_path, [ex05])}
     assert subs["김철수_12345"].files["ex05"].source == "A = 1\n"  # the file inside ex05_correlate2d/ wins
-    assert subs["김철수_12345"].files["ex05"].submitted_at == "2026-11-20T14:05:00+00:00"
+    # the time written in the zip (kept, not used for lateness unless a session asks for it)
+    assert subs["김철수_12345"].files["ex05"].stated_at == "2026-11-20T14:05:00+00:00"
     assert subs["s2"].files["ex05"].path == "s2.zip:과제/conv.py"
 
 
