@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from dlgrade.bulk.collect import StudentSubmission, SubmittedFile, collect
+from dlgrade.bulk.collect import Intake, StudentSubmission, SubmittedFile, take_in
 from dlgrade.bulk.gradebook import Gradebook
 from dlgrade.course import Exercise
 from dlgrade.grading.oracle import Oracle
@@ -61,6 +61,7 @@ class BulkSummary:
     refused: int = 0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    intake: Intake | None = None  #: what the intake made of the submissions folder
 
 
 def plan(submissions: list[StudentSubmission], exercises: list[Exercise], book: Gradebook, salt: str,
@@ -97,14 +98,19 @@ def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs:
                 force: bool = False, backend: str | None = None,
                 progress: Callable[[int, int, Task, ExerciseResult], None] | None = None,
                 on_plan: Callable[[int], None] | None = None,
-                submissions: list[StudentSubmission] | None = None) -> BulkSummary:
+                submissions: list[StudentSubmission] | None = None, intake: Intake | None = None) -> BulkSummary:
     """Grade every student's submission for ``exercises`` into the gradebook at ``db_path``.
-    ``submissions``, when given, are graded instead of collecting ``folder`` (a caller that has
-    already read it, or wants only some students graded)."""
+    ``intake`` (or bare ``submissions``), when given, is graded instead of taking in ``folder``
+    (a caller that has already read it, or wants only some students graded).  Students in a
+    conflict are never in the intake's submissions: nothing is recorded under their ids."""
     started = time.monotonic()
     summary = BulkSummary()
     if submissions is None:
-        submissions = collect(folder, exercises)
+        intake = intake or take_in(folder, exercises)
+        submissions = intake.submissions
+    summary.intake = intake
+    if intake is not None:
+        summary.problems.extend(conflict_lines(intake, "en"))
     summary.students = len(submissions)
     with Gradebook(db_path) as book:
         tasks = plan(submissions, exercises, book, salt, force, summary)
@@ -114,6 +120,13 @@ def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs:
             _run(tasks, book, jobs, backend, progress, summary)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def conflict_lines(intake: Intake, lang: str) -> list[str]:
+    from dlgrade.messages import say
+
+    return [say("intake.line.conflict", lang, entries=", ".join(c.entries), students=", ".join(c.students))
+            for c in intake.conflicts]
 
 
 def uses_tensorflow(exercise: Exercise) -> bool:
