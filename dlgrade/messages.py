@@ -168,6 +168,7 @@ MESSAGES.update({
     "intake.time.archive_entry": {"ko": "압축 파일 안에 적힌 시각 (학생이 바꿀 수 있음)",
                                   "en": "time written inside the archive (the student can set it)"},
     "intake.time.times": {"ko": "--times 파일", "en": "the --times file"},
+    "intake.time.None": {"ko": "알 수 없음 (출처를 기록하기 전에 저장됨)", "en": "unknown (stored before sources were kept)"},
     "intake.time.line": {"ko": "{student} {exercise}: 제출 시각 {time} — 출처: {source}",
                          "en": "{student} {exercise}: submitted {time} — from: {source}"},
     "session.error.times_from": {
