@@ -365,7 +365,7 @@ def test_session_grade_cli_resumes_and_prints_the_table(small_class, tmp_path):
             "--jobs", "1"] + (["--insecure"] if backend() == "rlimit" else [])
     result = CliRunner().invoke(main, args + ["--json"], env=env())
     assert result.exit_code == 0, result.output
-    data = {d["student"]: d for d in json.loads(result.stdout)}
+    data = {d["student"]: d for d in json.loads(result.stdout)["students"]}
     assert data["s1"]["total"] == 100.0 and data["s4"]["in_roster"] is False
     assert data["s2"]["exercises"]["ex01"]["multiplier"] == 0.9
     table = CliRunner().invoke(main, args, env=env())
