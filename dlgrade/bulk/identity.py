@@ -56,16 +56,19 @@ def file_stems(students) -> dict[str, str]:
     for s in students:
         key = slugs[s].casefold()
         folded[key] = folded.get(key, 0) + 1
+    def hashed(student: str, length: int) -> str:
+        # No dot before the hash: Windows reads "CON.txt-…" as the device CON.
+        return f"{slugs[student].replace('.', '_') or 'student'}-{_digest(student, length)}"
+
     stems: dict[str, str] = {}
     for s in students:
         slug = slugs[s]
         plain = (slug == s and slug and folded[slug.casefold()] == 1
                  and slug.split(".")[0].casefold() not in WINDOWS_RESERVED)
-        stems[s] = slug if plain else f"{slug or 'student'}-{_digest(s, 8)}"
+        stems[s] = slug if plain else hashed(s, 8)
     # A plain stem could still equal another id's hashed stem; lengthen hashes until all differ.
     length = 8
     while len({v.casefold() for v in stems.values()}) < len(stems):
         length += 4
-        stems = {s: (v if v == slugs[s] and v == s else f"{slugs[s] or 'student'}-{_digest(s, length)}")
-                 for s, v in stems.items()}
+        stems = {s: v if v == s else hashed(s, length) for s, v in stems.items()}
     return stems
