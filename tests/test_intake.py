@@ -594,3 +594,23 @@ def test_intake_messages_exist_in_korean_and_english_with_the_same_fields():
         fields = {lang: {f for _, f, _, _ in string.Formatter().parse(MESSAGES[key][lang]) if f}
                   for lang in ("ko", "en")}
         assert MESSAGES[key]["ko"] and MESSAGES[key]["en"] and fields["ko"] == fields["en"], key
+
+
+def test_the_watcher_grades_a_student_once_a_conflict_is_resolved(tmp_path, course):
+    from dlgrade.session.watch import Watcher
+
+    (tmp_path / "s.yaml").write_text("name: w\nexercises: {ex01: 10}\nopens: 2026-11-27 14:00\n"
+                                     "closes: 2030-11-27 15:00\n", encoding="utf-8")
+    session = load_session(tmp_path / "s.yaml", course)
+    solution = course.resolve("ex01").solution_path.read_text(encoding="utf-8")
+    folder, db = tmp_path / "incoming", tmp_path / "live.db"
+    put(folder / "kim" / "perceptron.py", solution)
+    put(folder / "KIM" / "perceptron.py", "x = 1\n")
+    watcher = Watcher(session, folder, db, jobs=1, backend="rlimit")
+    assert watcher.step(settle=False) == ["KIM", "kim"] and watcher.graded_count == 0  # a conflict: not graded
+    assert any("KIM" in p and "kim" in p for p in watcher.problems)
+    assert watcher.step(settle=False) == []  # still the same conflict: nothing to do
+    shutil.rmtree(folder / "KIM")
+    assert watcher.step(settle=False) == ["kim"] and watcher.graded_count == 1
+    with Gradebook(db) as book:
+        assert book.current("kim", "ex01").score == 17.0 and book.current("KIM", "ex01") is None

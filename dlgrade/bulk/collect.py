@@ -147,7 +147,7 @@ class StudentSubmission:
     refused: bool = False  #: the whole submission was refused (unsafe archive)
     skipped: list[Skipped] = field(default_factory=list)  #: candidate files not taken, with the reason
     unlisted: int = 0  #: more skipped files than listed
-    other_files: int = 0  #: files that are neither Python nor notebooks (data, PDFs…): not read
+    other_files: int = 0  #: files not read: neither Python nor notebooks (data, PDFs…), or another exercise's
 
     @property
     def problems(self) -> list[str]:
@@ -502,8 +502,23 @@ def _tier(item: _Item, exercise: Exercise) -> tuple[int, str] | None:
     return None
 
 
-def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise], sole_file: bool) -> None:
-    """Take each exercise's file from ``items`` into ``sub.files``; list the rest."""
+def _course_exercises(exercises: list[Exercise]) -> list[Exercise]:
+    """Every exercise of the course ``exercises`` belong to (the files of those not graded in
+    this run are not worth listing), or ``exercises`` if the course cannot be read."""
+    from dlgrade.course import CourseError, load_course
+
+    if not exercises:
+        return []
+    try:
+        return list(load_course(exercises[0].root))
+    except (CourseError, OSError):
+        return list(exercises)
+
+
+def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise], sole_file: bool,
+            course: list[Exercise] | None = None) -> None:
+    """Take each exercise's file from ``items`` into ``sub.files``; list the rest (the files of
+    the ``course``'s other exercises are only counted)."""
     used: set[int] = set()
     for ex in exercises:
         candidates = sorted(((t, _rank(it, ex), i, how) for i, it in enumerate(items)
@@ -536,15 +551,25 @@ def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise
             sub.files[ex.id] = SubmittedFile.from_bytes(
                 data, item.shown, item.arrived, name=item.path.name, time_source=TIME_FOLDER,
                 stated_at=_iso(item.stated) if item.stated else None, match=how)
+    asked = {ex.id for ex in exercises}
+    others = [ex for ex in course or () if ex.id not in asked]
     for i, item in enumerate(items):
-        if i not in used:
+        if i in used:
+            continue
+        if any(_tier(item, ex) for ex in others):
+            sub.other_files += 1
+        else:
             sub.skip(item.shown, Note("intake.no_exercise"))
 
 
 def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = None, shown: str | None = None,
-               zip_timezone: tzinfo = timezone.utc, sole_file: bool = False) -> StudentSubmission:
+               zip_timezone: tzinfo = timezone.utc, sole_file: bool = False,
+               course: list[Exercise] | None = None) -> StudentSubmission:
     """One student's files from their folder or archive at ``path``; never raises for what the
-    entry holds (an unsafe archive gives a refused submission with the reason)."""
+    entry holds (an unsafe archive gives a refused submission with the reason).  ``course``:
+    every exercise of the course (default: read from the exercises' course)."""
+    if course is None:
+        course = _course_exercises(exercises)
     path = Path(path)
     is_dir = path.is_dir() and not path.is_symlink()
     name = normalise_id(path.name)
@@ -561,7 +586,7 @@ def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = N
                 reader.tally(label)
                 with open(path, "rb") as handle:
                     reader.archive(handle, name, label, PurePosixPath(), _mtime(info), 1)
-                    _choose(sub, reader.items, exercises, sole_file)
+                    _choose(sub, reader.items, exercises, sole_file, course)
                 return sub
         except _Refused as refused:
             sub.notes.append(refused.note)
@@ -572,7 +597,7 @@ def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = N
             sub.notes.append(Note("intake.bad_archive", {"archive": label, "error": exc.strerror or exc}))
             sub.refused = True
             return sub
-        _choose(sub, reader.items, exercises, sole_file)
+        _choose(sub, reader.items, exercises, sole_file, course)
     return sub
 
 
@@ -646,6 +671,7 @@ def take_in(folder: Path, exercises: list[Exercise], *, zip_timezone: tzinfo = t
         members = groups[key]
         intake.conflicts.append(Conflict(key, [e.name for e, _ in members], sorted({s for _, s in members})))
     found = []
+    course = _course_exercises(exercises)
     for entry, kind, student, note in classified:
         if note is not None:
             intake.entries.append(Entry(entry.name, kind, "skipped", None, note))
@@ -659,7 +685,7 @@ def take_in(folder: Path, exercises: list[Exercise], *, zip_timezone: tzinfo = t
         if only is not None and student not in only:
             continue
         intake.entries.append(Entry(entry.name, kind, "student", student))
-        found.append(read_entry(entry, exercises, student=student, zip_timezone=zip_timezone))
+        found.append(read_entry(entry, exercises, student=student, zip_timezone=zip_timezone, course=course))
     intake.submissions = sorted(found, key=lambda s: s.student)
     return intake
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from dlgrade.bulk.collect import student_entries
+from dlgrade.bulk.identity import identity_key
 from dlgrade.session.config import Session
 from dlgrade.session.runner import grade_session
 
@@ -67,12 +68,22 @@ class Watcher:
         self.problems: list[str] = []
 
     def scan(self) -> dict[str, Fingerprint]:
+        """student → fingerprint of their entry.  Entries naming one student (a conflict the
+        intake will not grade) carry the names of every entry in the conflict, so that removing
+        or renaming one changes the other's fingerprint and it is graded then."""
         if not self.folder.is_dir():
             return {}
+        entries = student_entries(self.folder)
+        groups: dict[str, list[str]] = {}
+        for student, entry in entries:
+            groups.setdefault(identity_key(student), []).append(entry.name)
         found: dict[str, Fingerprint] = {}
-        for student, entry in student_entries(self.folder):
-            if student not in found:  # the entry collect() grades: the first one
-                found[student] = fingerprint(entry)
+        for student, entry in entries:
+            if student in found:
+                continue
+            group = groups[identity_key(student)]
+            prints = fingerprint(entry)
+            found[student] = prints if len(group) == 1 else (("conflict", tuple(group), -1),) + prints
         return found
 
     def step(self, *, settle: bool = True) -> list[str]:
