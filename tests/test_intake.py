@@ -614,3 +614,26 @@ def test_the_watcher_grades_a_student_once_a_conflict_is_resolved(tmp_path, cour
     assert watcher.step(settle=False) == ["kim"] and watcher.graded_count == 1
     with Gradebook(db) as book:
         assert book.current("kim", "ex01").score == 17.0 and book.current("KIM", "ex01") is None
+
+
+def test_names_that_are_not_utf8_on_disk_are_read_as_cp949_or_shown_replaced(tmp_path, ex05):
+    cls = tmp_path / "class"
+    cls.mkdir()
+    korean = os.fsdecode("김민지".encode("cp949"))  # unpacked on Linux from a Korean Windows zip
+    put(cls / korean / "conv.py", "K")
+    put(cls / os.fsdecode(b"bad\xff\xfe") / "conv.py", "B")
+    intake = take_in(cls, [ex05])
+    assert {s.student: s.files["ex05"].source for s in intake.submissions} == {"김민지": "K", "bad\ufffd\ufffd": "B"}
+    json.dumps(intake.to_dict()).encode("utf-8")  # printable as --json
+
+
+def test_a_folder_with_too_many_files_is_read_up_to_the_limit(tmp_path, ex05, monkeypatch):
+    monkeypatch.setattr(collect_module, "MAX_FILES", 5)
+    folder = tmp_path / "class" / "s1"
+    put(folder / "conv.py", "C")
+    for i in range(10):
+        put(folder / "data" / f"{i}.txt")
+    put(folder / ".venv" / "lib" / "site.py")  # a virtual environment is passed over, not counted
+    [sub] = collect(tmp_path / "class", [ex05])
+    assert sub.files["ex05"].source == "C" and not sub.refused
+    assert sub.problems == ["s1 holds more than 5 files; the rest were not read"]

@@ -67,7 +67,8 @@ MAX_RATIO = 200  #: uncompressed / compressed size of one zip entry
 MAX_FILE_BYTES = 1 << 20  #: a single source file or notebook
 MAX_NESTED_BYTES = 16 << 20  #: an archive inside a student's entry (read into memory)
 MAX_DEPTH = 2  #: archives inside archives: the student's zip holding hw.zip holding conv.py is 2
-IGNORED_PARTS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints"}
+IGNORED_PARTS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints", ".venv", "venv", "site-packages",
+                 "node_modules", ".idea", ".vscode"}
 OS_LITTER = {".ds_store", "thumbs.db", "desktop.ini"}
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
 NOTEBOOK = ".ipynb"
@@ -167,7 +168,7 @@ class StudentSubmission:
                 out[ex.id] = {"status": "taken", **self.files[ex.id].to_dict()}
             else:
                 out[ex.id] = {"status": "refused" if self.refused else "not_submitted"}
-        return {"student": self.student, "origin": Path(self.origin).name, "refused": self.refused,
+        return {"student": self.student, "origin": decoded(Path(self.origin).name), "refused": self.refused,
                 "exercises": out, "problems": [n.text(lang) for n in self.notes],
                 "skipped": [{"path": s.path, "reason": s.note.text(lang)} for s in self.skipped],
                 "skipped_unlisted": self.unlisted, "other_files": self.other_files}
@@ -236,6 +237,20 @@ class Intake:
 
 class CollectError(Exception):
     """The submissions folder itself is unusable (missing, not a folder)."""
+
+
+def decoded(name: str) -> str:
+    """A file name as text, NFC: a name that is not UTF-8 on disk (an archive unpacked on Linux
+    from Korean Windows keeps CP949 bytes) is read as CP949, else shown with U+FFFD."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        try:
+            name = raw.decode("cp949")
+        except UnicodeDecodeError:
+            name = raw.decode("utf-8", errors="replace")
+    return normalise_id(name)
 
 
 def _iso(when: datetime) -> str:
@@ -313,6 +328,13 @@ class _Reader:
         if self.count > MAX_FILES:
             raise _Refused(Note("intake.too_many", {"entry": label, "limit": MAX_FILES}))
 
+    def room(self, label: str) -> bool:
+        """Whether a student's folder may still be read (past MAX_FILES files, the rest is not)."""
+        self.count += 1
+        if self.count == MAX_FILES + 1:
+            self.sub.notes.append(Note("intake.too_many_files", {"entry": label, "limit": MAX_FILES}))
+        return self.count <= MAX_FILES
+
     def add(self, path: PurePosixPath, shown: str, size: int, read, arrived, stated=None, depth: int = 0) -> None:
         name = path.name
         if archive_stem(name) and depth < MAX_DEPTH:
@@ -333,7 +355,7 @@ class _Reader:
             here = Path(folder)
             keep = []
             for d in sorted(dirs):
-                rel = (here / d).relative_to(root).as_posix()
+                rel = decoded((here / d).relative_to(root).as_posix())
                 if os.path.islink(here / d):
                     self.sub.skip(_join(shown_root, rel), Note("intake.link_skipped"))
                 elif not _litter(d):
@@ -341,11 +363,12 @@ class _Reader:
             dirs[:] = keep
             for name in sorted(files):
                 full = here / name
-                rel = PurePosixPath(normalise_id(full.relative_to(root).as_posix()))
+                rel = PurePosixPath(decoded(full.relative_to(root).as_posix()))
                 shown = _join(shown_root, str(rel))
                 if _litter(name):
                     continue
-                self.tally(shown_root or root.name)
+                if not self.room(shown_root or decoded(root.name)):
+                    return
                 try:
                     info = full.lstat()
                 except OSError as exc:
@@ -572,7 +595,7 @@ def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = N
         course = _course_exercises(exercises)
     path = Path(path)
     is_dir = path.is_dir() and not path.is_symlink()
-    name = normalise_id(path.name)
+    name = decoded(path.name)
     sub = StudentSubmission(student=student if student is not None else
                             normalise_id(name if is_dir else archive_stem(name) or path.stem), origin=str(path))
     label = name if shown is None else shown
@@ -613,7 +636,7 @@ def read_zip(path: Path, exercises: list[Exercise], zip_timezone: tzinfo = timez
 # ----------------------------------------------------------------------------- the submissions folder
 def _classify(entry: Path) -> tuple[str, str | None, Note | None]:
     """(kind, student id or None, why it is skipped or None) of one entry of the submissions folder."""
-    name = normalise_id(entry.name)
+    name = decoded(entry.name)
     if _litter(entry.name) or entry.name.startswith("."):
         return "other", None, Note("intake.entry_hidden")
     try:
@@ -669,22 +692,23 @@ def take_in(folder: Path, exercises: list[Exercise], *, zip_timezone: tzinfo = t
     clashing = {key for key, members in groups.items() if len(members) > 1}
     for key in sorted(clashing):
         members = groups[key]
-        intake.conflicts.append(Conflict(key, [e.name for e, _ in members], sorted({s for _, s in members})))
+        intake.conflicts.append(Conflict(key, [decoded(e.name) for e, _ in members],
+                                         sorted({s for _, s in members})))
     found = []
     course = _course_exercises(exercises)
     for entry, kind, student, note in classified:
         if note is not None:
-            intake.entries.append(Entry(entry.name, kind, "skipped", None, note))
+            intake.entries.append(Entry(decoded(entry.name), kind, "skipped", None, note))
             continue
         key = identity_key(student)
         if key in clashing:
-            others = [e.name for e, _ in groups[key] if e != entry]
-            intake.entries.append(Entry(entry.name, kind, "conflict", student,
+            others = [decoded(e.name) for e, _ in groups[key] if e != entry]
+            intake.entries.append(Entry(decoded(entry.name), kind, "conflict", student,
                                         Note("intake.conflict", {"entries": ", ".join(others)})))
             continue
         if only is not None and student not in only:
             continue
-        intake.entries.append(Entry(entry.name, kind, "student", student))
+        intake.entries.append(Entry(decoded(entry.name), kind, "student", student))
         found.append(read_entry(entry, exercises, student=student, zip_timezone=zip_timezone, course=course))
     intake.submissions = sorted(found, key=lambda s: s.student)
     return intake
