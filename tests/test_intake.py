@@ -637,3 +637,15 @@ def test_a_folder_with_too_many_files_is_read_up_to_the_limit(tmp_path, ex05, mo
     [sub] = collect(tmp_path / "class", [ex05])
     assert sub.files["ex05"].source == "C" and not sub.refused
     assert sub.problems == ["s1 holds more than 5 files; the rest were not read"]
+
+
+def test_a_file_too_large_is_not_graded_and_the_next_candidate_is(tmp_path, ex05, monkeypatch):
+    monkeypatch.setattr(collect_module, "MAX_FILE_BYTES", 100)
+    put(tmp_path / "class" / "s1" / "conv.py", "#" * 500)
+    put(tmp_path / "class" / "s1" / "conv (1).py", "SMALL")
+    write_zip(tmp_path / "class" / "s2.zip", {"conv.py": "#" * 500})
+    subs = {s.student: s for s in collect(tmp_path / "class", [ex05])}
+    assert subs["s1"].files["ex05"].source == "SMALL"
+    [problem] = subs["s1"].problems
+    assert problem.startswith("s1/conv.py is larger than") and problem.endswith("not graded")
+    assert subs["s2"].files == {} and subs["s2"].problems[0].startswith("s2.zip:conv.py is larger than")

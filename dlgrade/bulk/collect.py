@@ -253,6 +253,12 @@ def decoded(name: str) -> str:
     return normalise_id(name)
 
 
+def file_limit(name: str) -> int:
+    """The largest file taken as an exercise's file named ``name`` (one place to change,
+    should notebooks, whose outputs are not graded, be allowed more)."""
+    return MAX_FILE_BYTES
+
+
 def _iso(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
@@ -461,7 +467,7 @@ class _Reader:
                 if member.isfile() and not _ignored(pure.parts):
                     # A compressed tar reads forwards only: take what may be needed now.
                     data = None
-                    if (_code(pure.name) and member.size <= MAX_FILE_BYTES) or \
+                    if (_code(pure.name) and member.size <= file_limit(pure.name)) or \
                             (archive_stem(pure.name) and member.size <= MAX_NESTED_BYTES):
                         extracted = archive.extractfile(member)
                         data = extracted.read(member.size + 1) if extracted else b""
@@ -482,14 +488,14 @@ def _join(root: str, rel: str) -> str:
 def _file_reader(path: Path, size: int):
     def read() -> bytes:
         with open(path, "rb") as handle:  # never a symlink: it was lstat'ed as a regular file
-            return handle.read(max(size, MAX_NESTED_BYTES) + 1)
+            return handle.read(max(MAX_FILE_BYTES, MAX_NESTED_BYTES, file_limit(path.name)) + 1)
     return read
 
 
 def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
     def read() -> bytes:
         with archive.open(info) as handle:
-            return handle.read(max(MAX_FILE_BYTES, MAX_NESTED_BYTES) + 1)
+            return handle.read(max(MAX_FILE_BYTES, MAX_NESTED_BYTES, file_limit(info.filename)) + 1)
     return read
 
 
@@ -558,9 +564,10 @@ def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise
                 used.add(i)
                 continue
             used.add(i)
-            if item.size > MAX_FILE_BYTES:
-                sub.skip(item.shown, Note("intake.too_large", {"limit": MAX_FILE_BYTES >> 20}))
-                sub.notes.append(Note("intake.too_large_file", {"path": item.shown, "limit": MAX_FILE_BYTES >> 20}))
+            limit = file_limit(item.path.name)
+            if item.size > limit:
+                sub.skip(item.shown, Note("intake.too_large", {"limit": limit >> 20}))
+                sub.notes.append(Note("intake.too_large_file", {"path": item.shown, "limit": limit >> 20}))
                 continue
             try:
                 data = item.read()
@@ -568,8 +575,9 @@ def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise
                 sub.skip(item.shown, Note("intake.unreadable", {"error": exc}))
                 sub.notes.append(Note("intake.unreadable_file", {"path": item.shown, "error": exc}))
                 continue
-            if len(data) > MAX_FILE_BYTES:
-                sub.skip(item.shown, Note("intake.too_large", {"limit": MAX_FILE_BYTES >> 20}))
+            if len(data) > limit:
+                sub.skip(item.shown, Note("intake.too_large", {"limit": limit >> 20}))
+                sub.notes.append(Note("intake.too_large_file", {"path": item.shown, "limit": limit >> 20}))
                 continue
             sub.files[ex.id] = SubmittedFile.from_bytes(
                 data, item.shown, item.arrived, name=item.path.name, time_source=TIME_FOLDER,
