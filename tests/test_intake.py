@@ -649,3 +649,26 @@ def test_a_file_too_large_is_not_graded_and_the_next_candidate_is(tmp_path, ex05
     [problem] = subs["s1"].problems
     assert problem.startswith("s1/conv.py is larger than") and problem.endswith("not graded")
     assert subs["s2"].files == {} and subs["s2"].problems[0].startswith("s2.zip:conv.py is larger than")
+
+
+def corrupted(data: bytes, marker: bytes) -> bytes:
+    """``data`` with the compressed bytes after ``marker`` (an entry's name in its local header)
+    overwritten: the archive's directory still reads, the entry does not decompress."""
+    at = data.index(marker) + len(marker)
+    return data[:at] + bytes(b ^ 0x5A for b in data[at:at + 40]) + data[at + 40:]
+
+
+def test_a_damaged_archive_costs_only_its_student(tmp_path, ex05, ex01):
+    cls = tmp_path / "class"
+    code = "\n".join(f"value_{i} = {i * 7919}" for i in range(200)) + "\n"
+    (cls / "s1").mkdir(parents=True)
+    (cls / "s1" / "hw.zip").write_bytes(corrupted(zip_bytes({"hw/inner.zip": zip_bytes({"x.py": code})}), b"hw/inner.zip"))
+    (cls / "s2.zip").write_bytes(corrupted(zip_bytes({"conv.py": code, "perceptron.py": "P"}), b"conv.py"))
+    (cls / "s3.tar.gz").write_bytes(tar_bytes({"conv.py": code})[:60])
+    put(cls / "s4" / "conv.py", "FINE")
+    subs = {s.student: s for s in collect(cls, [ex01, ex05])}
+    assert subs["s4"].files["ex05"].source == "FINE"
+    assert subs["s1"].refused and subs["s1"].problems
+    assert "ex05" not in subs["s2"].files and subs["s2"].files["ex01"].source == "P"  # the other file still read
+    assert subs["s2"].problems[0].startswith("s2.zip:conv.py cannot be read")
+    assert subs["s3"].refused and "s3.tar.gz" in subs["s3"].problems[0]

@@ -571,7 +571,7 @@ def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise
                 continue
             try:
                 data = item.read()
-            except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, ValueError) as exc:
+            except Exception as exc:  # zlib.error, a bad CRC, an encrypted entry…: this file only
                 sub.skip(item.shown, Note("intake.unreadable", {"error": exc}))
                 sub.notes.append(Note("intake.unreadable_file", {"path": item.shown, "error": exc}))
                 continue
@@ -624,9 +624,11 @@ def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = N
             sub.refused = True
             sub.files.clear()
             return sub
-        except OSError as exc:
-            sub.notes.append(Note("intake.bad_archive", {"archive": label, "error": exc.strerror or exc}))
+        except Exception as exc:  # an archive damaged in a way no check above foresaw: this student only
+            sub.notes.append(Note("intake.bad_archive", {"archive": label, "error": getattr(exc, "strerror", None)
+                                                          or exc or type(exc).__name__}))
             sub.refused = True
+            sub.files.clear()
             return sub
         _choose(sub, reader.items, exercises, sole_file, course)
     return sub
