@@ -171,6 +171,8 @@ def test_nested_zip_tar_gz_and_zip_in_zip_are_read_in_memory(tmp_path, ex05, ex0
     (cls / "s3.tar.gz").write_bytes(tar_bytes({"hw/conv.py": "S3", "more.tgz": tar_bytes({"perceptron.py": "P3"})}))
     # a plain .tar
     (cls / "s4.tar").write_bytes(tar_bytes({"Conv.py": "S4"}, mode="w"))
+    # a zip made on macOS: names in NFD
+    write_zip(cls / unicodedata.normalize("NFD", "김하늘.zip"), {unicodedata.normalize("NFD", "과제 5/conv.py"): "S5"})
     before = {p.relative_to(tmp_path) for p in tmp_path.rglob("*")}
     subs = {s.student: s for s in collect(cls, [ex01, ex05])}
     assert {p.relative_to(tmp_path) for p in tmp_path.rglob("*")} == before  # nothing extracted to disk
@@ -178,6 +180,7 @@ def test_nested_zip_tar_gz_and_zip_in_zip_are_read_in_memory(tmp_path, ex05, ex0
     assert subs["s2"].files["ex05"].source == "S2" and subs["s2"].files["ex05"].path == "s2.zip:upload/inner.zip:conv (1).py"
     assert subs["s3"].files["ex05"].source == "S3" and subs["s3"].files["ex01"].source == "P3"
     assert subs["s4"].files["ex05"].source == "S4"
+    assert subs["김하늘"].files["ex05"].path == "김하늘.zip:과제 5/conv.py"  # NFC, as every other name
     assert not any(s.refused for s in subs.values())
 
 
