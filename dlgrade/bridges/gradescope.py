@@ -26,7 +26,7 @@ import sys
 import time
 import traceback
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from dlgrade.course import Course, Exercise
 from dlgrade.messages import say
@@ -88,18 +88,6 @@ def take_submission(folder: Path, exercise: Exercise):
     from dlgrade.bulk.collect import read_entry
 
     return read_entry(folder, [exercise], student="", shown="", sole_file=True)
-
-
-def find_submission(folder: Path, exercise: Exercise) -> tuple[str | None, str, list[str]]:
-    """(source or None, where it was found, the Python files and notebooks seen) for the
-    exercise's file in ``folder``, taken by the same intake as bulk grading
-    (dlgrade.bulk.collect: the exact name anywhere inside, renamed copies, notebooks, archives
-    inside the upload), plus the only Python file or notebook submitted when nothing matches."""
-    submission = take_submission(folder, exercise)
-    found = submission.files.get(exercise.id)
-    if found:
-        return found.source, found.path, []
-    return None, "", sorted(s.path for s in submission.skipped if s.path.lower().endswith((".py", ".ipynb")))
 
 
 # ----------------------------------------------------------------------------- running in the container
