@@ -333,6 +333,9 @@ def test_a_conflict_keeps_what_was_already_graded_and_records_nothing(tmp_path, 
     assert any("Kim" in p and "kim" in p for p in summary.problems)
     with Gradebook(db) as book:
         assert book.history("kim", "ex01") == before and book.current("Kim", "ex01") is None
+        kept = book.latest_intake()  # shown after the run, not only during it
+    assert [c["students"] for c in kept["conflicts"]] == [["Kim", "kim"]] and kept["taken_at"]
+    assert {e["name"]: e["status"] for e in kept["entries"]} == {"Kim": "conflict", "kim": "conflict"}
 
 
 @pytest.mark.parametrize("students", [
@@ -544,6 +547,9 @@ def test_session_grade_json_includes_the_intake_and_leaves_conflicts_unscored(me
     assert "kim" not in students and "Kim" not in students  # neither scored nor counted absent
     assert students["s1"]["exercises"]["ex01"]["time_source"] == "folder"
     assert [c["students"] for c in data["intake"]["conflicts"]] == [["Kim", "kim"]]
+    with Gradebook(tmp_path / "g.db") as book:
+        assert book.latest_intake("w")["counts"] == data["intake"]["counts"]
+        assert book.latest_intake("another") is None
 
 
 # ----------------------------------------------------------------------------- the Gradescope autograder

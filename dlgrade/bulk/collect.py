@@ -207,6 +207,7 @@ class Intake:
     submissions: list[StudentSubmission] = field(default_factory=list)  #: by student id; conflicts left out
     entries: list[Entry] = field(default_factory=list)  #: every entry of the folder, by name
     conflicts: list[Conflict] = field(default_factory=list)
+    partial: bool = False  #: only some students' entries were read (a watcher's step)
 
     @property
     def conflicted(self) -> set[str]:
@@ -229,7 +230,8 @@ class Intake:
         return bool(self.conflicts) or any(sub.refused for sub in self.submissions)
 
     def to_dict(self, lang: str = "en") -> dict:
-        return {"folder": self.folder, "exercises": [ex.id for ex in self.exercises], "counts": self.counts(),
+        return {"folder": self.folder, "exercises": [ex.id for ex in self.exercises], "partial": self.partial,
+                "counts": self.counts(),
                 "entries": [e.to_dict(lang) for e in self.entries],
                 "conflicts": [{"students": c.students, "entries": c.entries, "key": c.key} for c in self.conflicts],
                 "students": [s.to_dict(self.exercises, lang) for s in self.submissions]}
@@ -690,7 +692,7 @@ def take_in(folder: Path, exercises: list[Exercise], *, zip_timezone: tzinfo = t
         raise CollectError(f"{folder} does not exist")
     if not folder.is_dir():
         raise CollectError(f"{folder} is not a folder (expected one folder or zip file per student)")
-    intake = Intake(folder=str(folder), exercises=list(exercises))
+    intake = Intake(folder=decoded(str(folder)), exercises=list(exercises), partial=only is not None)
     classified = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         kind, student, note = _classify(entry)

@@ -72,6 +72,13 @@ CREATE TABLE IF NOT EXISTS checks (
 );
 CREATE INDEX IF NOT EXISTS checks_result ON checks (result_id);
 """ + """
+CREATE TABLE IF NOT EXISTS intakes (
+    id INTEGER PRIMARY KEY,
+    taken_at TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    session TEXT,                    -- the session graded, or NULL for dlgrade grade
+    summary_json TEXT NOT NULL       -- Intake.to_dict("en"): every entry and what became of it
+);
 CREATE TABLE IF NOT EXISTS sessions (
     name TEXT PRIMARY KEY,
     opens TEXT NOT NULL,             -- ISO 8601 with offset
@@ -285,6 +292,19 @@ class Gradebook:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def record_intake(self, *, folder: str, summary: dict, session: str | None = None) -> None:
+        """Keep what a run's intake made of the submissions folder (every entry, conflicts,
+        files not taken), so that it can be shown after the run."""
+        self.db.execute("INSERT INTO intakes (taken_at, folder, session, summary_json) VALUES (?, ?, ?, ?)",
+                        (now(), folder, session, json.dumps(summary, ensure_ascii=False)))
+
+    def latest_intake(self, session: str | None = None) -> dict | None:
+        """The last intake recorded (for ``session``, when given), with ``taken_at``, or None."""
+        row = self.db.execute(
+            "SELECT taken_at, summary_json FROM intakes WHERE (? IS NULL OR session = ?) ORDER BY id DESC LIMIT 1",
+            (session, session)).fetchone()
+        return {"taken_at": row[0], **json.loads(row[1])} if row else None
 
     def sessions(self) -> list[dict]:
         """Every session, in the order they opened."""

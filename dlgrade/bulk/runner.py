@@ -98,11 +98,13 @@ def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs:
                 force: bool = False, backend: str | None = None,
                 progress: Callable[[int, int, Task, ExerciseResult], None] | None = None,
                 on_plan: Callable[[int], None] | None = None,
-                submissions: list[StudentSubmission] | None = None, intake: Intake | None = None) -> BulkSummary:
+                submissions: list[StudentSubmission] | None = None, intake: Intake | None = None,
+                session: str | None = None) -> BulkSummary:
     """Grade every student's submission for ``exercises`` into the gradebook at ``db_path``.
     ``intake`` (or bare ``submissions``), when given, is graded instead of taking in ``folder``
     (a caller that has already read it, or wants only some students graded).  Students in a
-    conflict are never in the intake's submissions: nothing is recorded under their ids."""
+    conflict are never in the intake's submissions: nothing is recorded under their ids.  A whole
+    folder's intake is kept in the gradebook (under ``session``, when one is graded)."""
     started = time.monotonic()
     summary = BulkSummary()
     if submissions is None:
@@ -113,6 +115,8 @@ def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs:
         summary.problems.extend(conflict_lines(intake, "en"))
     summary.students = len(submissions)
     with Gradebook(db_path) as book:
+        if intake is not None and not intake.partial:
+            book.record_intake(folder=intake.folder, summary=intake.to_dict("en"), session=session)
         tasks = plan(submissions, exercises, book, salt, force, summary)
         if on_plan:
             on_plan(len(tasks))

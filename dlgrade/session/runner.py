@@ -52,7 +52,8 @@ def grade_session(session: Session, folder: Path, db_path: Path, *, jobs: int = 
     absent students are scored 0 either way."""
     intake = take_in_session(session, folder, only)
     bulk = grade_class(folder, [e.exercise for e in session.exercises], db_path, jobs=jobs, salt=session.seed_salt,
-                       force=force, backend=backend, progress=progress, on_plan=on_plan, intake=intake)
+                       force=force, backend=backend, progress=progress, on_plan=on_plan, intake=intake,
+                       session=session.name)
     with Gradebook(db_path) as book:
         summary = score_session(book, session, [s.student for s in intake.submissions], times or {},
                                 conflicted=intake.conflicted)
