@@ -12,6 +12,10 @@ row per student and exercise pointing at the result it was scored from, with
 the submission time used and the late multiplier applied.  A later regrade of
 the same exercise never changes a closed session's rows: they keep their
 ``result_id`` (old results stay as history).
+
+Schema 3 records where each submission time came from (``time_source``: the file's arrival
+in the submissions folder, the time written inside the student's archive, or ``--times``)
+and keeps each whole-folder intake (``intakes``: every entry and what became of it).
 """
 
 from __future__ import annotations
