@@ -618,9 +618,14 @@ def test_the_watcher_grades_a_student_once_a_conflict_is_resolved(tmp_path, cour
     watcher = Watcher(session, folder, db, jobs=1, backend="rlimit")
     assert watcher.step(settle=False) == ["KIM", "kim"] and watcher.graded_count == 0  # a conflict: not graded
     assert any("KIM" in p and "kim" in p for p in watcher.problems)
+    assert watcher.conflicts == [(["KIM", "kim"], ["KIM", "kim"])]
+    view = CliRunner().invoke(main, ["session", "watch", str(tmp_path / "s.yaml"), str(folder), "--db",
+                                     str(tmp_path / "view.db"), "--once", "--insecure", "--jobs", "1"],
+                              env=env("ko", DLGRADE_SANDBOX="rlimit"))
+    assert view.exit_code == 0 and "충돌: KIM, kim → 같은 학생 (KIM, kim); 채점하지 않음" in view.output
     assert watcher.step(settle=False) == []  # still the same conflict: nothing to do
     shutil.rmtree(folder / "KIM")
-    assert watcher.step(settle=False) == ["kim"] and watcher.graded_count == 1
+    assert watcher.step(settle=False) == ["kim"] and watcher.graded_count == 1 and watcher.conflicts == []
     with Gradebook(db) as book:
         assert book.current("kim", "ex01").score == 17.0 and book.current("KIM", "ex01") is None
 

@@ -256,7 +256,15 @@ def session_watch(obj: Context, session_file, submissions, db, times, interval, 
             except ReportError:
                 built["report"] = None
             built["graded"] = watcher.graded_count
-        return live_view(built["report"], s, datetime.now(s.tz), watcher.events, lang)
+        screen = live_view(built["report"], s, datetime.now(s.tz), watcher.events, lang)
+        if watcher.conflicts:  # entries naming one student are not graded: say so while it can be fixed
+            from rich.console import Group
+            from rich.text import Text
+
+            screen = Group(screen, *[Text(say("intake.line.conflict", lang, entries=", ".join(names),
+                                              students=", ".join(ids)), style="bold red")
+                                     for names, ids in watcher.conflicts])
+        return screen
 
     try:
         if once:

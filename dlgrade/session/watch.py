@@ -66,6 +66,7 @@ class Watcher:
         self.graded_count = 0
         self.on_event = on_event
         self.problems: list[str] = []
+        self.conflicts: list[tuple[list[str], list[str]]] = []  #: (entries, ids) naming one student, last scan
 
     def scan(self) -> dict[str, Fingerprint]:
         """student → fingerprint of their entry.  Entries naming one student (a conflict the
@@ -75,8 +76,11 @@ class Watcher:
             return {}
         entries = student_entries(self.folder)
         groups: dict[str, list[str]] = {}
+        ids: dict[str, set[str]] = {}
         for student, entry in entries:
             groups.setdefault(identity_key(student), []).append(entry.name)
+            ids.setdefault(identity_key(student), set()).add(student)
+        self.conflicts = [(names, sorted(ids[key])) for key, names in sorted(groups.items()) if len(names) > 1]
         found: dict[str, Fingerprint] = {}
         for student, entry in entries:
             if student in found:
