@@ -686,3 +686,13 @@ def test_a_damaged_archive_costs_only_its_student(tmp_path, ex05, ex01):
     assert "ex05" not in subs["s2"].files and subs["s2"].files["ex01"].source == "P"  # the other file still read
     assert subs["s2"].problems[0].startswith("s2.zip:conv.py cannot be read")
     assert subs["s3"].refused and "s3.tar.gz" in subs["s3"].problems[0]
+
+
+def test_an_archive_without_or_with_impossible_inner_times_is_still_read(tmp_path, ex05):
+    cls = tmp_path / "class"
+    write_zip(cls / "s1.zip", {"conv.py": "ZERO"}, stamp=(1980, 0, 0, 0, 0, 0), arrived=seoul(14, 40))
+    cls.joinpath("s2.tar.gz").write_bytes(tar_bytes({"conv.py": "FAR"}, mtime=10 ** 13))
+    subs = {s.student: s.files["ex05"] for s in collect(cls, [ex05])}
+    assert (subs["s1"].source, subs["s1"].stated_at) == ("ZERO", None)
+    assert subs["s1"].submitted_at == "2026-11-27T05:40:00+00:00"
+    assert (subs["s2"].source, subs["s2"].stated_at) == ("FAR", None)

@@ -447,8 +447,7 @@ class _Reader:
             accepted.append((pure, info))
         for pure, info in accepted:
             self.tally(shown)
-            stated = (datetime(*info.date_time).replace(tzinfo=self.zip_timezone)
-                      if info.date_time[0] >= 1980 else None)
+            stated = _stamp(info.date_time, self.zip_timezone)
             self.add(prefix / pure, f"{shown}:{pure}", info.file_size,
                      _zip_reader(archive, info), arrived, stated, depth)
 
@@ -478,9 +477,21 @@ class _Reader:
             raise _Refused(Note("intake.bad_archive", {"archive": shown, "error": exc}))
         for pure, member, data in members:
             self.tally(shown)
-            stated = datetime.fromtimestamp(member.mtime, timezone.utc) if member.mtime > 0 else None
+            try:
+                stated = datetime.fromtimestamp(member.mtime, timezone.utc) if member.mtime > 0 else None
+            except (ValueError, OverflowError, OSError):  # a year past 9999
+                stated = None
             self.add(prefix / pure, f"{shown}:{pure}", member.size,
                      (lambda d=data: d if d is not None else b""), arrived, stated, depth)
+
+
+def _stamp(date_time: tuple, zone: tzinfo) -> datetime | None:
+    """A zip entry's date and time in ``zone``, or None when it holds none (DOS date 0, as some
+    tools write) or an impossible one."""
+    try:
+        return datetime(*date_time).replace(tzinfo=zone) if date_time[0] >= 1980 else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def _join(root: str, rel: str) -> str:
