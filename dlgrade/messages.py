@@ -124,6 +124,8 @@ MESSAGES.update({
                          "en": "another file was taken for {exercise} ({taken})"},
     "intake.no_exercise": {"ko": "어느 과제의 파일 이름과도 맞지 않음", "en": "matches no exercise's file name"},
     # a whole student's entry refused
+    "intake.unreadable_entry": {"ko": "{entry}을(를) 읽을 수 없어 채점하지 않았습니다 ({error})",
+                                "en": "{entry} could not be read ({error}); not graded"},
     "intake.too_many_files": {"ko": "{entry}에 파일이 {limit}개보다 많아 나머지는 읽지 않았습니다",
                               "en": "{entry} holds more than {limit} files; the rest were not read"},
     "intake.too_many": {"ko": "{entry}에 파일이 {limit}개보다 많아 전체를 거부했습니다",

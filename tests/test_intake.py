@@ -696,3 +696,21 @@ def test_an_archive_without_or_with_impossible_inner_times_is_still_read(tmp_pat
     assert (subs["s1"].source, subs["s1"].stated_at) == ("ZERO", None)
     assert subs["s1"].submitted_at == "2026-11-27T05:40:00+00:00"
     assert (subs["s2"].source, subs["s2"].stated_at) == ("FAR", None)
+
+
+def test_an_unreadable_folder_inside_a_submission_is_listed(tmp_path, ex05, monkeypatch):
+    folder = tmp_path / "class" / "s1"
+    put(folder / "conv.py", "C")
+    put(folder / "locked" / "x.py")
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # what a folder without read permission gives (root reads every folder)
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    [sub] = collect(tmp_path / "class", [ex05])
+    assert sub.files["ex05"].source == "C"
+    assert [(s.path, s.note.key) for s in sub.skipped] == [("s1/locked", "intake.unreadable")]
+    assert "Permission denied" in sub.skipped[0].note.text("en")

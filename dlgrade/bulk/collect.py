@@ -359,7 +359,11 @@ class _Reader:
 
     # ---- folders
     def folder(self, root: Path, shown_root: str) -> None:
-        for folder, dirs, files in os.walk(root, followlinks=False):
+        def unreadable(error: OSError) -> None:
+            where = decoded(Path(error.filename).relative_to(root).as_posix()) if error.filename else ""
+            self.sub.skip(_join(shown_root, where), Note("intake.unreadable", {"error": error.strerror or error}))
+
+        for folder, dirs, files in os.walk(root, followlinks=False, onerror=unreadable):
             here = Path(folder)
             keep = []
             for d in sorted(dirs):
@@ -625,6 +629,7 @@ def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = N
         try:
             if is_dir:
                 reader.folder(path, label)
+                _choose(sub, reader.items, exercises, sole_file, course)
             else:
                 info = path.lstat()
                 reader.tally(label)
@@ -638,12 +643,12 @@ def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = N
             sub.files.clear()
             return sub
         except Exception as exc:  # an archive damaged in a way no check above foresaw: this student only
-            sub.notes.append(Note("intake.bad_archive", {"archive": label, "error": getattr(exc, "strerror", None)
-                                                          or exc or type(exc).__name__}))
+            error = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            sub.notes.append(Note("intake.unreadable_entry", {"entry": label, "error": error}) if is_dir else
+                             Note("intake.bad_archive", {"archive": label, "error": error}))
             sub.refused = True
             sub.files.clear()
             return sub
-        _choose(sub, reader.items, exercises, sole_file, course)
     return sub
 
 
