@@ -184,6 +184,11 @@ MESSAGES.update({
               "학생이 바꿀 수 있음) 중 하나여야 합니다 (받은 값: {value})",
         "en": "times_from must be folder (the default: when the file arrived in the submissions folder) or "
               "archive_entries (the times written inside archives, which students can set); got {value}"},
+    "session.error.roster_same_student": {
+        "ko": "{student}와(과) {first}번째 줄의 {other}은(는) 대소문자, NFC/NFD, 공백·구분 기호만 달라서 제출물로는 두 "
+              "학생을 구별할 수 없습니다. 학번을 고치세요",
+        "en": "{student} and {other} (line {first}) differ only in case, NFC/NFD, spaces or separators, so "
+              "submissions could not tell the two students apart; correct the id"},
     "session.times_from": {"ko": "제출 시각의 출처: {source}", "en": "submission times from: {source}"},
 })
 

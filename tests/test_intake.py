@@ -714,3 +714,15 @@ def test_an_unreadable_folder_inside_a_submission_is_listed(tmp_path, ex05, monk
     assert sub.files["ex05"].source == "C"
     assert [(s.path, s.note.key) for s in sub.skipped] == [("s1/locked", "intake.unreadable")]
     assert "Permission denied" in sub.skipped[0].note.text("en")
+
+
+def test_a_roster_listing_one_student_twice_under_two_spellings_is_refused(tmp_path):
+    from dlgrade.session.config import read_roster
+
+    (tmp_path / "r.csv").write_text(f"id,name\nKim,김\nlee,이\nkim,김2\n{NFC},홍\n{NFD},홍2\n", encoding="utf-8")
+    with pytest.raises(SessionError) as error:
+        read_roster(tmp_path / "r.csv")
+    assert error.value.problems == [
+        "r.csv, line 4: kim and Kim (line 2) differ only in case, NFC/NFD, spaces or separators, so submissions "
+        "could not tell the two students apart; correct the id",
+        f"r.csv, line 6: {NFC} appears again (first on line 5); keep one line"]  # NFD read as NFC: the same id

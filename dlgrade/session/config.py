@@ -294,9 +294,9 @@ def read_csv(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[st
 
 def read_roster(path: Path, lang: str = "en") -> dict[str, str]:
     """student id → name from a CSV with a header ``id,name`` (``student`` accepted for ``id``)."""
-    from dlgrade.bulk.collect import normalise_id
+    from dlgrade.bulk.identity import identity_key, normalise_id
 
-    roster, problems, first = {}, [], {}
+    roster, problems, first, keys = {}, [], {}, {}
     for line, row in read_csv(path, {"id": ("id", "student", "student_id"), "name": ("name",)}, ("id",), lang):
         student = normalise_id(row["id"])
         if not student:
@@ -304,8 +304,12 @@ def read_roster(path: Path, lang: str = "en") -> dict[str, str]:
         elif student in roster:
             problems.append(f"{path.name}, line {line}: "
                             f"{say('session.error.roster_duplicate', lang, student=student, first=first[student])}")
+        elif identity_key(student) in keys:  # Kim vs kim, 홍길동 in NFC vs NFD: submissions could not tell them apart
+            other = keys[identity_key(student)]
+            problems.append(f"{path.name}, line {line}: "
+                            f"{say('session.error.roster_same_student', lang, student=student, other=other, first=first[other])}")
         else:
-            roster[student], first[student] = row["name"], line
+            roster[student], first[student], keys[identity_key(student)] = row["name"], line, student
     if problems:
         raise SessionError(problems)
     return roster
