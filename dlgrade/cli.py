@@ -293,7 +293,9 @@ def _parse_exercises(obj: Context, value: str):
 @click.option("--force", is_flag=True, help="Regrade even unchanged submissions.")
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write one Markdown feedback file per student into this folder.")
-@click.option("--json", "as_json", is_flag=True, help="Print per student and exercise score and max_score as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"results": per student and exercise score, max_score and status, "intake": what '
+                   'became of every entry} as JSON.')
 @FORMAT_OPTION
 @INSECURE_OPTION
 @LANG_OPTION
@@ -308,6 +310,15 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     and rerunning resumes (unchanged submissions are not graded twice).
     --format json/results-json prints one JSON line per student and exercise
     ({"student", "exercise", "result"}); --format junit one XML document.
+
+    Every entry of SUBMISSIONS is accounted for in the intake summary (--json:
+    "intake"): graded, not submitted, or skipped with the reason. Renamed files
+    (Conv.py, conv (1).py), notebooks (conv.ipynb, ex05.ipynb), folders and zips
+    inside a submission and .tar.gz archives are taken; when both a .py and a
+    notebook are handed in for one exercise, the .py is graded. Two entries that
+    name the same student (case, NFC/NFD, spaces, - _ .) are a conflict: neither
+    is graded until one is renamed or removed, and the exit code is 1 (as for a
+    refused archive).
 
     \b
     Examples:  dlgrade grade examples/class --db gradebook.db
@@ -339,9 +350,10 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
                     obj.output.print(say("grade.feedback_written", lang, n=len(written), folder=feedback))
             if as_json:
                 ids = {ex.id for ex in chosen}
-                obj.output.raw(json.dumps([{"student": r.student, "exercise": r.exercise, "score": r.score,
-                                            "max_score": r.max_score, "status": r.status}
-                                           for r in book.current_results() if r.exercise in ids],
+                results = [{"student": r.student, "exercise": r.exercise, "score": r.score,
+                            "max_score": r.max_score, "status": r.status}
+                           for r in book.current_results() if r.exercise in ids]
+                obj.output.raw(json.dumps({"results": results, "intake": summary.intake.to_dict(lang)},
                                           ensure_ascii=False))
             elif fmt != "text":
                 from dlgrade.bridges import render
@@ -358,6 +370,8 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
         raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
     except (GradebookError, SandboxError) as exc:
         raise click.ClickException(str(exc)) from None
+    if summary.intake is not None and summary.intake.needs_attention:
+        sys.exit(1)  # a conflict or a refused archive: the instructor has something to resolve
 
 
 def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False) -> str:
@@ -429,8 +443,14 @@ def _print_summary(obj, book, summary, chosen, lang):
         for ex, name, failed, graded in failures:
             ft.add_row(ex, name, f"{failed}/{graded}")
         obj.output.print(ft)
-    for problem in summary.problems:
-        obj.output.warn(problem)
+    if summary.intake is not None:
+        from dlgrade.reporting.intake import intake_lines
+
+        for line in intake_lines(summary.intake, lang):
+            obj.output.print(line)
+    else:
+        for problem in summary.problems:
+            obj.output.warn(problem)
     obj.output.print(say("grade.counts", lang, students=summary.students, graded=summary.graded,
                          skipped=summary.skipped, missing=summary.not_submitted, refused=summary.refused,
                          seconds=summary.seconds))

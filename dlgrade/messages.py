@@ -133,6 +133,106 @@ MESSAGES.update({
     "similarity.none": {"ko": "{exercise}: 기준 이상으로 비슷한 쌍이 없습니다.",
                         "en": "{exercise}: no pair at or above the threshold."},
     "similarity.html_written": {"ko": "HTML 보고서를 썼습니다: {path}", "en": "HTML report written: {path}"},
+    # why an entry of the submissions folder, or a file of a student's entry, was not taken
+    "intake.entry_hidden": {"ko": "숨김 파일이나 운영체제가 만든 파일이라 건너뜀",
+                            "en": "a hidden file or operating-system litter; passed over"},
+    "intake.entry_link": {"ko": "심볼릭 링크라서 따라가지 않음 (학생 폴더나 압축 파일을 그대로 두세요)",
+                          "en": "a symbolic link; not followed (put the student's folder or archive itself here)"},
+    "intake.entry_stray": {"ko": "학생 폴더도 압축 파일(.zip, .tar.gz)도 아니라서 건너뜀",
+                           "en": "neither a student folder nor an archive (.zip, .tar.gz); passed over"},
+    "intake.entry_loose_code": {
+        "ko": "어느 학생의 파일인지 알 수 없는 낱개 파일이라 건너뜀: 학생마다 학번 이름의 폴더나 zip에 넣으세요",
+        "en": "a loose file that belongs to no student; put each student's files in a folder or zip named by "
+              "the student id"},
+    "intake.entry_no_id": {"ko": "이름에 학번으로 쓸 글자가 없어 건너뜀", "en": "its name holds no usable student id; passed over"},
+    "intake.conflict": {
+        "ko": "{entries}와(과) 같은 학생으로 읽힙니다 (대소문자, NFC/NFD, 공백·구분 기호만 다름). 어느 쪽도 채점하지 "
+              "않았습니다: 하나의 이름을 고치거나 지운 뒤 다시 실행하세요",
+        "en": "names the same student as {entries} (differing only in case, NFC/NFD, spaces or separators); "
+              "neither was graded: rename or remove one and run again"},
+    "intake.not_regular": {"ko": "일반 파일이 아니라서 건너뜀", "en": "not a regular file; passed over"},
+    "intake.unreadable": {"ko": "읽을 수 없음 ({error})", "en": "cannot be read ({error})"},
+    "intake.unreadable_file": {"ko": "{path}을(를) 읽을 수 없습니다 ({error})", "en": "{path} cannot be read ({error})"},
+    "intake.too_large": {"ko": "{limit} MiB보다 커서 채점하지 않음", "en": "larger than {limit} MiB; not graded"},
+    "intake.too_large_file": {"ko": "{path}은(는) {limit} MiB보다 커서 채점하지 않았습니다",
+                              "en": "{path} is larger than {limit} MiB; not graded"},
+    "intake.nested_too_large": {"ko": "안에 든 압축 파일이 {limit} MiB보다 커서 열지 않음",
+                                "en": "an archive inside the submission larger than {limit} MiB; not opened"},
+    "intake.too_deep": {"ko": "압축 파일 안의 압축 파일이 {depth}단계보다 깊어서 열지 않음",
+                        "en": "archives nested deeper than {depth} levels; not opened"},
+    "intake.link_skipped": {"ko": "심볼릭 링크라서 따라가지 않음", "en": "a symbolic link; not followed"},
+    "intake.link_outside": {"ko": "{path}은(는) 폴더 밖을 가리키는 심볼릭 링크라서 거부했습니다",
+                            "en": "{path} is a symbolic link out of the folder; refused"},
+    "intake.not_taken": {"ko": "{exercise}에는 다른 파일({taken})을 채점함",
+                         "en": "another file was taken for {exercise} ({taken})"},
+    "intake.no_exercise": {"ko": "어느 과제의 파일 이름과도 맞지 않음", "en": "matches no exercise's file name"},
+    # a whole student's entry refused
+    "intake.unreadable_entry": {"ko": "{entry}을(를) 읽을 수 없어 채점하지 않았습니다 ({error})",
+                                "en": "{entry} could not be read ({error}); not graded"},
+    "intake.too_many_files": {"ko": "{entry}에 파일이 {limit}개보다 많아 나머지는 읽지 않았습니다",
+                              "en": "{entry} holds more than {limit} files; the rest were not read"},
+    "intake.too_many": {"ko": "{entry}에 파일이 {limit}개보다 많아 전체를 거부했습니다",
+                        "en": "{entry} holds more than {limit} files; refused as a whole"},
+    "intake.bad_archive": {"ko": "{archive}은(는) 읽을 수 있는 zip이나 tar 압축 파일이 아닙니다 ({error})",
+                           "en": "{archive} is not a readable zip or tar archive ({error})"},
+    "intake.outside": {"ko": "{archive}: 항목 {entry}이(가) 압축 파일 밖을 가리켜서 압축 파일 전체를 거부했습니다",
+                       "en": "{archive}: entry {entry} points outside the archive; the archive was refused"},
+    "intake.duplicate_entry": {
+        "ko": "{archive}: 같은 이름의 항목 {entry}이(가) 두 번 들어 있어 어느 쪽을 채점할지 정할 수 없으므로 압축 파일 "
+              "전체를 거부했습니다",
+        "en": "{archive}: two entries are named {entry}, so which one to grade is ambiguous; the archive was refused"},
+    "intake.link_in_archive": {
+        "ko": "{archive}: 항목 {entry}이(가) 심볼릭 링크(또는 하드 링크)라서 압축 파일 전체를 거부했습니다",
+        "en": "{archive}: entry {entry} is a symbolic link (or hard link); the archive was refused"},
+    "intake.special_in_archive": {"ko": "{archive}: 항목 {entry}이(가) 장치나 파이프라서 압축 파일 전체를 거부했습니다",
+                                  "en": "{archive}: entry {entry} is a device or pipe; the archive was refused"},
+    "intake.bomb": {"ko": "{archive}은(는) 압축을 풀면 비정상적으로 커집니다 (zip bomb?). 거부했습니다",
+                    "en": "{archive} expands to more than it plausibly should (a zip bomb?); refused"},
+    # the summary
+    "intake.title": {"ko": "제출물 접수 요약", "en": "Intake"},
+    "intake.counts": {
+        "ko": "항목 {entries}개 · 학생 {students}명 · 채점할 파일 {taken}개 · 미제출 {not_submitted}건 · "
+              "거부된 학생 {refused_students}명 · 충돌 {conflicts}건 · 건너뛴 항목 {skipped_entries}개 · "
+              "채점하지 않은 파일 {skipped_files}개",
+        "en": "{entries} entries · {students} students · {taken} files to grade · {not_submitted} not submitted · "
+              "{refused_students} refused · {conflicts} conflicts · {skipped_entries} entries skipped · "
+              "{skipped_files} files not taken"},
+    "intake.line.skipped_entry": {"ko": "건너뜀: {name} — {reason}", "en": "skipped: {name} — {reason}"},
+    "intake.line.conflict": {"ko": "충돌: {entries} → 같은 학생 ({students}); 채점하지 않음",
+                             "en": "conflict: {entries} → one student ({students}); not graded"},
+    "intake.line.refused": {"ko": "거부: {student} — {reason}", "en": "refused: {student} — {reason}"},
+    "intake.line.problem": {"ko": "{student}: {reason}", "en": "{student}: {reason}"},
+    "intake.line.taken": {"ko": "{student} {exercise}: {path} ({how})", "en": "{student} {exercise}: {path} ({how})"},
+    "intake.line.not_taken": {"ko": "{student}: 채점하지 않은 파일 {path} — {reason}",
+                              "en": "{student}: not taken {path} — {reason}"},
+    "intake.line.more": {"ko": "{student}: 채점하지 않은 파일 {n}개 더 (--json에 전부)",
+                         "en": "{student}: {n} more files not taken (all of them in --json)"},
+    "intake.how.renamed": {"ko": "이름이 바뀐 파일로 인식", "en": "recognised under a changed name"},
+    "intake.how.notebook": {"ko": "노트북", "en": "notebook"},
+    "intake.how.sole": {"ko": "제출한 유일한 파일", "en": "the only file handed in"},
+    # where a submission time came from
+    "intake.time.folder": {"ko": "제출 폴더에 도착한 파일의 수정 시각", "en": "modification time in the submissions folder"},
+    "intake.time.archive_entry": {"ko": "압축 파일 안에 적힌 시각 (학생이 바꿀 수 있음)",
+                                  "en": "time written inside the archive (the student can set it)"},
+    "intake.time.times": {"ko": "--times 파일", "en": "the --times file"},
+    "intake.time_short.folder": {"ko": "폴더", "en": "folder"},
+    "intake.time_short.archive_entry": {"ko": "압축 파일 안 시각", "en": "inside the archive"},
+    "intake.time_short.times": {"ko": "--times", "en": "--times"},
+    "intake.time_short.None": {"ko": "출처 모름", "en": "source unknown"},
+    "intake.time.None": {"ko": "알 수 없음 (출처를 기록하기 전에 저장됨)", "en": "unknown (stored before sources were kept)"},
+    "intake.time.line": {"ko": "{student} {exercise}: 제출 시각 {time} — 출처: {source}",
+                         "en": "{student} {exercise}: submitted {time} — from: {source}"},
+    "session.error.times_from": {
+        "ko": "times_from은 folder(기본값: 제출 폴더에 도착한 시각) 또는 archive_entries(압축 파일 안에 적힌 시각, "
+              "학생이 바꿀 수 있음) 중 하나여야 합니다 (받은 값: {value})",
+        "en": "times_from must be folder (the default: when the file arrived in the submissions folder) or "
+              "archive_entries (the times written inside archives, which students can set); got {value}"},
+    "session.error.roster_same_student": {
+        "ko": "{student}와(과) {first}번째 줄의 {other}은(는) 대소문자, NFC/NFD, 공백·구분 기호만 달라서 제출물로는 두 "
+              "학생을 구별할 수 없습니다. 학번을 고치세요",
+        "en": "{student} and {other} (line {first}) differ only in case, NFC/NFD, spaces or separators, so "
+              "submissions could not tell the two students apart; correct the id"},
+    "session.times_from": {"ko": "제출 시각의 출처: {source}", "en": "submission times from: {source}"},
 })
 
 

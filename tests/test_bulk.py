@@ -193,7 +193,7 @@ def test_resume_after_sigkill_gives_the_same_gradebook(tmp_path, course):
     assert partial >= 5
 
     resumed = subprocess.run(args + ["--db", str(killed_db)], env=env, check=True, capture_output=True, timeout=600)
-    assert len(json.loads(resumed.stdout)) == len(_snapshot(reference_db)[0])
+    assert len(json.loads(resumed.stdout)["results"]) == len(_snapshot(reference_db)[0])
     assert _snapshot(killed_db) == _snapshot(reference_db)
 
 
@@ -237,7 +237,7 @@ def test_grade_refuses_to_run_without_bubblewrap_unless_insecure(tmp_path):
     allowed = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--db", str(tmp_path / "g.db"),
                                         "--exercises", "ex01", "--insecure", "--json"], env=env)
     assert allowed.exit_code == 0
-    assert json.loads(allowed.stdout) == [{"student": "s1", "exercise": "ex01", "score": 0.0,
+    assert json.loads(allowed.stdout)["results"] == [{"student": "s1", "exercise": "ex01", "score": 0.0,
                                            "max_score": 17.0, "status": "not_submitted"}]
 
 
@@ -294,7 +294,8 @@ def test_nested_folders_macosx_and_korean_names(tmp_path, course):
     (tmp_path / "s2.zip").write_bytes(raw.getvalue().replace(placeholder.encode(), cp949))
     subs = {s.student: s for s in collect(tmp_path, [ex05])}
     assert subs["김철수_12345"].files["ex05"].source == "A = 1\n"  # the file inside ex05_correlate2d/ wins
-    assert subs["김철수_12345"].files["ex05"].submitted_at == "2026-11-20T14:05:00+00:00"
+    # the time written in the zip (kept, not used for lateness unless a session asks for it)
+    assert subs["김철수_12345"].files["ex05"].stated_at == "2026-11-20T14:05:00+00:00"
     assert subs["s2"].files["ex05"].path == "s2.zip:과제/conv.py"
 
 

@@ -165,7 +165,7 @@ def test_the_bundled_example_session(course):
       "s.yaml, line 5, late.per_minutes: per_minutes must be a number of minutes above 0, got 'None'"]),
     (GOOD + "seed: 3\n",
      ["s.yaml, line 6, seed: unknown field; valid fields: name, exercises, opens, closes, timezone, late, "
-      "seed_salt, roster"]),
+      "seed_salt, roster, times_from"]),
     (GOOD + "roster: nobody.csv\n", ["s.yaml, line 6, roster: file not found: {tmp}/nobody.csv"]),
 ])
 def test_each_mistake_is_named_with_its_line_and_fix(tmp_path, course, text, expected):
@@ -287,9 +287,10 @@ def small_class(tmp_path_factory, course):
     on_time = seoul_timestamp(14, 30)
     put(folder / "s1", "ex01_perceptron/perceptron.py", solution01, on_time)
     put(folder / "s1", "ex05_correlate2d/conv.py", solution05, on_time)
-    with zipfile.ZipFile(folder / "s2.zip", "w") as archive:  # zip times: Seoul wall-clock, 15:05 = 5 min late
+    with zipfile.ZipFile(folder / "s2.zip", "w") as archive:  # arrived 15:05 Seoul time = 5 min late
         for name, text in (("perceptron.py", solution01), ("conv.py", mutant05)):
             archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 11, 27, 15, 5, 0)), text)
+    os.utime(folder / "s2.zip", (seoul_timestamp(15, 5), seoul_timestamp(15, 5)))  # it arrived at 15:05
     hostile = solution05.replace('def correlate(x, w, mode="valid"):',
                                  f'def correlate(x, w, mode="valid"):\n    raise ValueError("{HOSTILE_MESSAGE}")\n\n\n'
                                  'def _unused(x, w, mode="valid"):')
@@ -364,7 +365,7 @@ def test_session_grade_cli_resumes_and_prints_the_table(small_class, tmp_path):
             "--jobs", "1"] + (["--insecure"] if backend() == "rlimit" else [])
     result = CliRunner().invoke(main, args + ["--json"], env=env())
     assert result.exit_code == 0, result.output
-    data = {d["student"]: d for d in json.loads(result.stdout)}
+    data = {d["student"]: d for d in json.loads(result.stdout)["students"]}
     assert data["s1"]["total"] == 100.0 and data["s4"]["in_roster"] is False
     assert data["s2"]["exercises"]["ex01"]["multiplier"] == 0.9
     table = CliRunner().invoke(main, args, env=env())
@@ -551,7 +552,7 @@ def test_watcher_grades_submissions_as_they_appear_and_resumes(small_class, tmp_
     assert watcher.step() == []  # first seen: wait one scan for the copy to settle
     assert watcher.step() == ["s1"]
     assert graded_students(db) == {"s1"}
-    shutil.copy(source / "s2.zip", folder / "s2.zip")
+    shutil.copy2(source / "s2.zip", folder / "s2.zip")  # with its arrival time, as copytree keeps the folders'
     shutil.copytree(source / "s3", folder / "s3")
     assert watcher.step() == [] and watcher.step() == ["s2", "s3"]
     assert graded_students(db) == {"s1", "s2", "s3"}

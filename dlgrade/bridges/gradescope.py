@@ -21,13 +21,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sys
 import time
 import traceback
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from dlgrade.course import Course, Exercise
 from dlgrade.inert import clean
@@ -84,31 +83,12 @@ def not_graded(exercise: Exercise, message: str, seed: int) -> ExerciseResult:
 
 
 # ----------------------------------------------------------------------------- finding the file
-def _loose(name: str) -> str:
-    """'Conv (1).py', 'conv-2.py', 'conv_copy.py' → 'conv.py': how uploads rename a file."""
-    stem, _, ext = name.lower().rpartition(".")
-    stem = re.sub(r"(\s*\(\d+\)|[-_ ]\d+|[-_ ]?(copy|복사본|사본))+$", "", stem)
-    return f"{stem}.{ext}"
+def take_submission(folder: Path, exercise: Exercise):
+    """The upload in ``folder`` as the intake reads it (a StudentSubmission): the same rules as
+    bulk grading, plus the only Python file or notebook handed in when no name matches."""
+    from dlgrade.bulk.collect import read_entry
 
-
-def find_submission(folder: Path, exercise: Exercise) -> tuple[str | None, str, list[str]]:
-    """(source or None, where it was found, the .py files seen) for the exercise's file in
-    ``folder``: the exact name anywhere inside (as bulk collection finds it), else a
-    loosely matching name, else the only Python file submitted."""
-    from dlgrade.bulk.collect import IGNORED_PARTS, MAX_FILE_BYTES, read_folder
-
-    submission = read_folder(folder, [exercise])
-    found = submission.files.get(exercise.id)
-    if found:
-        return found.source, found.path.split("/", 1)[-1], []
-    seen = sorted(PurePosixPath(p.relative_to(folder).as_posix()) for p in folder.rglob("*.py")
-                  if not IGNORED_PARTS.intersection(p.relative_to(folder).parts) and not p.is_symlink()
-                  and not p.name.startswith("._"))
-    loose = [p for p in seen if _loose(p.name) == exercise.file.lower()]
-    pick = loose[0] if len(loose) >= 1 else (seen[0] if len(seen) == 1 else None)
-    if pick is None or (folder / pick).stat().st_size > MAX_FILE_BYTES:
-        return None, "", [str(p) for p in seen]
-    return (folder / pick).read_bytes().decode("utf-8", errors="replace"), str(pick), [str(p) for p in seen]
+    return read_entry(folder, [exercise], student="", shown="", sole_file=True)
 
 
 # ----------------------------------------------------------------------------- running in the container
@@ -138,10 +118,15 @@ def run_autograder(root: Path) -> dict:
         exercise = load_course(root / "source").resolve(config["exercise"])
         student = _student_id(root)
         seed = student_seed(student, exercise.id, config.get("seed_salt", "")) if student else DEFAULT_SEED
-        source, where, seen = find_submission(root / "submission", exercise)
+        taken = take_submission(root / "submission", exercise)
+        found = taken.files.get(exercise.id)
+        source, where = (found.source, found.path) if found else (None, "")
+        seen = sorted(s.path for s in taken.skipped if s.path.lower().endswith((".py", ".ipynb")))
         if source is None:
             message = say("gradescope.missing", lang, file=exercise.file,
                           seen=", ".join(seen) if seen else say("gradescope.nothing", lang))
+            if taken.notes:  # a refused archive, a file too large: say why
+                message += "\n" + "\n".join(n.text(lang) for n in taken.notes)
             result = not_graded(exercise, message, seed)
             output = message
         else:

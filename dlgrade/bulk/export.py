@@ -127,12 +127,17 @@ def feedback_markdown(book: Gradebook, course: Course, student: str, lang: str) 
 
 
 def write_feedback(book: Gradebook, course: Course, folder: Path, lang: str) -> list[Path]:
+    """One Markdown file per student; file names never collide, even for ids that differ only
+    in case on a case-insensitive file system or hold ``/``, ``..`` or control characters
+    (see dlgrade.bulk.identity.file_stems)."""
+    from dlgrade.bulk.identity import file_stems
+
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     students, _exercises, _cells = score_matrix(book, course)
+    stems = file_stems(students)
     for student in students:
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in student) or "student"
-        path = folder / f"{safe}.md"
+        path = folder / f"{stems[student]}.md"
         try:
             text = feedback_markdown(book, course, student, lang)
         except Exception:  # one student's feedback that cannot be rendered does not stop the others

@@ -12,6 +12,10 @@ row per student and exercise pointing at the result it was scored from, with
 the submission time used and the late multiplier applied.  A later regrade of
 the same exercise never changes a closed session's rows: they keep their
 ``result_id`` (old results stay as history).
+
+Schema 3 records where each submission time came from (``time_source``: the file's arrival
+in the submissions folder, the time written inside the student's archive, or ``--times``)
+and keeps each whole-folder intake (``intakes``: every entry and what became of it).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pathlib import Path
 
 from dlgrade.results import ExerciseResult
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS students (
@@ -37,8 +41,10 @@ CREATE TABLE IF NOT EXISTS submissions (
     exercise TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     path TEXT NOT NULL,
-    submitted_at TEXT NOT NULL,
+    submitted_at TEXT NOT NULL,      -- when it arrived (UTC ISO): see time_source
     first_seen TEXT NOT NULL,
+    time_source TEXT,                -- folder (modification time in the submissions folder); NULL before schema 3
+    stated_at TEXT,                  -- the time written inside the student's archive, if any (the student's to set)
     UNIQUE (student, exercise, content_hash)
 );
 CREATE TABLE IF NOT EXISTS results (
@@ -70,6 +76,13 @@ CREATE TABLE IF NOT EXISTS checks (
 );
 CREATE INDEX IF NOT EXISTS checks_result ON checks (result_id);
 """ + """
+CREATE TABLE IF NOT EXISTS intakes (
+    id INTEGER PRIMARY KEY,
+    taken_at TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    session TEXT,                    -- the session graded, or NULL for dlgrade grade
+    summary_json TEXT NOT NULL       -- Intake.to_dict("en"): every entry and what became of it
+);
 CREATE TABLE IF NOT EXISTS sessions (
     name TEXT PRIMARY KEY,
     opens TEXT NOT NULL,             -- ISO 8601 with offset
@@ -102,9 +115,13 @@ CREATE TABLE IF NOT EXISTS session_results (
     max_score REAL NOT NULL,
     weight REAL NOT NULL,
     weighted REAL NOT NULL,          -- score / max_score * weight * multiplier
+    time_source TEXT,                -- where submitted_at came from: folder | archive_entry | times
     PRIMARY KEY (session, student, exercise)
 );
 """
+
+
+ADDED_COLUMNS = (("submissions", "time_source"), ("submissions", "stated_at"), ("session_results", "time_source"))
 
 
 class GradebookError(Exception):
@@ -144,7 +161,11 @@ class Gradebook:
         elif int(row[0]) > SCHEMA_VERSION:
             raise GradebookError(f"{self.path} was written by a newer dlgrade (schema {row[0]})")
         elif int(row[0]) < SCHEMA_VERSION:
-            # Schema 1 → 2 only adds the session tables, which the script above has just created.
+            # Schema 1 → 2 only adds the session tables, which the script above has just created;
+            # 2 → 3 adds where each submission time came from.
+            for table, column in ADDED_COLUMNS:
+                if column not in {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     def close(self):
@@ -198,8 +219,9 @@ class Gradebook:
             submission_id = None
             if file is not None:
                 db.execute("INSERT OR IGNORE INTO submissions (student, exercise, content_hash, path, submitted_at, "
-                           "first_seen) VALUES (?, ?, ?, ?, ?, ?)",
-                           (student, exercise, file.content_hash, file.path, file.submitted_at, now()))
+                           "first_seen, time_source, stated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           (student, exercise, file.content_hash, file.path, file.submitted_at, now(),
+                            getattr(file, "time_source", None), getattr(file, "stated_at", None)))
                 submission_id = db.execute("SELECT id FROM submissions WHERE student=? AND exercise=? AND "
                                            "content_hash=?", (student, exercise, file.content_hash)).fetchone()[0]
             db.execute("UPDATE results SET current = 0 WHERE student = ? AND exercise = ? AND current = 1",
@@ -228,6 +250,15 @@ class Gradebook:
             "LEFT JOIN submissions s ON s.id = r.submission_id "
             "WHERE r.student = ? AND r.exercise = ? AND r.current = 1", (student, exercise)).fetchone()
 
+    def current_times(self, student: str, exercise: str) -> tuple | None:
+        """(arrival time, its source, time written inside the archive) of the current result's
+        submission, or None when there is none."""
+        row = self.db.execute(
+            "SELECT s.submitted_at, s.time_source, s.stated_at FROM results r "
+            "JOIN submissions s ON s.id = r.submission_id "
+            "WHERE r.student = ? AND r.exercise = ? AND r.current = 1", (student, exercise)).fetchone()
+        return tuple(row) if row else None
+
     def save_session(self, *, name: str, opens: str, closes: str, timezone: str, config: dict) -> None:
         self.db.execute(
             "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET opens = excluded.opens, "
@@ -248,10 +279,12 @@ class Gradebook:
         db.execute("BEGIN IMMEDIATE")
         try:
             for row in rows:
-                db.execute("INSERT OR REPLACE INTO session_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                db.execute("INSERT OR REPLACE INTO session_results (session, student, exercise, result_id, status, "
+                           "submitted_at, timing, late_seconds, multiplier, score, max_score, weight, weighted, "
+                           "time_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            (session, student, row["exercise"], row["result_id"], row["status"], row["submitted_at"],
                             row["timing"], row["late_seconds"], row["multiplier"], row["score"], row["max_score"],
-                            row["weight"], row["weighted"]))
+                            row["weight"], row["weighted"], row.get("time_source")))
             db.execute("INSERT OR REPLACE INTO session_students VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (session, student, name, None if in_roster is None else int(in_roster),
                         sum(r["status"] == "graded" for r in rows), round(sum(r["weighted"] for r in rows), 6),
@@ -263,6 +296,19 @@ class Gradebook:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def record_intake(self, *, folder: str, summary: dict, session: str | None = None) -> None:
+        """Keep what a run's intake made of the submissions folder (every entry, conflicts,
+        files not taken), so that it can be shown after the run."""
+        self.db.execute("INSERT INTO intakes (taken_at, folder, session, summary_json) VALUES (?, ?, ?, ?)",
+                        (now(), folder, session, json.dumps(summary, ensure_ascii=False)))
+
+    def latest_intake(self, session: str | None = None) -> dict | None:
+        """The last intake recorded (for ``session``, when given), with ``taken_at``, or None."""
+        row = self.db.execute(
+            "SELECT taken_at, summary_json FROM intakes WHERE (? IS NULL OR session = ?) ORDER BY id DESC LIMIT 1",
+            (session, session)).fetchone()
+        return {"taken_at": row[0], **json.loads(row[1])} if row else None
 
     def sessions(self) -> list[dict]:
         """Every session, in the order they opened."""

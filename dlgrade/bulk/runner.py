@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from dlgrade.bulk.collect import StudentSubmission, SubmittedFile, collect
+from dlgrade.bulk.collect import Intake, StudentSubmission, SubmittedFile, take_in
 from dlgrade.bulk.gradebook import Gradebook
 from dlgrade.course import Exercise
 from dlgrade.grading.oracle import Oracle
@@ -63,6 +63,7 @@ class BulkSummary:
     refused: int = 0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    intake: Intake | None = None  #: what the intake made of the submissions folder
 
 
 def plan(submissions: list[StudentSubmission], exercises: list[Exercise], book: Gradebook, salt: str,
@@ -99,21 +100,29 @@ def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs:
                 force: bool = False, backend: str | None = None,
                 progress: Callable[[int, int, Task, ExerciseResult], None] | None = None,
                 on_plan: Callable[[int], None] | None = None,
-                submissions: list[StudentSubmission] | None = None) -> BulkSummary:
+                submissions: list[StudentSubmission] | None = None, intake: Intake | None = None,
+                session: str | None = None) -> BulkSummary:
     """Grade every student's submission for ``exercises`` into the gradebook at ``db_path``.
-    ``submissions``, when given, are graded instead of collecting ``folder`` (a caller that has
-    already read it, or wants only some students graded)."""
+    ``intake`` (or bare ``submissions``), when given, is graded instead of taking in ``folder``
+    (a caller that has already read it, or wants only some students graded).  Students in a
+    conflict are never in the intake's submissions: nothing is recorded under their ids.  A whole
+    folder's intake is kept in the gradebook (under ``session``, when one is graded)."""
     started = time.monotonic()
     summary = BulkSummary()
     if submissions is None:
-        submissions = collect(folder, exercises)
+        intake = intake or take_in(folder, exercises)
+        submissions = intake.submissions
+    summary.intake = intake
+    if intake is not None:
+        summary.problems.extend(conflict_lines(intake, "en"))
     for sub in submissions:  # names that are not valid text (file names are bytes) must not stop the gradebook
         sub.student = readable_id(sub.student)
-        sub.problems = [readable_id(p) for p in sub.problems]
         for file in sub.files.values():
             file.path = readable_id(file.path)
     summary.students = len(submissions)
     with Gradebook(db_path) as book:
+        if intake is not None and not intake.partial:
+            book.record_intake(folder=intake.folder, summary=intake.to_dict("en"), session=session)
         tasks = plan(submissions, exercises, book, salt, force, summary)
         if on_plan:
             on_plan(len(tasks))
@@ -121,6 +130,13 @@ def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs:
             _run(tasks, book, jobs, backend, progress, summary)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def conflict_lines(intake: Intake, lang: str) -> list[str]:
+    from dlgrade.messages import say
+
+    return [say("intake.line.conflict", lang, entries=", ".join(c.entries), students=", ".join(c.students))
+            for c in intake.conflicts]
 
 
 def uses_tensorflow(exercise: Exercise) -> bool:

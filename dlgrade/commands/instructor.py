@@ -78,6 +78,8 @@ def session_check(obj: Context, session_file, as_json, lang):
                          exercises=", ".join(f"{e.exercise.id} ({e.weight:g})" for e in s.exercises),
                          late=say(f"session.late.{s.late.kind}", lang, **s.late.to_dict()), salt=s.seed_salt,
                          roster=say("session.roster_n", lang, n=len(s.roster)) if s.roster is not None else "-"))
+    obj.output.print(say("session.times_from", lang, source=say(
+        "intake.time.archive_entry" if s.times_from == "archive_entries" else "intake.time.folder", lang)))
 
 
 @session.command("grade")
@@ -95,8 +97,13 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     """Grade a session: its exercises with its seed salt, the late policy applied to each
     submission's time, and weighted totals, into the gradebook under the session's name.
 
-    Times come from the zip entries (read in the session's time zone), else the files'
-    modification times; --times overrides them. Rerunning resumes.
+    Times are when each file arrived in SUBMISSIONS (the modification time of the
+    student's archive, or of the file in the student's folder); --times overrides
+    them. The times written inside zips are the students' to set: they count only
+    if the session file says times_from: archive_entries (read in its time zone).
+    The report says where each time came from. Every entry of SUBMISSIONS is
+    accounted for in the intake summary; entries that name the same student are a
+    conflict, not graded (exit code 1). Rerunning resumes.
 
     \b
     Example:  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db \\
@@ -128,22 +135,28 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
         raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
     except (GradebookError, SandboxError, ReportError) as exc:  # ReportError: nothing was handed in
         raise click.ClickException(str(exc)) from None
+    intake = summary.bulk.intake
     if as_json:
-        obj.output.raw(json.dumps([{"student": r.student, "name": r.name, "total": r.total, "max_total": r.max_total,
-                                    "in_roster": r.in_roster, "exercises": r.cells} for r in report.students],
-                                  ensure_ascii=False))
-        return
-    from dlgrade.messages import say
+        obj.output.raw(json.dumps({"students": [{"student": r.student, "name": r.name, "total": r.total,
+                                                 "max_total": r.max_total, "in_roster": r.in_roster,
+                                                 "exercises": r.cells} for r in report.students],
+                                   "intake": intake.to_dict(lang) if intake else None}, ensure_ascii=False))
+    else:
+        from dlgrade.messages import say
+        from dlgrade.reporting.intake import intake_lines, time_sources_line
 
-    obj.output.print(students_table(report, lang, title=say("report.title_session", lang, session=s.name)))
-    for line in timing_lines(report, s, lang) + roster_lines(report, lang):
-        obj.output.print(line)
-    for problem in summary.bulk.problems:
-        obj.output.warn(problem)
-    b = summary.bulk
-    obj.output.print(say("grade.counts", lang, students=b.students, graded=b.graded, skipped=b.skipped,
-                         missing=b.not_submitted, refused=b.refused, seconds=b.seconds))
-    obj.output.print(say("session.next", lang, db=db, session=s.name), style="dim")
+        obj.output.print(students_table(report, lang, title=say("report.title_session", lang, session=s.name)))
+        sources = time_sources_line([c for r in report.students for c in r.cells.values()], lang)
+        for line in timing_lines(report, s, lang) + ([sources] if sources else []) + roster_lines(report, lang):
+            obj.output.print(line)
+        for line in intake_lines(intake, lang) if intake else []:
+            obj.output.print(line)
+        b = summary.bulk
+        obj.output.print(say("grade.counts", lang, students=b.students, graded=b.graded, skipped=b.skipped,
+                             missing=b.not_submitted, refused=b.refused, seconds=b.seconds))
+        obj.output.print(say("session.next", lang, db=db, session=s.name), style="dim")
+    if intake is not None and intake.needs_attention:
+        raise SystemExit(1)  # a conflict or a refused archive: the instructor has something to resolve
 
 
 @main.command("report")
@@ -248,7 +261,15 @@ def session_watch(obj: Context, session_file, submissions, db, times, interval, 
             except ReportError:
                 built["report"] = None
             built["graded"] = watcher.graded_count
-        return live_view(built["report"], s, datetime.now(s.tz), watcher.events, lang)
+        screen = live_view(built["report"], s, datetime.now(s.tz), watcher.events, lang)
+        if watcher.conflicts:  # entries naming one student are not graded: say so while it can be fixed
+            from rich.console import Group
+            from rich.text import Text
+
+            screen = Group(screen, *[Text(say("intake.line.conflict", lang, entries=", ".join(names),
+                                              students=", ".join(ids)), style="bold red")
+                                     for names, ids in watcher.conflicts])
+        return screen
 
     try:
         if once:

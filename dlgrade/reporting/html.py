@@ -85,7 +85,7 @@ def svg_line(points: list[tuple[str, float]], label: str, width: int = 640, heig
     return "".join(parts)
 
 
-def _cell(cell: dict | None, lang: str) -> str:
+def _cell(cell: dict | None, lang: str, tz=None) -> str:
     if cell is None:
         return "<td></td>"
     if cell["status"] != "graded":
@@ -97,7 +97,22 @@ def _cell(cell: dict | None, lang: str) -> str:
         late = f' <span class="late">{escape(say("report.badge.late", lang))} ×{cell["multiplier"]:g}</span>'
     elif cell.get("timing") == "early":
         late = f' <span class="late">{escape(say("report.badge.early", lang))}</span>'
-    return f'<td class="num {cls}">{cell["score"]:g}/{cell["max_score"]:g}{late}</td>'
+    return f'<td class="num {cls}">{cell["score"]:g}/{cell["max_score"]:g}{late}{_when(cell, lang, tz)}</td>'
+
+
+def _when(cell: dict, lang: str, tz) -> str:
+    """The submission time the late policy judged, and where it came from (folder, --times,
+    inside the archive)."""
+    if not cell.get("submitted_at") or "time_source" not in cell:
+        return ""
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(cell["submitted_at"])
+    shown = (moment.astimezone(tz) if tz else moment).strftime("%m-%d %H:%M")
+    source = str(cell.get("time_source"))
+    return (f'<br><small class="dim when" data-source="{escape(source)}" '
+            f'title="{escape(say(f"intake.time.{source}", lang))}">{escape(shown)} · '
+            f'{escape(say(f"intake.time_short.{source}", lang))}</small>')
 
 
 def render_html(report: Report, lang: str) -> str:
@@ -176,6 +191,19 @@ def render_html(report: Report, lang: str) -> str:
         out.append("</table>")
 
     exercise_ids = [e.exercise for e in report.exercises]
+    tz = None
+    if report.session_info:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            tz = ZoneInfo(report.session_info["timezone"])
+        except (ZoneInfoNotFoundError, ValueError, KeyError):
+            tz = None
+        from dlgrade.reporting.intake import time_sources_line
+
+        sources = time_sources_line([c for r in report.students for c in r.cells.values()], lang)
+        if sources is not None:
+            out.append(f'<p class="meta" id="time-sources">{escape(sources.plain)}</p>')
     out.append(f'<h2>{t("report.students")}</h2><table id="students"><tr><th>{t("report.col.student")}</th>'
                f'<th>{t("report.col.name")}</th>'
                + "".join(f'<th class="num">{escape(e.exercise)}'
@@ -184,7 +212,7 @@ def render_html(report: Report, lang: str) -> str:
     for row in sorted(report.students, key=lambda r: r.student):
         cls = ' class="unknown"' if row.in_roster is False else ""
         out.append(f'<tr{cls}><td>{escape(row.student)}</td><td>{escape(row.name or "")}</td>'
-                   + "".join(_cell(row.cells.get(e), lang) for e in exercise_ids)
+                   + "".join(_cell(row.cells.get(e), lang, tz) for e in exercise_ids)
                    + f'<td class="num"><b>{row.total:.1f}</b>/{row.max_total:g}</td></tr>')
     out.append("</table>")
     for key, students in (("report.unknown", report.unknown), ("report.absent", report.absent)):

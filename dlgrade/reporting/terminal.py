@@ -158,6 +158,11 @@ def render_report(report: Report, lang: str) -> Group:
         parts.append(help_table(report, lang))
     if report.history:
         parts.append(history_table(report, lang))
+    if report.session:
+        from dlgrade.reporting.intake import time_sources_line
+
+        sources = time_sources_line([c for r in report.students for c in r.cells.values()], lang)
+        parts += [sources] if sources is not None else []
     parts += roster_lines(report, lang)
     return Group(*parts)
 
@@ -207,6 +212,7 @@ def timing_lines(report: Report, session, lang: str) -> list[Text]:
             if cell.get("timing") in ("late", "early") and cell.get("submitted_at"):
                 verdict = assess(session.late, session.opens, session.closes,
                                  datetime.fromisoformat(cell["submitted_at"]))
-                lines.append(Text(visible(f"{row.student} {exercise}: {verdict.reason(session.late, lang)}"),
+                source = say(f"intake.time_short.{cell.get('time_source')}", lang)
+                lines.append(Text(visible(f"{row.student} {exercise}: {verdict.reason(session.late, lang)} ({source})"),
                                   style="magenta"))
     return lines

@@ -10,6 +10,13 @@
     late: {percent: 10, per_minutes: 10, floor: 50}   # or: none, zero
     seed_salt: week3                            # the default: the name
     roster: week3_roster.csv                    # optional, relative to this file: id,name
+    times_from: folder                          # the default; or archive_entries (see below)
+
+Submission times are when each file arrived in the submissions folder (its modification
+time there: the student's archive, or the file in the student's folder), or the ``--times``
+file.  The times written *inside* a zip or tar are the student's to set, so the late policy
+uses them only with ``times_from: archive_entries`` (for an LMS export whose folder times
+are all the download's; better: its submission times as ``--times``).
 
 Every mistake is reported at once, each naming the file, the line, the field and the fix.
 """
@@ -30,7 +37,8 @@ from dlgrade.messages import say
 from dlgrade.session.late import LatePolicy
 
 DEFAULT_TIMEZONE = "Asia/Seoul"
-FIELDS = ("name", "exercises", "opens", "closes", "timezone", "late", "seed_salt", "roster")
+FIELDS = ("name", "exercises", "opens", "closes", "timezone", "late", "seed_salt", "roster", "times_from")
+TIMES_FROM = ("folder", "archive_entries")  #: where submission times come from (see the module's docstring)
 LATE_FIELDS = ("percent", "per_minutes", "floor")
 
 
@@ -61,6 +69,7 @@ class Session:
     late: LatePolicy  #: what happens after ``closes``
     seed_salt: str  #: salt of the per-student seeds (default: the name)
     roster: dict[str, str] | None = field(default=None, hash=False)  #: student id → name, or None
+    times_from: str = "folder"  #: TIMES_FROM: arrival in the folder, or the times written inside archives
 
     @property
     def tz(self) -> tzinfo:
@@ -74,7 +83,7 @@ class Session:
         return {"name": self.name, "exercises": {e.exercise.id: e.weight for e in self.exercises},
                 "opens": self.opens.isoformat(), "closes": self.closes.isoformat(), "timezone": self.timezone,
                 "late": self.late.to_dict(), "seed_salt": self.seed_salt,
-                "roster": len(self.roster) if self.roster is not None else None}
+                "roster": len(self.roster) if self.roster is not None else None, "times_from": self.times_from}
 
 
 def parse_time(value, tz: tzinfo) -> datetime:
@@ -182,6 +191,10 @@ def load_session(path: Path, course: Course, lang: str = "en") -> Session:
     if not isinstance(salt, (str, int)):
         p.add(("seed_salt",), "session.error.salt")
         salt = name
+    times_from = data.get("times_from", "folder")
+    if times_from not in TIMES_FROM:
+        p.add(("times_from",), "session.error.times_from", value=times_from)
+        times_from = "folder"
     roster = None
     if data.get("roster") is not None:
         if not isinstance(data["roster"], str):
@@ -195,7 +208,7 @@ def load_session(path: Path, course: Course, lang: str = "en") -> Session:
     if p.items:
         raise SessionError(p.items)
     return Session(name=name, path=path, exercises=tuple(exercises), opens=times["opens"], closes=times["closes"],
-                   timezone=str(tz_name), late=late, seed_salt=str(salt), roster=roster)
+                   timezone=str(tz_name), late=late, seed_salt=str(salt), roster=roster, times_from=times_from)
 
 
 def _exercises(value, course: Course, p: _Problems) -> list[SessionExercise]:
@@ -281,9 +294,9 @@ def read_csv(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[st
 
 def read_roster(path: Path, lang: str = "en") -> dict[str, str]:
     """student id → name from a CSV with a header ``id,name`` (``student`` accepted for ``id``)."""
-    from dlgrade.bulk.collect import normalise_id
+    from dlgrade.bulk.identity import identity_key, normalise_id
 
-    roster, problems, first = {}, [], {}
+    roster, problems, first, keys = {}, [], {}, {}
     for line, row in read_csv(path, {"id": ("id", "student", "student_id"), "name": ("name",)}, ("id",), lang):
         student = normalise_id(row["id"])
         if not student:
@@ -291,8 +304,12 @@ def read_roster(path: Path, lang: str = "en") -> dict[str, str]:
         elif student in roster:
             problems.append(f"{path.name}, line {line}: "
                             f"{say('session.error.roster_duplicate', lang, student=student, first=first[student])}")
+        elif identity_key(student) in keys:  # Kim vs kim, 홍길동 in NFC vs NFD: submissions could not tell them apart
+            other = keys[identity_key(student)]
+            problems.append(f"{path.name}, line {line}: "
+                            f"{say('session.error.roster_same_student', lang, student=student, other=other, first=first[other])}")
         else:
-            roster[student], first[student] = row["name"], line
+            roster[student], first[student], keys[identity_key(student)] = row["name"], line, student
     if problems:
         raise SessionError(problems)
     return roster

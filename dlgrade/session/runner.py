@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from dlgrade.bulk.collect import StudentSubmission, collect
+from dlgrade.bulk.collect import TIME_ARCHIVE_ENTRY, TIME_TIMES, Intake, StudentSubmission, take_in
 from dlgrade.bulk.gradebook import Gradebook
 from dlgrade.bulk.runner import BulkSummary, grade_class
 from dlgrade.session.config import Session
@@ -28,12 +28,18 @@ class SessionSummary:
     students: list[str] = field(default_factory=list)  #: everyone scored for the session
     unknown: list[str] = field(default_factory=list)  #: submitters not in the roster
     absent: list[str] = field(default_factory=list)  #: roster students with nothing handed in
+    conflicts: list[str] = field(default_factory=list)  #: ids in an intake conflict: not scored this run
+
+
+def take_in_session(session: Session, folder: Path, only: set[str] | None = None) -> Intake:
+    """The intake of ``folder`` for the session's exercises (times written inside archives read
+    in the session's zone); only the students in ``only``, when given."""
+    return take_in(folder, [e.exercise for e in session.exercises], zip_timezone=session.tz, only=only)
 
 
 def collect_session(session: Session, folder: Path, only: set[str] | None = None) -> list[StudentSubmission]:
-    """The students' files for the session's exercises (zip times read in the session's zone);
-    only those of the students in ``only``, when given."""
-    return collect(folder, [e.exercise for e in session.exercises], zip_timezone=session.tz, only=only)
+    """The students' files for the session's exercises; only those in ``only``, when given."""
+    return take_in_session(session, folder, only).submissions
 
 
 def grade_session(session: Session, folder: Path, db_path: Path, *, jobs: int = 2, backend: str | None = None,
@@ -44,23 +50,28 @@ def grade_session(session: Session, folder: Path, db_path: Path, *, jobs: int = 
     ``times`` overrides submission times ((student, exercise or None) → aware datetime);
     ``only`` limits grading to those students (the watcher's changed entries); the roster's
     absent students are scored 0 either way."""
-    submissions = collect_session(session, folder, only)
+    intake = take_in_session(session, folder, only)
     bulk = grade_class(folder, [e.exercise for e in session.exercises], db_path, jobs=jobs, salt=session.seed_salt,
-                       force=force, backend=backend, progress=progress, on_plan=on_plan, submissions=submissions)
+                       force=force, backend=backend, progress=progress, on_plan=on_plan, intake=intake,
+                       session=session.name)
     with Gradebook(db_path) as book:
-        summary = score_session(book, session, [s.student for s in submissions], times or {})
+        summary = score_session(book, session, [s.student for s in intake.submissions], times or {},
+                                conflicted=intake.conflicted)
     summary.bulk = bulk
     return summary
 
 
-def score_session(book: Gradebook, session: Session, submitters: list[str], times: dict) -> SessionSummary:
+def score_session(book: Gradebook, session: Session, submitters: list[str], times: dict,
+                  conflicted: set[str] | frozenset = frozenset()) -> SessionSummary:
     """Apply times, late policy and weights to the current results of ``submitters`` (and, with a
-    roster, to every listed student who handed in nothing); store one transaction per student."""
+    roster, to every listed student who handed in nothing); store one transaction per student.
+    Students in ``conflicted`` (two entries naming them) are left as they were: not scored, not
+    counted absent, until the instructor resolves the conflict."""
     book.save_session(name=session.name, opens=session.opens.isoformat(), closes=session.closes.isoformat(),
                       timezone=session.timezone, config=session.to_dict())
     roster = session.roster
-    students = sorted(set(submitters) | set(roster or ()))
-    summary = SessionSummary(bulk=BulkSummary(), students=students)
+    students = sorted((set(submitters) | set(roster or ())) - set(conflicted))
+    summary = SessionSummary(bulk=BulkSummary(), students=students, conflicts=sorted(conflicted))
     if roster is not None:
         summary.unknown = sorted(s for s in submitters if s not in roster)
     for student in students:
@@ -75,18 +86,35 @@ def score_session(book: Gradebook, session: Session, submitters: list[str], time
 
 def score_exercise(book: Gradebook, session: Session, student: str, exercise: str, weight: float,
                    times: dict) -> dict:
-    """One session_results row: the current result, its time (overridden from ``times``), the
-    late verdict and the weighted score."""
+    """One session_results row: the current result, its time and where it came from, the late
+    verdict and the weighted score."""
     detail = book.current_detail(student, exercise)
-    result_id, status, score, max_score, stored_at = detail or (None, "not_submitted", 0.0, 0.0, None)
-    submitted_at = None
+    result_id, status, score, max_score, _ = detail or (None, "not_submitted", 0.0, 0.0, None)
+    submitted_at, source = None, None
     if status == "graded":
-        override = times.get((student, exercise)) or times.get((student, None))
-        submitted_at = override or (datetime.fromisoformat(stored_at) if stored_at else None)
+        submitted_at, source = submission_time(book, session, student, exercise, times)
     lateness = assess(session.late, session.opens, session.closes, submitted_at)
     return {"exercise": exercise, "result_id": result_id, "status": status,
             "submitted_at": submitted_at.astimezone(timezone.utc).isoformat(timespec="seconds")
             if submitted_at else None,
             "timing": lateness.timing if status == "graded" else "unknown", "late_seconds": lateness.late_seconds,
             "multiplier": lateness.multiplier, "score": score, "max_score": max_score, "weight": weight,
-            "weighted": weighted_score(score, max_score, weight, lateness.multiplier) if status == "graded" else 0.0}
+            "weighted": weighted_score(score, max_score, weight, lateness.multiplier) if status == "graded" else 0.0,
+            "time_source": source}
+
+
+def submission_time(book: Gradebook, session: Session, student: str, exercise: str,
+                    times: dict) -> tuple[datetime | None, str | None]:
+    """(time, source) the late policy judges: the --times file's, else the time written inside
+    the archive when the session asks for it (``times_from: archive_entries``), else the
+    arrival in the submissions folder."""
+    override = times.get((student, exercise)) or times.get((student, None))
+    if override:
+        return override, TIME_TIMES
+    stored = book.current_times(student, exercise)
+    if stored is None:
+        return None, None
+    arrived, source, stated = stored
+    if session.times_from == "archive_entries" and stated:
+        return datetime.fromisoformat(stated), TIME_ARCHIVE_ENTRY
+    return (datetime.fromisoformat(arrived) if arrived else None), source  # None: stored before sources were kept

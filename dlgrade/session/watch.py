@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from dlgrade.bulk.collect import student_entries
+from dlgrade.bulk.identity import identity_key
 from dlgrade.session.config import Session
 from dlgrade.session.runner import grade_session
 
@@ -65,14 +66,28 @@ class Watcher:
         self.graded_count = 0
         self.on_event = on_event
         self.problems: list[str] = []
+        self.conflicts: list[tuple[list[str], list[str]]] = []  #: (entries, ids) naming one student, last scan
 
     def scan(self) -> dict[str, Fingerprint]:
+        """student → fingerprint of their entry.  Entries naming one student (a conflict the
+        intake will not grade) carry the names of every entry in the conflict, so that removing
+        or renaming one changes the other's fingerprint and it is graded then."""
         if not self.folder.is_dir():
             return {}
+        entries = student_entries(self.folder)
+        groups: dict[str, list[str]] = {}
+        ids: dict[str, set[str]] = {}
+        for student, entry in entries:
+            groups.setdefault(identity_key(student), []).append(entry.name)
+            ids.setdefault(identity_key(student), set()).add(student)
+        self.conflicts = [(names, sorted(ids[key])) for key, names in sorted(groups.items()) if len(names) > 1]
         found: dict[str, Fingerprint] = {}
-        for student, entry in student_entries(self.folder):
-            if student not in found:  # the entry collect() grades: the first one
-                found[student] = fingerprint(entry)
+        for student, entry in entries:
+            if student in found:
+                continue
+            group = groups[identity_key(student)]
+            prints = fingerprint(entry)
+            found[student] = prints if len(group) == 1 else (("conflict", tuple(group), -1),) + prints
         return found
 
     def step(self, *, settle: bool = True) -> list[str]:
