@@ -530,26 +530,44 @@ def _one_sided(f, x, h):
     return grad
 
 
-@check(points=1, hidden=True, title_ko="numerical_gradient(f, x)가 끝난 뒤 x는 원래 값 그대로입니다 (1·2·3차원 x).")
+def residue_prone(rng, shape, h=H):
+    """A random x every element of which is left changed by restoring it with arithmetic
+    instead of the saved value — x + h − h, x + h − 2h + h and x − h + h all differ from x
+    in the last bits — so only putting the original value back restores x bit-for-bit."""
+    values = []
+    while len(values) < int(np.prod(shape, dtype=int)):
+        v = float(rng.normal()) * 10.0 ** float(rng.integers(-1, 2))
+        if (v + h) - h != v and ((v + h) - 2 * h) + h != v and (v - h) + h != v:
+            values.append(v)
+    return np.array(values).reshape(shape)
+
+
+@check(points=1, hidden=True, title_ko="numerical_gradient(f, x)가 맞는 기울기를 돌려주고, 끝난 뒤 x는 비트 하나까지 원래 값 그대로입니다 (1·2·3차원 x).")
 def numerical_gradient_restores_x(student, rng):
-    """After numerical_gradient(f, x), x holds exactly its original values (1-D, 2-D and 3-D x)."""
+    """numerical_gradient(f, x) returns the right gradient and leaves x bit-for-bit as it was (1-D, 2-D, 3-D x)."""
     cases = []
     for case in range(3):
         shape = random_shape(rng, case + 1)
         f = random_array_function(rng, shape, case)
-        cases.append((shape, f, np.round(rng.normal(size=shape), 3)))
+        cases.append((shape, f, residue_prone(rng, shape)))
     batch = student.batch()
     for _shape, f, x in cases:
         batch.call_seeing_inputs(student.numerical_gradient, f, x)
     results = batch.results()
     for case, (shape, f, x) in enumerate(cases):
-        _value, after, _ = next(results)
+        value, after, _ = next(results)
         try:
             expect_unchanged(x, after[1], what=f"case {case + 1}: x of shape {shape}")
         except CheckFailed as failure:
             raise CheckFailed(failure.message.split(";")[0] + ": after each element, put back its original "
                               "value (x[idx] = tmp_val), not x[idx] += h, which can leave rounding residue",
                               mistake="x_not_restored") from None
+        # Restoring x counts only with the gradient it was restored for: a function that
+        # never touches x has the property and nothing else.
+        failure = compare(value, exact_gradient(f, x), tolerance=GRADIENT_TOLERANCE,
+                          what=f"case {case + 1}: numerical_gradient(f, x) with x of shape {shape}")
+        if failure:
+            raise CheckFailed(failure)
 
 
 def random_quadratic(rng):
