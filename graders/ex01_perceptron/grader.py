@@ -333,6 +333,11 @@ def xor_built_from_gates(student, rng):
             raise CheckFailed("XOR_gate does not follow the gates: when AND_gate, NAND_gate and OR_gate are given "
                               "other truth tables, XOR_gate still gives its own answers — build XOR from the gates "
                               "(AND(NAND(x1, x2), OR(x1, x2))) instead of a lookup table", mistake="xor_lookup_table")
+        for gate in GATES:  # named only when XOR with that gate alone kept real gives exactly this table
+            if got == composed({**tables, gate: TABLES[gate]}):
+                raise CheckFailed(f"XOR_gate does not call {gate}: when the gates are given other truth tables, "
+                                  f"XOR_gate follows the others but computes {gate[:-5]} its own way — call "
+                                  f"{gate} itself", mistake="xor_bypasses_gate")
         raise CheckFailed("XOR_gate is not AND_gate(NAND_gate(x1, x2), OR_gate(x1, x2)): when the three gates are "
                           "given other truth tables, XOR_gate does not give AND of NAND and OR of them")
 

@@ -1,4 +1,5 @@
 # expect-fail: xor_built_from_gates
+# expect-mistake: xor_bypasses_gate
 """퍼셉트론 게이트와 퍼셉트론 학습 규칙 — 참고 답안.
 
 Perceptron gates and the perceptron learning rule — reference solution.
