@@ -132,11 +132,14 @@ def boundary_gives_zero(student):
         expect_bit(got, want, what=f"perceptron(x={x.tolist()}, w={w.tolist()}, b={b:g})")
 
 
-@check(points=1, title_ko="perceptron과 게이트는 int(1 또는 0)를 돌려줍니다: 값이 맞아도 1.0, True, numpy.bool_이면 여기서 한 번만 알려 줍니다.")
-def returns_int(student):
+@check(points=1, hidden=True, title_ko="perceptron과 게이트는 int(1 또는 0)를 돌려줍니다: 값이 맞아도 1.0, True, numpy.bool_이면 여기서 한 번만 알려 줍니다.")
+def returns_int(student, rng, reference):
     """perceptron and the gates return an int (1 or 0): a right value of another type (1.0, True, numpy.bool_) is reported here, once."""
-    calls = [("perceptron", (np.array([1.0, 2.0]), np.array([0.5, 0.5]), -1.0), 1),
-             ("perceptron", (np.array([1.0, 2.0]), np.array([0.5, 0.5]), -2.0), 0)]
+    calls = []
+    for _ in range(4):
+        n = int(rng.integers(1, 6))
+        x, w, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
+        calls.append(("perceptron", (x, w, b), reference.perceptron(x, w, b)))
     calls += [(gate, inputs, want) for gate in ("AND_gate", "NAND_gate", "OR_gate", "XOR_gate")
               for inputs, want in zip(INPUTS, TABLES[gate])]
     functions = student.functions_until_missing([name for name, _args, _want in calls])
@@ -146,8 +149,7 @@ def returns_int(student):
     results = batch.results()
     for i, (name, args, want) in enumerate(calls):
         got = next(results) if i < len(functions) else getattr(student, name)(*args)
-        shown = ", ".join(str(a.tolist()) if isinstance(a, np.ndarray) else repr(a) for a in args)
-        what = f"{name}({shown})"
+        what = f"{name}(x, w, b) with {len(args[0])} inputs" if name == "perceptron" else f"{name}{args}"
         expect_bit(got, want, what=what)  # the type counts only with the right value
         if not isinstance(got, (int, np.integer)) or isinstance(got, (bool, np.bool_)):
             raise CheckFailed(f"{what}: " + say("feedback.wrong_type", "en", kind="an int", want=want,
@@ -231,9 +233,9 @@ def lecture_training_on_and(student, reference):
     expect_learning_rule(w, b, converged, AND_X, AND_Y, 100, reference, "train_perceptron(X, y)")
 
 
-@check(points=1, hidden=True, title_ko="길이가 제각각인 무작위 실수 입력으로 perceptron (가중합이 정확히 0인 경우 포함).")
+@check(points=1, hidden=True, title_ko="길이가 제각각인 무작위 실수 입력으로 perceptron (가중합이 정확히 0인 경우 포함), x와 w는 그대로.")
 def random_perceptron(student, rng, reference):
-    """perceptron on random real inputs of random length, including sums that are exactly 0."""
+    """perceptron on random real inputs of random length, including sums that are exactly 0; x and w left unchanged."""
     cases, batch = [], student.batch()  # all twenty calls in one round trip
     for case in range(20):
         n = int(rng.integers(1, 8))
@@ -243,10 +245,12 @@ def random_perceptron(student, rng, reference):
         else:
             x, w, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
         cases.append((x, w, b))
-        batch.call(student.perceptron, x, w, b)
-    for case, ((x, w, b), got) in enumerate(zip(cases, batch.results())):
-        expect_bit(got, reference.perceptron(x, w, b),
-                     what=f"case {case + 1}: perceptron(x, w, b) with {len(x)} inputs")
+        batch.call_seeing_inputs(student.perceptron, x, w, b)
+    for case, ((x, w, b), (got, after, _)) in enumerate(zip(cases, batch.results())):
+        what = f"case {case + 1}: perceptron(x, w, b) with {len(x)} inputs"
+        expect_bit(got, reference.perceptron(x, w, b), what=what)
+        expect_unchanged(x, after[0], what=f"{what}: x")
+        expect_unchanged(w, after[1], what=f"{what}: w")
 
 
 GATES = ("AND_gate", "NAND_gate", "OR_gate")
