@@ -505,7 +505,7 @@ def numerical_gradient_matches_autodiff(student, rng):
             # no other mistake explains; bringing x back from every call in the batch
             # (call_seeing_inputs) would cost more CPU on every submission whose gradients are right.
             _value, after, _ = student.numerical_gradient.call((f, x), {}, inputs_after=True)
-            if len(after) > 1 and isinstance(after[1], np.ndarray) and not np.array_equal(after[1], x):
+            if len(after) > 1 and isinstance(after[1], np.ndarray) and not np.array_equal(after[1], x, equal_nan=True):
                 key, text = "x_not_restored", ("x is not restored after each element: the later partial "
                                                "derivatives were taken at a moved point")
         raise CheckFailed(failure + (f"\nlikely mistake: {text}" if text else ""), mistake=key)

@@ -491,16 +491,43 @@ def updates_in_place(student, rng, reference):
         fetched = [batch.fetch(params)] + [batch.fetch(arrays[k]) for k in p0]
         values = batch.run()
         current = checked_params(values[fetched[0]], p0, f"{call_text(name, hyper)}, after 3 updates")
+        # The values first: a NaN or an infinity is reported as what it is (NaN ≠ NaN would
+        # otherwise read as "a new array"), and in place counts only with the right values.
+        expect_reference_values(current, reference, name, hyper, p0, grads, f"{call_text(name, hyper)}, after 3 updates")
         for k, index in zip(p0, fetched[1:]):
             held = values[index]
-            if not (isinstance(held, np.ndarray) and np.array_equal(held, current[k])):
+            if not (isinstance(held, np.ndarray) and np.array_equal(held, current[k], equal_nan=True)):
                 raise CheckFailed(f"{call_text(name, hyper)}: after 3 updates params[{k!r}] is a new array and the "
                                   "original array holds something else, so a layer holding it would not learn. "
                                   "Update in place: params[key] -= …, params[key] += …", mistake="not_in_place")
-            if np.array_equal(current[k], p0[k]):
-                raise CheckFailed(f"{call_text(name, hyper)}: 3 updates with nonzero gradients left params[{k!r}] "
-                                  "unchanged")
-        expect_reference_values(current, reference, name, hyper, p0, grads, f"{call_text(name, hyper)}, after 3 updates")
+
+
+class _RoutedState:
+    """The reference optimizer with the keys' state kept elsewhere than per key: all of it
+    under one key (one state shared by every key), or under the key's position in the dict."""
+
+    def __init__(self, optimizer, route):
+        self.optimizer, self.route = optimizer, route
+
+    def update(self, params, grads):
+        for position, key in enumerate(params):
+            slot = self.route(position, key)
+            self.optimizer.update({slot: params[key]}, {slot: grads[key]})
+
+
+def shares_state(together, reference, name, hyper, p0, sequence):
+    """Whether ``together`` (state_per_key's run: ``sequence``'s updates on a dict whose key
+    order alternates) is what one state shared by the keys, or state kept by position, gives:
+    the mistake is named only when its output is the student's."""
+    for route in (lambda _position, _key: "shared", lambda position, _key: position):
+        optimizer = _RoutedState(getattr(reference, name)(**hyper), route)
+        arrays = {k: np.array(v, dtype=np.float64) for k, v in p0.items()}
+        orders = [{k: arrays[k] for k in keys} for keys in (list(p0), list(p0)[::-1])]
+        for step, grads in enumerate(sequence):
+            optimizer.update(orders[step % 2], grads)
+        if all(compare(together[k], arrays[k], tolerance=PROPERTY_VALUES_TOLERANCE, hidden=True) is None for k in p0):
+            return True
+    return False
 
 
 @check(points=2, hidden=True, title_ko="상태는 매개변수마다 따로: 번갈아 갱신한 두 키가 각각 혼자 갱신한 것과 같습니다.")
@@ -553,6 +580,9 @@ def state_per_key(student, rng, reference):
                                    "{'first', 'second'} (in alternating key order) against the same updates of "
                                    f"{{{k!r}}} alone")
             if failure:
+                if not shares_state(together, reference, name, hyper, p0, sequence):
+                    raise CheckFailed(f"{failure}\nthe keys' updates depend on each other: keep one velocity / h / "
+                                      "m, v (and Adam's t) per key, in a dict")
                 raise CheckFailed(f"{failure}\nlikely mistake: the keys share state; keep one velocity / h / m, v "
                                   "(and Adam's t) per key, in a dict", mistake="shared_state_across_keys")
         expect_reference_values(together, reference, name, hyper, p0, sequence,
