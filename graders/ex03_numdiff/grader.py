@@ -531,15 +531,18 @@ def _one_sided(f, x, h):
 
 
 def residue_prone(rng, shape, h=H):
-    """A random x every element of which is left changed by restoring it with arithmetic
-    instead of the saved value — x + h − h, x + h − 2h + h and x − h + h all differ from x
-    in the last bits — so only putting the original value back restores x bit-for-bit."""
-    values = []
-    while len(values) < int(np.prod(shape, dtype=int)):
-        v = float(rng.normal()) * 10.0 ** float(rng.integers(-1, 2))
-        if (v + h) - h != v and ((v + h) - 2 * h) + h != v and (v - h) + h != v:
-            values.append(v)
-    return np.array(values).reshape(shape)
+    """A random x every element of which is left changed by the usual way of restoring it with
+    arithmetic instead of the saved value: x + h − 2h + h (x[idx] += h, then -= 2h, then += h)
+    differs from x in the last bits for about 38 % of values, these ones, so only putting the
+    original value back restores x bit-for-bit.  (The other orders, x + h − h and
+    x + h − h − h + h, leave residue in under 0.2 % of values: there they are as good as exact.)"""
+    need = int(np.prod(shape, dtype=int))
+    found = np.zeros(0)
+    while found.size < need:
+        v = rng.normal(size=64) * 10.0 ** rng.integers(-1, 2, size=64)
+        keep = ((v + h) - 2 * h) + h != v
+        found = np.concatenate([found, v[keep]])
+    return found[:need].reshape(shape)
 
 
 @check(points=1, hidden=True, title_ko="numerical_gradient(f, x)가 맞는 기울기를 돌려주고, 끝난 뒤 x는 비트 하나까지 원래 값 그대로입니다 (1·2·3차원 x).")
