@@ -403,14 +403,25 @@ def install_guards(forbidden):
     finder = Refuse()
     sys.meta_path.insert(0, finder)
 
+    scanned = [0]  # len(sys.modules) at the last full scan: the check runs after every call
+
     def forbidden_modules_loaded():
-        if finder not in sys.meta_path:
+        if not sys.meta_path or sys.meta_path[0] is not finder:
+            if finder in sys.meta_path:
+                sys.meta_path.remove(finder)
             sys.meta_path.insert(0, finder)
+        for name in modules:
+            if name in sys.modules:
+                _violations.append(name)
+                return
+        if len(sys.modules) == scanned[0]:
+            return
+        scanned[0] = len(sys.modules)
+        prefixes = tuple(name + "." for name in modules)
         for loaded in list(sys.modules):
-            for name in modules:
-                if loaded == name or loaded.startswith(name + "."):
-                    _violations.append(name)
-                    return
+            if loaded.startswith(prefixes):
+                _violations.append(next(name for name in modules if loaded.startswith(name + ".")))
+                return
 
     if modules:
         _after_each_request.append(forbidden_modules_loaded)
