@@ -84,3 +84,13 @@ def test_a_gate_table_no_perceptron_gives_is_not_called_wrong_weights(course, gr
         "\n\ndef AND_gate(x1, x2):\n    return perceptron(np.array([x1, x2]), np.array([0.5, 0.5]), -0.2)\n"
     check = {c.name: c for c in grade_file("ex01", source).checks}["and_truth_table"]
     assert not check.passed and check.mistake == "wrong_gate_weights"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("mutant, mistake", [("xor_lookup_table", "xor_lookup_table"),
+                                             ("xor_lookup_unless_gates_swapped", "xor_lookup_table"),
+                                             ("xor_bypasses_or_gate", "xor_bypasses_gate")])
+def test_the_xor_mistake_named_is_the_one_whose_table_the_student_gave(mutant, mistake, seed, grade_file):
+    path = SUBMISSIONS / "ex01_perceptron" / "mutants" / f"{mutant}.py"
+    check = grade_file("ex01", path, seed=seed, only=["xor_built_from_gates"]).checks[0]
+    assert (check.status, check.mistake) == ("failed", mistake)
