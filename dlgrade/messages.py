@@ -90,6 +90,8 @@ MESSAGES.update({
 
 # Graders: types, diagnoses, statement coverage.
 MESSAGES.update({
+    "feedback.wrong_type": {"ko": "값은 맞지만 자료형이 틀렸습니다: {got} 대신 {kind}({want})를 돌려주세요",
+                            "en": "right value, wrong type: return {kind} ({want}), not {got}"},
 })
 
 
@@ -596,6 +598,9 @@ FEEDBACK_KO: tuple[tuple[str, str], ...] = (
     (r"^ expected: ", r" 기대:  "),
     (r"^last call: ", r"마지막 호출: "),
     (r"^likely mistake: ", r"예상되는 실수: "),
+    (r"right value, wrong type: return (?:an? )?(.+?) \((.+?)\), not (.+)$", r"값은 맞지만 자료형이 틀렸습니다: \3 대신 \1(\2)를 돌려주세요"),
+    (r"(\S+) is not allowed in this exercise \(reached as (.+)\)$", r"이 과제에서는 \1을(를) 쓸 수 없습니다 (\2 경로로 닿음)"),
+    (r"(\S+) is not allowed in this exercise$", r"이 과제에서는 \1을(를) 쓸 수 없습니다"),
     (r"wrong value \(got (.+)\)$", r"값이 틀렸습니다 (받은 값: \1)"),
     (r": expected (.+), got (.+)$", r": 기대 \1, 실제 \2"),
     (r"None \(did the function forget to return\?\)", r"None (함수가 return을 빠뜨렸나요?)"),

@@ -434,6 +434,30 @@ class Student(RemoteObject):
                 self._ask({"op": "setattr", "handle": 0, "name": name, "value": {"$ref": previous.id}})
 
     @property
+    def source(self) -> str:
+        """The text of the file the child loads (the student's, or a grader's rewriting of it)."""
+        return self._session.source
+
+    @contextmanager
+    def loaded_from(self, source: str):
+        """The same submission as the grader rewrote it (``source``), loaded in a fresh child
+        for the calls made inside the block; the student's own file, in another fresh child,
+        after it.  Nothing is patched in a loaded module: a check that needs the student's
+        code to run on other definitions (XOR over gates with other truth tables) loads it
+        with them, as if written so, instead of swapping names under running code."""
+        session = self._session
+        original, load_error = session.source, session.load_error
+        session.close()
+        session.source, session.load_error = source, None
+        self._functions.clear()
+        try:
+            yield self
+        finally:
+            session.close()
+            session.source, session.load_error = original, load_error
+            self._functions.clear()
+
+    @property
     def transcript(self) -> Transcript:
         return self._transcript
 

@@ -338,61 +338,157 @@ class ForbiddenName(BaseException):
 
 
 _violations = []
+#: Checks install_guards adds, run after every request (see _guarded): a forbidden module
+#: found loaded however it got there (the import system changed, say) is a violation.
+_after_each_request = []
+
+# The C functions NumPy builds a forbidden function on, guarded with it: np.convolve is the
+# legacy C correlate of the flipped kernel, reachable as numpy._core.multiarray.correlate.
+_BUILT_ON = {"convolve": ("correlate",), "correlate": ("correlate2",)}
+
+
+def _refusing(*args, _dlgrade_refused=None, **kwargs):
+    """The code a forbidden NumPy function's own implementation is given: wherever that
+    function object is reached from (a registry, the garbage collector, a closure), calling
+    it calls the refusal instead (its keyword default, set by install_guards)."""
+    return _dlgrade_refused(*args, **kwargs)
 
 
 def install_guards(forbidden):
-    """Refuse imports of forbidden modules and calls of forbidden attributes."""
-    import importlib.abc
-    import importlib.util
+    """Refuse forbidden modules and forbidden NumPy functions by every path to them.
 
-    modules = []
-    attributes = []
-    for name in forbidden:
-        if name.startswith("numpy."):
-            attributes.append(name)
-        else:
-            modules.append(name)
+    Modules: a finder first on sys.meta_path refuses their import by any route through the
+    import system (import, __import__, importlib, exec); after every request, a forbidden
+    module found loaded anyway (the finder removed, say) is a violation too.
+
+    NumPy functions ``numpy.X``: every attribute named X (and X2, and the C functions NumPy
+    builds X on) of every NumPy module, public or private (numpy._core.numeric,
+    numpy._core._multiarray_umath, ...), loaded now or later, is replaced by a refusal; the
+    Python implementation itself is made to refuse, so a reference found some other way
+    (numpy's registry of array functions, gc) refuses too; and a NumPy module already loaded
+    cannot be loaded afresh (which would bring the originals back).  The refusal names the
+    forbidden function and the path it was reached by."""
+    import importlib.abc
+    import importlib.machinery
+
+    modules = [name for name in forbidden if not name.startswith("numpy.")]
+    attributes = [name.split(".", 1)[1] for name in forbidden if name.startswith("numpy.")]
+    refused = {}  # attribute key -> (forbidden name, C functions only)
+    for attr in attributes:
+        for key in (attr, attr + "2"):
+            refused[key] = ("numpy." + attr, False)
+    for attr in attributes:
+        for key in _BUILT_ON.get(attr, ()):
+            refused.setdefault(key, ("numpy." + attr, True))
+    numpy_loaded = {name for name in sys.modules if name == "numpy" or name.startswith("numpy.")}
+
+    def violation(name, via):
+        _violations.append(name)
+        return ForbiddenName("%s is not allowed in this exercise%s"
+                             % (name, " (reached as %s)" % via if via and via != name else ""))
+
+    # Every function below can be reached by student code (a refusal, an import hook, a
+    # loader): each gets globals of its own (``_rehome``), and the closures they share hold
+    # rehomed functions too.
+    violation = _rehome(violation)
+
+    def refusal(name, via):
+        def refused_call(*args, **kwargs):
+            raise violation(name, via)
+
+        refused_call = _rehome(refused_call)
+        refused_call.__dlgrade_refusal__ = True
+        return refused_call
+
+    refusal = _rehome(refusal)
+
+    def guard_module(modname, mod):
+        for key, (name, c_only) in refused.items():
+            try:
+                current = vars(mod).get(key)
+            except TypeError:
+                continue
+            if current is None or not callable(current) or getattr(current, "__dlgrade_refusal__", False):
+                continue
+            if c_only and type(current).__name__ != "builtin_function_or_method":
+                continue
+            try:
+                setattr(mod, key, refusal(name, "%s.%s" % (modname, key)))
+            except Exception:
+                pass
+
+    guard_module = _rehome(guard_module)
+
+    class GuardedLoader(importlib.abc.Loader):
+        """A NumPy module imported after the guards are guarded as it finishes loading."""
+
+        def __init__(self, loader):
+            self.loader = loader
+
+        def create_module(self, spec):
+            return self.loader.create_module(spec)
+
+        def exec_module(self, module):
+            self.loader.exec_module(module)
+            guard_module(module.__name__, module)
 
     class Refuse(importlib.abc.MetaPathFinder):
         def find_spec(self, fullname, path=None, target=None):
             for name in modules:
                 if fullname == name or fullname.startswith(name + "."):
-                    _violations.append(name)
-                    raise ForbiddenName("import of %s is not allowed in this exercise" % name)
-            return None
+                    raise violation(name, fullname)
+            if not refused or not (fullname == "numpy" or fullname.startswith("numpy.")):
+                return None
+            if fullname in numpy_loaded:
+                name = next(iter(refused.values()))[0]
+                raise violation(name, "a fresh load of %s" % fullname)
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+            if spec is not None and spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                spec.loader = GuardedLoader(spec.loader)
+            return spec
 
-    Refuse.find_spec = _rehome(Refuse.find_spec)
-    sys.meta_path.insert(0, Refuse())
-    if not attributes:
+    for cls, method in ((GuardedLoader, "create_module"), (GuardedLoader, "exec_module"), (Refuse, "find_spec")):
+        setattr(cls, method, _rehome(getattr(cls, method)))
+    finder = Refuse()
+    sys.meta_path.insert(0, finder)
+
+    scanned = [0]  # len(sys.modules) at the last full scan: the check runs after every call
+
+    def forbidden_modules_loaded():
+        if not sys.meta_path or sys.meta_path[0] is not finder:
+            if finder in sys.meta_path:
+                sys.meta_path.remove(finder)
+            sys.meta_path.insert(0, finder)
+        for name in modules:
+            if name in sys.modules:
+                _violations.append(name)
+                return
+        if len(sys.modules) == scanned[0]:
+            return
+        scanned[0] = len(sys.modules)
+        prefixes = tuple(name + "." for name in modules)
+        for loaded in list(sys.modules):
+            if loaded.startswith(prefixes):
+                _violations.append(next(name for name in modules if loaded.startswith(name + ".")))
+                return
+
+    if modules:
+        _after_each_request.append(forbidden_modules_loaded)
+    if not refused:
         return
     import numpy as np
 
-    def guard(qualname):
-        def refused(*args, **kwargs):
-            _violations.append(qualname)
-            raise ForbiddenName("%s is not allowed in this exercise" % qualname)
-
-        return _rehome(refused)
-
-    # Replace the attribute wherever NumPy exposes the same object, so an alias
-    # such as numpy._core.numeric.convolve is refused too.
-    for qualname in attributes:
-        attr = qualname.split(".", 1)[1]
+    for attr in attributes:
         original = getattr(np, attr, None)
-        replacement = guard(qualname)
-        for modname, mod in list(sys.modules.items()):
-            if mod is None or not (modname == "numpy" or modname.startswith("numpy.")):
-                continue
-            for key in (attr, attr + "2"):
-                try:
-                    current = getattr(mod, key, None)
-                except Exception:
-                    continue
-                if current is not None and (current is original or (key == attr + "2" and callable(current))):
-                    try:
-                        setattr(mod, key, replacement)
-                    except Exception:
-                        pass
+        implementation = getattr(original, "_implementation", original)
+        code = getattr(implementation, "__code__", None)
+        if code is not None and not code.co_freevars:
+            implementation.__code__ = _refusing.__code__
+            implementation.__defaults__ = None
+            implementation.__kwdefaults__ = {"_dlgrade_refused": refusal("numpy." + attr, "numpy." + attr)}
+    for modname, mod in list(sys.modules.items()):
+        if mod is not None and (modname == "numpy" or modname.startswith("numpy.")):
+            guard_module(modname, mod)
 
 
 # --------------------------------------------------------------------------- the harness out of reach
@@ -593,7 +689,9 @@ def _guarded(run, filename, exit_text, traceback=None):
         # The harness's frames leave with their traceback now, not with the exception, which
         # the student's code may have kept (and whose frames the collector could later save).
         exc.__traceback__ = None
-    if _violations:
+    for check in _after_each_request:
+        check()
+    if _violations and response.get("kind") != "forbidden":
         response = {"ok": False, "kind": "forbidden",
                     "error": "%s is not allowed in this exercise" % _violations[0]}
     return response

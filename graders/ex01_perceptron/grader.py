@@ -3,20 +3,23 @@
 Public checks: the four truth tables, the lecture's sign-perceptrons, the
 boundary rule (a sum of exactly 0 gives 0) and the training run on the AND
 data.  Hidden checks: random real perceptrons against the reference, XOR
-really built from the three gates (the grader swaps a gate inside the sandbox
-and watches XOR change with it, which a lookup table cannot do), training on
+really built from the three gates (the file is loaded afresh with other truth
+tables written into the gates' definitions, and XOR must follow them, which a
+lookup table cannot do), training on
 random linearly separable data and on XOR data.  Expected values are the
 reference solution's and the truth tables'; no TensorFlow.  A check's calls go
 to the sandbox in one round trip where they can (``student.batch()``), their
 values judged in the order of the calls, as if each had been made alone.
 """
 
+import ast
 import itertools
 
 import numpy as np
 
-from dlgrade.grading import CheckFailed, Function, check, expect_close, expect_equal, expect_unchanged
+from dlgrade.grading import CheckFailed, check, expect_close, expect_equal, expect_unchanged
 from dlgrade.grading.compare import describe
+from dlgrade.messages import say
 
 # The student bundle (dlgrade release) replays these helpers' recorded answers instead of
 # shipping their bodies: each is a working implementation of part of the exercise.
@@ -29,6 +32,22 @@ TABLES = {
     "OR_gate": (0, 1, 1, 1),
     "XOR_gate": (0, 1, 1, 0),
 }
+
+
+def bit(value):
+    """The 0 or 1 a perceptron or gate answered, whatever numeric type carried it (1, 1.0, True,
+    numpy.int64, numpy.bool_), or None.  The exercise's type policy: the value checks judge
+    values alone; that the value is an int is returns_int's business, so a right value of
+    the wrong type is reported there once, not as wrong truth tables everywhere."""
+    if isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)) and float(value) in (0.0, 1.0):
+        return int(float(value))
+    return None
+
+
+def expect_bit(got, want, *, what, mistake=None):
+    """A perceptron's answer equal to ``want`` (0 or 1) in value; its type is not judged here."""
+    value = bit(got)
+    expect_equal(got if value is None else value, want, what=what, mistake=mistake)
 
 
 def truth_tables(student, *gates):
@@ -51,12 +70,18 @@ def truth_table(student, gate):
     return truth_tables(student, gate)[0]
 
 
+NOT_ONE_PERCEPTRON = ((0, 1, 1, 0), (1, 0, 0, 1))  #: the two tables of two inputs no line separates
+
+
 def expect_table(student, gate, mistake=None):
     got = truth_table(student, gate)
-    if mistake is None and gate != "XOR_gate" and all(v in (0, 1) for v in got):
-        mistake = "wrong_gate_weights"  # answers of 0 and 1, the wrong ones: the gate's weights or bias
+    bits = tuple(bit(v) for v in got)
+    if mistake is None and gate != "XOR_gate" and None not in bits and bits not in NOT_ONE_PERCEPTRON:
+        # Answers of 0 and 1, the wrong ones, that some one perceptron gives: the gate's
+        # weights or bias.  XOR's and XNOR's tables come from no weights at all.
+        mistake = "wrong_gate_weights"
     for (x1, x2), value, want in zip(INPUTS, got, TABLES[gate]):
-        expect_equal(value, want, what=f"{gate}({x1}, {x2})", mistake=mistake)
+        expect_bit(value, want, what=f"{gate}({x1}, {x2})", mistake=mistake)
 
 
 @check(points=1, title_ko="AND_gate: 진리표 (0, 0, 0, 1).")
@@ -93,21 +118,48 @@ def lecture_sign_perceptrons(student):
     for label, bias, x1, x2, _want in cases:
         batch.call(student.perceptron, np.array([x1, x2], dtype=float), np.array([3.0, 3.0]), bias)
     for (label, bias, x1, x2, want), got in zip(cases, batch.results()):
-        expect_equal(got, want, what=f"{label}: perceptron(x=[{x1}, {x2}], w=[3, 3], b={bias:g})")
+        expect_bit(got, want, what=f"{label}: perceptron(x=[{x1}, {x2}], w=[3, 3], b={bias:g})")
 
 
-@check(points=1, title_ko="w·x + b가 정확히 0이면 perceptron은 0을 돌려줍니다 (강의의 규칙: ≤ 0 → 0).")
+@check(points=1, title_ko="w·x + b가 정확히 0이면 perceptron은 0을, 0보다 조금이라도 크면 1을 돌려줍니다 (강의의 규칙: ≤ 0 → 0).")
 def boundary_gives_zero(student):
-    """perceptron gives 0 when w·x + b is exactly 0 (the lecture's rule: ≤ 0 → 0)."""
-    cases = ((np.array([1.0, 1.0]), np.array([0.5, 0.5]), -1.0), (np.array([2.0, -1.0]), np.array([0.0, 0.0]), 0.0))
-    batch = student.batch()  # both calls in one round trip, judged in order
-    for x, w, b in cases:
+    """perceptron gives 0 when w·x + b is exactly 0 and 1 just above it (the lecture's rule: ≤ 0 → 0)."""
+    # The sums just above 0 make the check count only with a real perceptron: one that
+    # always answers 0 has the boundary right and nothing else.
+    cases = ((np.array([1.0, 1.0]), np.array([0.5, 0.5]), -1.0, 0), (np.array([2.0, -1.0]), np.array([0.0, 0.0]), 0.0, 0),
+             (np.array([1.0, 1.0]), np.array([0.5, 0.5]), -0.75, 1), (np.array([2.0, -1.0]), np.array([0.25, 0.0]), 0.0, 1))
+    batch = student.batch()  # the calls in one round trip, judged in order
+    for x, w, b, _want in cases:
         batch.call(student.perceptron, x, w, b)
-    for (x, w, b), got in zip(cases, batch.results()):
-        if got != 0 and got == 1:
+    for (x, w, b, want), got in zip(cases, batch.results()):
+        if want == 0 and bit(got) == 1:
             raise CheckFailed(f"perceptron(x={x.tolist()}, w={w.tolist()}, b={b:g}): w·x + b = 0 must give 0, got 1 "
                               "(use > 0, not >= 0)", mistake="ge_instead_of_gt")
-        expect_equal(got, 0, what=f"perceptron(x={x.tolist()}, w={w.tolist()}, b={b:g})")
+        expect_bit(got, want, what=f"perceptron(x={x.tolist()}, w={w.tolist()}, b={b:g})")
+
+
+@check(points=1, hidden=True, title_ko="perceptron과 게이트는 int(1 또는 0)를 돌려줍니다: 값이 맞아도 1.0, True, numpy.bool_이면 여기서 한 번만 알려 줍니다.")
+def returns_int(student, rng, reference):
+    """perceptron and the gates return an int (1 or 0): a right value of another type (1.0, True, numpy.bool_) is reported here, once."""
+    calls = []
+    for _ in range(4):
+        n = int(rng.integers(1, 6))
+        x, w, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
+        calls.append(("perceptron", (x, w, b), reference.perceptron(x, w, b)))
+    calls += [(gate, inputs, want) for gate in ("AND_gate", "NAND_gate", "OR_gate", "XOR_gate")
+              for inputs, want in zip(INPUTS, TABLES[gate])]
+    functions = student.functions_until_missing([name for name, _args, _want in calls])
+    batch = student.batch()
+    for function, (_name, args, _want) in zip(functions, calls):
+        batch.call(function, *args)
+    results = batch.results()
+    for i, (name, args, want) in enumerate(calls):
+        got = next(results) if i < len(functions) else getattr(student, name)(*args)
+        what = f"{name}(x, w, b) with {len(args[0])} inputs" if name == "perceptron" else f"{name}{args}"
+        expect_bit(got, want, what=what)  # the type counts only with the right value
+        if not isinstance(got, (int, np.integer)) or isinstance(got, (bool, np.bool_)):
+            raise CheckFailed(f"{what}: " + say("feedback.wrong_type", "en", kind="an int", want=want,
+                                                 got=f"{describe(got)} {got!r}"), mistake="wrong_return_type")
 
 
 AND_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -187,9 +239,9 @@ def lecture_training_on_and(student, reference):
     expect_learning_rule(w, b, converged, AND_X, AND_Y, 100, reference, "train_perceptron(X, y)")
 
 
-@check(points=2, hidden=True, title_ko="길이가 제각각인 무작위 실수 입력으로 perceptron (가중합이 정확히 0인 경우 포함).")
+@check(points=1, hidden=True, title_ko="길이가 제각각인 무작위 실수 입력으로 perceptron (가중합이 정확히 0인 경우 포함), x와 w는 그대로.")
 def random_perceptron(student, rng, reference):
-    """perceptron on random real inputs of random length, including sums that are exactly 0."""
+    """perceptron on random real inputs of random length, including sums that are exactly 0; x and w left unchanged."""
     cases, batch = [], student.batch()  # all twenty calls in one round trip
     for case in range(20):
         n = int(rng.integers(1, 8))
@@ -199,29 +251,110 @@ def random_perceptron(student, rng, reference):
         else:
             x, w, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
         cases.append((x, w, b))
-        batch.call(student.perceptron, x, w, b)
-    for case, ((x, w, b), got) in enumerate(zip(cases, batch.results())):
-        expect_equal(got, reference.perceptron(x, w, b),
-                     what=f"case {case + 1}: perceptron(x, w, b) with {len(x)} inputs")
+        batch.call_seeing_inputs(student.perceptron, x, w, b)
+    for case, ((x, w, b), (got, after, _)) in enumerate(zip(cases, batch.results())):
+        what = f"case {case + 1}: perceptron(x, w, b) with {len(x)} inputs"
+        expect_bit(got, reference.perceptron(x, w, b), what=what)
+        expect_unchanged(x, after[0], what=f"{what}: x")
+        expect_unchanged(w, after[1], what=f"{what}: w")
 
 
-ONE = Function(["const", 1.0])
+GATES = ("AND_gate", "NAND_gate", "OR_gate")
 
 
-@check(points=2, hidden=True, title_ko="XOR_gate = AND(NAND(x1, x2), OR(x1, x2)): 바탕이 되는 게이트를 바꾸면 결과도 바뀝니다.")
-def xor_built_from_gates(student):
-    """XOR_gate is AND(NAND(x1, x2), OR(x1, x2)): it changes when the gates it is built from change."""
-    nand, or_ = truth_tables(student, "NAND_gate", "OR_gate")
-    with student.patched("OR_gate", ONE):
-        # With OR forced to 1, AND(NAND, OR) is NAND itself.
-        if truth_table(student, "XOR_gate") != nand:
-            raise CheckFailed("XOR_gate does not follow OR_gate: when OR_gate is replaced, XOR_gate still gives "
-                              "its own answers — build XOR from the gates (AND(NAND(x1, x2), OR(x1, x2))) "
-                              "instead of a lookup table", mistake="xor_lookup_table")
-    with student.patched("NAND_gate", ONE):
-        if truth_table(student, "XOR_gate") != or_:
-            raise CheckFailed("XOR_gate does not follow NAND_gate: build XOR as AND(NAND(x1, x2), OR(x1, x2))",
-                              mistake="xor_lookup_table")
+def composed(tables):
+    """XOR_gate's truth table when it is AND(NAND(x1, x2), OR(x1, x2)) of gates with these tables."""
+    AND, NAND, OR = (tables[g] for g in GATES)
+    return tuple(AND[2 * NAND[i] + OR[i]] for i in range(4))
+
+
+def gate_variants(rng, count=1):
+    """``count`` sets of truth tables for the three gates, every table unlike the real gate's:
+    under each, XOR built from the gates gives a table that is neither constant nor XOR's own;
+    and for every gate some set gives a different XOR if that gate alone kept its real table
+    (so an XOR that bypasses any one gate is caught).  One set does all that (each costs a
+    fresh child), and one is found in well under a millisecond."""
+    while True:
+        variants = []
+        for _ in range(count):
+            tables = {g: tuple(int(v) for v in rng.integers(0, 2, 4)) for g in GATES}
+            if any(tables[g] == TABLES[g] for g in GATES):
+                break
+            table = composed(tables)
+            if len(set(table)) == 1 or table == TABLES["XOR_gate"]:
+                break
+            variants.append(tables)
+        if len(variants) < count:
+            continue
+        bypassed = [composed({**v, g: TABLES[g]}) for v in variants for g in GATES]
+        if all(any(composed({**v, g: TABLES[g]}) != composed(v) for v in variants) for g in GATES) \
+                and TABLES["XOR_gate"] not in bypassed:
+            # ... and no bypass gives XOR's own table, so a lookup table and a bypassed gate
+            # never answer alike: the mistake named is the one whose answer the student's is.
+            return variants
+
+
+def with_gate_tables(source, tables):
+    """The student's source with every top-level definition of the three gates replaced by a
+    lookup of ``tables`` — the rest exactly as written, line numbers kept — or None when the
+    source does not parse (its failure is reported by the other checks)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    lines = source.splitlines()
+    inserted = []  # (after line, text): gates bound other than by def (assignment, import)
+    for node in tree.body:
+        names = set()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in tables:
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            lines[first - 1] = gate_lookup(node.name, tables[node.name])
+            for n in range(first, node.end_lineno):
+                lines[n] = ""
+            continue
+        for target in ast.walk(node) if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Import,
+                                                         ast.ImportFrom)) else ():
+            if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store):
+                names.add(target.id)
+            elif isinstance(target, ast.alias):
+                names.add((target.asname or target.name).split(".")[0])
+        for name in sorted(names & set(tables)):
+            inserted.append((node.end_lineno, gate_lookup(name, tables[name])))
+    for after, text in sorted(inserted, reverse=True):
+        lines.insert(after, text)
+    return "\n".join(lines) + "\n"
+
+
+def gate_lookup(name, table):
+    return (f"def {name}(x1, x2, *args, **kwargs): "
+            f"return {table!r}[(1 if x1 > 0.5 else 0) * 2 + (1 if x2 > 0.5 else 0)]")
+
+
+@check(points=2, hidden=True, title_ko="XOR_gate = AND(NAND(x1, x2), OR(x1, x2)): 진리표가 맞고, 게이트의 진리표가 다르면 그 게이트를 따라 바뀝니다.")
+def xor_built_from_gates(student, rng):
+    """XOR_gate is AND(NAND(x1, x2), OR(x1, x2)): its truth table is right, and follows the gates when theirs change."""
+    expect_table(student, "XOR_gate")  # the property counts only with the right table
+    for tables in gate_variants(rng):
+        # The file loaded afresh with other truth tables for the three gates, nothing patched
+        # into a running module: an XOR over the gates now gives AND(NAND, OR) of these tables.
+        variant = with_gate_tables(student.source, tables)
+        if variant is None:
+            raise CheckFailed("XOR_gate cannot be judged: the file does not parse")
+        with student.loaded_from(variant):
+            got = truth_table(student, "XOR_gate")
+        if got == composed(tables):
+            continue
+        if got == TABLES["XOR_gate"]:
+            raise CheckFailed("XOR_gate does not follow the gates: when AND_gate, NAND_gate and OR_gate are given "
+                              "other truth tables, XOR_gate still gives its own answers — build XOR from the gates "
+                              "(AND(NAND(x1, x2), OR(x1, x2))) instead of a lookup table", mistake="xor_lookup_table")
+        for gate in GATES:  # named only when XOR with that gate alone kept real gives exactly this table
+            if got == composed({**tables, gate: TABLES[gate]}):
+                raise CheckFailed(f"XOR_gate does not call {gate}: when the gates are given other truth tables, "
+                                  f"XOR_gate follows the others but computes {gate[:-5]} its own way — call "
+                                  f"{gate} itself", mistake="xor_bypasses_gate")
+        raise CheckFailed("XOR_gate is not AND_gate(NAND_gate(x1, x2), OR_gate(x1, x2)): when the three gates are "
+                          "given other truth tables, XOR_gate does not give AND of NAND and OR of them")
 
 
 def separable_data(rng, d, n):
@@ -263,15 +396,34 @@ def trains_on_separable_data(student, rng):
         expect_unchanged(y, after[1], what="y")
 
 
-@check(points=2, hidden=True, title_ko="XOR 데이터(선형 분리 불가능)에서 train_perceptron은 max_epochs 뒤 converged=False로 멈춥니다.")
-def xor_data_does_not_converge(student):
-    """On XOR data (not linearly separable) train_perceptron stops after max_epochs with converged=False."""
-    X = AND_X
-    y = np.array([-1, 1, 1, -1], dtype=float)
-    w, b, converged = expect_training_result(student.train_perceptron(X, y, max_epochs=50), 2,
-                                             "train_perceptron(XOR data, max_epochs=50)")
+def xor_data(rng):
+    """XOR's four points, each moved a little and visited in a random order (still no line
+    separates them), with a pass count after which the rule's (w, b) is not (0, 0): the
+    textbook's XOR data in its textbook order comes back to w = 0, b = 0 after every pass,
+    which code that never trains returns too."""
+    corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    labels = np.array([-1, 1, 1, -1], dtype=float)
+    while True:
+        order = rng.permutation(4)
+        X = np.round(corners[order] + rng.uniform(-0.2, 0.2, size=(4, 2)), 2)
+        y = labels[order]
+        max_epochs = int(rng.integers(20, 60))
+        w, b = train_variant(X, y, max_epochs)
+        if np.any(w != 0) or b != 0:
+            return X, y, max_epochs
+
+
+@check(points=2, hidden=True, title_ko="XOR 데이터(선형 분리 불가능)에서 train_perceptron은 max_epochs 뒤 converged=False와 학습 규칙대로의 (w, b)로 멈춥니다.")
+def xor_data_does_not_converge(student, rng, reference):
+    """On XOR data (not linearly separable) train_perceptron stops after max_epochs with converged=False and the rule's (w, b)."""
+    X, y, max_epochs = xor_data(rng)
+    what = f"train_perceptron(XOR data, max_epochs={max_epochs})"
+    w, b, converged = expect_training_result(student.train_perceptron(X, y, max_epochs=max_epochs), 2, what)
     if converged:
-        raise CheckFailed("train_perceptron(XOR data): converged is True, but no line separates XOR's points")
+        raise CheckFailed(f"{what}: converged is True, but no line separates XOR's points")
+    # Not converging counts only with the (w, b) that max_epochs passes of the rule leave:
+    # code that returns (0, 0, False) without training does not converge either.
+    expect_learning_rule(w, b, None, X, y, max_epochs, reference, what)
 
 
 @check(points=1, hidden=True, title_ko="train_perceptron이 학습 규칙대로의 (w, b)를 정확히 돌려줍니다: 0에서 시작, 점을 차례로 훑는 패스.")

@@ -412,7 +412,7 @@ def queue_shifted_losses(batch, student, x, t, w1, w2, name, indices, eps):
 
 
 @check(points=2, hidden=True, title_ko="backward가 여러분의 loss(forward(x, W1, W2)[1], t)를 중심 차분한 값과 일치합니다.")
-def gradients_match_own_finite_differences(student, rng):
+def gradients_match_own_finite_differences(student, rng, reference):
     """backward agrees with central differences of your own loss(forward(x, W1, W2)[1], t)."""
     cases = []
     for _ in range(3):
@@ -430,6 +430,9 @@ def gradients_match_own_finite_differences(student, rng):
         dW1, dW2 = unpack_pair(next(results), what, "(dW1, dW2)")
         at_weights = f"case {case + 1}: loss(forward(x, W1, W2)[1], t)"
         _h, o = unpack_pair(next(results), at_weights, "(h, o)")
+        # Agreeing with one's own forward counts only for a forward that computes the network:
+        # a forward and backward that return zeros agree perfectly.
+        expect_forward((_h, o), x, w1, w2, reference, f"case {case + 1}: forward(x, W1, W2)")
         kind = "float32" if np.asarray(o).dtype == np.float32 else "float64"
         eps, rtol, floor = FD_STEP[kind], FD_RTOL[kind], FD_FLOOR[kind]
         batch = student.batch()
@@ -499,18 +502,28 @@ def train_step_random(student, rng, reference):
                     alternatives_of(x, t, w1, w2, "dW1"))
 
 
-@check(points=1, hidden=True, title_ko="forward, loss, backward가 x, t, W1, W2를 바꾸지 않습니다.")
-def inputs_not_modified(student, rng):
-    """forward, loss and backward leave x, t, W1 and W2 unchanged."""
+@check(points=1, hidden=True, title_ko="forward, loss, backward가 맞는 값을 돌려주고 x, t, W1, W2를 바꾸지 않습니다.")
+def inputs_not_modified(student, rng, reference):
+    """forward, loss and backward return the right values and leave x, t, W1 and W2 unchanged."""
     x, t, w1, w2 = random_case(rng)
     o = rng.uniform(size=t.shape)
     calls = (("forward", (x, w1, w2), ("x", "W1", "W2")), ("loss", (o, t), ("o", "t")),
              ("backward", (x, t, w1, w2), ("x", "t", "W1", "W2")))
     results = calls_seeing_inputs(student, [(name, args, {}) for name, args, _labels in calls])
+    values = []
     for name, args, labels in calls:
-        _value, after, _ = next(results)
+        value, after, _ = next(results)
         for label, before, now in zip(labels, args, after):
             expect_unchanged(before, now, what=f"{name}: argument {label}")
+        values.append(value)
+    # Leaving the inputs alone counts only with the values: code that does nothing leaves them too.
+    forward, loss, backward = values
+    expect_forward(forward, x, w1, w2, reference, "forward(x, W1, W2)")
+    expect_loss(loss, reference.loss(o, t), t.size, "loss(o, t)")
+    dW1_ref, dW2_ref = reference.backward(x, t, w1, w2)
+    dW1, dW2 = unpack_pair(backward, "backward(x, t, W1, W2)", "(dW1, dW2)")
+    expect_gradient(dW2, dW2_ref, "dW2", "backward(x, t, W1, W2): dW2", alternatives_of(x, t, w1, w2, "dW2"))
+    expect_gradient(dW1, dW1_ref, "dW1", "backward(x, t, W1, W2): dW1", alternatives_of(x, t, w1, w2, "dW1"))
 
 
 #: The lecture's worked example as printed (8 decimals).  The public checks compare

@@ -439,8 +439,34 @@ def random_gradients(rng, shapes, steps):
     return [{k: rng.normal(size=s) for k, s in shapes.items()} for _ in range(steps)]
 
 
+# The property checks' values: random gradients of order 1–5, not the trajectory's, so the
+# m̂/v̂ Adam strays further from the folded form than on the quadratics (ε meets √v̂ of
+# random size).  These values only have to rule out an optimizer that does not optimise —
+# every update moves a parameter by about lr ≥ 0.03 — so 1e-4 is ample and still 300×
+# below the smallest step; the exact rules are the random_quadratic checks' business.
+PROPERTY_VALUES_TOLERANCE = Tolerance(rtol=1e-4, scale=1e-4)
+
+
+def fixed_gradient_run(reference, name, hyper, p0, sequence):
+    """{key: array}: the reference optimizer's parameters after updates by the gradients of
+    ``sequence`` (a list of dicts), which do not depend on the parameters."""
+    keys = list(p0)
+    rows = [flat(g, keys) for g in sequence]
+    run = flat_trajectory(lambda: getattr(reference, name)(**hyper), p0, len(rows), lambda step, _p: rows[step])
+    return {k: v[-1] for k, v in run.items()}
+
+
+def expect_reference_values(got, reference, name, hyper, p0, sequence, what):
+    """The property checks count only with the right values: params after the updates of
+    ``sequence`` as the reference optimizer leaves them (an optimizer that does nothing, or
+    writes anything into the arrays, has every property and none of the values)."""
+    expected = fixed_gradient_run(reference, name, hyper, p0, sequence)
+    for k in p0:
+        expect_close(got[k], expected[k], tolerance=PROPERTY_VALUES_TOLERANCE, what=f"{what}: params[{k!r}]")
+
+
 @check(points=2, hidden=True, title_ko="update는 params의 배열을 제자리에서 갱신합니다: 같은 배열을 가진 다른 쪽에서도 갱신이 보입니다.")
-def updates_in_place(student, rng):
+def updates_in_place(student, rng, reference):
     """update changes the arrays of params in place: another holder of the same arrays sees the update."""
     # Every optimizer's arrays and gradients, drawn in the order one optimizer after the
     # other always drew them.
@@ -465,19 +491,47 @@ def updates_in_place(student, rng):
         fetched = [batch.fetch(params)] + [batch.fetch(arrays[k]) for k in p0]
         values = batch.run()
         current = checked_params(values[fetched[0]], p0, f"{call_text(name, hyper)}, after 3 updates")
+        # The values first: a NaN or an infinity is reported as what it is (NaN ≠ NaN would
+        # otherwise read as "a new array"), and in place counts only with the right values.
+        expect_reference_values(current, reference, name, hyper, p0, grads, f"{call_text(name, hyper)}, after 3 updates")
         for k, index in zip(p0, fetched[1:]):
             held = values[index]
-            if not (isinstance(held, np.ndarray) and np.array_equal(held, current[k])):
+            if not (isinstance(held, np.ndarray) and np.array_equal(held, current[k], equal_nan=True)):
                 raise CheckFailed(f"{call_text(name, hyper)}: after 3 updates params[{k!r}] is a new array and the "
                                   "original array holds something else, so a layer holding it would not learn. "
                                   "Update in place: params[key] -= …, params[key] += …", mistake="not_in_place")
-            if np.array_equal(current[k], p0[k]):
-                raise CheckFailed(f"{call_text(name, hyper)}: 3 updates with nonzero gradients left params[{k!r}] "
-                                  "unchanged")
+
+
+class _RoutedState:
+    """The reference optimizer with the keys' state kept elsewhere than per key: all of it
+    under one key (one state shared by every key), or under the key's position in the dict."""
+
+    def __init__(self, optimizer, route):
+        self.optimizer, self.route = optimizer, route
+
+    def update(self, params, grads):
+        for position, key in enumerate(params):
+            slot = self.route(position, key)
+            self.optimizer.update({slot: params[key]}, {slot: grads[key]})
+
+
+def shares_state(together, reference, name, hyper, p0, sequence):
+    """Whether ``together`` (state_per_key's run: ``sequence``'s updates on a dict whose key
+    order alternates) is what one state shared by the keys, or state kept by position, gives:
+    the mistake is named only when its output is the student's."""
+    for route in (lambda _position, _key: "shared", lambda position, _key: position):
+        optimizer = _RoutedState(getattr(reference, name)(**hyper), route)
+        arrays = {k: np.array(v, dtype=np.float64) for k, v in p0.items()}
+        orders = [{k: arrays[k] for k in keys} for keys in (list(p0), list(p0)[::-1])]
+        for step, grads in enumerate(sequence):
+            optimizer.update(orders[step % 2], grads)
+        if all(compare(together[k], arrays[k], tolerance=PROPERTY_VALUES_TOLERANCE, hidden=True) is None for k in p0):
+            return True
+    return False
 
 
 @check(points=2, hidden=True, title_ko="상태는 매개변수마다 따로: 번갈아 갱신한 두 키가 각각 혼자 갱신한 것과 같습니다.")
-def state_per_key(student, rng):
+def state_per_key(student, rng, reference):
     """Each parameter has its own state: two keys, visited in alternating order, evolve as each alone."""
     problems = []  # every optimizer's, drawn in the order one after the other always drew them
     for name, hyper in HIDDEN.items():
@@ -526,18 +580,24 @@ def state_per_key(student, rng):
                                    "{'first', 'second'} (in alternating key order) against the same updates of "
                                    f"{{{k!r}}} alone")
             if failure:
+                if not shares_state(together, reference, name, hyper, p0, sequence):
+                    raise CheckFailed(f"{failure}\nthe keys' updates depend on each other: keep one velocity / h / "
+                                      "m, v (and Adam's t) per key, in a dict")
                 raise CheckFailed(f"{failure}\nlikely mistake: the keys share state; keep one velocity / h / m, v "
                                   "(and Adam's t) per key, in a dict", mistake="shared_state_across_keys")
+        expect_reference_values(together, reference, name, hyper, p0, sequence,
+                                f"{call_text(name, hyper)}, after {len(sequence)} updates")
 
 
 @check(points=1, hidden=True, title_ko="update는 grads의 배열을 바꾸지 않습니다.")
-def grads_not_modified(student, rng):
+def grads_not_modified(student, rng, reference):
     """update leaves the arrays of grads unchanged."""
     for name, hyper in HIDDEN.items():
         # params placed in the sandbox, the constructor, the method and the updates in one
         # round trip; each update brings its arguments back as it left them, judged in order.
         batch = student.batch()
-        params = keep_for_batch(batch, {k: rng.normal(size=s) for k, s in SAME_SHAPE.items()})
+        p0 = {k: rng.normal(size=s) for k, s in SAME_SHAPE.items()}
+        params = keep_for_batch(batch, {k: v.copy() for k, v in p0.items()})
         update = queue_optimizer(batch, student, name, hyper)
         sequence = random_gradients(rng, SAME_SHAPE, 3)
         updates = [batch.call_seeing_inputs(update, params, grads) for grads in sequence]
@@ -549,6 +609,8 @@ def grads_not_modified(student, rng):
             except CheckFailed as failure:
                 raise CheckFailed(failure.message + "\nbuild new arrays (g * g, g / …) instead of changing grads",
                                   mistake="grads_modified") from None
+        last = checked_params(sent_back(taken[updates[-1]]), p0, f"{call_text(name, hyper)}, after 3 updates")
+        expect_reference_values(last, reference, name, hyper, p0, sequence, f"{call_text(name, hyper)}, after 3 updates")
 
 
 # AdaGrad/RMSprop with gradients of order 1e-7: √h ≈ |g| ≈ ε, so √h + ε and √(h + ε)
