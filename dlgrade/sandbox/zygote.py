@@ -337,11 +337,13 @@ def install_guards(forbidden):
         return refused
 
     # Replace the attribute wherever NumPy exposes the same object, so an alias
-    # such as numpy._core.numeric.convolve is refused too.
+    # such as numpy._core.numeric.convolve is refused too, and the compiled functions
+    # of the same name that do its work (numpy._core.multiarray.correlate and
+    # correlate2 behind np.convolve and np.correlate), which are other paths to it.
+    # Each replacement names the path it stands in.
     for qualname in attributes:
         attr = qualname.split(".", 1)[1]
         original = getattr(np, attr, None)
-        replacement = guard(qualname)
         for modname, mod in list(sys.modules.items()):
             if mod is None or not (modname == "numpy" or modname.startswith("numpy.")):
                 continue
@@ -350,9 +352,13 @@ def install_guards(forbidden):
                     current = getattr(mod, key, None)
                 except Exception:
                     continue
-                if current is not None and (current is original or (key == attr + "2" and callable(current))):
+                compiled = type(current).__name__ == "builtin_function_or_method"
+                if current is not None and (current is original or (key == attr + "2" and callable(current))
+                                            or compiled):
+                    path = "%s.%s" % (modname, key)
                     try:
-                        setattr(mod, key, replacement)
+                        setattr(mod, key, guard(qualname if path == qualname
+                                                else "%s (another path to %s)" % (path, qualname)))
                     except Exception:
                         pass
 
