@@ -507,33 +507,67 @@ def conv_output_size_below_one(student, rng):
                                                       f"pad={p}), N − F + 2P = {n - f + 2 * p}")
 
 
-#: returns_python_ints' calls (the lecture's configurations), with the expected value.
-TYPED_CALLS = (("conv_output_size", (7, 3), {"stride": 2}, 3), ("same_pad", (5,), {}, 2),
+#: returns_python_ints' fixed calls (the lecture's configurations), with the expected value.
+TYPED_CALLS = (("conv_output_size", (7, 3), {"stride": 1}, 5), ("conv_output_size", (7, 3), {"stride": 2}, 3),
+               ("conv_output_size", (7, 3), {"stride": 1, "pad": 1}, 7),
+               ("conv_output_size", (227, 11), {"stride": 4}, 55), ("same_pad", (3,), {}, 1), ("same_pad", (5,), {}, 2),
                ("tf_output_size", (7, 3), {"stride": 2, "padding": "same"}, 4),
-               ("pool_output_size", (28, 2), {}, 14), ("conv_param_count", (3, 1, 10), {}, 100),
-               ("dense_param_count", (1960, 100), {}, 196100))
+               ("tf_output_size", (227, 11), {"stride": 4, "padding": "valid"}, 55),
+               ("pool_output_size", (28, 2), {}, 14), ("pool_output_size", (55, 3, 2), {}, 27),
+               ("conv_param_count", (3, 1, 10), {}, 100), ("conv_param_count", (11, 3, 96), {"use_bias": False}, 34848),
+               ("dense_param_count", (1960, 100), {}, 196100), ("dense_param_count", (100, 10), {}, 1010))
 
 
-@check(points=1, title_ko="타입: 모든 함수가 Python int를 (output_shapes는 int로 된 튜플을) 돌려줍니다. 값이 맞아야 타입을 봅니다.")
-def returns_python_ints(student):
+def typed_calls(rng, reference):
+    """returns_python_ints' calls, (name, args, kwargs, expected value): the lecture's, then
+    each value check's own kind of random configuration, so that a type that differs only
+    for some arguments is met too."""
+    calls = list(TYPED_CALLS)
+    calls += [("tf_output_size", (n, f, s), {"padding": p}) for n, f, s, p in tf_output_size_configs(rng)[:4]]
+    calls += [("pool_output_size", (n, size) if stride is None else (n, size, stride), {"padding": p})
+              for n, size, stride, p in pool_output_size_configs(rng)[:4]]
+    calls += [("conv_output_size", (n, f), {"stride": s, "pad": p}) for n, f, s, p in conv_output_size_configs(rng)[:4]]
+    calls += [("same_pad", (2 * _rand(rng, 0, 4) + 1,), {}) for _ in range(2)]
+    convs, denses = param_count_configs(rng)
+    calls += [("conv_param_count", (f, c, k), {"use_bias": bool(bias)}) for f, c, k, bias in convs[:3]]
+    calls += [("dense_param_count", (i, u), {"use_bias": bool(bias)}) for i, u, bias in denses[:3]]
+    return [call if len(call) == 4 else (*call, getattr(reference, call[0])(*call[1], **call[2])) for call in calls]
+
+
+def _shown(name, args, kwargs):
+    return f"{name}({', '.join([repr(a) for a in args] + [f'{k}={v!r}' for k, v in kwargs.items()])})"
+
+
+@check(points=1, hidden=True, title_ko="타입: 모든 함수가 Python int를 (output_shapes는 int로 된 튜플을) 돌려줍니다. 값이 맞아야 타입을 봅니다.")
+def returns_python_ints(student, rng, reference):
     """Types: every function returns a Python int (output_shapes tuples of ints); judged only where the value is right."""
-    calls = [(name, args, kwargs) for name, args, kwargs, _want in TYPED_CALLS]
-    calls.append(("output_shapes", ((28, 28, 1), KERAS_CNN), {}))
-    outcomes = outcomes_in_one_round_trip(student, calls)
+    calls = typed_calls(rng, reference)
+    stacks = [(28, 28, 1), KERAS_CNN, KERAS_CNN_TABLE], []
+    for _ in range(3):
+        shape, specs = _random_stack(rng)
+        layers = expected_layers(reference, shape, specs)
+        if layers is not None:
+            stacks[1].append((tuple(shape), specs, layers))
+    stacks = [tuple(stacks[0])] + stacks[1]
+    outcomes = outcomes_in_one_round_trip(student, [(name, args, kwargs) for name, args, kwargs, _want in calls]
+                                          + [("output_shapes", (shape, specs), {}) for shape, specs, _ in stacks])
     problems = []
-    for name, args, kwargs, want in TYPED_CALLS:
+    for name, args, kwargs, want in calls:
         got = value_of(next(outcomes))
-        shown = f"{name}({', '.join([repr(a) for a in args] + [f'{k}={v!r}' for k, v in kwargs.items()])})"
-        expect_int(got, want, shown)  # a wrong value is that value's failure, not a type's
+        expect_int(got, want, _shown(name, args, kwargs))  # a wrong value is that value's failure, not a type's
         if wrong_type(got):
-            problems.append(f"{shown}: {wrong_type(got)}")
-    got = value_of(next(outcomes))
-    expect_layers(got, KERAS_CNN_TABLE, KERAS_CNN, "output_shapes((28, 28, 1), lecture CNN)")
-    for index, (shape, params) in enumerate(got):
-        if type(shape) is not tuple or any(wrong_type(d) for d in shape):
-            problems.append(f"output_shapes, layer {index}: the shape {shape!r} is not a tuple of ints")
-        elif wrong_type(params):
-            problems.append(f"output_shapes, layer {index}: the parameter count is {wrong_type(params)}")
+            problems.append(f"{_shown(name, args, kwargs)}: {wrong_type(got)}")
+    for shape, specs, layers in stacks:
+        got = value_of(next(outcomes))
+        expect_layers(got, layers, specs, f"output_shapes({shape}, {len(specs)} layers)", hidden=True)
+        for index, (out_shape, params) in enumerate(got):
+            if type(out_shape) is not tuple or any(wrong_type(d) for d in out_shape):
+                problems.append(f"output_shapes({shape}, …), layer {index}: the shape {out_shape!r} is not a tuple "
+                                "of ints")
+            elif wrong_type(params):
+                problems.append(f"output_shapes({shape}, …), layer {index}: the parameter count is "
+                                f"{wrong_type(params)}")
     if problems:
+        more = f"\n  … and {len(problems) - 8} more" if len(problems) > 8 else ""
         raise CheckFailed("right value, wrong type: return an int (and shapes as tuples of ints)\n  "
-                          + "\n  ".join(problems), mistake="wrong_type")
+                          + "\n  ".join(problems[:8]) + more, mistake="wrong_type")
