@@ -221,6 +221,24 @@ def _case_with_state(rng, t):
     return xs, Wx, Wh, b, dhs, rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
 
 
+def gradient_check_case(rng):
+    """gradient_check_own_forward's case: N = 2, T of 3 or 4, D = 2, H = 3."""
+    return _case(rng, n=(2, 2), t=(3, 4), d=(2, 2), h=(3, 3))
+
+
+def inputs_case(rng):
+    """inputs_not_modified's case: _case with T of 2 to 5, and an h_prev for one RNN step."""
+    xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
+    return xs, Wx, Wh, b, dhs, rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
+
+
+def in_place_case(rng):
+    """grads_written_in_place's case: N = 2, T = 3, D = 2, H = 3."""
+    n, t, d, h = 2, 3, 2, 3
+    Wx, Wh, b = rng.normal(size=(d, h)) * 0.5, rng.normal(size=(h, h)) * 0.5, rng.normal(size=h) * 0.1
+    return rng.normal(size=(n, t, d)), Wx, Wh, b, rng.normal(size=(n, t, h))
+
+
 def _split_case(rng):
     """_case with T of 4 to 8, then where to cut it in two blocks (1 ≤ split < T)."""
     xs, Wx, Wh, b, dhs = _case(rng, t=(4, 8))
@@ -378,7 +396,7 @@ def random_time_rnn_vs_keras(student, rng):
 @check(points=2, hidden=True, title_ko="forward가 맞고, 여러분의 forward로 sum(hs * dhs)를 중앙 차분한 값이 backward의 grads와 일치합니다.")
 def gradient_check_own_forward(student, rng):
     """Your forward is right, and central differences of it, sum(hs * dhs), agree with your backward's grads."""
-    xs, Wx, Wh, b, dhs = _case(rng, n=(2, 2), t=(3, 4), d=(2, 2), h=(3, 3))
+    xs, Wx, Wh, b, dhs = gradient_check_case(rng)
     params = [Wx, Wh, b]
     batch = student.batch()  # the layer, forward, backward and .grads in one round trip
     layer = batch.call(student.TimeRNN, Wx, Wh, b)
@@ -574,8 +592,7 @@ def clip_grads_below_threshold(student, rng):
 @check(points=1, hidden=True, title_ko="forward와 backward는 맞는 값을 돌려주고 xs, dhs, x, h_prev, dh_next와 가중치를 바꾸지 않습니다.")
 def inputs_not_modified(student, rng):
     """forward and backward give right results and leave xs, dhs, x, h_prev, dh_next and the weights unchanged."""
-    xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
-    h_prev = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
+    xs, Wx, Wh, b, dhs, h_prev = inputs_case(rng)
     batch = student.batch()  # the weights placed in the sandbox, shared by both layers
     kept = [batch.keep(w.copy(), name) for w, name in zip((Wx, Wh, b), ("Wx", "Wh", "b"))]
     values = batch.run()
@@ -626,9 +643,8 @@ def inputs_not_modified(student, rng):
 @check(points=1, hidden=True, title_ko="옵티마이저가 같은 배열을 보도록 backward는 맞는 기울기를 .grads의 배열에 제자리로 씁니다 (grads[i][...] = …).")
 def grads_written_in_place(student, rng):
     """backward writes the right gradients into the arrays of .grads (grads[i][...] = …), as the optimizers expect."""
-    n, t, d, h = 2, 3, 2, 3
-    Wx, Wh, b = rng.normal(size=(d, h)) * 0.5, rng.normal(size=(h, h)) * 0.5, rng.normal(size=h) * 0.1
-    xs, dhs = rng.normal(size=(n, t, d)), rng.normal(size=(n, t, h))
+    xs, Wx, Wh, b, dhs = in_place_case(rng)
+    (n, t, _d), h = xs.shape, Wx.shape[1]
     # One round trip per class: the layer, its .grads arrays held (references, not
     # copies), forward, backward and .grads read again; the held arrays are read back at
     # the start of the next round trip, before the next class's calls.
