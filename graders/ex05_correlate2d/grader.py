@@ -463,8 +463,9 @@ def random_conv2d_stride_pairs(student, rng, reference):
 
 
 def integer_input_cases(rng):
-    """integer_inputs_float_filters' calls: (function name, x of integers, w of floats, keyword
-    arguments) for correlate, convolve, correlate2d and conv2d."""
+    """integer_inputs_float_filters' calls: (function name, x of integers, w, keyword arguments)
+    for correlate, convolve, correlate2d and conv2d, w of floats; then one correlate2d and one
+    convolve with w of integers too (an integer result is then right, as scipy's is)."""
     ints = lambda *shape: rng.integers(-9, 10, size=shape)  # noqa: E731
     floats = lambda *shape: np.round(rng.normal(size=shape), 3)  # noqa: E731
     n, f = int(rng.integers(4, 10)), int(rng.integers(1, 4))
@@ -473,12 +474,14 @@ def integer_input_cases(rng):
             ("convolve", ints(n), floats(f), {"mode": "full"}),
             ("correlate2d", ints(h, w_), floats(2, 3), {"mode": "valid"}),
             ("correlate2d", ints(h, w_), floats(3, 2), {"mode": "same"}),
-            ("conv2d", ints(1, h, w_, 2), floats(2, 2, 2, 3), {"padding": "SAME"})]
+            ("conv2d", ints(1, h, w_, 2), floats(2, 2, 2, 3), {"padding": "SAME"}),
+            ("correlate2d", ints(h, w_), ints(2, 2), {"mode": "full"}),
+            ("convolve", ints(n), ints(f), {"mode": "valid"})]
 
 
-@check(points=1, hidden=True, title_ko="정수 입력과 실수 필터: 결과는 실수입니다 (정수로 잘리지 않음), 네 함수 모두.")
+@check(points=1, hidden=True, title_ko="정수 입력: 실수 필터면 결과는 실수 (정수로 잘리지 않음, 네 함수 모두), 정수 필터면 정수나 실수.")
 def integer_inputs_float_filters(student, rng, oracle, reference):
-    """Integer inputs with float filters: the results are floats (not cut to integers), in all four functions."""
+    """Integer inputs: with float filters the results are floats (not cut to integers), in all four functions; with integer filters integers or floats."""
     cases, batch = integer_input_cases(rng), student.batch()
     for name, x, w, kwargs in cases:
         batch.call(getattr(student, name), x, w, **kwargs)
@@ -495,8 +498,9 @@ def integer_inputs_float_filters(student, rng, oracle, reference):
                                           "to integers: make the output array float (np.result_type(x, w))")
             return None, None
 
-        expect_case(got, expected, f"{name}(x of {x.dtype} integers, shape {x.shape}, w of floats, shape {w.shape}, "
-                                   f"{shown})", diagnosis)
+        expect_case(got, expected, f"{name}(x of {x.dtype} integers, shape {x.shape}, w of "
+                                   f"{'floats' if w.dtype.kind == 'f' else 'integers'}, shape {w.shape}, {shown})",
+                    diagnosis)
 
 
 @check(points=1, hidden=True, title_ko="어떤 함수도 인자로 받은 배열을 바꾸지 않습니다 (결과 값도 맞아야 합니다).")
