@@ -197,12 +197,10 @@ def lecture_correlate2d_valid(student):
 def lecture_correlate2d_same(student, oracle):
     """correlate2d(x, w, 'same') with a 2×2 kernel: 0 zeros before, 1 after."""
     got = student.correlate2d(X2, W2, mode="same")
+    # A mistake is named only when the result is what it gives: the other centring is
+    # [[0, 0, 0], [0, 2, 4], [0, 8, 10]] here (diagnose_2d computes it).
     expect_case(got, [[2, 4, 6], [8, 10, 12], [14, 16, 18]], "correlate2d(x, w, 'same')",
-                lambda: ("same_padding_wrong_side",
-                         "correlate2d's 'same' pads (F-1)//2 before and F//2 after: for F = 2, no zero before "
-                         "and one after")
-                if isinstance(got, np.ndarray) and got.shape == (3, 3) and got[0, 0] == 0
-                else diagnose_2d(got, X2, W2, "same", oracle))
+                lambda: diagnose_2d(got, X2, W2, "same", oracle))
 
 
 @check(points=1, title_ko="3×3 이미지와 가중치가 모두 1인 2×2 필터로 conv2d, padding 'SAME'.")
