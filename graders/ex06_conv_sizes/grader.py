@@ -142,8 +142,11 @@ def lecture_7x7_stride_1_and_2(student):
 @check(points=1, title_ko="conv_output_size(7, 3, stride=3)는 ValueError ((7 − 3)/3 + 1 = 2.33), 나누어떨어지는 (7, 1, stride=3)은 3.")
 def lecture_7x7_stride_3_raises(student):
     """conv_output_size(7, 3, stride=3) raises ValueError ((7 − 3)/3 + 1 = 2.33); (7, 1, stride=3), which divides, gives 3."""
-    expect_int(student.conv_output_size(7, 1, stride=3), 3, "conv_output_size(7, 1, stride=3)")
-    expect_value_error(lambda: student.conv_output_size(7, 3, stride=3), "conv_output_size(7, 3, stride=3)")
+    outcomes = outcomes_in_one_round_trip(student, [("conv_output_size", (7, 1), {"stride": 3}),
+                                                    ("conv_output_size", (7, 3), {"stride": 3})])  # the last should raise
+    expect_int(value_of(next(outcomes)), 3, "conv_output_size(7, 1, stride=3)")
+    outcome = next(outcomes)
+    expect_value_error(lambda: value_of(outcome), "conv_output_size(7, 3, stride=3)")
 
 
 @check(points=1, title_ko="same_pad: F = 3 → 1, F = 5 → 2, 패딩 1이면 7×7이 그대로 7, 짝수 F는 ValueError.")
