@@ -35,6 +35,12 @@ NUMPY_PATHS = {
         "import operator\n"
         "def correlate(x, w, mode='valid'):\n    return operator.attrgetter('con' + 'volve')(np)(x, w[::-1], mode)\n",
         "numpy.convolve"),
+    "masked_array_correlate": (
+        "def correlate(x, w, mode='valid'):\n    return np.ma.correlate(x, w, mode).data\n",
+        "numpy.correlate"),
+    "masked_array_convolve": (
+        "def correlate(x, w, mode='valid'):\n    return np.ma.convolve(x, np.asarray(w)[::-1], mode).data\n",
+        "numpy.convolve"),
     "polymul_is_np_convolve": (
         "def correlate(x, w, mode='valid'):\n    full = np.polymul(x, np.asarray(w)[::-1])\n"
         "    return full[len(w) - 1:len(x)] if mode == 'valid' else full\n",
@@ -48,8 +54,12 @@ def test_a_numpy_shortcut_by_another_path_is_refused_and_named(name, grade_file)
     result = grade_file("ex05", SOLUTION + "\n" + attack)
     by_name = {c.name: c for c in result.checks}
     for check in CORRELATE_CHECKS:
-        assert by_name[check].status == "forbidden", (check, by_name[check].message)
         assert by_name[check].score == 0
+        if name.startswith("masked_array") and by_name[check].status == "error":
+            # where the sandbox holds no numpy.ma, the shortcut is not there to take
+            assert "No module named 'numpy.ma'" in by_name[check].message
+            continue
+        assert by_name[check].status == "forbidden", (check, by_name[check].message)
         assert path in by_name[check].message
     assert by_name["lecture_correlate2d_valid"].passed  # only what reaches the shortcut loses points
     assert by_name["random_conv2d_valid"].passed
