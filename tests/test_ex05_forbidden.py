@@ -1,6 +1,8 @@
 """ex05_correlate2d's forbidden shortcuts (scipy.signal, scipy.ndimage, np.convolve,
 np.correlate, …) reached by another path: NumPy's private modules and the compiled
-functions behind np.convolve / np.correlate, aliases, computed attribute names, importlib.
+functions behind np.convolve / np.correlate (which also stop the original Python functions,
+wherever a registry or the garbage collector still holds them), aliases, computed attribute
+names, importlib.
 Each submission is the reference solution with correlate rewritten to take the shortcut:
 the correlate checks score nothing, the check says which path was refused, and the other
 functions' checks are unaffected."""
@@ -41,6 +43,12 @@ NUMPY_PATHS = {
     "masked_array_convolve": (
         "def correlate(x, w, mode='valid'):\n    return np.ma.convolve(x, np.asarray(w)[::-1], mode).data\n",
         "numpy.convolve"),
+    "original_from_numpys_registry": (
+        "import numpy._core.overrides as _o\n"
+        "def correlate(x, w, mode='valid'):\n"
+        "    original = next(f for f in _o.ARRAY_FUNCTIONS if getattr(f, '__name__', '') == 'correlate')\n"
+        "    return original(x, w, mode)\n",
+        "another path to numpy.correlate"),
     "polymul_is_np_convolve": (
         "def correlate(x, w, mode='valid'):\n    full = np.polymul(x, np.asarray(w)[::-1])\n"
         "    return full[len(w) - 1:len(x)] if mode == 'valid' else full\n",
