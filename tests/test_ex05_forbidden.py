@@ -118,3 +118,12 @@ def test_the_original_found_through_the_garbage_collector_is_gone(grade_file):
     for check in CORRELATE_CHECKS:
         assert by_name[check].score == 0
         assert by_name[check].status in ("forbidden", "error")
+
+
+def test_the_refusal_names_the_path_in_korean_too(grade_file):
+    from dlgrade.messages import localize_feedback
+
+    attack, path = NUMPY_PATHS["compiled_correlate_behind_np_convolve"]
+    check = {c.name: c for c in grade_file("ex05", SOLUTION + "\n" + attack).checks}["lecture_correlate_valid"]
+    korean = localize_feedback(check.message, "ko")
+    assert path in korean and "numpy.correlate로 가는 다른 경로" in korean and "not allowed" not in korean

@@ -50,3 +50,12 @@ def test_nan_is_reported_as_nan(grade_file):
     source = REFERENCE + "\ndef same_pad(filter_size):\n    return float('nan')\n"
     bad = failing(grade_file("ex06", source))
     assert "NaN or infinity" in bad["lecture_same_pad"].message
+
+
+def test_the_type_report_comes_out_in_korean(grade_file):
+    from dlgrade.messages import localize_feedback
+
+    message = failing(grade_file("ex06", MUTANTS / "ceil_gives_floats.py"))["returns_python_ints"].message
+    korean = localize_feedback(message, "ko")
+    assert korean.startswith("값은 맞지만 타입이 다릅니다: int를 돌려주세요")
+    assert "right value" not in korean and "give floats" not in korean and "실수 4.0" in korean

@@ -52,7 +52,7 @@ def expect_int(got, expected, what, mistake=None):
     value = _number(got)
     if value is None:
         shown = got.reason if isinstance(got, InvalidValue) else describe(got)
-        raise CheckFailed(f"{what}: expected an int, got {shown}", mistake=mistake)
+        raise CheckFailed(f"{what}: no number came back: {shown}", mistake=mistake)
     if value == expected:
         return
     if not np.isfinite(value):
