@@ -94,6 +94,31 @@ MESSAGES.update({
                             "en": "right value, wrong type: return {kind} ({want}), not {got}"},
 })
 
+#: The graders' fixed feedback phrases in Korean (pattern, replacement), applied by
+#: localize_feedback after FEEDBACK_KO's.
+GRADERS_FEEDBACK_KO: tuple[tuple[str, str], ...] = (
+    (r"^right value, wrong type: return an int \(and shapes as tuples of ints\)$",
+     r"값은 맞지만 타입이 다릅니다: int를 돌려주세요 (형상은 int로 된 튜플)"),
+    (r"the float (\S+) \(np\.ceil and / give floats: use // or int\(\.\.\.\)\)$",
+     r"실수 \1 (np.ceil과 /는 실수를 돌려줍니다: //나 int(...)를 쓰세요)"),
+    (r"the NumPy integer (.+) \(wrap it in int\(\.\.\.\)\)$", r"NumPy 정수 \1 (int(...)로 감싸세요)"),
+    (r": the bool (\S+)$", r": bool 값 \1"),
+    (r", layer (\d+): the shape (.+) is not a tuple of ints$", r", \1번 층: 형상 \2이(가) int로 된 튜플이 아닙니다"),
+    (r", layer (\d+): the parameter count is ", r", \1번 층: 파라미터 수가 "),
+    (r"^  … and (\d+) more$", r"  … 그 밖에 \1개"),
+    (r": no number came back: (.+)$", r": 숫자가 돌아오지 않았습니다: \1"),
+    (r": got (.+) \(NaN or infinity\), not a count$", r": 받은 값 \1은(는) NaN 또는 무한대로, 개수가 아닙니다"),
+    (r": returned (.+) instead of raising ValueError \(an impossible configuration must not be rounded or answered "
+     r"with 0\)$", r": ValueError를 일으키지 않고 \1을(를) 돌려주었습니다 (불가능한 설정을 반올림하거나 0으로 답하면 안 됩니다)"),
+    (r": returned (.+) instead of raising ValueError: in 'valid' mode one of x and w must be at least as large as "
+     r"the other on every axis$",
+     r": ValueError를 일으키지 않고 \1을(를) 돌려주었습니다: 'valid'에서는 x와 w 중 하나가 모든 축에서 다른 쪽 이상이어야 합니다"),
+    (r"^(\S+) gives a wrong result \(its own checks say how\), so leaving the inputs unchanged earns nothing yet$",
+     r"\1의 결과가 틀렸으므로 (어떻게 다른지는 그 함수의 검사가 알려 줍니다) 입력을 바꾸지 않은 것만으로는 아직 점수가 없습니다"),
+    (r"^(.+) \(another path to (\S+)\) is not allowed in this exercise$",
+     r"\1 (\2로 가는 다른 경로)은(는) 이 과제에서 쓸 수 없습니다"),
+)
+
 
 # The portable sandbox and consoles that cannot print every character (Windows).
 MESSAGES.update({
@@ -644,7 +669,7 @@ def localize_feedback(text: str, lang: str) -> str:
     lines = []
     for line in text.split("\n"):
         if len(line) <= LOCALIZED_LINE:
-            for pattern, replacement in FEEDBACK_KO:
+            for pattern, replacement in FEEDBACK_KO + GRADERS_FEEDBACK_KO:
                 line = re.sub(pattern, replacement, line)
         lines.append(line)
     return "\n".join(lines)

@@ -68,3 +68,31 @@ def test_a_float32_result_passes_the_check(padding, grader, reference):
         assert got.dtype == np.float32
         expected = reference.conv2d(x, w, b, stride=stride, padding=padding)
         assert compare(got, expected, hidden=True) is None, (x.shape, w.shape, stride)
+
+
+def test_stride_pairs_are_tf_nn_conv2d(grader, reference):
+    """random_conv2d_stride_pairs' cases: (vertical, horizontal) strides of two different
+    values, 'VALID' and 'SAME', some with a bias: the reference is tf.nn.conv2d with
+    strides=[SH, SW]."""
+    pairs, paddings = set(), set()
+    for seed in SEEDS:
+        for x, w, b, stride, padding in grader.stride_pair_cases(check_rng(seed, "random_conv2d_stride_pairs")):
+            assert stride[0] != stride[1]
+            mine = reference.conv2d(x, w, b, stride=stride, padding=padding)
+            theirs = tf_conv2d(x, w, b, list(stride), padding)
+            assert mine.shape == theirs.shape and compare(mine, theirs, hidden=True) is None, (x.shape, w.shape, stride)
+            pairs.add(stride)
+            paddings.add(padding)
+    assert len(pairs) == 6 and paddings == {"VALID", "SAME"}
+
+
+def test_integer_inputs_with_float_filters_are_tf_nn_conv2d(grader, reference):
+    """integer_inputs_float_filters' conv2d case: integer x, float w; the expected value
+    (the reference's, float64) is tf.nn.conv2d's on x as float64."""
+    for seed in SEEDS:
+        cases = grader.integer_input_cases(check_rng(seed, "integer_inputs_float_filters"))
+        (x, w, kwargs), = [(x, w, kwargs) for name, x, w, kwargs in cases if name == "conv2d"]
+        assert x.dtype.kind == "i" and w.dtype == np.float64
+        mine = reference.conv2d(x, w, **kwargs)
+        theirs = tf_conv2d(x.astype(np.float64), w, None, 1, kwargs["padding"])
+        assert mine.dtype == np.float64 and compare(mine, theirs, hidden=True) is None

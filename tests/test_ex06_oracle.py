@@ -165,6 +165,52 @@ def test_random_value_errors_are_configurations_keras_rejects(ex06):
                 reference.tf_output_size(n, f, s, padding="valid")
 
 
+def test_random_value_errors_neighbours_expect_keras_s(ex06):
+    """The possible configurations next to the impossible ones, whose values the check wants
+    right in the same check: Keras' sizes (the lecture's formula for conv_output_size, with
+    ZeroPadding2D; same_pad's odd F is (F − 1)/2, a ZeroPadding2D that keeps the size)."""
+    grader, reference, tf = ex06
+    for seed in SEEDS:
+        uneven, even, too_big = grader.value_error_configs(check_rng(seed, "random_value_errors"))
+        for name, args, kwargs in grader.possible_neighbours(uneven, even, too_big):
+            want = getattr(reference, name)(*args, **kwargs)
+            if name == "conv_output_size":
+                (n, f), s = args, kwargs["stride"]
+                keras = output_size(tf, (n, n, 1), [{"type": "conv", "filters": 1, "kernel": f, "stride": s}])
+            elif name == "same_pad":
+                (f,) = args
+                keras = output_size(tf, (9, 9, 1), [{"type": "zeropad", "pad": want},
+                                                    {"type": "conv", "filters": 1, "kernel": f}])
+                assert keras == 9 and f % 2 == 1, f
+                continue
+            else:
+                (n, f, s), padding = args, kwargs["padding"]
+                keras = output_size(tf, (n, 1, 1), [{"type": "conv", "filters": 1, "kernel": [f, 1],
+                                                     "stride": [s, 1], "padding": padding.lower()}])
+            assert want == keras, (name, args, kwargs)
+
+
+def test_conv_output_size_below_one_expects_what_keras_rejects(ex06):
+    """Every configuration conv_output_size_below_one wants refused is one where Keras'
+    ZeroPadding2D(P) + Conv2D has no output, and the filter that just fits gives 1."""
+    grader, reference, tf = ex06
+    whole = 0
+    for seed in SEEDS:
+        too_small, fitting = grader.below_one_configs(check_rng(seed, "conv_output_size_below_one"))
+        for n, f, s, p in too_small:
+            assert n >= 1 and n - f + 2 * p < 0
+            whole += (n - f + 2 * p) % s == 0
+            assert keras_layers(tf, (n, n, 1), [{"type": "zeropad", "pad": p},
+                                                {"type": "conv", "filters": 1, "kernel": f, "stride": s}]) is None
+            with pytest.raises(ValueError):
+                reference.conv_output_size(n, f, s, p)
+        for n, f, s, p in fitting:
+            assert reference.conv_output_size(n, f, s, p) == 1 == output_size(
+                tf, (n, n, 1), [{"type": "zeropad", "pad": p}, {"type": "conv", "filters": 1, "kernel": f, "stride": s}])
+    # Half the cases have a whole-number formula (0 or less): only the size check refuses them.
+    assert whole >= len(SEEDS) * 3
+
+
 def test_random_output_shapes_expects_keras_s(ex06):
     """expected_layers (the reference's output_shapes, None where it raises) on the stacks the
     check draws is Keras' layer by layer, rejections included."""

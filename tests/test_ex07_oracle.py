@@ -164,13 +164,27 @@ def hidden_comparisons(grader, tf, name, rng):
             xs, Wx, Wh, b, dhs = g._float32_case(rng, t)
             assert all(a.dtype == np.float32 for a in (xs, Wx, Wh, b, dhs))
             yield f"case {case + 1}", g.float64_results(xs, Wx, Wh, b, dhs), tape(tf, NAMES, xs, Wx, Wh, b, dhs), NAMES
+    elif name == "gradient_check_own_forward":
+        xs, Wx, Wh, b, dhs = g.gradient_check_case(rng)
+        yield "forward", g.float64_results(xs, Wx, Wh, b, dhs), tape(tf, NAMES, xs, Wx, Wh, b, dhs), ("hs",)
+    elif name == "inputs_not_modified":
+        xs, Wx, Wh, b, dhs, h_prev = g.inputs_case(rng)
+        yield "TimeRNN", g.float64_results(xs, Wx, Wh, b, dhs), tape(tf, NAMES, xs, Wx, Wh, b, dhs), ("hs", "dxs")
+        step = (xs[:, :1], Wx, Wh, b, dhs[:, :1], h_prev)
+        yield "RNN step", g.float64_results(*step), tape(tf, NAMES, *step), ("hs", "dxs", "dh")
+    elif name == "grads_written_in_place":
+        xs, Wx, Wh, b, dhs = g.in_place_case(rng)
+        step = (xs[:, :1], Wx, Wh, b, dhs[:, :1], np.zeros((xs.shape[0], Wx.shape[1])))
+        yield "RNN step", g.float64_results(*step), tape(tf, NAMES, *step), ("dWx", "dWh", "db")
+        yield "TimeRNN", g.float64_results(xs, Wx, Wh, b, dhs), tape(tf, NAMES, xs, Wx, Wh, b, dhs), ("dWx", "dWh", "db")
     else:
         raise AssertionError(f"no comparison for {name}")
 
 
 WITH_EXPECTED_VALUES = ("random_rnn_step", "random_time_rnn", "random_time_rnn_vs_keras", "stateful_two_blocks",
                         "stateful_backward_stops_at_block", "set_state_and_reset_state", "not_stateful_restarts",
-                        "float32_inputs")
+                        "float32_inputs", "gradient_check_own_forward", "inputs_not_modified",
+                        "grads_written_in_place")
 
 
 def test_every_hidden_check_with_expected_values_is_covered(ex07):

@@ -25,7 +25,7 @@ class Terminal:
     def __init__(self, command: str, env: dict):
         self.socket = f"dlgrade-test-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        self._tmux("new-session", "-d", "-s", "t", "-x", "200", "-y", "80",
+        self._tmux("new-session", "-d", "-s", "t", "-x", "200", "-y", "100",
                    # COLUMNS/LINES inherited from pytest would override the window's real size.
                    f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {exports} {command}; "
                    "echo WATCH-EXIT=$?; sleep 600")

@@ -13,7 +13,9 @@ judges the results in order, so the first wrong case fails the check and is name
 
 import numpy as np
 
-from dlgrade.grading import CheckFailed, check, compare, expect_close, expect_unchanged
+from dlgrade.grading import CheckFailed, check, compare, expect_close, expect_unchanged, matches
+from dlgrade.grading.compare import describe
+from dlgrade.sandbox import StudentCodeError, StudentException
 
 X1 = np.array([2, 8, 3, 7, 1, 2, 0, 4, 5])
 W1 = np.array([2, 1, 5, 3])
@@ -195,12 +197,10 @@ def lecture_correlate2d_valid(student):
 def lecture_correlate2d_same(student, oracle):
     """correlate2d(x, w, 'same') with a 2×2 kernel: 0 zeros before, 1 after."""
     got = student.correlate2d(X2, W2, mode="same")
+    # A mistake is named only when the result is what it gives: the other centring is
+    # [[0, 0, 0], [0, 2, 4], [0, 8, 10]] here (diagnose_2d computes it).
     expect_case(got, [[2, 4, 6], [8, 10, 12], [14, 16, 18]], "correlate2d(x, w, 'same')",
-                lambda: ("same_padding_wrong_side",
-                         "correlate2d's 'same' pads (F-1)//2 before and F//2 after: for F = 2, no zero before "
-                         "and one after")
-                if isinstance(got, np.ndarray) and got.shape == (3, 3) and got[0, 0] == 0
-                else diagnose_2d(got, X2, W2, "same", oracle))
+                lambda: diagnose_2d(got, X2, W2, "same", oracle))
 
 
 @check(points=1, title_ko="3×3 이미지와 가중치가 모두 1인 2×2 필터로 conv2d, padding 'SAME'.")
@@ -248,13 +248,13 @@ def random_correlate(student, rng, oracle):
     random_1d(student, rng, oracle, "correlate")
 
 
-@check(points=2, hidden=True, title_ko="무작위 입력, 홀수·짝수 크기 필터, 모든 mode로 convolve를 scipy.signal.convolve와 비교.")
+@check(points=1.5, hidden=True, title_ko="무작위 입력, 홀수·짝수 크기 필터, 모든 mode로 convolve를 scipy.signal.convolve와 비교.")
 def random_convolve(student, rng, oracle):
     """convolve on random signals, odd and even kernels, all modes, against scipy.signal.convolve."""
     random_1d(student, rng, oracle, "convolve")
 
 
-@check(points=3, hidden=True, title_ko="무작위 이미지와 필터(홀수, 짝수, 정사각형이 아닌 것), 모든 mode로 correlate2d를 scipy와 비교.")
+@check(points=2, hidden=True, title_ko="무작위 이미지와 필터(홀수, 짝수, 정사각형이 아닌 것), 모든 mode로 correlate2d를 scipy와 비교.")
 def random_correlate2d(student, rng, oracle):
     """correlate2d on random images and kernels (odd, even, non-square), all modes, against scipy."""
     cases, batch = [], student.batch()  # the twelve calls in one round trip
@@ -269,7 +269,7 @@ def random_correlate2d(student, rng, oracle):
                     lambda: diagnose_2d(got, x, w, mode, oracle))
 
 
-@check(points=2, hidden=True, title_ko="스트라이드 2, 3의 correlate2d: 스트라이드 1 결과에서 첫 원소부터 S칸마다 하나씩.")
+@check(points=1.5, hidden=True, title_ko="스트라이드 2, 3의 correlate2d: 스트라이드 1 결과에서 첫 원소부터 S칸마다 하나씩.")
 def random_correlate2d_stride(student, rng, oracle):
     """correlate2d with stride 2 and 3: every S-th element of the stride-1 result, from the first."""
     cases, batch = [], student.batch()  # the eight calls in one round trip
@@ -332,21 +332,178 @@ def random_conv2d(student, rng, reference, padding):
                                                 else None, x, w, stride, padding))
 
 
-@check(points=2, hidden=True, title_ko="conv2d, padding 'VALID': 무작위 배치, 채널, 필터, 스트라이드, 편향으로 tf.nn.conv2d와 비교.")
+@check(points=1.5, hidden=True, title_ko="conv2d, padding 'VALID': 무작위 배치, 채널, 필터, 스트라이드, 편향으로 tf.nn.conv2d와 비교.")
 def random_conv2d_valid(student, rng, reference):
     """conv2d, padding 'VALID', random batch, channels, filters, strides and bias, against tf.nn.conv2d."""
     random_conv2d(student, rng, reference, "VALID")
 
 
-@check(points=2, hidden=True, title_ko="conv2d, padding 'SAME' (짝수 크기 필터는 비대칭), 무작위 스트라이드로 tf.nn.conv2d와 비교.")
+@check(points=1.5, hidden=True, title_ko="conv2d, padding 'SAME' (짝수 크기 필터는 비대칭), 무작위 스트라이드로 tf.nn.conv2d와 비교.")
 def random_conv2d_same(student, rng, reference):
     """conv2d, padding 'SAME' (asymmetric for even kernels), random strides, against tf.nn.conv2d."""
     random_conv2d(student, rng, reference, "SAME")
 
 
-@check(points=1, hidden=True, title_ko="어떤 함수도 인자로 받은 배열을 바꾸지 않습니다.")
-def inputs_not_modified(student, rng):
-    """No function changes the arrays it is given."""
+def kernel_larger_cases(rng):
+    """random_kernel_larger_than_input's cases: 1-D correlate and convolve with N < F in every
+    mode; 2-D correlate2d with the kernel at least as large as the image on both axes (larger
+    on one at least), every mode; and 2-D 'valid' with mixed sizes (the kernel larger on one
+    axis, smaller on the other), which must raise ValueError."""
+    one_d = []
+    for case in range(6):
+        n = int(rng.integers(1, 6))
+        f = int(rng.integers(n + 1, 10))
+        one_d.append((("correlate", "convolve")[case % 2], _vector(rng, n), _vector(rng, f), MODES[case % 3]))
+    two_d = []
+    for case in range(4):
+        h, w_ = (int(k) for k in rng.integers(1, 5, size=2))
+        kh, kw = h + int(rng.integers(0, 4)), w_ + int(rng.integers(1, 4))
+        if case % 2:
+            (h, w_), (kh, kw) = (w_, h), (kw, kh)
+        two_d.append((np.round(rng.normal(size=(h, w_)), 3), np.round(rng.normal(size=(kh, kw)), 3),
+                      ("valid", "valid", "same", "full")[case]))
+    mixed = []
+    for case in range(2):
+        h, w_ = int(rng.integers(2, 6)), int(rng.integers(2, 6))
+        kh, kw = h + int(rng.integers(1, 4)), int(rng.integers(1, w_))
+        if case:
+            (h, w_), (kh, kw) = (w_, h), (kw, kh)
+        mixed.append((np.round(rng.normal(size=(h, w_)), 3), np.round(rng.normal(size=(kh, kw)), 3)))
+    return one_d, two_d, mixed
+
+
+NOT_REVERSED = ("when the kernel is the longer array, 'valid' swaps the two arrays and the result must then be "
+                "reversed (scipy keeps it the part of the 'full' result that needs no padding): yours is not "
+                "reversed")
+
+
+@check(points=1, hidden=True,
+       title_ko="필터가 입력보다 클 때: 1차원 N < F의 모든 mode, 2차원 'valid'에서 큰 필터, 축마다 크기가 엇갈리면 ValueError.")
+def random_kernel_larger_than_input(student, rng, oracle):
+    """A kernel larger than the input: 1-D N < F in every mode, 2-D with the larger kernel, ValueError for mixed sizes."""
+    one_d, two_d, mixed = kernel_larger_cases(rng)
+    batch = student.batch()  # every call in one round trip, the raising ones included
+    for name, x, w, mode in one_d:
+        batch.call(getattr(student, name), x, w, mode=mode)
+    for x, w, mode in two_d:
+        batch.call(student.correlate2d, x, w, mode=mode)
+    for x, w in mixed:
+        batch.call(student.correlate2d, x, w, mode="valid")
+    outcomes = batch.outcomes()
+    for case, (name, x, w, mode) in enumerate(one_d):
+        got = _value_of(next(outcomes))
+        expected = scipy_oracle(oracle, name, x, w, mode=mode)
+        expect_case(got, expected, f"case {case + 1}: {name}(x of shape {x.shape}, w of shape {w.shape}, "
+                                   f"mode={mode!r}), N < F",
+                    lambda: (("kernel_larger_not_reversed", NOT_REVERSED)
+                             if mode == "valid" and matches(got, expected[::-1]) else (None, None)))
+    for case, (x, w, mode) in enumerate(two_d):
+        got = _value_of(next(outcomes))
+        expected = scipy_oracle(oracle, "correlate2d", x, w, mode=mode)
+        expect_case(got, expected, f"case {case + 1}: correlate2d(x of shape {x.shape}, w of shape {w.shape}, "
+                                   f"mode={mode!r}), the kernel larger than x",
+                    lambda: (("kernel_larger_not_reversed", NOT_REVERSED)
+                             if mode == "valid" and matches(got, expected[::-1, ::-1]) else (None, None)))
+    for case, (x, w) in enumerate(mixed):
+        what = f"case {case + 1}: correlate2d(x of shape {x.shape}, w of shape {w.shape}, mode='valid')"
+        outcome = next(outcomes)
+        if isinstance(outcome, StudentCodeError):
+            if isinstance(outcome, StudentException) and outcome.message.startswith("ValueError"):
+                continue
+            if not isinstance(outcome, StudentException):
+                raise outcome
+            raise CheckFailed(f"{what}: expected ValueError (neither array is at least as large as the other on "
+                              f"every axis), got {outcome.message.splitlines()[0]}")
+        raise CheckFailed(f"{what}: returned {describe(outcome)} instead of raising ValueError: in 'valid' mode "
+                          "one of x and w must be at least as large as the other on every axis",
+                          mistake="mixed_sizes_no_error")
+
+
+def _value_of(outcome):
+    """An outcome of Batch.outcomes: its value, or the error it was, raised."""
+    if isinstance(outcome, StudentCodeError):
+        raise outcome
+    return outcome
+
+
+def stride_pair_cases(rng):
+    """conv2d_stride_pairs' (x, w, b, (vertical, horizontal) stride, padding): the two strides
+    differ; 'VALID' and 'SAME' in turn, a bias on every other case."""
+    cases = []
+    for case in range(6):
+        x, w, _ = _conv_case(rng, "VALID")
+        sh = int(rng.integers(1, 4))
+        sw = int(rng.choice([s for s in (1, 2, 3) if s != sh]))
+        b = np.round(rng.normal(size=w.shape[-1]), 3) if case % 2 else None
+        cases.append((x, w, b, (sh, sw), ("VALID", "SAME")[(case // 2) % 2]))
+    return cases
+
+
+@check(points=1, hidden=True,
+       title_ko="conv2d의 stride가 (세로, 가로) 쌍일 때, 두 값이 다른 경우 'VALID'와 'SAME'에서 tf.nn.conv2d와 비교.")
+def random_conv2d_stride_pairs(student, rng, reference):
+    """conv2d with a (vertical, horizontal) stride pair of two different values, 'VALID' and 'SAME', against tf.nn.conv2d."""
+    cases, batch = stride_pair_cases(rng), student.batch()
+    for x, w, b, stride, padding in cases:
+        batch.call(student.conv2d, x, w, *(() if b is None else (b,)), stride=stride, padding=padding)
+    for case, ((x, w, b, stride, padding), got) in enumerate(zip(cases, batch.results())):
+        expected = reference.conv2d(x, w, b, stride=stride, padding=padding)
+        swapped = (stride[1], stride[0])
+
+        def diagnosis():
+            if matches(got, reference.conv2d(x, w, b, stride=swapped, padding=padding)):
+                return "stride_pair_order", ("a stride pair is (vertical, horizontal): the first value steps down the "
+                                             "rows (height), the second across the columns (width); yours are swapped")
+            return None, None
+
+        expect_case(got, expected, f"case {case + 1}: conv2d(x of shape {x.shape}, w of shape {w.shape}"
+                                   f"{'' if b is None else ', b'}, stride={stride}, padding={padding!r})", diagnosis)
+
+
+def integer_input_cases(rng):
+    """integer_inputs_float_filters' calls: (function name, x of integers, w, keyword arguments)
+    for correlate, convolve, correlate2d and conv2d, w of floats; then one correlate2d and one
+    convolve with w of integers too (an integer result is then right, as scipy's is)."""
+    ints = lambda *shape: rng.integers(-9, 10, size=shape)  # noqa: E731
+    floats = lambda *shape: np.round(rng.normal(size=shape), 3)  # noqa: E731
+    n, f = int(rng.integers(4, 10)), int(rng.integers(1, 4))
+    h, w_ = int(rng.integers(3, 7)), int(rng.integers(3, 7))
+    return [("correlate", ints(n), floats(f), {"mode": "same"}),
+            ("convolve", ints(n), floats(f), {"mode": "full"}),
+            ("correlate2d", ints(h, w_), floats(2, 3), {"mode": "valid"}),
+            ("correlate2d", ints(h, w_), floats(3, 2), {"mode": "same"}),
+            ("conv2d", ints(1, h, w_, 2), floats(2, 2, 2, 3), {"padding": "SAME"}),
+            ("correlate2d", ints(h, w_), ints(2, 2), {"mode": "full"}),
+            ("convolve", ints(n), ints(f), {"mode": "valid"})]
+
+
+@check(points=1, hidden=True, title_ko="정수 입력: 실수 필터면 결과는 실수 (정수로 잘리지 않음, 네 함수 모두), 정수 필터면 정수나 실수.")
+def integer_inputs_float_filters(student, rng, oracle, reference):
+    """Integer inputs: with float filters the results are floats (not cut to integers), in all four functions; with integer filters integers or floats."""
+    cases, batch = integer_input_cases(rng), student.batch()
+    for name, x, w, kwargs in cases:
+        batch.call(getattr(student, name), x, w, **kwargs)
+    for (name, x, w, kwargs), got in zip(cases, batch.results()):
+        expected = (reference.conv2d(x, w, **kwargs) if name == "conv2d"
+                    else scipy_oracle(oracle, name, x, w, **kwargs))
+        shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+
+        def diagnosis():
+            if (isinstance(got, np.ndarray) and got.dtype.kind in "iu"
+                    and (matches(got, np.trunc(expected)) or matches(got, np.floor(expected))
+                         or matches(got, np.round(expected)))):
+                return "integer_result", ("the result has the input's integer dtype, so the float products were cut "
+                                          "to integers: make the output array float (np.result_type(x, w))")
+            return None, None
+
+        expect_case(got, expected, f"{name}(x of {x.dtype} integers, shape {x.shape}, w of "
+                                   f"{'floats' if w.dtype.kind == 'f' else 'integers'}, shape {w.shape}, {shown})",
+                    diagnosis)
+
+
+@check(points=1, hidden=True, title_ko="어떤 함수도 인자로 받은 배열을 바꾸지 않습니다 (결과 값도 맞아야 합니다).")
+def inputs_not_modified(student, rng, oracle, reference):
+    """No function changes the arrays it is given (and the results are right)."""
     x1, w1 = rng.normal(size=9), rng.normal(size=4)
     x2, w2 = rng.normal(size=(6, 5)), rng.normal(size=(3, 2))
     x4, w4, b4 = rng.normal(size=(1, 5, 5, 2)), rng.normal(size=(2, 2, 2, 3)), rng.normal(size=3)
@@ -356,11 +513,19 @@ def inputs_not_modified(student, rng):
     # judged in order.  Each function is read from the module in the batch and looked up
     # only when its call is judged: a name counts as reached (the forbidden-name scan)
     # when its turn comes, and a missing one fails then, as with one call at a time.
+    # A property of code that does nothing is worth nothing alone: each call's result must
+    # be right too.
     batch = student.batch()
     pending = [batch.call_seeing_inputs(batch.attr(student, name), *args, **kwargs) for name, args, kwargs in calls]
     taken = batch.in_order()
-    for (name, args, _kwargs), item in zip(calls, pending):
+    for (name, args, kwargs), item in zip(calls, pending):
         getattr(student, name)  # reached now; a missing name fails now
-        _value, after, _ = taken[item]
+        value, after, _ = taken[item]
+        expected = (reference.conv2d(*args, **kwargs) if name == "conv2d"
+                    else scipy_oracle(oracle, name, *args, **kwargs))
+        if compare(value, expected, report=False) is not None:
+            # The value checks report how it differs; here it only means nothing is earned.
+            raise CheckFailed(f"{name} gives a wrong result (its own checks say how), so leaving the inputs "
+                              "unchanged earns nothing yet")
         for label, before, now in zip(("x", "w", "b"), args, after):
             expect_unchanged(before, now, what=f"{name}: argument {label}")

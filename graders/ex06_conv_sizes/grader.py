@@ -13,12 +13,19 @@ ValueError.  Calls whose arguments are known in advance go to the sandbox in
 one round trip (student.batch()) and are judged one by one, in order; where
 calls should raise, the sandbox answers every call, raising or not
 (Batch.outcomes).
+
+Type policy (the statement's "Grading"): every value check judges the number, so a right
+value of another type (28.0, np.int64(28), True) passes it; the type is judged once, by
+returns_python_ints, which reports "right value, wrong type" for each function that returns
+one.  Checks of a property that code doing nothing has (raising ValueError) count only
+together with right values in the same check.
 """
 
 import numpy as np
 
-from dlgrade.grading import CheckFailed, check, expect_equal
-from dlgrade.sandbox import StudentCodeError, StudentException
+from dlgrade.grading import CheckFailed, check
+from dlgrade.grading.compare import describe, hidden_check
+from dlgrade.sandbox import StudentCodeError, StudentException, InvalidValue
 
 #: The lecture's Keras CNN on 28×28×1 and its table (EXERCISES.md, ex06).
 KERAS_CNN = [
@@ -32,12 +39,41 @@ KERAS_CNN_TABLE = [((28, 28, 10), 100), ((14, 14, 10), 0), ((1960,), 0), ((100,)
 
 
 # ----------------------------------------------------------------------------- helpers
+def _number(got):
+    """A returned count as a float to judge its value, or None when it is no number at all."""
+    if isinstance(got, (bool, int, float, np.integer, np.floating, np.bool_)):
+        return float(got)
+    return None
+
+
 def expect_int(got, expected, what, mistake=None):
-    """An int result, with a pointed message for the float that np.ceil or / give."""
-    if isinstance(got, (float, np.floating)) and float(got) == expected:
-        raise CheckFailed(f"{what}: returned the float {float(got)!r}; return an int "
-                          "(use // or int(...), np.ceil returns a float)")
-    expect_equal(got, expected, what=what, mistake=mistake)
+    """The value of a count, whatever its numeric type (returns_python_ints judges the type):
+    28.0 and np.int64(28) pass where 28 is expected."""
+    value = _number(got)
+    if value is None:
+        shown = got.reason if isinstance(got, InvalidValue) else describe(got)
+        raise CheckFailed(f"{what}: no number came back: {shown}", mistake=mistake)
+    if value == expected:
+        return
+    if not np.isfinite(value):
+        raise CheckFailed(f"{what}: got {value!r} (NaN or infinity), not a count", mistake=mistake)
+    if hidden_check.get():
+        raise CheckFailed(f"{what}: wrong value (got {got!r})", mistake=mistake)
+    raise CheckFailed(f"{what}: expected {expected!r}, got {got!r}", mistake=mistake)
+
+
+def wrong_type(got):
+    """Why ``got`` (a right value) is not of the type the statement asks for, or None:
+    counts are Python ints, shapes tuples of them."""
+    if type(got) is int:
+        return None
+    if isinstance(got, (bool, np.bool_)):
+        return f"the bool {got!r}"
+    if isinstance(got, (float, np.floating)):
+        return f"the float {float(got)!r} (np.ceil and / give floats: use // or int(...))"
+    if isinstance(got, np.integer):
+        return f"the NumPy integer {got!r} (wrap it in int(...))"
+    return describe(got)
 
 
 def expect_value_error(call, what, mistake="no_value_error"):
@@ -103,10 +139,14 @@ def lecture_7x7_stride_1_and_2(student):
     expect_int(next(results), 3, "conv_output_size(7, 3, stride=2)")
 
 
-@check(points=1, title_ko="conv_output_size(7, 3, stride=3)는 ValueError: (7 − 3)/3 + 1 = 2.33.")
+@check(points=1, title_ko="conv_output_size(7, 3, stride=3)는 ValueError ((7 − 3)/3 + 1 = 2.33), 나누어떨어지는 (7, 1, stride=3)은 3.")
 def lecture_7x7_stride_3_raises(student):
-    """conv_output_size(7, 3, stride=3) raises ValueError: (7 − 3)/3 + 1 = 2.33."""
-    expect_value_error(lambda: student.conv_output_size(7, 3, stride=3), "conv_output_size(7, 3, stride=3)")
+    """conv_output_size(7, 3, stride=3) raises ValueError ((7 − 3)/3 + 1 = 2.33); (7, 1, stride=3), which divides, gives 3."""
+    outcomes = outcomes_in_one_round_trip(student, [("conv_output_size", (7, 1), {"stride": 3}),
+                                                    ("conv_output_size", (7, 3), {"stride": 3})])  # the last should raise
+    expect_int(value_of(next(outcomes)), 3, "conv_output_size(7, 1, stride=3)")
+    outcome = next(outcomes)
+    expect_value_error(lambda: value_of(outcome), "conv_output_size(7, 3, stride=3)")
 
 
 @check(points=1, title_ko="same_pad: F = 3 → 1, F = 5 → 2, 패딩 1이면 7×7이 그대로 7, 짝수 F는 ValueError.")
@@ -204,11 +244,11 @@ def expect_layers(got, expected, specs, what, hidden=False):
         if not isinstance(item, (list, tuple)) or len(item) != 2:
             raise CheckFailed(f"{label}: expected a (shape, parameter count) pair, got {item!r}")
         got_shape, got_params = item
-        if not isinstance(got_shape, (list, tuple)) or tuple(got_shape) != shape:
+        if not isinstance(got_shape, (list, tuple)) or [_number(d) for d in got_shape] != [float(d) for d in shape]:
             if hidden:
                 raise CheckFailed(f"{label}: wrong output shape (got {got_shape!r})")
             raise CheckFailed(f"{label}: output shape: expected {shape}, got {got_shape!r}")
-        if isinstance(got_params, bool) or not isinstance(got_params, (int, np.integer)) or got_params != params:
+        if _number(got_params) != params:
             mistake = None
             if spec["type"] in ("conv", "dense") and spec.get("use_bias", True):
                 units = spec.get("filters", spec.get("units"))
@@ -257,7 +297,7 @@ def pool_output_size_configs(rng):
     return configs
 
 
-@check(points=2, hidden=True, title_ko="stride 지정·생략, 'valid'·'same'에서 pool_output_size를 케라스 MaxPooling2D와 비교.")
+@check(points=1.5, hidden=True, title_ko="stride 지정·생략, 'valid'·'same'에서 pool_output_size를 케라스 MaxPooling2D와 비교.")
 def random_pool_output_size(student, rng, reference):
     """pool_output_size with and without a stride, 'valid' and 'same', against keras MaxPooling2D."""
     configs = pool_output_size_configs(rng)
@@ -312,7 +352,7 @@ def param_count_configs(rng):
     return convs, denses
 
 
-@check(points=2, hidden=True, title_ko="편향 포함·제외 conv_param_count와 dense_param_count를 케라스 count_params와 비교.")
+@check(points=1.5, hidden=True, title_ko="편향 포함·제외 conv_param_count와 dense_param_count를 케라스 count_params와 비교.")
 def random_param_counts(student, rng, reference):
     """conv_param_count and dense_param_count, with and without biases, against keras count_params."""
     convs, denses = param_count_configs(rng)
@@ -345,19 +385,47 @@ def value_error_configs(rng):
     return uneven, even, [(n, n + _rand(rng, 1, 4), s) for n, s in too_big]
 
 
-@check(points=2, hidden=True, title_ko="불가능한 설정은 ValueError: 나누어떨어지지 않는 스트라이드, 짝수 F의 same_pad, 케라스가 허용하지 않는 큰 필터.")
-def random_value_errors(student, rng):
-    """Impossible configurations raise ValueError: uneven strides, even same_pad, filters larger than Keras allows."""
+def possible_neighbours(uneven, even, too_big):
+    """For random_value_errors' impossible configurations, possible ones next to them, whose
+    values must be right in the same check: (N, F, S) with N lowered until (N − F) is a
+    multiple of S; the odd F + 1 for each even F; tf_output_size with F = N (one position);
+    and tf_output_size with a padding spelled in capitals."""
+    return ([("conv_output_size", (n - (n - f) % s, f), {"stride": s}) for n, f, s in uneven]
+            + [("same_pad", (f + 1,), {}) for f in even]
+            + [("tf_output_size", (n, n, s), {"padding": "valid"}) for n, _f, s in too_big]
+            + [("tf_output_size", (f, n, s), {"padding": "SAME"}) for n, f, s in too_big])
+
+
+def unknown_arguments(too_big):
+    """random_value_errors' calls that name something unknown: a padding Keras does not have, a
+    layer type output_shapes does not know."""
+    n, f, s = too_big[0]
+    return [("tf_output_size", (f, n, s), {"padding": "full"}),
+            ("pool_output_size", (f, n, s), {"padding": "causal"}),
+            ("output_shapes", ((f, f, 1), [{"type": "dropout", "rate": 0.5}]), {})]
+
+
+@check(points=2, hidden=True, title_ko="불가능한 설정은 ValueError (나누어떨어지지 않는 스트라이드, 짝수 F의 same_pad, 케라스가 허용하지 않는 큰 필터, 모르는 padding과 층), 바로 옆의 가능한 설정은 맞는 값.")
+def random_value_errors(student, rng, reference):
+    """Impossible configurations raise ValueError (uneven strides, even same_pad, too-big filters, unknown paddings and layers); possible neighbours give right values."""
     uneven, even, too_big = value_error_configs(rng)
+    possible = possible_neighbours(uneven, even, too_big)
     calls = ([("conv_output_size", (n, f), {"stride": s}, f"case {case + 1}: conv_output_size({n}, {f}, stride={s})")
               for case, (n, f, s) in enumerate(uneven)]
              + [("same_pad", (f,), {}, f"same_pad({f})") for f in even]
              + [("tf_output_size", (n, f, s), {"padding": "valid"},
                  f"case {case + 1}: tf_output_size({n}, {f}, {s}, padding='valid')")
-                for case, (n, f, s) in enumerate(too_big)])
-    outcomes = outcomes_in_one_round_trip(student, [(name, args, kwargs) for name, args, kwargs, _what in calls])
+                for case, (n, f, s) in enumerate(too_big)]
+             + [(name, args, kwargs, f"{name}({args[0]!r}, …, padding={kwargs['padding']!r})" if kwargs
+                 else "output_shapes with a layer of type 'dropout'") for name, args, kwargs in unknown_arguments(too_big)])
+    # One round trip: the impossible configurations, then the possible ones, whose values
+    # must be right too (code that always raises has the first half and not the second).
+    outcomes = outcomes_in_one_round_trip(student, [(name, args, kwargs) for name, args, kwargs, _what in calls]
+                                          + possible)
     for (_name, _args, _kwargs, what), outcome in zip(calls, outcomes):
         expect_value_error(lambda: value_of(outcome), what)
+    for name, args, kwargs in possible:
+        expect_int(value_of(next(outcomes)), getattr(reference, name)(*args, **kwargs), _shown(name, args, kwargs))
 
 
 def _random_stack(rng):
@@ -379,6 +447,8 @@ def _random_stack(rng):
     specs.append({"type": "flatten"})
     for _ in range(_rand(rng, 1, 2)):
         specs.append({"type": "dense", "units": _rand(rng, 1, 64)})
+        if specs[-1]["units"] % 4 == 0:  # a dense layer without bias, one time in four (no new draw)
+            specs[-1]["use_bias"] = False
     return shape, specs
 
 
@@ -391,7 +461,7 @@ def expected_layers(reference, shape, specs):
         return None
 
 
-@check(points=3, hidden=True, title_ko="무작위 conv/pool/flatten/dense 층 목록의 output_shapes를 케라스 Sequential 모델과 비교.")
+@check(points=2, hidden=True, title_ko="무작위 conv/pool/flatten/dense 층 목록의 output_shapes를 케라스 Sequential 모델과 비교.")
 def random_output_shapes(student, rng, reference):
     """output_shapes on random conv/pool/flatten/dense stacks, against a keras Sequential model."""
     stacks = [_random_stack(rng) for _ in range(6)]
@@ -404,3 +474,104 @@ def random_output_shapes(student, rng, reference):
             expect_value_error(lambda: value_of(outcome), what)
             continue
         expect_layers(value_of(outcome), layers, specs, what, hidden=True)
+
+
+def below_one_configs(rng):
+    """conv_output_size_below_one's configurations: (N, F, S, P), N ≥ 1, whose N − F + 2P is
+    negative, which must raise: in every other case a multiple of S, so that the formula gives
+    a whole number (0 or less) and only the size says it is impossible.  And, for each, (N',
+    F, S, P) with N' + 2P = F, the smallest input that fits: output 1."""
+    too_small = []
+    for case in range(6):
+        p = _rand(rng, 0, 1)
+        f = _rand(rng, 2 * p + 2, 9)
+        room = f - 2 * p - 1  # the largest shortfall F − (N + 2P) that leaves N ≥ 1
+        if case % 2 == 0:
+            s = _rand(rng, 1, min(3, room))
+            short = s * _rand(rng, 1, room // s)
+        else:
+            s, short = _rand(rng, 1, 3), _rand(rng, 1, room)
+        too_small.append((f - 2 * p - short, f, s, p))
+    fitting = [(f - 2 * p, f, s, p) for _n, f, s, p in too_small]
+    return too_small, fitting
+
+
+@check(points=1, hidden=True, title_ko="N − F + 2P가 음수이면 (출력이 1보다 작으면) conv_output_size는 ValueError, 필터가 딱 맞으면 1.")
+def conv_output_size_below_one(student, rng):
+    """conv_output_size raises ValueError when N − F + 2P is negative (an output below 1), and gives 1 when the filter just fits."""
+    too_small, fitting = below_one_configs(rng)
+    calls = ([("conv_output_size", (n, f), {"stride": s, "pad": p}) for n, f, s, p in fitting]
+             + [("conv_output_size", (n, f), {"stride": s, "pad": p}) for n, f, s, p in too_small])
+    outcomes = outcomes_in_one_round_trip(student, calls)
+    for n, f, s, p in fitting:
+        expect_int(value_of(next(outcomes)), 1, f"conv_output_size({n}, {f}, stride={s}, pad={p}) (the filter just fits)")
+    for case, (n, f, s, p) in enumerate(too_small):
+        outcome = next(outcomes)
+        expect_value_error(lambda: value_of(outcome), f"case {case + 1}: conv_output_size({n}, {f}, stride={s}, "
+                                                      f"pad={p}), N − F + 2P = {n - f + 2 * p}")
+
+
+#: returns_python_ints' fixed calls (the lecture's configurations), with the expected value.
+TYPED_CALLS = (("conv_output_size", (7, 3), {"stride": 1}, 5), ("conv_output_size", (7, 3), {"stride": 2}, 3),
+               ("conv_output_size", (7, 3), {"stride": 1, "pad": 1}, 7),
+               ("conv_output_size", (227, 11), {"stride": 4}, 55), ("same_pad", (3,), {}, 1), ("same_pad", (5,), {}, 2),
+               ("tf_output_size", (7, 3), {"stride": 2, "padding": "same"}, 4),
+               ("tf_output_size", (227, 11), {"stride": 4, "padding": "valid"}, 55),
+               ("pool_output_size", (28, 2), {}, 14), ("pool_output_size", (55, 3, 2), {}, 27),
+               ("conv_param_count", (3, 1, 10), {}, 100), ("conv_param_count", (11, 3, 96), {"use_bias": False}, 34848),
+               ("dense_param_count", (1960, 100), {}, 196100), ("dense_param_count", (100, 10), {}, 1010))
+
+
+def typed_calls(rng, reference):
+    """returns_python_ints' calls, (name, args, kwargs, expected value): the lecture's, then
+    each value check's own kind of random configuration, so that a type that differs only
+    for some arguments is met too."""
+    calls = list(TYPED_CALLS)
+    calls += [("tf_output_size", (n, f, s), {"padding": p}) for n, f, s, p in tf_output_size_configs(rng)[:4]]
+    calls += [("pool_output_size", (n, size) if stride is None else (n, size, stride), {"padding": p})
+              for n, size, stride, p in pool_output_size_configs(rng)[:4]]
+    calls += [("conv_output_size", (n, f), {"stride": s, "pad": p}) for n, f, s, p in conv_output_size_configs(rng)[:4]]
+    calls += [("same_pad", (2 * _rand(rng, 0, 4) + 1,), {}) for _ in range(2)]
+    convs, denses = param_count_configs(rng)
+    calls += [("conv_param_count", (f, c, k), {"use_bias": bool(bias)}) for f, c, k, bias in convs[:3]]
+    calls += [("dense_param_count", (i, u), {"use_bias": bool(bias)}) for i, u, bias in denses[:3]]
+    return [call if len(call) == 4 else (*call, getattr(reference, call[0])(*call[1], **call[2])) for call in calls]
+
+
+def _shown(name, args, kwargs):
+    return f"{name}({', '.join([repr(a) for a in args] + [f'{k}={v!r}' for k, v in kwargs.items()])})"
+
+
+@check(points=1, hidden=True, title_ko="타입: 모든 함수가 Python int를 (output_shapes는 int로 된 튜플을) 돌려줍니다. 값이 맞아야 타입을 봅니다.")
+def returns_python_ints(student, rng, reference):
+    """Types: every function returns a Python int (output_shapes tuples of ints); judged only where the value is right."""
+    calls = typed_calls(rng, reference)
+    stacks = [(28, 28, 1), KERAS_CNN, KERAS_CNN_TABLE], []
+    for _ in range(3):
+        shape, specs = _random_stack(rng)
+        layers = expected_layers(reference, shape, specs)
+        if layers is not None:
+            stacks[1].append((tuple(shape), specs, layers))
+    stacks = [tuple(stacks[0])] + stacks[1]
+    outcomes = outcomes_in_one_round_trip(student, [(name, args, kwargs) for name, args, kwargs, _want in calls]
+                                          + [("output_shapes", (shape, specs), {}) for shape, specs, _ in stacks])
+    problems = []
+    for name, args, kwargs, want in calls:
+        got = value_of(next(outcomes))
+        expect_int(got, want, _shown(name, args, kwargs))  # a wrong value is that value's failure, not a type's
+        if wrong_type(got):
+            problems.append(f"{_shown(name, args, kwargs)}: {wrong_type(got)}")
+    for shape, specs, layers in stacks:
+        got = value_of(next(outcomes))
+        expect_layers(got, layers, specs, f"output_shapes({shape}, {len(specs)} layers)", hidden=True)
+        for index, (out_shape, params) in enumerate(got):
+            if type(out_shape) is not tuple or any(wrong_type(d) for d in out_shape):
+                problems.append(f"output_shapes({shape}, …), layer {index}: the shape {out_shape!r} is not a tuple "
+                                "of ints")
+            elif wrong_type(params):
+                problems.append(f"output_shapes({shape}, …), layer {index}: the parameter count is "
+                                f"{wrong_type(params)}")
+    if problems:
+        more = f"\n  … and {len(problems) - 8} more" if len(problems) > 8 else ""
+        raise CheckFailed("right value, wrong type: return an int (and shapes as tuples of ints)\n  "
+                          + "\n  ".join(problems[:8]) + more, mistake="wrong_type")

@@ -29,7 +29,8 @@ each call had been its own round trip.
 import numpy as np
 
 from dlgrade.grading import (
-    CheckFailed, StudentCodeError, Tolerance, check, compare, expect_close, expect_unchanged, matches, tolerance_for,
+    CheckFailed, StudentCodeError, Tolerance, check, compare, describe, expect_close, expect_unchanged, matches,
+    tolerance_for,
 )
 
 # The student bundle (dlgrade release) replays these helpers' recorded answers instead of
@@ -220,6 +221,24 @@ def _case_with_state(rng, t):
     return xs, Wx, Wh, b, dhs, rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
 
 
+def gradient_check_case(rng):
+    """gradient_check_own_forward's case: N = 2, T of 3 or 4, D = 2, H = 3."""
+    return _case(rng, n=(2, 2), t=(3, 4), d=(2, 2), h=(3, 3))
+
+
+def inputs_case(rng):
+    """inputs_not_modified's case: _case with T of 2 to 5, and an h_prev for one RNN step."""
+    xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
+    return xs, Wx, Wh, b, dhs, rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
+
+
+def in_place_case(rng):
+    """grads_written_in_place's case: N = 2, T = 3, D = 2, H = 3."""
+    n, t, d, h = 2, 3, 2, 3
+    Wx, Wh, b = rng.normal(size=(d, h)) * 0.5, rng.normal(size=(h, h)) * 0.5, rng.normal(size=h) * 0.1
+    return rng.normal(size=(n, t, d)), Wx, Wh, b, rng.normal(size=(n, t, h))
+
+
 def _split_case(rng):
     """_case with T of 4 to 8, then where to cut it in two blocks (1 ≤ split < T)."""
     xs, Wx, Wh, b, dhs = _case(rng, t=(4, 8))
@@ -374,10 +393,10 @@ def random_time_rnn_vs_keras(student, rng):
                      tolerance=result_tolerance(hs, xs.shape[1]))
 
 
-@check(points=2, hidden=True, title_ko="여러분의 forward로 sum(hs * dhs)를 중앙 차분한 값이 backward의 grads와 일치합니다.")
+@check(points=2, hidden=True, title_ko="forward가 맞고, 여러분의 forward로 sum(hs * dhs)를 중앙 차분한 값이 backward의 grads와 일치합니다.")
 def gradient_check_own_forward(student, rng):
-    """Central differences of your own forward, sum(hs * dhs), agree with your backward's grads."""
-    xs, Wx, Wh, b, dhs = _case(rng, n=(2, 2), t=(3, 4), d=(2, 2), h=(3, 3))
+    """Your forward is right, and central differences of it, sum(hs * dhs), agree with your backward's grads."""
+    xs, Wx, Wh, b, dhs = gradient_check_case(rng)
     params = [Wx, Wh, b]
     batch = student.batch()  # the layer, forward, backward and .grads in one round trip
     layer = batch.call(student.TimeRNN, Wx, Wh, b)
@@ -389,6 +408,10 @@ def gradient_check_own_forward(student, rng):
     if not isinstance(hs, np.ndarray) or hs.shape != dhs.shape:
         raise CheckFailed(f"TimeRNN.forward(xs): expected an array of shape {dhs.shape}, got "
                           f"{hs.shape if isinstance(hs, np.ndarray) else type(hs).__name__}")
+    # Agreeing with one's own forward is worth something only if that forward is right: a
+    # forward and backward that give zeros agree perfectly.
+    expect_close(hs, float64_results(xs, Wx, Wh, b, dhs)["hs"], what="TimeRNN.forward(xs)",
+                 tolerance=result_tolerance(hs, xs.shape[1]))
     # A float32 forward (the textbook's hs = np.empty(..., 'f')) is only good to ~1e-7, so
     # the step must be larger: measured over 150 random cases, the worst relative error of
     # a correct float32 forward is 1.3e-4 at h = 1e-3 (1e-2 at h = 1e-5); a correct float64
@@ -540,24 +563,36 @@ def clip_grads_global_norm(student, rng):
                 raise _clip_failure(failure, grads, max_norm, after, returned)
 
 
-@check(points=1, hidden=True, title_ko="전체 노름이 max_norm보다 작으면 clip_grads는 배열을 그대로 둡니다.")
+@check(points=1, hidden=True,
+       title_ko="전체 노름이 max_norm보다 작으면 clip_grads는 배열을 그대로 두고, 같은 배열에 더 작은 max_norm을 주면 줄입니다.")
 def clip_grads_below_threshold(student, rng):
-    """clip_grads leaves the arrays unchanged when the global norm is below max_norm."""
+    """clip_grads leaves the arrays unchanged when the global norm is below max_norm, and scales them for a smaller one."""
     grads = _clip_case(rng)
     norm = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
     max_norm = float(np.round(norm * rng.uniform(1.5, 3.0), 3))
+    # Leaving arrays alone is what code that does nothing does: the same arrays, then given a
+    # max_norm below their norm, must be scaled in the same check.
+    smaller = float(np.round(rng.uniform(0.3, 0.8) * norm, 3))
+    kept = _keep_grads(student, [grads])[0]
     batch = student.batch()
-    items = _queue_clip(batch, student, _keep_grads(student, [grads])[0], max_norm)
-    after, _ = _take_clip(batch.in_order(), items)
+    items = _queue_clip(batch, student, kept, max_norm)
+    clipped = _queue_clip(batch, student, kept, smaller)
+    take = batch.in_order()
+    after, _ = _take_clip(take, items)
     for i, (got, g) in enumerate(zip(after, grads)):
         expect_close(got, g, what=f"clip_grads(grads, max_norm above their norm): grads[{i}]")
+    after, returned = _take_clip(take, clipped)
+    for i, (got, g) in enumerate(zip(after, grads)):
+        failure = compare(got, g * (smaller / norm), tolerance=clip_tolerance(got),
+                          what=f"then clip_grads(the same grads, max_norm below their norm): grads[{i}]")
+        if failure:
+            raise _clip_failure(failure, grads, smaller, after, returned)
 
 
-@check(points=1, hidden=True, title_ko="forward와 backward는 xs, dhs, x, h_prev, dh_next와 가중치를 바꾸지 않습니다.")
+@check(points=1, hidden=True, title_ko="forward와 backward는 맞는 값을 돌려주고 xs, dhs, x, h_prev, dh_next와 가중치를 바꾸지 않습니다.")
 def inputs_not_modified(student, rng):
-    """forward and backward leave xs, dhs, x, h_prev, dh_next and the weights unchanged."""
-    xs, Wx, Wh, b, dhs = _case(rng, t=(2, 5))
-    h_prev = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1]))
+    """forward and backward give right results and leave xs, dhs, x, h_prev, dh_next and the weights unchanged."""
+    xs, Wx, Wh, b, dhs, h_prev = inputs_case(rng)
     batch = student.batch()  # the weights placed in the sandbox, shared by both layers
     kept = [batch.keep(w.copy(), name) for w, name in zip((Wx, Wh, b), ("Wx", "Wh", "b"))]
     values = batch.run()
@@ -579,27 +614,37 @@ def inputs_not_modified(student, rng):
                       batch.call_seeing_inputs(batch.attr(step, "backward"), dhs[:, 0]))
         fetched = [batch.fetch(w) for w in weights]
     take = batch.in_order()
-    _hs, after, _ = take(time_calls[0])
+    # Leaving inputs alone is what code that does nothing does: each result must be right too.
+    whole = float64_results(xs, Wx, Wh, b, dhs)
+    step_ref = float64_results(xs[:, :1], Wx, Wh, b, dhs[:, :1], h_prev)
+    steps = xs.shape[1]
+    hs, after, _ = take(time_calls[0])
+    expect_close(hs, whole["hs"], what="TimeRNN.forward(xs)", tolerance=result_tolerance(hs, steps))
     expect_unchanged(xs, after[0], what="TimeRNN.forward: argument xs")
-    _dxs, after, _ = take(time_calls[1])
+    dxs, after, _ = take(time_calls[1])
+    expect_close(dxs, whole["dxs"], what="TimeRNN.backward(dhs)", tolerance=result_tolerance(dxs, steps))
     expect_unchanged(dhs, after[0], what="TimeRNN.backward: argument dhs")
     if isinstance(rnn_class, Exception):
         raise rnn_class
-    _h, after, _ = take(step_calls[0])
+    h_next, after, _ = take(step_calls[0])
+    expect_close(h_next, step_ref["hs"][:, 0], what="RNN.forward(x, h_prev)", tolerance=result_tolerance(h_next, 1))
     expect_unchanged(xs[:, 0], after[0], what="RNN.forward: argument x")
     expect_unchanged(h_prev, after[1], what="RNN.forward: argument h_prev")
-    _pair, after, _ = take(step_calls[1])
+    pair, after, _ = take(step_calls[1])
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise CheckFailed(f"RNN.backward(dh_next): expected a pair (dx, dh_prev), got {describe(pair)}")
+    for got, want, name in zip(pair, (step_ref["dxs"][:, 0], step_ref["dh"]), ("dx", "dh_prev")):
+        expect_close(got, want, what=f"RNN.backward(dh_next): {name}", tolerance=result_tolerance(got, 1))
     expect_unchanged(dhs[:, 0], after[0], what="RNN.backward: argument dh_next")
     for w, item, name in zip((Wx, Wh, b), fetched, ("Wx", "Wh", "b")):
         expect_unchanged(w, take(item), what=f"the weight {name} (after forward and backward)")
 
 
-@check(points=1, hidden=True, title_ko="옵티마이저가 같은 배열을 보도록 backward는 .grads의 배열에 제자리로 씁니다 (grads[i][...] = …).")
+@check(points=1, hidden=True, title_ko="옵티마이저가 같은 배열을 보도록 backward는 맞는 기울기를 .grads의 배열에 제자리로 씁니다 (grads[i][...] = …).")
 def grads_written_in_place(student, rng):
-    """backward writes into the arrays of .grads (grads[i][...] = …), as the optimizers expect."""
-    n, t, d, h = 2, 3, 2, 3
-    Wx, Wh, b = rng.normal(size=(d, h)) * 0.5, rng.normal(size=(h, h)) * 0.5, rng.normal(size=h) * 0.1
-    xs, dhs = rng.normal(size=(n, t, d)), rng.normal(size=(n, t, h))
+    """backward writes the right gradients into the arrays of .grads (grads[i][...] = …), as the optimizers expect."""
+    xs, Wx, Wh, b, dhs = in_place_case(rng)
+    (n, t, _d), h = xs.shape, Wx.shape[1]
     # One round trip per class: the layer, its .grads arrays held (references, not
     # copies), forward, backward and .grads read again; the held arrays are read back at
     # the start of the next round trip, before the next class's calls.
@@ -617,6 +662,13 @@ def grads_written_in_place(student, rng):
         if held:
             _expect_written_in_place(held[0], [take(item) for item in before], held[2])
         held = (cls, [take(ref) for ref in refs], take(now))
+        # Arrays that backward never touches are "written in place" too: the grads must be right.
+        ref = (float64_results(xs[:, :1], Wx, Wh, b, dhs[:, :1], np.zeros((n, h))) if cls == "RNN"
+               else float64_results(xs, Wx, Wh, b, dhs))
+        grads = _checked_grads(held[2], cls)
+        for got, name in zip(grads, ("dWx", "dWh", "db")):
+            expect_close(got, ref[name], what=f"{cls}.grads ({name}) after backward",
+                         tolerance=result_tolerance(got, 1 if cls == "RNN" else t))
     batch = student.batch()
     before = [batch.fetch(ref) for ref in held[1]]
     take = batch.in_order()
@@ -627,7 +679,7 @@ def _expect_written_in_place(cls, before, now):
     """grads_written_in_place: each array of .grads held before backward has .grads' value after it."""
     for i, name in enumerate(("dWx", "dWh", "db")):
         if not (isinstance(before[i], np.ndarray) and isinstance(now[i], np.ndarray)
-                and before[i].shape == now[i].shape and np.array_equal(before[i], now[i])):
+                and before[i].shape == now[i].shape and np.array_equal(before[i], now[i], equal_nan=True)):
             raise CheckFailed(f"{cls}.backward replaced grads[{i}] ({name}) with a new array instead of writing "
                               f"into it: use self.grads[{i}][...] = {name}, so that code holding the "
                               "grads list (an optimizer) sees the new values", mistake="grads_not_in_place")

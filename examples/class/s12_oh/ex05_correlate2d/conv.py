@@ -17,6 +17,9 @@ def _pad_1d(x, f, mode):
 def correlate(x, w, mode="valid"):
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
+    if mode == "valid" and len(x) < len(w):
+        # scipy slides the shorter array over the longer one and reverses the result
+        return correlate(w, x)[::-1]
     windows = sliding_window_view(_pad_1d(x, len(w), mode), len(w))
     return windows @ w
 
@@ -29,6 +32,10 @@ def correlate2d(x, w, mode="valid", stride=1):
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
     kh, kw = w.shape
+    if mode == "valid" and x.shape[0] <= kh and x.shape[1] <= kw and x.shape != w.shape:
+        return correlate2d(w, x)[::-1, ::-1][::stride, ::stride]
+    if mode == "valid" and (x.shape[0] < kh or x.shape[1] < kw):
+        raise ValueError("one of x and w must be at least as large as the other on every axis")
     if mode == "full":
         x = np.pad(x, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
     elif mode == "same":
@@ -43,12 +50,13 @@ def conv2d(x, w, b=None, stride=1, padding="VALID"):
     w = np.asarray(w, dtype=float)
     n, h, wd, c = x.shape
     kh, kw, _, f = w.shape
+    sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
     if padding == "SAME":
-        oh, ow = -(-h // stride), -(-wd // stride)
-        ph = max((oh - 1) * stride + kh - h, 0)
-        pw = max((ow - 1) * stride + kw - wd, 0)
+        oh, ow = -(-h // sh), -(-wd // sw)
+        ph = max((oh - 1) * sh + kh - h, 0)
+        pw = max((ow - 1) * sw + kw - wd, 0)
         x = np.pad(x, ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2), (0, 0)))
-    windows = sliding_window_view(x, (kh, kw), axis=(1, 2))[:, ::stride, ::stride]
+    windows = sliding_window_view(x, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
     out = np.einsum("nijckl,klcf->nijf", windows, w)
     if b is not None:
         out = out + b
