@@ -48,7 +48,7 @@ NUMPY_PATHS = {
         "def correlate(x, w, mode='valid'):\n"
         "    original = next(f for f in _o.ARRAY_FUNCTIONS if getattr(f, '__name__', '') == 'correlate')\n"
         "    return original(x, w, mode)\n",
-        "another path to numpy.correlate"),
+        "numpy.correlate is not allowed"),
     "polymul_is_np_convolve": (
         "def correlate(x, w, mode='valid'):\n    full = np.polymul(x, np.asarray(w)[::-1])\n"
         "    return full[len(w) - 1:len(x)] if mode == 'valid' else full\n",
@@ -126,4 +126,4 @@ def test_the_refusal_names_the_path_in_korean_too(grade_file):
     attack, path = NUMPY_PATHS["compiled_correlate_behind_np_convolve"]
     check = {c.name: c for c in grade_file("ex05", SOLUTION + "\n" + attack).checks}["lecture_correlate_valid"]
     korean = localize_feedback(check.message, "ko")
-    assert path in korean and "numpy.correlate로 가는 다른 경로" in korean and "not allowed" not in korean
+    assert path in korean and "numpy.correlate을(를) 쓸 수 없습니다" in korean and "not allowed" not in korean
