@@ -75,6 +75,46 @@ MESSAGES.update({
 
 # Notebooks as submissions, and checking from inside Jupyter or Colab.
 MESSAGES.update({
+    # Files read as Python reads them (PEP 263); the English text is what a result stores.
+    "source.not_utf8_guess": {
+        "ko": "{file} 파일이 UTF-8이 아닙니다 ({line}번째 줄부터 읽을 수 없음). 한국어 Windows에서 저장한 {encoding} "
+              "인코딩으로 보입니다. 편집기에서 UTF-8로 다시 저장하거나(VS Code: '인코딩하여 저장' → UTF-8, 메모장: "
+              "다른 이름으로 저장 → 인코딩 UTF-8), 파일 첫 줄에 # -*- coding: cp949 -*- 를 쓰세요.",
+        "en": "{file} is not UTF-8 (unreadable from line {line}): it looks like {encoding}, as Korean Windows "
+              "saves it. Save it again as UTF-8 in the editor (VS Code: Save with Encoding → UTF-8; Notepad: "
+              "Save as → Encoding UTF-8), or make its first line # -*- coding: cp949 -*-"},
+    "source.not_utf8": {
+        "ko": "{file} 파일이 UTF-8이 아니고 인코딩 선언도 없습니다 ({line}번째 줄부터 읽을 수 없음). 편집기에서 UTF-8로 "
+              "다시 저장하거나, 파일 첫 줄에 # -*- coding: <인코딩> -*- 를 쓰세요.",
+        "en": "{file} is not UTF-8 and has no coding line (unreadable from line {line}). Save it again as UTF-8 "
+              "in the editor, or declare its encoding in the first line: # -*- coding: <encoding> -*-"},
+    "source.not_declared_encoding": {
+        "ko": "{file} 파일은 {encoding} 인코딩이라고 선언했지만 {line}번째 줄을 {encoding}(으)로 읽을 수 없습니다. "
+              "파일을 UTF-8로 저장하고 coding 줄을 지우세요.",
+        "en": "{file} declares the encoding {encoding}, but line {line} is not {encoding}. Save the file as "
+              "UTF-8 and remove the coding line."},
+    "source.bad_coding_line": {
+        "ko": "{file} 파일의 인코딩 선언을 Python이 받아들이지 않습니다 ({problem}). 파일을 UTF-8로 저장하고 "
+              "coding 줄을 지우세요.",
+        "en": "Python does not accept the encoding declared in {file} ({problem}). Save the file as UTF-8 and "
+              "remove the coding line."},
+    "source.unreadable": {"ko": "{file} 파일을 읽을 수 없습니다.", "en": "{file} cannot be read."},
+    # A notebook handed in.
+    "source.notebook_not_utf8": {
+        "ko": "{file} 파일은 노트북(JSON, UTF-8)이 아닙니다. Jupyter나 Colab에서 다시 저장하세요.",
+        "en": "{file} is not a notebook (JSON in UTF-8). Save it again from Jupyter or Colab."},
+    "source.notebook_invalid": {
+        "ko": "{file} 파일을 노트북으로 읽을 수 없습니다 ({problem}). Jupyter, VS Code나 Colab에서 열어 다시 저장하세요.",
+        "en": "{file} cannot be read as a notebook ({problem}). Open it in Jupyter, VS Code or Colab and save "
+              "it again."},
+    "source.notebook_too_large": {
+        "ko": "{file} 노트북이 {mib} MiB보다 큽니다. 셀 출력을 지우고(Kernel → Restart & Clear Output) 다시 "
+              "저장하세요.",
+        "en": "{file} is larger than {mib} MiB. Clear the cells' outputs (Kernel → Restart & Clear Output) and "
+              "save it again."},
+    "source.notebook_needs_nbformat": {
+        "ko": "{file} 노트북을 읽으려면 nbformat 패키지가 필요합니다: pip install nbformat",
+        "en": "reading the notebook {file} needs the nbformat package: pip install nbformat"},
 })
 
 

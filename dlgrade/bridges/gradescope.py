@@ -107,7 +107,9 @@ def find_submission(folder: Path, exercise: Exercise) -> tuple[str | None, str, 
     pick = loose[0] if len(loose) >= 1 else (seen[0] if len(seen) == 1 else None)
     if pick is None or (folder / pick).stat().st_size > MAX_FILE_BYTES:
         return None, "", [str(p) for p in seen]
-    return (folder / pick).read_bytes().decode("utf-8", errors="replace"), str(pick), [str(p) for p in seen]
+    from dlgrade.grading.source import submission_source
+
+    return submission_source((folder / pick).read_bytes(), pick.name), str(pick), [str(p) for p in seen]
 
 
 # ----------------------------------------------------------------------------- running in the container

@@ -31,14 +31,16 @@ IGNORED_PARTS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints"}
 class SubmittedFile:
     """One exercise's file from one student."""
 
-    source: str  #: the file's text
+    source: str  #: the text graded: the file's, as Python reads it, or a notebook's code cells
     path: str  #: where it was found (for the gradebook), e.g. "kim.zip:hw/conv.py"
     submitted_at: str  #: ISO time: the zip entry's or the file's modification time
     content_hash: str  #: sha256 of the bytes
 
     @classmethod
     def from_bytes(cls, data: bytes, path: str, when: datetime) -> "SubmittedFile":
-        return cls(source=data.decode("utf-8", errors="replace"), path=path,
+        from dlgrade.grading.source import submission_source
+
+        return cls(source=submission_source(data, path), path=path,
                    submitted_at=when.astimezone(timezone.utc).isoformat(timespec="seconds"),
                    content_hash=hashlib.sha256(data).hexdigest())
 
