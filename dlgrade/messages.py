@@ -112,6 +112,14 @@ MESSAGES.update({
               "저장하세요.",
         "en": "{file} is larger than {mib} MiB. Clear the cells' outputs (Kernel → Restart & Clear Output) and "
               "save it again."},
+    "source.kernel_unsendable": {
+        "ko": "{name}({kind})은(는) 함수 밖에서 만든 값이라 채점으로 보낼 수 없습니다. 함수 안에서 만들거나 숫자·문자열 "
+              "같은 리터럴로 정의하세요.",
+        "en": "{name} (a {kind}) is a value made outside any function, which cannot be sent to grading: create it "
+              "inside the function, or define it as a literal (numbers, strings, tuples)."},
+    "source.kernel_missing": {
+        "ko": "노트북에 아직 정의되지 않은 것: {names}. 해당 셀을 실행했는지 확인하세요.",
+        "en": "not defined in the notebook yet: {names}. Did you run the cells that define them?"},
     "source.notebook_needs_nbformat": {
         "ko": "{file} 노트북을 읽으려면 nbformat 패키지가 필요합니다: pip install nbformat",
         "en": "reading the notebook {file} needs the nbformat package: pip install nbformat"},
@@ -526,3 +534,30 @@ def localize_feedback(text: str, lang: str) -> str:
             line = re.sub(pattern, replacement, line)
         lines.append(line)
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- feedback from templates
+def _template_feedback(keys) -> tuple[tuple[str, str], ...]:
+    """FEEDBACK_KO entries for messages stored in English from a MESSAGES template: the
+    English template, its fields as groups, becomes the Korean one."""
+    import re
+
+    entries = []
+    for key in keys:
+        en, ko = MESSAGES[key]["en"], MESSAGES[key]["ko"]
+        pattern, seen = "", set()
+        for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", en):
+            pattern += re.escape(literal)
+            if name:
+                pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+                seen.add(name)
+        replacement = re.sub(r"\{(\w+)\}", r"\\g<\1>", ko.replace("\\", "\\\\"))
+        entries.append((f"^{pattern}$", replacement))
+    return tuple(entries)
+
+
+# Notebooks and encodings: where in a notebook, and why a file cannot be read.
+FEEDBACK_KO += (
+    (r"\bcell (\d+), line (\d+)", r"\1번 셀 \2번째 줄"),
+    (r"\bIn \[(\d+)\], line (\d+)", r"In [\1] 셀 \2번째 줄"),
+) + _template_feedback(key for key in MESSAGES if key.startswith("source."))

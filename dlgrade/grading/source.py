@@ -223,7 +223,9 @@ def relocate(text: str, info: SourceInfo, filename: str) -> str:
 
     def traceback_line(match):
         where = info.where(int(match.group(1)))
-        return f'File "{shown}", {where}' if where else match.group(0)
+        if not where:
+            return match.group(0)
+        return f"Cell {where}" if info.kind == "kernel" else f'File "{shown}", {where}'
 
     def syntax(match):
         where = info.where(int(match.group(2)))
