@@ -103,7 +103,7 @@ def kernel_source(names: list[str], namespace: dict, *, history: list[str] | Non
         if name in pieces or name in preamble or name not in namespace:
             continue
         value = namespace[name]
-        piece = _definition(name, value, counts)
+        piece = _definition(name, value, counts) or _from_history(name, value, history)
         if piece is not None:
             pieces[name] = piece
             if name in names:
@@ -155,6 +155,25 @@ def _definition(name: str, value, counts: dict[str, int]) -> _Piece | None:
         where = {"in": count, "line": start} if count is not None else {"file": Path(filename).name, "line": start}
         text = [line.rstrip("\r\n") for line in lines[start - 1:end]]
         return _Piece(order=(count if count is not None else 10**9, filename, start), where=where, lines=text)
+    return None
+
+
+def _from_history(name: str, value, history: list[str]) -> _Piece | None:
+    """For a class or function whose code does not say where it was defined (a class with
+    no methods): the last cell run that defined ``name`` at its top level."""
+    if not isinstance(value, (type, types.FunctionType)) or getattr(value, "__module__", None) not in ("__main__",
+                                                                                                        None):
+        return None
+    for count in range(len(history) - 1, 0, -1):
+        try:
+            tree = ast.parse(history[count])
+        except (SyntaxError, ValueError):
+            continue
+        for node in reversed(tree.body):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+                start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                lines = history[count].split("\n")[start - 1:node.end_lineno]
+                return _Piece(order=(count, "", start), where={"in": count, "line": start}, lines=lines)
     return None
 
 
