@@ -120,6 +120,11 @@ MESSAGES.update({
     "source.kernel_missing": {
         "ko": "노트북에 아직 정의되지 않은 것: {names}. 해당 셀을 실행했는지 확인하세요.",
         "en": "not defined in the notebook yet: {names}. Did you run the cells that define them?"},
+    "notebook.no_course": {
+        "ko": "과정 폴더(course.yaml이 있는 폴더)를 찾지 못했습니다 ({problem}; 현재 폴더: {cwd}). "
+              "dlgrade.check(\"ex05\", course=\"과정 폴더 경로\")처럼 알려 주거나 DLGRADE_HOME을 설정하세요.",
+        "en": "no course folder (one holding course.yaml) was found ({problem}; current folder: {cwd}). Say "
+              "where it is, as in dlgrade.check(\"ex05\", course=\"path/to/course\"), or set DLGRADE_HOME."},
     "source.notebook_needs_nbformat": {
         "ko": "{file} 노트북을 읽으려면 nbformat 패키지가 필요합니다: pip install nbformat",
         "en": "reading the notebook {file} needs the nbformat package: pip install nbformat"},

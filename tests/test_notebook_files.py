@@ -340,3 +340,40 @@ def test_gradescope_reads_each_file_as_python_does(tmp_path_factory, tmp_path):
         if kind == "cp949":
             assert all("it looks like CP949/EUC-KR" in t["output"] for t in data["tests"])
     assert scores == {"cp949": 0, "cp949-coding-line": EX05_POINTS}
+
+
+def test_display_at_the_top_level_shows_instead_of_failing(tmp_path, grade_file):
+    path = tmp_path / "ex05.ipynb"
+    path.write_bytes(notebook_json([code(SOLUTION), code("display(correlate([1, 2, 3], [1, 1]))\n")]))
+    result = grade_file("ex05", path)
+    assert result.score == EX05_POINTS and "[3 5]" in result.output
+    # A notebook starting with a __future__ import stays valid (nothing may come before it).
+    path.write_bytes(notebook_json([code("from __future__ import annotations\n" + SOLUTION.replace(
+        "from __future__ import annotations\n", ""))]))
+    assert grade_file("ex05", path).score == EX05_POINTS
+
+
+def test_a_notebook_with_a_lone_surrogate_scores_zero_with_the_reason(tmp_path, grade_file):
+    path = tmp_path / "ex05.ipynb"
+    path.write_bytes(notebook_json([code(SOLUTION), code("x = '")]).replace(b'x = \'', b'x = \'\\ud800\''))
+    result = grade_file("ex05", path)
+    assert result.score == 0 and all("lone surrogate" in c.message for c in result.checks)
+
+
+@pytest.mark.parametrize("first_line", [
+    '# dlgrade-source: {"kind": "notebook", "name": "x.ipynb"}',
+    '# dlgrade-source: ["kind"]',
+    '# dlgrade-source: {"kind": "kernel"}',
+    '# dlgrade-source: not json',
+])
+def test_a_header_written_by_hand_changes_no_score(first_line, grade_file):
+    source = first_line + "\n# dlgrade-cell: {\"oops\": 1}\n# dlgrade-cell: [1]\n" + SOLUTION
+    assert grade_file("ex05", source).score == EX05_POINTS
+
+
+@pytest.mark.parametrize("fields", ['{}', '{"file": "x"}', '[1, 2]', '{"file": "x", "line": 1, "encoding": "e"}'])
+def test_an_unreadable_header_written_by_hand_only_costs_its_writer(fields, grade_file):
+    for key in ("source.not_utf8_guess", "grade.counts", "nonexistent"):
+        source = f'# dlgrade-source: {{"kind": "unreadable", "key": "{key}", "fields": {fields}}}\n' + SOLUTION
+        result = grade_file("ex05", source)
+        assert result.score == 0 and {c.status for c in result.checks} == {"error"}

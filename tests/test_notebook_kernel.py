@@ -169,3 +169,40 @@ def test_the_result_object_renders_as_html_and_text(course, grading_context):
     assert f"Score: {result.score:g} / {result.max_score:g}" in text and "conv3d" in text
     assert (shown_result.score, shown_result.max_score, shown_result.checks) == \
         (result.score, result.max_score, result.checks)
+
+
+def test_functions_imported_from_the_students_own_file_come_with_that_file(tmp_path, monkeypatch):
+    (tmp_path / "mywork.py").write_text(textwrap.dedent("""\
+        import numpy as numeric
+
+        SCALE = 3
+
+
+        def _helper(x):
+            return numeric.asarray(x) * SCALE
+
+
+        def relu(x):
+            return numeric.maximum(_helper(x), 0)
+        """), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("mywork", None)
+    namespace, counts = run_cells(["from mywork import relu\n"])
+    result = kernel_source(["relu"], namespace, history=namespace["In"], counts=counts)
+    assert "import numpy as numeric" in result.source and "SCALE = 3" in result.source
+    assert describe(result.source).where(result.source.split("\n").index("def relu(x):") + 1) == "mywork.py, line 10"
+    module = {}
+    exec(compile(result.source, "m", "exec"), module)
+    assert module["relu"]([-1, 2]).tolist() == [0, 6]
+
+
+def test_the_course_is_found_in_the_one_folder_below_as_in_colab(student_root, tmp_path, monkeypatch):
+    from dlgrade.notebook.live import CourseNotFound, _course
+
+    monkeypatch.delenv("DLGRADE_HOME")
+    monkeypatch.chdir(student_root.parent)
+    assert _course(None).root.resolve() == student_root.resolve()
+    with pytest.raises(CourseNotFound, match="course="):
+        _course(tmp_path / "nowhere")
+    with pytest.raises(ValueError, match="ex99"):
+        __import__("dlgrade").check("ex99", course=student_root)

@@ -166,7 +166,11 @@ class SourceInfo:
             return None
         if "in" in pos:
             return f"In [{pos['in']}], line {pos['line']}"
-        return f"cell {pos['cell']}, line {pos['line']}"
+        if "cell" in pos:
+            return f"cell {pos['cell']}, line {pos['line']}"
+        if "file" in pos:
+            return f"{pos['file']}, line {pos['line']}"
+        return None
 
 
 def describe(source: str) -> SourceInfo:
@@ -186,7 +190,7 @@ def describe(source: str) -> SourceInfo:
             from dlgrade.messages import MESSAGES
 
             key = str(info.get("key"))
-            if key in MESSAGES:
+            if key.startswith("source.") and key in MESSAGES:
                 problem = UnreadableSource(key, **fields)
                 problem.text("en")  # every field the message needs is there
                 result.problem = problem

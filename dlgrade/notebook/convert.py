@@ -18,6 +18,7 @@ line 3".  Cells are numbered as they appear in the notebook, from 1, markdown in
 
 from __future__ import annotations
 
+import ast
 import re
 
 from dlgrade.grading.source import MAX_NOTEBOOK_BYTES, UnreadableSource, header, marker
@@ -29,20 +30,45 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 #: (``getoutput`` — ``files = !ls`` — gives an empty list, as a command with no output does).
 _NOOP = "(lambda *_a, **_k: None)"
 _NOOPS = {"getoutput": "(lambda *_a, **_k: [])"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _IPYTHON_CALL = re.compile(r"\bget_ipython\(\)\.(\w+)")
 
 
 def notebook_source(data: bytes, name: str) -> str:
     """The module a notebook's code cells make, with the header and cell markers."""
-    cells = read_code_cells(data, name)
+    cells = [(number, python_lines(text)) for number, text in read_code_cells(data, name)]
+    code = "\n".join(line for _, lines in cells for line in lines)
     parts = [header({"kind": "notebook", "name": name})]
-    for number, text in cells:
-        lines = python_lines(text)
+    if _calls_display(code):
+        parts.append(DISPLAY)
+    for number, lines in cells:
         if not any(line.strip() for line in lines):
             continue
         parts.append(marker({"cell": number, "line": 1}))
         parts.append("".join(line + "\n" for line in lines))
     return "".join(parts)
+
+
+#: IPython makes ``display`` a builtin; a notebook that calls it at its top level
+#: (``display(df)``) shows the value as text instead of failing with a NameError.
+DISPLAY = "from builtins import print as display\n"
+
+
+def _calls_display(code: str) -> bool:
+    """Whether the module uses the name ``display`` without binding it itself (and has no
+    ``from __future__`` import, which must come first and before which nothing may go)."""
+    if not re.search(r"\bdisplay\b", code) or re.search(r"^\s*from\s+__future__\s+import", code, re.M):
+        return False
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    bound |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+              for a in n.names}
+    used = any(isinstance(n, ast.Name) and n.id == "display" and isinstance(n.ctx, ast.Load) for n in ast.walk(tree))
+    return used and "display" not in bound
 
 
 def read_code_cells(data: bytes, name: str) -> list[tuple[int, str]]:
@@ -71,6 +97,8 @@ def read_code_cells(data: bytes, name: str) -> list[tuple[int, str]]:
                 source = "".join(str(part) for part in source)
             if not isinstance(source, str):
                 raise ValueError(f"cell {number} has no source text")
+            if _SURROGATE.search(source):  # JSON can hold them; Python code cannot
+                raise ValueError(f"cell {number} holds a lone surrogate, which is not text")
             cells.append((number, source))
     except (RecursionError, MemoryError):
         raise UnreadableSource("source.notebook_invalid", file=name, problem="nested too deeply") from None

@@ -19,6 +19,7 @@ import builtins
 import html
 import inspect
 import linecache
+import os
 import sys
 import types
 from dataclasses import dataclass, field
@@ -83,48 +84,87 @@ def kernel_source(names: list[str], namespace: dict, *, history: list[str] | Non
                   counts: dict[str, int] | None = None) -> KernelSource:
     """The module for ``names`` as ``namespace`` defines them.  ``history`` is the cells'
     code as executed (IPython's ``In``; imports are taken as the student wrote them) and
-    ``counts`` the execution count of each cell's file name (IPython's compiler map)."""
+    ``counts`` the execution count of each cell's file name (IPython's compiler map).
+    A function the notebook imported from the student's own file (``from conv import *``)
+    comes with that file's definitions and imports, as the file has them."""
     shell = _shell()
     if history is None:
         history = [str(c) for c in namespace.get("In", [])] if isinstance(namespace.get("In"), list) else []
     if counts is None:
         counts = dict(getattr(getattr(shell, "compile", None), "_filename_map", {}) or {})
-    imports = _history_imports(history)
-    result = KernelSource(source="")
+    scopes = {id(namespace): _history_imports(history)}  # a namespace's imports, as written
+    result = KernelSource(source="", missing=[n for n in names if n not in namespace])
     pieces: dict[str, _Piece] = {}
     preamble: dict[str, str] = {}  # name -> import or constant line
     bound: set[str] = set(dir(builtins))
-    pending = [n for n in names]
-    for name in names:
-        if name not in namespace:
-            result.missing.append(name)
+    pending = [(n, namespace) for n in names]
     while pending:
-        name = pending.pop(0)
-        if name in pieces or name in preamble or name not in namespace:
+        name, scope = pending.pop(0)
+        if name in pieces or name in preamble or name not in scope:
             continue
-        value = namespace[name]
-        piece = _definition(name, value, counts) or _from_history(name, value, history)
+        value = scope[name]
+        piece = _definition(name, value, counts) or _from_history(name, value, history if scope is namespace else [])
         if piece is not None:
             pieces[name] = piece
-            if name in names:
+            if name in names and scope is namespace:
                 result.defined.append(name)
-            pending.extend(sorted(_free_names("\n".join(piece.lines)) - bound - set(pieces) - set(preamble)))
+            own = _globals_of(value, scope)
+            if id(own) not in scopes:  # a file of the student's: its imports, as written there
+                code = _code_of(value)
+                scopes[id(own)] = _history_imports(["".join(linecache.getlines(code.co_filename))] if code else [])
+            needed = _free_names("\n".join(piece.lines)) - bound - set(pieces) - set(preamble)
+            pending.extend((n, own) for n in sorted(needed))
             continue
-        if name in names:  # the exercise's name holds something that is not code of the notebook
+        if name in names and scope is namespace:  # the exercise's name holds something else than code
             result.unsendable.append((name, type(value).__name__))
             continue
-        line = imports.get(name) or _import_line(name, value) or _literal_line(name, value)
+        line = scopes.get(id(scope), {}).get(name) or _import_line(name, value) or _literal_line(name, value)
         if line is None:
             result.unsendable.append((name, type(value).__name__))
         else:
             preamble[name] = line
     parts = [header({"kind": "kernel", "name": "notebook"})]
-    parts.extend(line + "\n" for line in sorted(preamble.values(), key=lambda l: (not l.startswith(("import", "from")), l)))
+    parts.extend(line + "\n" for line in sorted(preamble.values(),
+                                                key=lambda l: (not l.startswith(("import", "from")), l)))
     for piece in sorted(pieces.values(), key=lambda p: p.order):
         parts.append(marker(piece.where))
         parts.append("".join(_inert(line) + "\n" for line in piece.lines))
     result.source = "".join(parts)
     return result
+
+
+def _globals_of(value, default: dict) -> dict:
+    """The namespace a function or class resolves its global names in."""
+    if isinstance(value, type):
+        return next((f.__globals__ for f in _methods(value)), default)
+    function = inspect.unwrap(value) if callable(value) else value
+    return getattr(function, "__globals__", default)
+
+
+def _methods(cls: type):
+    """The plain functions of a class's body: methods, static and class methods, properties."""
+    for member in vars(cls).values():
+        member = getattr(member, "__func__", member)
+        member = getattr(member, "fget", member)
+        if isinstance(member, types.FunctionType):
+            yield member
+
+
+def _users_module(name: str | None) -> bool:
+    """Whether module ``name`` is the student's own code: the notebook itself, or a file of
+    theirs (not the standard library or an installed package)."""
+    if name in ("__main__", None):
+        return True
+    module = sys.modules.get(name)
+    path = getattr(module, "__file__", None)
+    if not path:
+        return False
+    import sysconfig
+
+    resolved = str(Path(path).resolve())
+    installed = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return not any(resolved.startswith(str(Path(p).resolve()) + "/") for p in installed if p) \
+        and "site-packages" not in resolved and "dist-packages" not in resolved
 
 
 def _definition(name: str, value, counts: dict[str, int]) -> _Piece | None:
@@ -181,17 +221,11 @@ def _code_of(value) -> types.CodeType | None:
     """The code object that places ``value``'s definition in a cell: a function's own, or a
     method's for a class (whose source Python cannot find in a notebook by itself)."""
     if isinstance(value, type):
-        module = getattr(value, "__module__", None)
-        if module not in ("__main__", None):
+        if not _users_module(getattr(value, "__module__", None)):
             return None
-        for member in vars(value).values():
-            member = getattr(member, "__func__", member)
-            member = getattr(member, "fget", member)
-            if isinstance(member, types.FunctionType):
-                return member.__code__
-        return None
+        return next((f.__code__ for f in _methods(value)), None)
     value = inspect.unwrap(value) if callable(value) else value
-    if isinstance(value, types.FunctionType) and value.__module__ in ("__main__", None):
+    if isinstance(value, types.FunctionType) and _users_module(value.__module__):
         return value.__code__
     return None
 
@@ -270,7 +304,7 @@ def check(exercise: str, *, seed: int | None = None, course=None, lang: str | No
     from dlgrade.state import record_result
 
     lang = lang or detect_language()
-    ex = _course(course).resolve(str(exercise))
+    ex = _exercise(_course(course), exercise, lang)
     made = kernel_source(contract_names(ex), user_namespace() if namespace is None else namespace)
     result = grade(ex, made.source, seed=DEFAULT_SEED if seed is None else int(seed))
     for name, kind in made.unsendable:
@@ -286,7 +320,7 @@ def hint(exercise: str, number: int | None = None, *, course=None, lang: str | N
 
     lang = lang or detect_language()
     loaded = _course(course)
-    ex = loaded.resolve(str(exercise))
+    ex = _exercise(loaded, exercise, lang)
     if not ex.hints:
         return Hint(ex.id, 0, 0, "", lang)
     state = State.load(loaded.root)
@@ -300,12 +334,40 @@ def hint(exercise: str, number: int | None = None, *, course=None, lang: str | N
     return Hint(ex.id, shown, len(ex.hints), ex.hints[shown - 1].get(lang), lang)
 
 
+def _exercise(course, query, lang: str):
+    from dlgrade.course import CourseError
+    from dlgrade.messages import say
+
+    try:
+        return course.resolve(str(query))
+    except CourseError:
+        known = ", ".join(f"{ex.id} ({ex.short_name})" for ex in course)
+        raise ValueError(say("error.unknown_exercise", lang, query=str(query), known=known)) from None
+
+
+class CourseNotFound(Exception):
+    """No course folder for the notebook: the message says where it was looked for."""
+
+
 def _course(course):
-    from dlgrade.course import Course, load_course
+    """The course: ``course`` (a folder), else $DLGRADE_HOME or the current folder and those
+    above it, else the one course folder directly inside the current folder (Colab, where
+    the notebook runs in /content and the bundle was unpacked into /content/<folder>)."""
+    from dlgrade.course import Course, CourseError, load_course
+    from dlgrade.messages import detect_language, say
 
     if isinstance(course, Course):
         return course
-    return load_course(Path(course) if course else None)
+    if not course and not os.environ.get("DLGRADE_HOME"):
+        here = Path.cwd().resolve()
+        if not any((folder / "course.yaml").is_file() for folder in (here, *here.parents)):
+            inside = sorted(p.parent for p in here.glob("*/course.yaml"))
+            if len(inside) == 1:
+                course = inside[0]
+    try:
+        return load_course(Path(course) if course else None)
+    except CourseError as exc:
+        raise CourseNotFound(say("notebook.no_course", detect_language(), problem=str(exc), cwd=Path.cwd())) from None
 
 
 @dataclass
