@@ -125,6 +125,10 @@ MESSAGES.update({
               "dlgrade.check(\"ex05\", course=\"과정 폴더 경로\")처럼 알려 주거나 DLGRADE_HOME을 설정하세요.",
         "en": "no course folder (one holding course.yaml) was found ({problem}; current folder: {cwd}). Say "
               "where it is, as in dlgrade.check(\"ex05\", course=\"path/to/course\"), or set DLGRADE_HOME."},
+    "source.notebook_code_too_large": {
+        "ko": "{file} 노트북의 코드 셀을 합치면 {mib} MiB보다 큽니다. 과제의 코드만 남기고 다시 저장하세요.",
+        "en": "the code cells of {file} add up to more than {mib} MiB. Keep the exercise's code only and save it "
+              "again."},
     "source.notebook_needs_nbformat": {
         "ko": "{file} 노트북을 읽으려면 nbformat 패키지가 필요합니다: pip install nbformat",
         "en": "reading the notebook {file} needs the nbformat package: pip install nbformat"},

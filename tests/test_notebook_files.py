@@ -109,7 +109,7 @@ def test_a_correct_notebook_from_every_editor_gets_full_marks(editor, tmp_path, 
 @pytest.mark.parametrize("plain", [False, True], ids=["ipython", "without-ipython"])
 def test_magics_and_escapes_neither_run_nor_fail(plain, tmp_path, grade_file, monkeypatch):
     if plain:
-        monkeypatch.setattr(convert, "_ipython_transform", lambda lines: None)
+        monkeypatch.setattr(convert, "_ipython_rewrite", lambda: None)
     cell = ("%matplotlib inline\n!rm -rf ~ \\\n   --no-preserve-root\nfiles = !ls\nhere = %pwd\nnp.sum?\n?np\n"
             "def noisy():\n    %time x = 1\n    return 2\n")
     nb = notebook_json([code("import numpy as np\nimport os\n"), code(cell), code(SOLUTION),
@@ -128,7 +128,7 @@ def test_magics_and_escapes_neither_run_nor_fail(plain, tmp_path, grade_file, mo
 @pytest.mark.parametrize("plain", [False, True], ids=["ipython", "without-ipython"])
 def test_every_cell_keeps_its_number_of_lines(plain, monkeypatch):
     if plain:
-        monkeypatch.setattr(convert, "_ipython_transform", lambda lines: None)
+        monkeypatch.setattr(convert, "_ipython_rewrite", lambda: None)
     cells = ["%matplotlib inline\nx = 1", "!pip install \\\n  numpy \\\n  scipy\ny = 2", "\n\n  a = 1\n  b = 2",
              "%%time\nz = 3\nw = 4", "%%html\n<b>x</b>", "s = '''\n%not a magic\n'''", "x = (1\n% 2)",
              "def f():\n    !ls\n    return 1", "a?\nb = 1", ""]
@@ -377,3 +377,19 @@ def test_an_unreadable_header_written_by_hand_only_costs_its_writer(fields, grad
         source = f'# dlgrade-source: {{"kind": "unreadable", "key": "{key}", "fields": {fields}}}\n' + SOLUTION
         result = grade_file("ex05", source)
         assert result.score == 0 and {c.status for c in result.checks} == {"error"}
+
+
+def test_past_a_budget_of_ipython_rewrites_the_plain_rules_take_over(tmp_path, monkeypatch, grade_file):
+    monkeypatch.setattr(convert, "MAX_IPYTHON_REWRITES", 3)
+    cell = "".join(f"files{i} = !ls\n" for i in range(10))
+    source = convert.notebook_source(notebook_json([code(cell), code(SOLUTION)]), "ex05.ipynb")
+    assert source.count("= (lambda *_a, **_k: [])('ls')") == 3 and source.count(" = None\n") == 7
+    compile(source, "ex05.ipynb", "exec")
+    assert grade_file("ex05", source).score == EX05_POINTS
+
+
+def test_a_notebook_with_more_code_than_a_file_may_hold_is_not_graded(tmp_path, grade_file):
+    path = tmp_path / "ex05.ipynb"
+    path.write_bytes(notebook_json([code(SOLUTION), code("# padding\n" * (120 << 10))]))
+    result = grade_file("ex05", path)
+    assert result.score == 0 and all("add up to more than 1 MiB" in c.message for c in result.checks)

@@ -30,13 +30,19 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 #: (``getoutput`` — ``files = !ls`` — gives an empty list, as a command with no output does).
 _NOOP = "(lambda *_a, **_k: None)"
 _NOOPS = {"getoutput": "(lambda *_a, **_k: [])"}
+MAX_CODE_CHARS = 1 << 20  #: the code cells together: as much as a .py file may hold
+MAX_IPYTHON_REWRITES = 2000  #: statements rewritten by IPython's transformers in one notebook
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _IPYTHON_CALL = re.compile(r"\bget_ipython\(\)\.(\w+)")
 
 
 def notebook_source(data: bytes, name: str) -> str:
     """The module a notebook's code cells make, with the header and cell markers."""
-    cells = [(number, python_lines(text)) for number, text in read_code_cells(data, name)]
+    code_cells = read_code_cells(data, name)
+    if sum(len(text) for _, text in code_cells) > MAX_CODE_CHARS:
+        raise UnreadableSource("source.notebook_code_too_large", file=name, mib=MAX_CODE_CHARS >> 20)
+    rewrite = _Rewriter()
+    cells = [(number, python_lines(text, rewrite=rewrite)) for number, text in code_cells]
     code = "\n".join(line for _, lines in cells for line in lines)
     parts = [header({"kind": "notebook", "name": name})]
     if _calls_display(code):
@@ -109,8 +115,29 @@ def read_code_cells(data: bytes, name: str) -> list[tuple[int, str]]:
 
 
 # --------------------------------------------------------------------------- one cell
-def python_lines(cell: str) -> list[str]:
-    """A cell's code as Python lines, as many as the cell has, IPython's syntax made inert."""
+class _Rewriter:
+    """Rewrites statements with IPython's transformers up to a budget, then (a notebook
+    written to slow grading down) with the plain rules, which cost one regular expression."""
+
+    def __init__(self, use_ipython: bool = True, budget: int | None = None):
+        self.ipython = _ipython_rewrite() if use_ipython else None
+        self.budget = MAX_IPYTHON_REWRITES if budget is None else budget
+
+    def __call__(self, group: list[str]) -> str | None:
+        if self.ipython is not None and self.budget > 0:
+            self.budget -= 1
+            return self.ipython(group)
+        return _plain_rewrite(group)
+
+
+def python_lines(cell: str, *, use_ipython: bool = True, rewrite: "_Rewriter | None" = None) -> list[str]:
+    """A cell's code as Python lines, as many as the cell has, IPython's syntax made inert.
+
+    One pass over the lines, following strings and brackets: only a line that starts a
+    statement can hold IPython's syntax (as in IPython, whose transformers look for it at
+    the start of a logical line), and each such line — with the lines a ``\\`` continues it
+    onto — is rewritten on its own, by IPython's TransformerManager when IPython is
+    importable (and ``use_ipython``), else by the plain rules of ``_plain_rewrite``."""
     lines = cell.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -120,51 +147,63 @@ def python_lines(cell: str) -> list[str]:
     if lines[first].lstrip().startswith("%%"):
         magic = lines[first].lstrip()[2:].split(maxsplit=1)
         if magic and magic[0] in PYTHON_CELL_MAGICS:
-            body = python_lines("\n".join(lines[first + 1:]))
+            body = python_lines("\n".join(lines[first + 1:]), use_ipython=use_ipython, rewrite=rewrite)
             return lines[:first] + [""] + (body + [""] * len(lines))[:len(lines) - first - 1]
         return [""] * len(lines)  # another language's cell: not Python, left out
-    transformed = _ipython_transform(lines)
-    if transformed is None:
-        transformed = _plain_transform(lines)
-    return transformed
+    # A pasted, indented cell: like IPython, remove the first line's indentation everywhere.
+    indent = lines[first][:len(lines[first]) - len(lines[first].lstrip())]
+    if indent:
+        lines = [line[len(indent):] if line.startswith(indent) else line for line in lines]
+    rewrite = rewrite or _Rewriter(use_ipython)
+    out: list[str] = []
+    depth, quote = 0, None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if depth == 0 and quote is None and _MAYBE_IPYTHON.search(line):
+            group = [line]
+            while group[-1].rstrip().endswith("\\") and i + len(group) < len(lines):
+                group.append(lines[i + len(group)])
+            new = rewrite(group)
+            if new is not None:
+                out.append(new)
+                out.extend([""] * (len(group) - 1))
+                i += len(group)
+                continue
+        out.append(line)
+        depth, quote = _scan(line, depth, quote)
+        i += 1
+    return out
 
 
-def _ipython_transform(lines: list[str]) -> list[str] | None:
-    """IPython's own transformers, line for line; None without IPython, or if a transformer
-    changed the number of lines in a way that cannot be followed."""
+#: A line that may hold IPython's syntax (a magic, an escape, help, a prompt); a line
+#: without any of these is Python as it is.
+_MAYBE_IPYTHON = re.compile(r"^\s*([%!?]|>>> |In \[\d*\]:)|=\s*[%!]|\?\s*(#.*)?$")
+_PROMPT = re.compile(r"^(\s*)(>>> |\.\.\. |In \[\d*\]: )")
+
+
+def _ipython_rewrite():
+    """A rewrite of one statement's lines by IPython's own transformers (one line back, or
+    None when they leave it as it is); None when IPython cannot be imported."""
     try:
-        from IPython.core.inputtransformer2 import TransformerManager, leading_empty_lines
+        from IPython.core.inputtransformer2 import TransformerManager
     except Exception:
         return None
     manager = TransformerManager()
-    lead = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    body = [line + "\n" for line in lines[lead:]]
-    try:
-        for transform in manager.cleanup_transforms:
-            if transform is leading_empty_lines:
-                continue
-            changed = transform(body)
-            if len(changed) != len(body):
-                return None
-            body = changed
-        for _ in range(100):
-            changed, new = manager.do_one_token_transform(body)
-            if not changed:
-                break
-            if len(new) > len(body):
-                return None
-            if len(new) < len(body):
-                # Lines joined by a backslash became one: keep the others as blank lines.
-                at = next((i for i, (a, b) in enumerate(zip(body, new)) if a != b), len(new) - 1)
-                new = new[:at + 1] + ["\n"] * (len(body) - len(new)) + new[at + 1:]
-            body = new
-        else:
+
+    def rewrite(group: list[str]) -> str | None:
+        indent = group[0][:len(group[0]) - len(group[0].lstrip())]
+        text = "".join(line + "\n" for line in group)
+        try:
+            new = manager.transform_cell(text)
+        except Exception:  # IPython gives up on odd input: the plain rules
+            return _plain_rewrite(group)
+        new_lines = new.rstrip("\n").split("\n")
+        if len(new_lines) != 1 or new == text or new_lines[0].strip() == group[0].strip():
             return None
-    except Exception:  # a transformer that fails on odd input: the plain rules instead
-        return None
-    out = lines[:lead] + [line[:-1] if line.endswith("\n") else line for line in body]
-    original = lines
-    return [_inert(line) if line != before else line for line, before in zip(out, original)]
+        return indent + _inert(new_lines[0].lstrip())
+
+    return rewrite
 
 
 def _inert(line: str) -> str:
@@ -175,39 +214,23 @@ def _inert(line: str) -> str:
 _ASSIGNED_ESCAPE = re.compile(r"^(\s*[\w.\[\]'\", ]+?\s*=\s*)[!%]")
 
 
-def _plain_transform(lines: list[str]) -> list[str]:
-    """Without IPython, its documented syntax, line by line (outside strings and brackets):
-    a line starting with ``%``, ``!`` or ``?`` or ending with ``?`` becomes ``pass``;
-    ``x = !cmd`` and ``x = %magic`` assign None; a ``\\`` continues an escape onto the next
-    line, which becomes blank."""
-    lead = next((line for line in lines if line.strip()), "")
-    indent = lead[:len(lead) - len(lead.lstrip())]
-    if indent:  # a pasted, indented cell: IPython removes the common indentation
-        lines = [line[len(indent):] if line.startswith(indent) else line for line in lines]
-    out = []
-    depth = 0
-    quote = None  # the open triple quote, if a line ends inside a multi-line string
-    continued = False
-    for line in lines:
-        if continued:
-            out.append("")
-            continued = line.rstrip().endswith("\\")
-            continue
-        if quote is None and depth == 0:
-            stripped = line.strip()
-            indent = line[:len(line) - len(line.lstrip())]
-            assigned = _ASSIGNED_ESCAPE.match(line)
-            if stripped.startswith(("%", "!", "?")) or (stripped.endswith("?") and "#" not in stripped):
-                out.append(indent + "pass")
-                continued = stripped.endswith("\\")
-                continue
-            if assigned:
-                out.append(assigned.group(1) + "None")
-                continued = stripped.endswith("\\")
-                continue
-        out.append(line)
-        depth, quote = _scan(line, depth, quote)
-    return out
+def _plain_rewrite(group: list[str]) -> str | None:
+    """IPython's documented syntax without IPython, for one statement's lines: a line
+    starting with ``%``, ``!`` or ``?``, or ending with ``?``, does nothing (``pass``);
+    ``x = !cmd`` and ``x = %magic`` assign None; a prompt (``>>> ``, ``In [1]: ``) is removed."""
+    line = group[0]
+    stripped = line.strip()
+    indent = line[:len(line) - len(line.lstrip())]
+    prompt = _PROMPT.match(line)
+    if prompt and len(group) == 1:
+        return prompt.group(1) + line[prompt.end():]
+    code = "" if stripped.startswith("#") else stripped.split("#", 1)[0].rstrip()
+    if stripped.startswith(("%", "!", "?")) or code.endswith("?"):
+        return indent + "pass"
+    assigned = _ASSIGNED_ESCAPE.match(line)
+    if assigned:
+        return assigned.group(1) + "None"
+    return None
 
 
 def _scan(line: str, depth: int, quote: str | None) -> tuple[int, str | None]:
