@@ -5,8 +5,10 @@ Jupyter, JupyterLab, VS Code and Colab all write it; the source of a cell may be
 string or a list of lines; cell ids, metadata and outputs are ignored).  IPython's own
 syntax — line magics (``%matplotlib inline``), shell escapes (``!pip install …``,
 ``files = !ls``), help (``np.sum?``) and cell magics (``%%time``) — neither runs nor
-fails: IPython's input transformers (when IPython is importable) find it exactly as
-Jupyter does, and each construct becomes a call that does nothing.  The body of a cell
+fails: each statement that may hold it is given to IPython's own input transformers
+(TransformerManager, when IPython is importable; else the plain rules of
+``_plain_rewrite``), and each construct they find becomes a call that does nothing.
+``display(…)``, which IPython makes a builtin, prints.  The body of a cell
 magic whose body is Python (``%%time``, ``%%timeit``, ``%%capture``) runs as code; a cell
 of another language (``%%bash``, ``%%html``, ``%%writefile``…) is left out.
 
