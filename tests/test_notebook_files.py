@@ -393,3 +393,25 @@ def test_a_notebook_with_more_code_than_a_file_may_hold_is_not_graded(tmp_path, 
     path.write_bytes(notebook_json([code(SOLUTION), code("# padding\n" * (120 << 10))]))
     result = grade_file("ex05", path)
     assert result.score == 0 and all("add up to more than 1 MiB" in c.message for c in result.checks)
+
+
+def test_bulk_collection_reads_a_notebook_with_large_outputs_from_folders_and_zips(tmp_path, course, grade_file):
+    import dataclasses
+
+    from dlgrade.bulk.collect import read_folder, read_zip
+
+    # The exercise's file taken to be a notebook, as the intake picks ex05.ipynb up.
+    ex = dataclasses.replace(course.resolve("ex05"), file="ex05.ipynb")
+    png = __import__("base64").b64encode(os.urandom(9 << 18)).decode()  # a plot does not compress much
+    plots = [{"output_type": "display_data", "metadata": {}, "data": {"image/png": png}}]
+    data = notebook_json([code(SOLUTION, outputs=plots), code("%matplotlib inline\nprint(1)\n")])
+    assert len(data) > 3 << 20
+    (tmp_path / "kim").mkdir()
+    (tmp_path / "kim" / "ex05.ipynb").write_bytes(data)
+    with zipfile.ZipFile(tmp_path / "lee.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("hw/ex05.ipynb", data)
+    for submission in (read_folder(tmp_path / "kim", [ex]), read_zip(tmp_path / "lee.zip", [ex])):
+        assert submission.problems == []
+        found = submission.files["ex05"]
+        assert describe(found.source).kind == "notebook"
+        assert grade_file("ex05", found.source).score == EX05_POINTS

@@ -94,7 +94,7 @@ def find_submission(folder: Path, exercise: Exercise) -> tuple[str | None, str, 
     """(source or None, where it was found, the .py files seen) for the exercise's file in
     ``folder``: the exact name anywhere inside (as bulk collection finds it), else a
     loosely matching name, else the only Python file submitted."""
-    from dlgrade.bulk.collect import IGNORED_PARTS, MAX_FILE_BYTES, read_folder
+    from dlgrade.bulk.collect import IGNORED_PARTS, file_limit, read_folder
 
     submission = read_folder(folder, [exercise])
     found = submission.files.get(exercise.id)
@@ -105,7 +105,7 @@ def find_submission(folder: Path, exercise: Exercise) -> tuple[str | None, str, 
                   and not p.name.startswith("._"))
     loose = [p for p in seen if _loose(p.name) == exercise.file.lower()]
     pick = loose[0] if len(loose) >= 1 else (seen[0] if len(seen) == 1 else None)
-    if pick is None or (folder / pick).stat().st_size > MAX_FILE_BYTES:
+    if pick is None or (folder / pick).stat().st_size > file_limit(pick.name):
         return None, "", [str(p) for p in seen]
     from dlgrade.grading.source import submission_source
 

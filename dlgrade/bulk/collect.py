@@ -24,6 +24,13 @@ MAX_FILES = 2000  #: entries in one student's zip or folder
 MAX_TOTAL_BYTES = 64 << 20  #: uncompressed size of one student's zip
 MAX_RATIO = 200  #: uncompressed / compressed size of one zip entry
 MAX_FILE_BYTES = 1 << 20  #: a single source file
+
+
+def file_limit(name: str) -> int:
+    """The largest file accepted as ``name``: a notebook's outputs (plots) are read, not graded."""
+    from dlgrade.grading.source import MAX_NOTEBOOK_BYTES, is_notebook
+
+    return MAX_NOTEBOOK_BYTES if is_notebook(name) else MAX_FILE_BYTES
 IGNORED_PARTS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints"}
 
 
@@ -136,12 +143,12 @@ def read_zip(path: Path, exercises: list[Exercise], zip_timezone: tzinfo = timez
                 continue
             entries.append((pure, info))
         for ex_id, (pure, info) in _match(entries, exercises).items():
-            if info.file_size > MAX_FILE_BYTES:
-                sub.problems.append(f"{path.name}:{pure} is larger than 1 MiB; not graded")
+            if info.file_size > file_limit(pure.name):
+                sub.problems.append(f"{path.name}:{pure} is larger than {file_limit(pure.name) >> 20} MiB; not graded")
                 continue
             try:
                 with archive.open(info) as handle:
-                    data = handle.read(MAX_FILE_BYTES + 1)
+                    data = handle.read(file_limit(pure.name) + 1)
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
                 sub.problems.append(f"{path.name}:{pure} cannot be read ({exc})")
                 continue
@@ -186,8 +193,8 @@ def read_folder(path: Path, exercises: list[Exercise]) -> StudentSubmission:
             if full.is_symlink():
                 continue
             size = full.stat().st_size
-            if size > MAX_FILE_BYTES:
-                sub.problems.append(f"{path.name}/{rel} is larger than 1 MiB; not graded")
+            if size > file_limit(rel.name):
+                sub.problems.append(f"{path.name}/{rel} is larger than {file_limit(rel.name) >> 20} MiB; not graded")
                 continue
             data = full.read_bytes()
         except OSError as exc:
