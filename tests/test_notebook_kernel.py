@@ -206,3 +206,27 @@ def test_the_course_is_found_in_the_one_folder_below_as_in_colab(student_root, t
         _course(tmp_path / "nowhere")
     with pytest.raises(ValueError, match="ex99"):
         __import__("dlgrade").check("ex99", course=student_root)
+
+
+def test_in_colab_the_student_bundle_unpacked_below_checks_the_notebook(tmp_path, course, grading_context,
+                                                                         monkeypatch):
+    """Colab: the notebook runs in /content, the bundle was unpacked into /content/<folder>,
+    there is no bubblewrap; the bundle has the public checks only."""
+    from dlgrade.bridges.release import build_release
+
+    content = tmp_path / "content"
+    build_release(course, content / "dlgrade-course", lang="en", context=grading_context)
+    monkeypatch.delenv("DLGRADE_HOME", raising=False)
+    cells = execute([
+        "import os\nos.environ['DLGRADE_SANDBOX'] = 'rlimit'\nimport dlgrade",
+        MUTANT.read_text(encoding="utf-8"),
+        "r = dlgrade.check('ex05', lang='en')\n" + REPORT + "\nprint(sorted(c.name for c in r.checks))",
+        SOLUTION,
+        "r = dlgrade.check('ex05', lang='en')\n" + REPORT,
+    ], content)
+    first, names = printed(cells[2]).strip().split("\n")
+    mistaken, fixed = json.loads(first), json.loads(printed(cells[4]))
+    public = set(json.loads(names.replace("'", '"')))
+    assert set(expected_failures(MUTANT)) & public <= set(mistaken["failed"]) and mistaken["failed"]
+    assert fixed["failed"] == [] and fixed["score"] == fixed["max"] == mistaken["max"] < EX05_POINTS
+    assert fixed["sandbox"] == "rlimit"
