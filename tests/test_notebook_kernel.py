@@ -230,3 +230,28 @@ def test_in_colab_the_student_bundle_unpacked_below_checks_the_notebook(tmp_path
     assert set(expected_failures(MUTANT)) & public <= set(mistaken["failed"]) and mistaken["failed"]
     assert fixed["failed"] == [] and fixed["score"] == fixed["max"] == mistaken["max"] < EX05_POINTS
     assert fixed["sandbox"] == "rlimit"
+
+
+def test_feedback_on_a_running_notebook_points_at_in_and_line(course, grading_context):
+    from dlgrade.grading.runner import grade
+
+    ex = course.resolve("ex05")
+    namespace, counts = run_cells([
+        "import numpy as np\nfrom scipy.signal import correlate as shortcut\n",
+        SOLUTION,
+        "def convolve(x, w, mode='valid'):\n    x = np.asarray(x)\n    return shortcut(x, w[::-1], mode)\n",
+        "def correlate2d(x, w, mode='valid', stride=1):\n    raise ZeroDivisionError('oops')\n",
+    ])
+    made = kernel_source(contract_names(ex), namespace, history=namespace["In"], counts=counts)
+    result = grade(ex, made.source, context=grading_context)
+    # An import of the forbidden module at the top level costs every check, and says where it is.
+    assert {c.status for c in result.checks} == {"forbidden"}
+    assert all(c.message.startswith("In [1], line 2: scipy.signal is not allowed") for c in result.checks)
+    namespace, counts = run_cells([
+        "import numpy as np\n", SOLUTION,
+        "def correlate2d(x, w, mode='valid', stride=1):\n    raise ZeroDivisionError('oops')\n",
+    ])
+    made = kernel_source(contract_names(ex), namespace, history=namespace["In"], counts=counts)
+    by_name = {c.name: c for c in grade(ex, made.source, context=grading_context).checks}
+    assert "Cell In [3], line 2, in correlate2d" in by_name["lecture_correlate2d_valid"].message
+    assert by_name["lecture_correlate_valid"].passed

@@ -92,10 +92,11 @@ def kernel_source(names: list[str], namespace: dict, *, history: list[str] | Non
         history = [str(c) for c in namespace.get("In", [])] if isinstance(namespace.get("In"), list) else []
     if counts is None:
         counts = dict(getattr(getattr(shell, "compile", None), "_filename_map", {}) or {})
-    scopes = {id(namespace): _history_imports(history)}  # a namespace's imports, as written
+    # each namespace's imports as written: name -> (statement, where it was written)
+    scopes = {id(namespace): _written_imports([({"in": n}, cell) for n, cell in enumerate(history)])}
     result = KernelSource(source="", missing=[n for n in names if n not in namespace])
     pieces: dict[str, _Piece] = {}
-    preamble: dict[str, str] = {}  # name -> import or constant line
+    preamble: dict[str, tuple[str, dict]] = {}  # name -> (import or constant, where it was written)
     bound: set[str] = set(dir(builtins))
     pending = [(n, namespace) for n in names]
     while pending:
@@ -111,21 +112,25 @@ def kernel_source(names: list[str], namespace: dict, *, history: list[str] | Non
             own = _globals_of(value, scope)
             if id(own) not in scopes:  # a file of the student's: its imports, as written there
                 code = _code_of(value)
-                scopes[id(own)] = _history_imports(["".join(linecache.getlines(code.co_filename))] if code else [])
+                text = "".join(linecache.getlines(code.co_filename)) if code else ""
+                scopes[id(own)] = _written_imports([({"file": Path(code.co_filename).name}, text)] if code else [])
             needed = _free_names("\n".join(piece.lines)) - bound - set(pieces) - set(preamble)
             pending.extend((n, own) for n in sorted(needed))
             continue
         if name in names and scope is namespace:  # the exercise's name holds something else than code
             result.unsendable.append((name, type(value).__name__))
             continue
-        line = scopes.get(id(scope), {}).get(name) or _import_line(name, value) or _literal_line(name, value)
-        if line is None:
+        written = scopes.get(id(scope), {}).get(name)
+        line = written or (_import_line(name, value) or _literal_line(name, value), {})
+        if line[0] is None:
             result.unsendable.append((name, type(value).__name__))
         else:
             preamble[name] = line
     parts = [header({"kind": "kernel", "name": "notebook"})]
-    parts.extend(line + "\n" for line in sorted(preamble.values(),
-                                                key=lambda l: (not l.startswith(("import", "from")), l)))
+    # Imports first, then constants; each after a marker of where it was written (an empty
+    # marker for what dlgrade wrote itself, so that no line is taken for the cell above it).
+    for text, where in sorted(preamble.values(), key=lambda p: (not p[0].startswith(("import", "from")), p[0])):
+        parts.append(marker(where) + text + "\n")
     for piece in sorted(pieces.values(), key=lambda p: p.order):
         parts.append(marker(piece.where))
         parts.append("".join(_inert(line) + "\n" for line in piece.lines))
@@ -244,23 +249,25 @@ def _free_names(source: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def _history_imports(history: list[str]) -> dict[str, str]:
-    """name → the last top-level import statement of the notebook that bound it."""
-    found: dict[str, str] = {}
-    for cell in history:
+def _written_imports(cells: list[tuple[dict, str]]) -> dict[str, tuple[str, dict]]:
+    """name → (the last top-level import statement of ``cells`` that bound it, where it is),
+    from (where, code) pairs in the order they ran."""
+    found: dict[str, tuple[str, dict]] = {}
+    for base, cell in cells:
         try:
             tree = ast.parse(cell)
         except (SyntaxError, ValueError):
             continue
         for node in tree.body:
+            where = {**base, "line": node.lineno}
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    found[alias.asname or alias.name.split(".")[0]] = ast.unparse(ast.Import(names=[alias]))
+                    found[alias.asname or alias.name.split(".")[0]] = (ast.unparse(ast.Import(names=[alias])), where)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 for alias in node.names:
                     if alias.name != "*":
-                        found[alias.asname or alias.name] = ast.unparse(
-                            ast.ImportFrom(module=node.module, names=[alias], level=node.level))
+                        statement = ast.unparse(ast.ImportFrom(module=node.module, names=[alias], level=0))
+                        found[alias.asname or alias.name] = (statement, where)
     return found
 
 
