@@ -255,3 +255,17 @@ def test_feedback_on_a_running_notebook_points_at_in_and_line(course, grading_co
     by_name = {c.name: c for c in grade(ex, made.source, context=grading_context).checks}
     assert "Cell In [3], line 2, in correlate2d" in by_name["lecture_correlate2d_valid"].message
     assert by_name["lecture_correlate_valid"].passed
+
+
+def test_a_global_of_the_same_name_as_a_parameter_is_not_taken_for_a_dependency():
+    result = made([
+        "import numpy as np\nx = np.arange(10)\nw = np.ones(3)\nout = None\n",
+        "def correlate(x, w, mode='valid'):\n    out = [v for v in x]\n    def inner(w=w):\n        return w\n"
+        "    return np.asarray(out) * inner()[0]\n",
+        "class Scaler:\n    factor = 2\n    def __call__(self, x):\n        return x * self.factor * np.ones(1)\n",
+    ], ["correlate", "Scaler"])
+    assert result.unsendable == [] and "np.arange" not in result.source and "out = None" not in result.source
+    namespace = {}
+    exec(compile(result.source, "m", "exec"), namespace)
+    assert namespace["correlate"]([1, 2], [3]).tolist() == [3, 6]
+    assert namespace["Scaler"]()(2).tolist() == [4.0]

@@ -20,6 +20,8 @@ import html
 import inspect
 import linecache
 import os
+import re
+import symtable
 import sys
 import types
 from dataclasses import dataclass, field
@@ -97,7 +99,9 @@ def kernel_source(names: list[str], namespace: dict, *, history: list[str] | Non
     result = KernelSource(source="", missing=[n for n in names if n not in namespace])
     pieces: dict[str, _Piece] = {}
     preamble: dict[str, tuple[str, dict]] = {}  # name -> (import or constant, where it was written)
-    bound: set[str] = set(dir(builtins))
+    # Builtins, unless the notebook defines the name itself; IPython's own names.
+    bound = {n for n in dir(builtins) if n not in namespace} | _IPYTHON_NAMES
+    bound |= {n for n in namespace if re.fullmatch(r"_i+\d*|_\d+", n)}
     pending = [(n, namespace) for n in names]
     while pending:
         name, scope = pending.pop(0)
@@ -241,12 +245,31 @@ def _targets(node) -> set[str]:
 
 
 def _free_names(source: str) -> set[str]:
-    """Names the code reads (a superset of the globals it needs: locals are harmless)."""
+    """The global names a definition reads (Python's own scoping, via symtable): not its
+    parameters or locals, so that a notebook's global ``x`` of test data is not mistaken
+    for what ``def f(x)`` needs."""
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+        table = symtable.symtable(source, "<cell>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    names: set[str] = set()
+
+    def visit(scope) -> None:
+        for symbol in scope.get_symbols():
+            if not symbol.is_referenced():
+                continue
+            if scope.get_type() == "module" or symbol.is_global() or \
+                    (scope.get_type() == "class" and not symbol.is_assigned()):
+                names.add(symbol.get_name())
+        for child in scope.get_children():
+            visit(child)
+
+    visit(table)
+    return names
+
+
+#: Names IPython keeps in a notebook's namespace for itself (history, outputs, the shell).
+_IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "_", "__", "___", "_ih", "_oh", "_dh"}
 
 
 def _written_imports(cells: list[tuple[dict, str]]) -> dict[str, tuple[str, dict]]:
