@@ -8,7 +8,6 @@ import subprocess
 import sys
 import zipfile
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -169,7 +168,7 @@ def test_a_syntax_error_points_at_cell_and_line(tmp_path, grade_file):
     broken = SOLUTION.replace('def correlate(x, w, mode="valid"):', 'def correlate(x, w, mode="valid")', 1)
     result = grade_file("ex05", notebook_with(tmp_path, broken), only=["lecture_correlate_valid"])
     assert result.checks[0].status == "error"
-    assert result.checks[0].message.startswith(f"ex05.ipynb could not be loaded: ")
+    assert result.checks[0].message.startswith("ex05.ipynb could not be loaded: ")
     assert f"(cell 3, line {line})" in result.checks[0].message
 
 
