@@ -143,7 +143,9 @@ class SourceInfo:
     kind: str = "python"  #: python, notebook, kernel (a running notebook) or unreadable
     name: str = ""  #: the submitted file's name ("" for a plain file)
     problem: UnreadableSource | None = None  #: why nothing can be graded (unreadable)
-    #: (generated line, cell label, first line in the cell) per marker, in order
+    #: (the marker's line in the text, where the lines after it come from) per marker, in order:
+    #: {"cell": 5, "line": 1} (a notebook file), {"in": 7, "line": 3} (a running notebook),
+    #: {"file": "conv.py", "line": 10} (a student's file it imported) or {} (written by dlgrade)
     chunks: list[tuple[int, dict]] = field(default_factory=list)
 
     def position(self, line: int) -> dict | None:
