@@ -123,13 +123,15 @@ def test_a_notebook_checks_itself_in_a_real_kernel(student_root, grade_file):
         MUTANT.read_text(encoding="utf-8"),                     # 3: the classic mistake
         "r = dlgrade.check('ex05', lang='en')\n" + REPORT,      # 4
         "r",                                                    # 5: shown as a table
-        SOLUTION,                                               # 6: redefined, correctly
-        "r = dlgrade.check('ex05', lang='ko')\n" + REPORT,      # 7
-        "r",                                                    # 8
+        SOLUTION + "\ndef convolve():\n    pass  # overwritten by the next cell\n",  # 6: redefined, correctly
+        "%%time\nimport numpy as numeric\n\ndef convolve(x, w, mode='valid'):\n"    # 7: defined in a timed cell
+        "    return correlate(x, numeric.asarray(w)[::-1], mode)",
+        "r = dlgrade.check('ex05', lang='ko')\n" + REPORT,      # 8
+        "r",                                                    # 9
         "print(dlgrade.hint('ex05', lang='en'))\nprint('----')\nprint(dlgrade.hint('ex05', lang='en'))",
         "dlgrade.hint('ex05', lang='ko')",
     ], student_root)
-    mistaken, fixed = json.loads(printed(cells[3])), json.loads(printed(cells[6]))
+    mistaken, fixed = json.loads(printed(cells[3])), json.loads(printed(cells[7]))
     expected = {c.name for c in grade_file("ex05", MUTANT).checks if not c.passed}
     assert set(expected_failures(MUTANT)) <= set(mistaken["failed"]) == expected
     assert 0 < mistaken["score"] < mistaken["max"] == EX05_POINTS
@@ -137,10 +139,10 @@ def test_a_notebook_checks_itself_in_a_real_kernel(student_root, grade_file):
     table = shown(cells[4], "text/html")
     assert "<table>" in table and "convolution, not the cross-correlation" in table
     assert "text/plain" in cells[4].outputs[0]["data"]
-    assert "통과" in shown(cells[7], "text/html") and "22 / 22" in shown(cells[7], "text/html")
-    hints = printed(cells[8])
+    assert "통과" in shown(cells[8], "text/html") and "22 / 22" in shown(cells[8], "text/html")
+    hints = printed(cells[9])
     assert "Hint 1/" in hints and "Hint 2/" in hints
-    assert "힌트 3/" in shown(cells[9], "text/markdown")
+    assert "힌트 3/" in shown(cells[10], "text/markdown")
 
 
 def test_colab_as_root_without_bubblewrap_checks_under_resource_limits(student_root):

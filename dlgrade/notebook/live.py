@@ -214,16 +214,37 @@ def _from_history(name: str, value, history: list[str]) -> _Piece | None:
                                                                                                         None):
         return None
     for count in range(len(history) - 1, 0, -1):
+        code, offset = cell_code(history[count])
         try:
-            tree = ast.parse(history[count])
+            tree = ast.parse(code)
         except (SyntaxError, ValueError):
             continue
         for node in reversed(tree.body):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
                 start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-                lines = history[count].split("\n")[start - 1:node.end_lineno]
-                return _Piece(order=(count, "", start), where={"in": count, "line": start}, lines=lines)
+                lines = code.split("\n")[start - 1:node.end_lineno]
+                return _Piece(order=(count, "", start), where={"in": count, "line": start + offset}, lines=lines)
     return None
+
+
+def cell_code(entry: str) -> tuple[str, int]:
+    """The Python code of a cell as IPython's history holds it, and how many lines precede it
+    in the cell: a ``%%time`` (``%%timeit``, ``%%capture``…) cell is kept as a call of the magic
+    with the body as a string, and the body — the code the cell ran — starts on line 2."""
+    from dlgrade.notebook.convert import PYTHON_CELL_MAGICS
+
+    try:
+        tree = ast.parse(entry)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return entry, 0
+    if len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr) and isinstance(tree.body[0].value, ast.Call):
+        call = tree.body[0].value
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "run_cell_magic" and len(call.args) == 3 and \
+                all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args) and \
+                call.args[0].value in PYTHON_CELL_MAGICS:
+            return call.args[2].value, 1
+    return entry, 0
 
 
 def _code_of(value) -> types.CodeType | None:
@@ -277,12 +298,13 @@ def _written_imports(cells: list[tuple[dict, str]]) -> dict[str, tuple[str, dict
     from (where, code) pairs in the order they ran."""
     found: dict[str, tuple[str, dict]] = {}
     for base, cell in cells:
+        code, offset = cell_code(cell)
         try:
-            tree = ast.parse(cell)
-        except (SyntaxError, ValueError):
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         for node in tree.body:
-            where = {**base, "line": node.lineno}
+            where = {**base, "line": node.lineno + offset}
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     found[alias.asname or alias.name.split(".")[0]] = (ast.unparse(ast.Import(names=[alias])), where)
