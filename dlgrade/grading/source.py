@@ -214,7 +214,7 @@ def describe(source: str) -> SourceInfo:
 
 _TRACEBACK_LINE = r'File "{file}", line (\d+)'
 _LOADED = r"^{file} could not be loaded: "
-_SYNTAX = r"^(.* could not be loaded: .*)\(line (\d+)\)$"
+_SYNTAX = r"\(line (\d+)\)$"  #: at the end of "… could not be loaded: invalid syntax (line 12)"
 _STATIC = r"^line (\d+): "
 
 
@@ -234,8 +234,8 @@ def relocate(text: str, info: SourceInfo, filename: str) -> str:
         return f"Cell {where}" if info.kind == "kernel" else f'File "{shown}", {where}'
 
     def syntax(match):
-        where = info.where(int(match.group(2)))
-        return f"{match.group(1)}({where})" if where else match.group(0)
+        where = info.where(int(match.group(1)))
+        return f"({where})" if where else match.group(0)
 
     def static(match):
         where = info.where(int(match.group(1)))
@@ -247,7 +247,8 @@ def relocate(text: str, info: SourceInfo, filename: str) -> str:
         line = re.sub(_TRACEBACK_LINE.format(file=file), traceback_line, line)
         if n == 0:
             line = re.sub(_LOADED.format(file=file), lambda m: f"{shown} could not be loaded: ", line)
-            line = re.sub(_SYNTAX, syntax, line)
+            if " could not be loaded: " in line:
+                line = re.sub(_SYNTAX, syntax, line)
             line = re.sub(_STATIC, static, line)
         out.append(line)
     return "\n".join(out)
