@@ -271,3 +271,14 @@ def test_a_global_of_the_same_name_as_a_parameter_is_not_taken_for_a_dependency(
     exec(compile(result.source, "m", "exec"), namespace)
     assert namespace["correlate"]([1, 2], [3]).tolist() == [3, 6]
     assert namespace["Scaler"]()(2).tolist() == [4.0]
+
+
+def test_outside_jupyter_check_prints_a_text_table(student_root, tmp_path):
+    script = tmp_path / "work.py"
+    script.write_text(SOLUTION + "\n\nimport dlgrade\nprint(dlgrade.check('ex05', lang='en'))\n"
+                      "print(repr(dlgrade.hint('ex05', 2, lang='en')))\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=student_root,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert f"Score: {EX05_POINTS} / {EX05_POINTS}" in done.stdout and "<table" not in done.stdout
+    assert "Hint 2/" in done.stdout
