@@ -282,3 +282,16 @@ def test_outside_jupyter_check_prints_a_text_table(student_root, tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"Score: {EX05_POINTS} / {EX05_POINTS}" in done.stdout and "<table" not in done.stdout
     assert "Hint 2/" in done.stdout
+
+
+def test_a_notebook_run_in_a_kernel_and_saved_by_nbformat_is_graded_as_a_file(tmp_path, grade_file):
+    cells = execute(["%load_ext autoreload\n!echo installing\nimport numpy as np\nnp.sum?", SOLUTION,
+                     "%%time\nprint(correlate([1, 2, 3], [1, 1]))"], tmp_path)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = cells
+    path = tmp_path / "ex05.ipynb"
+    nbformat.write(notebook, path)  # as Jupyter's server saves it: outputs, execution counts, ids
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["cells"][2]["outputs"] and saved["cells"][0]["execution_count"] == 1
+    result = grade_file("ex05", path)
+    assert result.score == EX05_POINTS and "[3 5]" in result.output
