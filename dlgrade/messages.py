@@ -127,6 +127,63 @@ MESSAGES.update({
 
 # Notebooks as submissions, and checking from inside Jupyter or Colab.
 MESSAGES.update({
+    # Files read as Python reads them (PEP 263); the English text is what a result stores.
+    "source.not_utf8_guess": {
+        "ko": "{file} 파일이 UTF-8이 아닙니다 ({line}번째 줄부터 읽을 수 없음). 한국어 Windows에서 저장한 {encoding} "
+              "인코딩으로 보입니다. 편집기에서 UTF-8로 다시 저장하거나(VS Code: '인코딩하여 저장' → UTF-8, 메모장: "
+              "다른 이름으로 저장 → 인코딩 UTF-8), 파일 첫 줄에 # -*- coding: cp949 -*- 를 쓰세요.",
+        "en": "{file} is not UTF-8 (unreadable from line {line}): it looks like {encoding}, as Korean Windows "
+              "saves it. Save it again as UTF-8 in the editor (VS Code: Save with Encoding → UTF-8; Notepad: "
+              "Save as → Encoding UTF-8), or make its first line # -*- coding: cp949 -*-"},
+    "source.not_utf8": {
+        "ko": "{file} 파일이 UTF-8이 아니고 인코딩 선언도 없습니다 ({line}번째 줄부터 읽을 수 없음). 편집기에서 UTF-8로 "
+              "다시 저장하거나, 파일 첫 줄에 # -*- coding: <인코딩> -*- 를 쓰세요.",
+        "en": "{file} is not UTF-8 and has no coding line (unreadable from line {line}). Save it again as UTF-8 "
+              "in the editor, or declare its encoding in the first line: # -*- coding: <encoding> -*-"},
+    "source.not_declared_encoding": {
+        "ko": "{file} 파일은 {encoding} 인코딩이라고 선언했지만 {line}번째 줄을 {encoding}(으)로 읽을 수 없습니다. "
+              "파일을 UTF-8로 저장하고 coding 줄을 지우세요.",
+        "en": "{file} declares the encoding {encoding}, but line {line} is not {encoding}. Save the file as "
+              "UTF-8 and remove the coding line."},
+    "source.bad_coding_line": {
+        "ko": "{file} 파일의 인코딩 선언을 Python이 받아들이지 않습니다 ({problem}). 파일을 UTF-8로 저장하고 "
+              "coding 줄을 지우세요.",
+        "en": "Python does not accept the encoding declared in {file} ({problem}). Save the file as UTF-8 and "
+              "remove the coding line."},
+    "source.unreadable": {"ko": "{file} 파일을 읽을 수 없습니다.", "en": "{file} cannot be read."},
+    # A notebook handed in.
+    "source.notebook_not_utf8": {
+        "ko": "{file} 파일은 노트북(JSON, UTF-8)이 아닙니다. Jupyter나 Colab에서 다시 저장하세요.",
+        "en": "{file} is not a notebook (JSON in UTF-8). Save it again from Jupyter or Colab."},
+    "source.notebook_invalid": {
+        "ko": "{file} 파일을 노트북으로 읽을 수 없습니다 ({problem}). Jupyter, VS Code나 Colab에서 열어 다시 저장하세요.",
+        "en": "{file} cannot be read as a notebook ({problem}). Open it in Jupyter, VS Code or Colab and save "
+              "it again."},
+    "source.notebook_too_large": {
+        "ko": "{file} 노트북이 {mib} MiB보다 큽니다. 셀 출력을 지우고(Kernel → Restart & Clear Output) 다시 "
+              "저장하세요.",
+        "en": "{file} is larger than {mib} MiB. Clear the cells' outputs (Kernel → Restart & Clear Output) and "
+              "save it again."},
+    "source.kernel_unsendable": {
+        "ko": "{name}({kind})은(는) 함수 밖에서 만든 값이라 채점으로 보낼 수 없습니다. 함수 안에서 만들거나 숫자·문자열 "
+              "같은 리터럴로 정의하세요.",
+        "en": "{name} (a {kind}) is a value made outside any function, which cannot be sent to grading: create it "
+              "inside the function, or define it as a literal (numbers, strings, tuples)."},
+    "source.kernel_missing": {
+        "ko": "노트북에 아직 정의되지 않은 것: {names}. 해당 셀을 실행했는지 확인하세요.",
+        "en": "not defined in the notebook yet: {names}. Did you run the cells that define them?"},
+    "notebook.no_course": {
+        "ko": "과정 폴더(course.yaml이 있는 폴더)를 찾지 못했습니다 ({problem}; 현재 폴더: {cwd}). "
+              "dlgrade.check(\"ex05\", course=\"과정 폴더 경로\")처럼 알려 주거나 DLGRADE_HOME을 설정하세요.",
+        "en": "no course folder (one holding course.yaml) was found ({problem}; current folder: {cwd}). Say "
+              "where it is, as in dlgrade.check(\"ex05\", course=\"path/to/course\"), or set DLGRADE_HOME."},
+    "source.notebook_code_too_large": {
+        "ko": "{file} 노트북의 코드 셀을 합치면 {mib} MiB보다 큽니다. 과제의 코드만 남기고 다시 저장하세요.",
+        "en": "the code cells of {file} add up to more than {mib} MiB. Keep the exercise's code only and save it "
+              "again."},
+    "source.notebook_needs_nbformat": {
+        "ko": "{file} 노트북을 읽으려면 nbformat 패키지가 필요합니다: pip install nbformat",
+        "en": "reading the notebook {file} needs the nbformat package: pip install nbformat"},
 })
 
 
@@ -679,3 +736,30 @@ def localize_feedback(text: str, lang: str) -> str:
 #: code printed or raised, and several patterns take time quadratic in a line's length
 #: (a 20 000-character line took seconds per pattern).
 LOCALIZED_LINE = 1000
+
+
+# --------------------------------------------------------------------------- feedback from templates
+def _template_feedback(keys) -> tuple[tuple[str, str], ...]:
+    """FEEDBACK_KO entries for messages stored in English from a MESSAGES template: the
+    English template, its fields as groups, becomes the Korean one."""
+    import re
+
+    entries = []
+    for key in keys:
+        en, ko = MESSAGES[key]["en"], MESSAGES[key]["ko"]
+        pattern, seen = "", set()
+        for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", en):
+            pattern += re.escape(literal)
+            if name:
+                pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+                seen.add(name)
+        replacement = re.sub(r"\{(\w+)\}", r"\\g<\1>", ko.replace("\\", "\\\\"))
+        entries.append((f"^{pattern}$", replacement))
+    return tuple(entries)
+
+
+# Notebooks and encodings: where in a notebook, and why a file cannot be read.
+FEEDBACK_KO += (
+    (r"\bcell (\d+), line (\d+)", r"\1번 셀 \2번째 줄"),
+    (r"\bIn \[(\d+)\], line (\d+)", r"In [\1] 셀 \2번째 줄"),
+) + _template_feedback(key for key in MESSAGES if key.startswith("source."))

@@ -117,7 +117,12 @@ class SubmittedFile:
 
     @classmethod
     def from_bytes(cls, data: bytes, path: str, when: datetime, **details) -> "SubmittedFile":
-        return cls(source=data.decode("utf-8", errors="replace"), path=path, submitted_at=_iso(when),
+        """The file as graded: a ``.py`` decoded as Python decodes it, a notebook's code cells
+        (dlgrade.grading.source)."""
+        from dlgrade.grading.source import submission_source
+
+        name = details.get("name") or path
+        return cls(source=submission_source(data, name), path=path, submitted_at=_iso(when),
                    content_hash=hashlib.sha256(data).hexdigest(), **details)
 
     @property
@@ -256,9 +261,11 @@ def decoded(name: str) -> str:
 
 
 def file_limit(name: str) -> int:
-    """The largest file taken as an exercise's file named ``name`` (one place to change,
-    should notebooks, whose outputs are not graded, be allowed more)."""
-    return MAX_FILE_BYTES
+    """The largest file taken as an exercise's file named ``name``: a notebook's outputs
+    (plots) are read, not graded, so a notebook may be larger."""
+    from dlgrade.grading.source import MAX_NOTEBOOK_BYTES, is_notebook
+
+    return MAX_NOTEBOOK_BYTES if is_notebook(name) else MAX_FILE_BYTES
 
 
 def _iso(when: datetime) -> str:

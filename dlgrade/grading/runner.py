@@ -22,6 +22,7 @@ from dlgrade.grading import forbidden as forbidden_scan
 from dlgrade.grading.checks import CheckSpec, GraderDefinitionError, collect_checks
 from dlgrade.grading.compare import CheckFailed, hidden_check
 from dlgrade.grading.oracle import Oracle
+from dlgrade.grading.source import MAX_NOTEBOOK_BYTES, describe, is_notebook, relocate, submission_source
 from dlgrade.inert import clean
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.sandbox import Limits, SandboxError, Session, Student, StudentCodeError, Worker
@@ -110,17 +111,21 @@ class GradingContext:
 
 
 def read_submission(path: Path) -> str:
+    """The text graded for the file at ``path``: a ``.py`` file decoded as Python decodes it,
+    a notebook's code cells as a module (dlgrade.grading.source)."""
+    limit = MAX_NOTEBOOK_BYTES if is_notebook(path) else 1 << 20
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise SubmissionError(f"{path} does not exist") from None
     except IsADirectoryError:
         raise SubmissionError(f"{path} is a folder, not a Python file") from None
     except OSError as exc:
         raise SubmissionError(f"{path} cannot be read: {exc.strerror}") from None
-    if len(data) > SubmissionTooLarge.limit:
-        raise SubmissionTooLarge(f"{path} is larger than 1 MiB; submit only the exercise's source file")
-    return data.decode("utf-8", errors="replace")
+    if len(data) > limit:
+        raise SubmissionTooLarge(f"{path} is larger than {limit >> 20} MiB; submit only the exercise's source file")
+    return submission_source(data, Path(path).name)
 
 
 def grade(exercise: Exercise, source: str, *, seed: int = DEFAULT_SEED, context: GradingContext | None = None,
@@ -198,12 +203,16 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
     if reference is None:
         reference, oracle = trusted_helpers(exercise, oracle or context.oracle)
     oracle = oracle or context.oracle
+    origin = describe(source)
+    result = ExerciseResult(exercise=exercise.id, seed=int(seed), grader_version=exercise.grader_version(),
+                            sandbox=context.worker.backend)
+    if origin.problem is not None:  # not text Python could run: nothing runs, each check says why
+        result.checks = [_result(spec, "error", origin.problem.text("en")) for spec in specs]
+        return result
     findings, references = forbidden_scan.scan(source, exercise.forbidden)
     tainted = forbidden_scan.tainted_names(findings, references)
     everywhere = forbidden_scan.module_level(findings)
 
-    result = ExerciseResult(exercise=exercise.id, seed=int(seed), grader_version=exercise.grader_version(),
-                            sandbox=context.worker.backend)
     context.worker.ensure()
     session = Session(context.worker, source, exercise.file, exercise.forbidden, limits)
     student = Student(session)
@@ -230,6 +239,9 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
             result.checks.append(check_result)
     finally:
         session.close()
+    if origin.chunks:  # a notebook's module: lines as places in the notebook
+        for check_result in result.checks:
+            check_result.message = relocate(check_result.message, origin, exercise.file)
     result.output = clean(session.output.text())
     if session.strays:
         result.notes.append(f"your code left {session.strays} process(es) running; they were killed")
