@@ -194,6 +194,31 @@ MESSAGES.update({
 
 # The instructor's term: exports, overrides, extensions, history, locks, times, reports.
 MESSAGES.update({
+    "session.error.extensions_shape": {
+        "ko": "extensions는 학생별 항목이어야 합니다. 예: extensions: {s2: {closes: 2026-11-27 15:30}, s3: {minutes: 20}}",
+        "en": "extensions must map students to entries, e.g. extensions: {s2: {closes: 2026-11-27 15:30}, "
+              "s3: {minutes: 20}}"},
+    "session.error.extension_entry": {
+        "ko": "{student}의 연장은 closes(늦춘 마감 시각) 또는 minutes(추가 시간, 분) 중 하나만 적어야 합니다. "
+              "예: {{closes: 2026-11-27 15:30}} 또는 {{minutes: 20}}",
+        "en": "the extension of {student} takes exactly one of closes (a later close) or minutes (extra minutes), "
+              "e.g. {{closes: 2026-11-27 15:30}} or {{minutes: 20}}"},
+    "session.error.extension_minutes": {"ko": "추가 시간은 0보다 큰 분 단위 숫자여야 합니다: {value}",
+                                        "en": "extra minutes must be a number above 0: {value}"},
+    "session.error.extension_before_close": {
+        "ko": "연장된 마감 {value}이(가) 세션 마감 {closes}보다 늦지 않습니다",
+        "en": "the extended close {value} is not after the session's close {closes}"},
+    "session.changed": {
+        "ko": "세션 {session}의 설정이 이 성적부에 저장된 것과 다릅니다 ({fields}). 점수가 달라집니다. "
+              "의도한 변경이면 --force를 붙여 다시 실행하고, 아니면 세션 이름을 바꾸세요.",
+        "en": "session {session} differs from the one stored in this gradebook ({fields}); scores would change. "
+              "Rerun with --force if this is intended, or give the session another name."},
+    "session.times_stored": {
+        "ko": "--times의 제출 시각 {n}개를 성적부에 저장했습니다: 이후 실행에도 적용됩니다.",
+        "en": "{n} submission times from --times stored in the gradebook: later runs use them too."},
+    "session.times_reused": {
+        "ko": "성적부에 저장된 --times 제출 시각 {n}개를 적용합니다.",
+        "en": "applying {n} submission times stored from an earlier --times."},
 })
 
 

@@ -16,6 +16,13 @@ the same exercise never changes a closed session's rows: they keep their
 Schema 3 records where each submission time came from (``time_source``: the file's arrival
 in the submissions folder, the time written inside the student's archive, or ``--times``)
 and keeps each whole-folder intake (``intakes``: every entry and what became of it).
+
+Schema 4 keeps the instructor's decisions beside the results, so that no regrade undoes
+them: ``overrides`` (a score set by hand for one student and exercise, with who, when and
+why; clearing one keeps it as history), ``session_times`` (the ``--times`` a session was
+graded with, used by every later run) and, per session result, the override applied and
+the student's own close (an extension).  Migrating an older gradebook first copies it
+beside itself (``gradebook.db.schema3.bak``); ``migrated_from`` says that it happened.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from pathlib import Path
 
 from dlgrade.results import ExerciseResult
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS students (
@@ -116,12 +123,37 @@ CREATE TABLE IF NOT EXISTS session_results (
     weight REAL NOT NULL,
     weighted REAL NOT NULL,          -- score / max_score * weight * multiplier
     time_source TEXT,                -- where submitted_at came from: folder | archive_entry | times
+    override REAL,                   -- the score set by hand that replaced ``score`` (no late penalty), or NULL
+    closes_for TEXT,                 -- this student's close when an extension moved it (ISO), or NULL
+    PRIMARY KEY (session, student, exercise)
+);
+CREATE TABLE IF NOT EXISTS overrides (
+    id INTEGER PRIMARY KEY,
+    student TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    score REAL NOT NULL,             -- points of the exercise (its max_score), replacing the graded score
+    reason TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    cleared_by TEXT,
+    cleared_at TEXT                  -- NULL: in force
+);
+CREATE INDEX IF NOT EXISTS overrides_active ON overrides (student, exercise, cleared_at);
+CREATE TABLE IF NOT EXISTS session_times (
+    session TEXT NOT NULL,
+    student TEXT NOT NULL,
+    exercise TEXT NOT NULL,          -- '' for every exercise of the session
+    submitted_at TEXT NOT NULL,      -- ISO with offset
+    source TEXT NOT NULL,            -- the --times file it came from
+    stored_at TEXT NOT NULL,
     PRIMARY KEY (session, student, exercise)
 );
 """
 
 
-ADDED_COLUMNS = (("submissions", "time_source"), ("submissions", "stated_at"), ("session_results", "time_source"))
+ADDED_COLUMNS = (("submissions", "time_source", "TEXT"), ("submissions", "stated_at", "TEXT"),
+                 ("session_results", "time_source", "TEXT"), ("session_results", "override", "REAL"),
+                 ("session_results", "closes_for", "TEXT"))
 
 
 class GradebookError(Exception):
@@ -144,9 +176,52 @@ class CurrentResult:
     content_hash: str | None
 
 
+@dataclass(frozen=True)
+class Override:
+    """A score set by hand for one student and exercise."""
+
+    student: str
+    exercise: str
+    score: float
+    reason: str
+    set_by: str
+    set_at: str
+    cleared_by: str | None = None
+    cleared_at: str | None = None
+
+
+def schema_version_of(path: Path) -> int | None:
+    """The schema version of an existing gradebook file, without changing it (None: not one)."""
+    try:
+        db = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return None
+    return int(row[0]) if row else None
+
+
+def backup_path(path: Path, version: int) -> Path:
+    return Path(path).with_name(f"{Path(path).name}.schema{version}.bak")
+
+
 class Gradebook:
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.migrated_from: tuple[int, Path] | None = None  #: (old schema, its backup) when this open migrated it
+        old = schema_version_of(self.path) if self.path.is_file() and self.path.stat().st_size else None
+        if old is not None and old < SCHEMA_VERSION:
+            backup = backup_path(self.path, old)
+            source = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            try:
+                target = sqlite3.connect(backup)
+                source.backup(target)  # a consistent copy, WAL included
+                target.close()
+            finally:
+                source.close()
+            self.migrated_from = (old, backup)
         try:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -163,9 +238,9 @@ class Gradebook:
         elif int(row[0]) < SCHEMA_VERSION:
             # Schema 1 → 2 only adds the session tables, which the script above has just created;
             # 2 → 3 adds where each submission time came from.
-            for table, column in ADDED_COLUMNS:
+            for table, column, kind in ADDED_COLUMNS:
                 if column not in {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}:
-                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     def close(self):
@@ -207,6 +282,89 @@ class Gradebook:
     def history(self, student: str, exercise: str) -> list[tuple]:
         return self.db.execute("SELECT grader_version, score, max_score, graded_at, current FROM results "
                                "WHERE student=? AND exercise=? ORDER BY id", (student, exercise)).fetchall()
+
+    # ---- the instructor's decisions
+    def set_override(self, student: str, exercise: str, score: float, reason: str, by: str) -> None:
+        """Put a score set by hand in force (an earlier one for the same pair is kept, cleared)."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("UPDATE overrides SET cleared_by = ?, cleared_at = ? WHERE student = ? AND exercise = ? "
+                       "AND cleared_at IS NULL", (by, now(), student, exercise))
+            db.execute("INSERT INTO overrides (student, exercise, score, reason, set_by, set_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", (student, exercise, float(score), reason, by, now()))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def clear_override(self, student: str, exercise: str, by: str) -> bool:
+        """Take the override of (student, exercise) out of force; False when there was none."""
+        cursor = self.db.execute("UPDATE overrides SET cleared_by = ?, cleared_at = ? WHERE student = ? AND "
+                                 "exercise = ? AND cleared_at IS NULL", (by, now(), student, exercise))
+        return cursor.rowcount > 0
+
+    def overrides(self, *, include_cleared: bool = False) -> list[Override]:
+        rows = self.db.execute("SELECT student, exercise, score, reason, set_by, set_at, cleared_by, cleared_at "
+                               "FROM overrides" + ("" if include_cleared else " WHERE cleared_at IS NULL")
+                               + " ORDER BY id").fetchall()
+        return [Override(*row) for row in rows]
+
+    def active_overrides(self) -> dict[tuple[str, str], Override]:
+        return {(o.student, o.exercise): o for o in self.overrides()}
+
+    def store_times(self, session: str, times: dict, source: str) -> None:
+        """Keep a session's ``--times`` ((student, exercise or None) → aware datetime): later runs use them."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for (student, exercise), moment in times.items():
+                db.execute("INSERT OR REPLACE INTO session_times VALUES (?, ?, ?, ?, ?, ?)",
+                           (session, student, exercise or "", moment.isoformat(), source, now()))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def stored_times(self, session: str) -> dict:
+        """The ``--times`` kept for ``session``: (student, exercise or None) → aware datetime."""
+        return {(student, exercise or None): datetime.fromisoformat(at) for student, exercise, at in self.db.execute(
+            "SELECT student, exercise, submitted_at FROM session_times WHERE session = ?", (session,))}
+
+    def session_config(self, session: str) -> dict | None:
+        row = self.db.execute("SELECT config_json FROM sessions WHERE name = ?", (session,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def rescore_sessions(self) -> int:
+        """Recompute every stored session's weighted scores and totals from its stored rows and the
+        overrides now in force (after an override is set or cleared); returns the rows changed."""
+        overrides = self.active_overrides()
+        changed = 0
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for session, student, exercise, status, score, max_score, weight, multiplier, old, old_override \
+                    in db.execute("SELECT session, student, exercise, status, score, max_score, weight, multiplier, "
+                                  "weighted, override FROM session_results").fetchall():
+                o = overrides.get((student, exercise))
+                if o is not None and max_score > 0:
+                    weighted, value = round(o.score / max_score * weight, 6), o.score
+                elif status == "graded" and max_score > 0:
+                    weighted, value = round(score / max_score * weight * multiplier, 6), None
+                else:
+                    weighted, value = 0.0, None
+                if weighted != old or value != old_override:
+                    changed += 1
+                    db.execute("UPDATE session_results SET weighted = ?, override = ? WHERE session = ? AND "
+                               "student = ? AND exercise = ?", (weighted, value, session, student, exercise))
+            db.execute("UPDATE session_students SET total = (SELECT ROUND(COALESCE(SUM(weighted), 0), 6) FROM "
+                       "session_results r WHERE r.session = session_students.session AND "
+                       "r.student = session_students.student)")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return changed
 
     # ---- writing: one transaction per result
     def record(self, *, student: str, exercise: str, grader_version: str, max_score: float,
@@ -281,10 +439,11 @@ class Gradebook:
             for row in rows:
                 db.execute("INSERT OR REPLACE INTO session_results (session, student, exercise, result_id, status, "
                            "submitted_at, timing, late_seconds, multiplier, score, max_score, weight, weighted, "
-                           "time_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           "time_source, override, closes_for) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            (session, student, row["exercise"], row["result_id"], row["status"], row["submitted_at"],
                             row["timing"], row["late_seconds"], row["multiplier"], row["score"], row["max_score"],
-                            row["weight"], row["weighted"], row.get("time_source")))
+                            row["weight"], row["weighted"], row.get("time_source"), row.get("override"),
+                            row.get("closes_for")))
             db.execute("INSERT OR REPLACE INTO session_students VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (session, student, name, None if in_roster is None else int(in_roster),
                         sum(r["status"] == "graded" for r in rows), round(sum(r["weighted"] for r in rows), 6),

@@ -88,7 +88,8 @@ def session_check(obj: Context, session_file, as_json, lang):
 @DB_OPTION
 @TIMES_OPTION
 @JOBS_OPTION
-@click.option("--force", is_flag=True, help="Regrade even unchanged submissions.")
+@click.option("--force", is_flag=True, help="Regrade even unchanged submissions; also accept a session whose "
+              "exercises, weights, times or late policy changed since the gradebook stored it.")
 @click.option("--json", "as_json", is_flag=True, help="Print each student's exercises and weighted total as JSON.")
 @INSECURE_OPTION
 @LANG_OPTION
@@ -114,7 +115,7 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     from dlgrade.reporting.model import ReportError, build_report
     from dlgrade.reporting.terminal import roster_lines, students_table, timing_lines
     from dlgrade.sandbox import SandboxError
-    from dlgrade.session.runner import grade_session
+    from dlgrade.session.runner import SessionChanged, grade_session
     from dlgrade.bulk.runner import default_jobs
 
     lang = lang_of(lang)
@@ -125,17 +126,28 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     jobs = jobs or default_jobs()
     try:
         if as_json:
-            summary = grade_session(s, submissions, db, jobs=jobs, backend=backend, force=force, times=overrides)
+            summary = grade_session(s, submissions, db, jobs=jobs, backend=backend, force=force, times=overrides,
+                                    times_source=str(times))
         else:
             summary = with_progress(obj, lang, lambda **kw: grade_session(
-                s, submissions, db, jobs=jobs, backend=backend, force=force, times=overrides, **kw))
+                s, submissions, db, jobs=jobs, backend=backend, force=force, times=overrides,
+                times_source=str(times), **kw))
         with Gradebook(db) as book:
             report = build_report(book, obj.course, s.name)
     except CollectError as exc:
         raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
+    except SessionChanged as exc:
+        raise click.UsageError(exc.message(lang)) from None
     except (GradebookError, SandboxError, ReportError) as exc:  # ReportError: nothing was handed in
         raise click.ClickException(str(exc)) from None
     intake = summary.bulk.intake
+    if not as_json:
+        from dlgrade.messages import say
+
+        if summary.times_stored:
+            obj.output.print(say("session.times_stored", lang, n=summary.times_stored))
+        if summary.times_reused:
+            obj.output.print(say("session.times_reused", lang, n=summary.times_reused))
     if as_json:
         obj.output.raw(json.dumps({"students": [{"student": r.student, "name": r.name, "total": r.total,
                                                  "max_total": r.max_total, "in_roster": r.in_roster,

@@ -11,6 +11,9 @@
     seed_salt: week3                            # the default: the name
     roster: week3_roster.csv                    # optional, relative to this file: id,name
     times_from: folder                          # the default; or archive_entries (see below)
+    extensions:                                 # optional: one student's own close
+      s2: {closes: 2026-11-27 15:30}            #   a later close (an extension)
+      s3: {minutes: 20}                         #   extra minutes after the close (an accommodation)
 
 Submission times are when each file arrived in the submissions folder (its modification
 time there: the student's archive, or the file in the student's folder), or the ``--times``
@@ -37,7 +40,11 @@ from dlgrade.messages import say
 from dlgrade.session.late import LatePolicy
 
 DEFAULT_TIMEZONE = "Asia/Seoul"
-FIELDS = ("name", "exercises", "opens", "closes", "timezone", "late", "seed_salt", "roster", "times_from")
+FIELDS = ("name", "exercises", "opens", "closes", "timezone", "late", "seed_salt", "roster", "times_from",
+          "extensions")
+EXTENSION_FIELDS = ("closes", "minutes")
+#: the settings that decide scores: changing one under the same session name needs --force
+POLICY_FIELDS = ("exercises", "opens", "closes", "timezone", "late", "seed_salt", "times_from")
 TIMES_FROM = ("folder", "archive_entries")  #: where submission times come from (see the module's docstring)
 LATE_FIELDS = ("percent", "per_minutes", "floor")
 
@@ -70,6 +77,11 @@ class Session:
     seed_salt: str  #: salt of the per-student seeds (default: the name)
     roster: dict[str, str] | None = field(default=None, hash=False)  #: student id → name, or None
     times_from: str = "folder"  #: TIMES_FROM: arrival in the folder, or the times written inside archives
+    extensions: dict[str, datetime] = field(default_factory=dict, hash=False)  #: student id → their own close
+
+    def closes_for(self, student: str) -> datetime:
+        """The close the late policy applies to ``student``: theirs when an extension moved it."""
+        return max(self.closes, self.extensions.get(student, self.closes))
 
     @property
     def tz(self) -> tzinfo:
@@ -83,7 +95,8 @@ class Session:
         return {"name": self.name, "exercises": {e.exercise.id: e.weight for e in self.exercises},
                 "opens": self.opens.isoformat(), "closes": self.closes.isoformat(), "timezone": self.timezone,
                 "late": self.late.to_dict(), "seed_salt": self.seed_salt,
-                "roster": len(self.roster) if self.roster is not None else None, "times_from": self.times_from}
+                "roster": len(self.roster) if self.roster is not None else None, "times_from": self.times_from,
+                "extensions": {k: v.isoformat() for k, v in sorted(self.extensions.items())}}
 
 
 def parse_time(value, tz: tzinfo) -> datetime:
@@ -205,10 +218,51 @@ def load_session(path: Path, course: Course, lang: str = "en") -> Session:
             except SessionError as exc:
                 for problem in exc.problems:
                     p.add(("roster",), "session.error.roster", problem=problem)
+    extensions = _extensions(data.get("extensions"), times.get("closes"), tz, p)
     if p.items:
         raise SessionError(p.items)
     return Session(name=name, path=path, exercises=tuple(exercises), opens=times["opens"], closes=times["closes"],
-                   timezone=str(tz_name), late=late, seed_salt=str(salt), roster=roster, times_from=times_from)
+                   timezone=str(tz_name), late=late, seed_salt=str(salt), roster=roster, times_from=times_from,
+                   extensions=extensions)
+
+
+def _extensions(value, closes: datetime | None, tz: tzinfo, p: _Problems) -> dict[str, datetime]:
+    """student → their own close, from ``{id: {closes: TIME}}`` or ``{id: {minutes: N}}``."""
+    from dlgrade.bulk.identity import normalise_id
+
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        p.add(("extensions",), "session.error.extensions_shape")
+        return {}
+    out = {}
+    for key, entry in value.items():
+        where = ("extensions", str(key))
+        student = normalise_id(str(key))
+        if not isinstance(entry, dict) or len(entry) != 1 or next(iter(entry)) not in EXTENSION_FIELDS:
+            p.add(where, "session.error.extension_entry", student=key)
+            continue
+        field_name, raw = next(iter(entry.items()))
+        if field_name == "minutes":
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw < 100000:
+                p.add(where + ("minutes",), "session.error.extension_minutes", value=raw)
+                continue
+            if closes is not None:
+                from datetime import timedelta
+
+                out[student] = closes + timedelta(minutes=float(raw))
+            continue
+        try:
+            moment = parse_time(raw, tz).astimezone(tz)
+        except ValueError:
+            p.add(where + ("closes",), "session.error.time", value=raw)
+            continue
+        if closes is not None and moment <= closes:
+            p.add(where + ("closes",), "session.error.extension_before_close", value=moment.isoformat(),
+                  closes=closes.isoformat())
+            continue
+        out[student] = moment
+    return out
 
 
 def _exercises(value, course: Course, p: _Problems) -> list[SessionExercise]:

@@ -29,6 +29,39 @@ class SessionSummary:
     unknown: list[str] = field(default_factory=list)  #: submitters not in the roster
     absent: list[str] = field(default_factory=list)  #: roster students with nothing handed in
     conflicts: list[str] = field(default_factory=list)  #: ids in an intake conflict: not scored this run
+    times_stored: int = 0  #: --times entries stored in the gradebook by this run
+    times_reused: int = 0  #: times stored by an earlier run's --times, applied again
+
+
+class SessionChanged(Exception):
+    """The session file's scoring settings differ from those stored under its name."""
+
+    def __init__(self, session: str, fields: list[str]):
+        self.session, self.fields = session, fields
+        super().__init__(f"session {session} changed: {', '.join(fields)}")
+
+    def message(self, lang: str) -> str:
+        from dlgrade.messages import say
+
+        return say("session.changed", lang, session=self.session, fields=", ".join(self.fields))
+
+
+def changed_settings(stored: dict | None, session: Session) -> list[str]:
+    """The scoring settings (POLICY_FIELDS) in which ``session`` differs from the stored config."""
+    from dlgrade.session.config import POLICY_FIELDS
+
+    if stored is None:
+        return []
+    new = session.to_dict()
+    out = []
+    for key in POLICY_FIELDS:
+        old_value, new_value = stored.get(key), new.get(key)
+        if key in ("opens", "closes") and old_value and new_value:  # the same instant in another zone is no change
+            if datetime.fromisoformat(old_value) == datetime.fromisoformat(new_value):
+                continue
+        if old_value != new_value:
+            out.append(key)
+    return out
 
 
 def take_in_session(session: Session, folder: Path, only: set[str] | None = None) -> Intake:
@@ -44,20 +77,36 @@ def collect_session(session: Session, folder: Path, only: set[str] | None = None
 
 def grade_session(session: Session, folder: Path, db_path: Path, *, jobs: int = 2, backend: str | None = None,
                   force: bool = False, times: dict | None = None, only: set[str] | None = None,
-                  progress: Callable | None = None, on_plan: Callable[[int], None] | None = None) -> SessionSummary:
+                  progress: Callable | None = None, on_plan: Callable[[int], None] | None = None,
+                  times_source: str = "--times") -> SessionSummary:
     """Grade ``folder`` for ``session`` into the gradebook and store the session's totals.
 
-    ``times`` overrides submission times ((student, exercise or None) → aware datetime);
-    ``only`` limits grading to those students (the watcher's changed entries); the roster's
-    absent students are scored 0 either way."""
+    ``times`` overrides submission times ((student, exercise or None) → aware datetime); they
+    are stored in the gradebook, and the times stored by earlier runs apply when this one does
+    not give them again.  ``only`` limits grading to those students (the watcher's changed
+    entries); the roster's absent students are scored 0 either way.  A session whose scoring
+    settings differ from those stored under its name raises SessionChanged unless ``force``."""
+    stored_times = {}
+    if Path(db_path).exists():
+        with Gradebook(db_path) as book:
+            changed = changed_settings(book.session_config(session.name), session)
+            stored_times = book.stored_times(session.name)
+        if changed and not force:
+            raise SessionChanged(session.name, changed)
+    if times:
+        with Gradebook(db_path) as book:
+            book.store_times(session.name, times, times_source)
+    all_times = {**stored_times, **(times or {})}
     intake = take_in_session(session, folder, only)
     bulk = grade_class(folder, [e.exercise for e in session.exercises], db_path, jobs=jobs, salt=session.seed_salt,
                        force=force, backend=backend, progress=progress, on_plan=on_plan, intake=intake,
                        session=session.name)
     with Gradebook(db_path) as book:
-        summary = score_session(book, session, [s.student for s in intake.submissions], times or {},
+        summary = score_session(book, session, [s.student for s in intake.submissions], all_times,
                                 conflicted=intake.conflicted)
     summary.bulk = bulk
+    summary.times_stored = len(times or {})
+    summary.times_reused = len(set(stored_times) - set(times or {}))
     return summary
 
 
@@ -74,8 +123,11 @@ def score_session(book: Gradebook, session: Session, submitters: list[str], time
     summary = SessionSummary(bulk=BulkSummary(), students=students, conflicts=sorted(conflicted))
     if roster is not None:
         summary.unknown = sorted(s for s in submitters if s not in roster)
+    overrides = book.active_overrides()
     for student in students:
-        rows = [score_exercise(book, session, student, e.exercise.id, e.weight, times) for e in session.exercises]
+        rows = [score_exercise(book, session, student, e.exercise.id, e.weight, times,
+                               overrides.get((student, e.exercise.id)), e.exercise.points)
+                for e in session.exercises]
         if roster is not None and student in roster and all(r["status"] == "not_submitted" for r in rows):
             summary.absent.append(student)
         book.record_session_student(session=session.name, student=student,
@@ -85,22 +137,30 @@ def score_session(book: Gradebook, session: Session, submitters: list[str], time
 
 
 def score_exercise(book: Gradebook, session: Session, student: str, exercise: str, weight: float,
-                   times: dict) -> dict:
+                   times: dict, override=None, points: float | None = None) -> dict:
     """One session_results row: the current result, its time and where it came from, the late
-    verdict and the weighted score."""
+    verdict (against the student's own close when an extension moved it) and the weighted
+    score.  An override (a score set by hand) replaces the score, with no late penalty."""
     detail = book.current_detail(student, exercise)
-    result_id, status, score, max_score, _ = detail or (None, "not_submitted", 0.0, 0.0, None)
+    result_id, status, score, max_score, _ = detail or (None, "not_submitted", 0.0, points or 0.0, None)
+    if not max_score and points:
+        max_score = points
     submitted_at, source = None, None
     if status == "graded":
         submitted_at, source = submission_time(book, session, student, exercise, times)
-    lateness = assess(session.late, session.opens, session.closes, submitted_at)
+    closes = session.closes_for(student)
+    lateness = assess(session.late, session.opens, closes, submitted_at)
+    weighted = weighted_score(score, max_score, weight, lateness.multiplier) if status == "graded" else 0.0
+    if override is not None:
+        weighted = weighted_score(override.score, max_score, weight, 1.0)
     return {"exercise": exercise, "result_id": result_id, "status": status,
             "submitted_at": submitted_at.astimezone(timezone.utc).isoformat(timespec="seconds")
             if submitted_at else None,
             "timing": lateness.timing if status == "graded" else "unknown", "late_seconds": lateness.late_seconds,
             "multiplier": lateness.multiplier, "score": score, "max_score": max_score, "weight": weight,
-            "weighted": weighted_score(score, max_score, weight, lateness.multiplier) if status == "graded" else 0.0,
-            "time_source": source}
+            "weighted": weighted, "time_source": source,
+            "override": override.score if override is not None else None,
+            "closes_for": closes.isoformat() if closes != session.closes else None}
 
 
 def submission_time(book: Gradebook, session: Session, student: str, exercise: str,
