@@ -492,18 +492,46 @@ def export_text(obj: Context, db: Path, out: Path | None, render) -> None:
         obj.output.raw(text.rstrip("\n"))
 
 
+SESSION_EXPORT_OPTION = click.option(
+    "--session", "session_name", default=None,
+    help="Export this session's grades: weighted, late-adjusted totals as session grade computed them.")
+
+
+def session_render(obj: Context, session_name: str, render):
+    """``render`` for a session, turning an unknown session into a usage error (exit 2)."""
+    from dlgrade.bulk.session_export import SessionExportError
+
+    def run(book):
+        try:
+            return render(book)
+        except SessionExportError as exc:
+            raise click.BadParameter(say("export.no_session", lang_of(None), session=exc.session,
+                                         known=", ".join(exc.known) or "-"), param_hint="--session") from None
+    return run
+
+
 @export_group.command("csv")
 @DB_OPTION
 @OUT_OPTION
+@SESSION_EXPORT_OPTION
 @click.pass_obj
-def export_csv_command(obj: Context, db, out):
-    """The gradebook as CSV: one row per student, one column per exercise, and the total.
+def export_csv_command(obj: Context, db, out, session_name):
+    """The gradebook as CSV: one row per student, one column per exercise, and the total
+    (overrides applied). With --session: the session's weighted, late-adjusted scores, the
+    roster name, a points_possible row and a status column (graded, late, not_submitted,
+    refused).
 
     \b
     Example:  dlgrade export csv --db gradebook.db --out grades.csv
+              dlgrade export csv --db week3.db --session week3 --out week3.csv
     """
     from dlgrade.bulk.export import export_csv
+    from dlgrade.bulk.session_export import session_csv
 
+    if session_name:
+        export_text(obj, db, out, session_render(obj, session_name,
+                                                 lambda book: session_csv(book, obj.course, session_name)))
+        return
     export_text(obj, db, out, lambda book: export_csv(book, obj.course))
 
 
@@ -564,6 +592,7 @@ def dev_check(obj: Context, quick, lang):
 import dlgrade.commands.bridges  # noqa: E402,F401
 import dlgrade.commands.instructor  # noqa: E402,F401
 import dlgrade.commands.similarity  # noqa: E402,F401
+import dlgrade.commands.term  # noqa: E402,F401
 import dlgrade.commands.student  # noqa: E402,F401
 
 

@@ -24,7 +24,10 @@ def score_matrix(book: Gradebook, course: Course) -> tuple[list[str], list[str],
 
 
 def export_rows(book: Gradebook, course: Course) -> tuple[list[str], list[dict]]:
+    """Columns and one row per student: each exercise's score (the instructor's override when
+    one is in force) and the total."""
     students, exercises, cells = score_matrix(book, course)
+    overrides = book.active_overrides()
     rows = []
     for student in students:
         row = {"student": student}
@@ -32,6 +35,8 @@ def export_rows(book: Gradebook, course: Course) -> tuple[list[str], list[dict]]
         for ex in exercises:
             cell = cells.get((student, ex))
             score = cell.score if cell else 0.0
+            if (student, ex) in overrides:
+                score = overrides[(student, ex)].score
             row[ex] = score
             total += score
         row["total"] = round(total, 6)
@@ -52,6 +57,7 @@ def export_csv(book: Gradebook, course: Course) -> str:
 
 def export_json(book: Gradebook, course: Course) -> str:
     students, exercises, cells = score_matrix(book, course)
+    overrides = book.active_overrides()
     out = []
     for student in students:
         entry = {"student": student, "exercises": {}, "total": 0.0, "max_total": 0.0}
@@ -59,9 +65,14 @@ def export_json(book: Gradebook, course: Course) -> str:
             cell = cells.get((student, ex))
             if cell is None:
                 continue
-            entry["exercises"][ex] = {"score": cell.score, "max_score": cell.max_score, "status": cell.status,
+            o = overrides.get((student, ex))
+            score = o.score if o else cell.score
+            entry["exercises"][ex] = {"score": score, "max_score": cell.max_score, "status": cell.status,
                                       "seed": cell.seed, "grader_version": cell.grader_version}
-            entry["total"] = round(entry["total"] + cell.score, 6)
+            if o:
+                entry["exercises"][ex]["override"] = {"score": o.score, "graded_score": cell.score,
+                                                      "reason": o.reason, "by": o.set_by, "at": o.set_at}
+            entry["total"] = round(entry["total"] + score, 6)
             entry["max_total"] = round(entry["max_total"] + cell.max_score, 6)
         out.append(entry)
     return json.dumps(out, ensure_ascii=False, indent=1)
@@ -87,6 +98,7 @@ def feedback_markdown(book: Gradebook, course: Course, student: str, lang: str) 
     from dlgrade.messages import localize_feedback, say
 
     lines = [f"# {visible(student)}", ""]
+    overrides = book.active_overrides()
     for ex in course:
         data = book.current_result_json(student, ex.id)
         current = book.current(student, ex.id)
@@ -94,6 +106,11 @@ def feedback_markdown(book: Gradebook, course: Course, student: str, lang: str) 
             continue
         lines.append(f"## {ex.id} — {ex.title.get(lang)}")
         lines.append("")
+        override = overrides.get((student, ex.id))
+        if override is not None:
+            lines.append("> " + say("override.feedback", lang, score=override.score, max_score=ex.points,
+                                    reason=visible(override.reason).replace("\n", " ")))
+            lines.append("")
         if data is None:
             lines.append(say("feedback.not_submitted", lang) if current.status == "not_submitted"
                          else say("feedback.refused", lang))

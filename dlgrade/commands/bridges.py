@@ -6,7 +6,10 @@ from pathlib import Path
 
 import click
 
-from dlgrade.cli import DB_OPTION, LANG_OPTION, OUT_OPTION, Context, export_group, export_text, lang_of, main
+from dlgrade.cli import (
+    DB_OPTION, LANG_OPTION, OUT_OPTION, SESSION_EXPORT_OPTION, Context, export_group, export_text, lang_of, main,
+    session_render,
+)
 from dlgrade.messages import say
 
 
@@ -44,15 +47,25 @@ def export_gradescope(obj: Context, exercise, out, seed_salt, lang):
               show_default=True, help="Canvas: the column that holds the student id.")
 @DB_OPTION
 @OUT_OPTION
+@SESSION_EXPORT_OPTION
 @click.pass_obj
-def export_lms(obj: Context, lms, id_column, db, out):
-    """The gradebook as a CSV the LMS gradebook imports (Canvas or Moodle).
+def export_lms(obj: Context, lms, id_column, db, out, session_name):
+    """The gradebook as a CSV the LMS gradebook imports (Canvas or Moodle). With --session:
+    the session as one assignment, its weighted late-adjusted total out of the session's
+    maximum; a student who handed in nothing gets no grade (empty), not 0.
 
     \b
     Example:  dlgrade export lms --lms canvas --db gradebook.db --out canvas.csv
+              dlgrade export lms --lms canvas --db week3.db --session week3 --out week3_canvas.csv
     """
     from dlgrade.bridges.lms import lms_csv
 
+    if session_name:
+        from dlgrade.bulk.session_export import session_lms_csv
+
+        export_text(obj, db, out, session_render(obj, session_name, lambda book: session_lms_csv(
+            book, obj.course, session_name, lms, id_column=id_column)))
+        return
     export_text(obj, db, out, lambda book: lms_csv(book, obj.course, lms, id_column=id_column))
 
 

@@ -1,0 +1,79 @@
+"""The instructor's term: scores set by hand, a student's history."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from dlgrade.cli import GRADEBOOK_OPTION, LANG_OPTION, Context, lang_of, main
+
+
+def open_book(db: Path, lang: str):
+    """The gradebook at ``db`` (it must exist), saying so first when opening it migrates it."""
+    from dlgrade.bulk.gradebook import Gradebook, GradebookError
+    from dlgrade.messages import say
+
+    if not db.is_file():
+        raise click.BadParameter(say("report.no_db", lang, path=db), param_hint="--db")
+    try:
+        return Gradebook(db)
+    except GradebookError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def say_migrated(obj: Context, book, lang: str) -> None:
+    """Tell the instructor that opening the gradebook upgraded it, and where the copy is."""
+    from dlgrade.bulk.gradebook import SCHEMA_VERSION
+    from dlgrade.messages import say
+
+    if book.migrated_from:
+        old, backup = book.migrated_from
+        obj.output.warn(say("gradebook.migrated", lang, path=book.path, old=old, new=SCHEMA_VERSION, backup=backup))
+
+
+@main.command("override")
+@click.argument("student")
+@click.argument("exercise")
+@click.option("--score", type=float, default=None, help="The exercise's score in its points (replaces the graded one).")
+@click.option("--reason", default="", help="Why (kept with who and when; shown in the report and feedback).")
+@click.option("--clear", is_flag=True, help="Take the override back: the graded score counts again.")
+@GRADEBOOK_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print what was recorded as JSON.")
+@LANG_OPTION
+@click.pass_obj
+def override_command(obj: Context, student, exercise, score, reason, clear, db, as_json, lang):
+    """Set one student's score for one exercise by hand, with the reason; it is kept across
+    regrades and counts in exports, sessions (no late penalty) and feedback until --clear.
+
+    \b
+    Examples:  dlgrade override s17 ex05 --score 8 --reason "grader bug on a valid edge case" --db week3.db
+               dlgrade override s17 ex05 --clear --db week3.db
+    """
+    from dlgrade.bulk.decisions import DecisionError, override
+    from dlgrade.messages import say
+
+    lang = lang_of(lang)
+    if clear and score is not None:
+        raise click.UsageError(say("override.clear_and_score", lang))
+    if not clear and score is None:
+        raise click.UsageError(say("override.needs_score", lang))
+    book = open_book(db, lang)
+    with book:
+        say_migrated(obj, book, lang)
+        try:
+            outcome = override(book, obj.course, student, exercise, score=score, reason=reason, clear=clear)
+        except DecisionError as exc:
+            raise click.UsageError(exc.message(lang)) from None
+    if as_json:
+        obj.output.raw(json.dumps(outcome.to_dict(), ensure_ascii=False))
+        return
+    if outcome.cleared:
+        obj.output.print(say("override.cleared", lang, student=outcome.student, exercise=outcome.exercise))
+    else:
+        graded = "-" if outcome.graded_score is None else f"{outcome.graded_score:g}"
+        obj.output.print(say("override.set", lang, student=outcome.student, exercise=outcome.exercise,
+                             score=outcome.score, max_score=outcome.max_score, graded=graded))
+    if outcome.sessions_changed:
+        obj.output.print(say("override.sessions", lang, n=outcome.sessions_changed))

@@ -1,0 +1,329 @@
+"""The instructor's term: session exports that are the grades, overrides, extensions, stored
+--times, a changed session policy, gradebook migration with a backup.
+
+Expected values are computed by hand in the comments (late arithmetic, weighted totals)."""
+
+import csv
+import io
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from dlgrade.bulk.decisions import DecisionError, override
+from dlgrade.bulk.export import export_csv, export_json, feedback_markdown
+from dlgrade.bulk.gradebook import SCHEMA_VERSION, Gradebook
+from dlgrade.bulk.session_export import session_csv, session_grades, session_lms_csv
+from dlgrade.cli import main
+from dlgrade.results import CheckResult, ExerciseResult
+from dlgrade.session.config import SessionError, load_session
+from dlgrade.session.runner import SessionChanged, changed_settings, grade_session, score_session
+
+SEOUL = ZoneInfo("Asia/Seoul")
+UTC = ZoneInfo("UTC")
+
+SESSION = """name: week9
+exercises: {ex01: 40, ex05: 60}
+opens: 2026-11-27 14:00
+closes: 2026-11-27 15:00
+late: {percent: 10, per_minutes: 10, floor: 50}
+roster: roster.csv
+extensions:
+  s4: {minutes: 30}
+  s6: {closes: 2026-11-27 16:00}
+"""
+ROSTER = "id,name\ns1,김민준\ns2,이서연\ns3,박지후\ns4,최유나\ns5,정하준\ns6,강서윤\n"
+
+
+def env(lang="en"):
+    return {"DLGRADE_HOME": str(ROOT), "DLGRADE_LANG": lang, "COLUMNS": "200"}
+
+
+@dataclass
+class Handed:
+    """What Gradebook.record needs of a submission file."""
+
+    content_hash: str
+    path: str
+    submitted_at: str
+    time_source: str = "folder"
+    stated_at: str | None = None
+
+
+def seoul(hour, minute, second=0):
+    return datetime(2026, 11, 27, hour, minute, second, tzinfo=SEOUL)
+
+
+def result(exercise: str, earned: float, points: float) -> ExerciseResult:
+    """A graded result worth ``earned`` of ``points``, over two checks."""
+    half = points / 2
+    return ExerciseResult(exercise, seed=1, checks=[
+        CheckResult("a", "public", "passed" if earned >= half else "failed", min(earned, half), half),
+        CheckResult("b", "hidden", "passed" if earned >= points else "failed", max(0.0, earned - half), half,
+                    message="max abs err 0.31")])
+
+
+def hand_in(book, course, student, exercise, fraction, when, tag=""):
+    points = course.resolve(exercise).points
+    r = result(exercise, points * fraction, points)
+    book.record(student=student, exercise=exercise, grader_version="g1", max_score=points, result=r,
+                file=Handed(f"{student}{exercise}{fraction}{tag}", f"{student}/{exercise}.py",
+                            when.astimezone(UTC).isoformat(timespec="seconds")))
+
+
+@pytest.fixture
+def term(tmp_path, course):
+    """Six roster students, graded without a sandbox (results stored directly):
+    s1 everything on time and right; s2 both 5 min late, ex05 half right; s3 absent;
+    s4 25 min after the close with 30 extra minutes; s5 ex05 refused; s6 ex01 at 15:50 with
+    an extension to 16:00, ex05 at 16:05 (5 min after their own close)."""
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (tmp_path / "week9.yaml").write_text(SESSION, encoding="utf-8")
+    session = load_session(tmp_path / "week9.yaml", course)
+    db = tmp_path / "gradebook.db"
+    with Gradebook(db) as book:
+        hand_in(book, course, "s1", "ex01", 1.0, seoul(14, 30))
+        hand_in(book, course, "s1", "ex05", 1.0, seoul(14, 40))
+        hand_in(book, course, "s2", "ex01", 1.0, seoul(15, 5))
+        hand_in(book, course, "s2", "ex05", 0.5, seoul(15, 5))
+        hand_in(book, course, "s4", "ex01", 1.0, seoul(15, 25))
+        hand_in(book, course, "s5", "ex01", 1.0, seoul(14, 50))
+        book.record(student="s5", exercise="ex05", grader_version="g1", max_score=course.resolve("ex05").points,
+                    status="refused", note="unsafe zip")
+        hand_in(book, course, "s6", "ex01", 1.0, seoul(15, 50))
+        hand_in(book, course, "s6", "ex05", 1.0, seoul(16, 5))
+        score_session(book, session, ["s1", "s2", "s4", "s5", "s6"], {})
+    return {"db": db, "session": session, "root": tmp_path}
+
+
+# Hand-computed totals (weights ex01 40, ex05 60; 10 % per started 10 minutes, floor 50 %):
+#   s1: 40 + 60 = 100
+#   s2: 5 min late → ×0.9: 40×0.9 + 60×0.5×0.9 = 36 + 27 = 63
+#   s3: absent → 0, not submitted
+#   s4: 15:25 with a close of 15:30 → on time: 40; ex05 not submitted → 40
+#   s5: 40 + refused 0 → 40
+#   s6: 15:50 ≤ 16:00 → 40; 16:05 is 5 min after their own close → 60×0.9 = 54 → 94
+EXPECTED = {"s1": (100.0, "graded"), "s2": (63.0, "late"), "s3": (0.0, "not_submitted"),
+            "s4": (40.0, "graded"), "s5": (40.0, "refused"), "s6": (94.0, "late")}
+
+
+def parse_csv(text):
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_session_csv_holds_the_weighted_late_adjusted_totals_names_and_status(term, course):
+    with Gradebook(term["db"]) as book:
+        text = session_csv(book, course, "week9")
+    rows = parse_csv(text)
+    assert rows[0] == ["student", "name", "ex01", "ex05", "total", "max_total", "status", "overrides"]
+    assert rows[1][:6] == ["points_possible", "", "40", "60", "100", ""]
+    body = {r[0]: r for r in rows[2:]}
+    assert sorted(body) == sorted(EXPECTED)
+    for student, (total, status) in EXPECTED.items():
+        assert float(body[student][4]) == pytest.approx(total), student
+        assert body[student][6] == status, student
+    assert body["s1"][1] == "김민준" and body["s3"][1] == "박지후"
+    assert (body["s2"][2], body["s2"][3]) == ("36", "27")
+    # "not submitted" is told apart from a 0 earned by handing in
+    assert body["s3"][6] == "not_submitted" and body["s5"][6] == "refused"
+
+
+def test_lms_exports_of_a_session(term, course):
+    with Gradebook(term["db"]) as book:
+        canvas = parse_csv(session_lms_csv(book, course, "week9", "canvas"))
+        moodle = parse_csv(session_lms_csv(book, course, "week9", "moodle"))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "week9"]
+    assert canvas[1] == ["    Points Possible", "", "", "", "", "100"]
+    by_id = {r[2]: r for r in canvas[2:]}
+    assert by_id["s2"][0] == "이서연" and float(by_id["s2"][5]) == 63.0
+    assert by_id["s3"][5] == ""  # absent: no grade, not a 0
+    assert float(by_id["s5"][5]) == 40.0
+    assert moodle[0] == ["ID number", "Full name", "week9", "Feedback"]
+    m = {r[0]: r for r in moodle[1:]}
+    assert (m["s6"][2], m["s6"][3]) == ("94", "late") and (m["s3"][2], m["s3"][3]) == ("", "not_submitted")
+
+
+def test_extensions_move_the_students_close_and_are_stored(term):
+    with Gradebook(term["db"]) as book:
+        rows = {(r["student"], r["exercise"]): r for r in book.session_results("week9")}
+    s4 = rows[("s4", "ex01")]
+    assert (s4["timing"], s4["multiplier"]) == ("on_time", 1.0)
+    assert datetime.fromisoformat(s4["closes_for"]) == seoul(15, 30)
+    s6 = rows[("s6", "ex05")]
+    assert (s6["timing"], s6["multiplier"], s6["late_seconds"]) == ("late", 0.9, 300.0)
+    assert datetime.fromisoformat(s6["closes_for"]) == seoul(16, 0)
+    assert rows[("s1", "ex01")]["closes_for"] is None
+
+
+@pytest.mark.parametrize("text, key", [
+    ("extensions: [s2]\n", "extensions"),
+    ("extensions: {s2: {minutes: -5}}\n", "extra minutes must be a number above 0"),
+    ("extensions: {s2: {closes: 2026-11-27 14:30}}\n", "is not after the session's close"),
+    ("extensions: {s2: {days: 1}}\n", "takes exactly one of closes"),
+    ("extensions: {s2: {closes: tomorrow}}\n", "tomorrow"),
+])
+def test_bad_extensions_are_named(tmp_path, course, text, key):
+    path = tmp_path / "s.yaml"
+    path.write_text(SESSION.split("roster:")[0] + text, encoding="utf-8")
+    with pytest.raises(SessionError) as error:
+        load_session(path, course)
+    assert any(key in p and "extensions" in p for p in error.value.problems), error.value.problems
+
+
+def test_export_cli_with_session_and_unknown_session(term):
+    runner = CliRunner()
+    out = runner.invoke(main, ["export", "csv", "--db", str(term["db"]), "--session", "week9"], env=env())
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[0].startswith("student,name,ex01,ex05,total")
+    lms = runner.invoke(main, ["export", "lms", "--lms", "canvas", "--db", str(term["db"]), "--session", "week9"],
+                        env=env())
+    assert lms.exit_code == 0 and "Points Possible" in lms.output
+    bad = runner.invoke(main, ["export", "csv", "--db", str(term["db"]), "--session", "week8"], env=env("ko"))
+    assert bad.exit_code == 2 and "week8" in bad.output and "week9" in bad.output and "세션" in bad.output
+
+
+# ----------------------------------------------------------------------------- overrides
+def test_override_counts_in_sessions_exports_and_feedback_and_survives_a_regrade(term, course):
+    db = term["db"]
+    points05 = course.resolve("ex05").points
+    with Gradebook(db) as book:
+        outcome = override(book, course, "s2", "ex05", score=points05, reason="grader bug", by="prof")
+        assert outcome.graded_score == pytest.approx(points05 / 2)
+        grades = {g.student: g for g in session_grades(book, "week9")[1]}
+        # the override is final: 60 (no late penalty) + 36 for ex01 (still 5 min late) = 96
+        assert grades["s2"].total == pytest.approx(96.0) and grades["s2"].overrides == {"ex05": points05}
+        # the plain export uses it too: ex01 points + ex05 points
+        plain = {r["student"]: r for r in csv.DictReader(io.StringIO(export_csv(book, course)))}
+        assert float(plain["s2"]["ex05"]) == points05
+        data = {e["student"]: e for e in json.loads(export_json(book, course))}
+        assert data["s2"]["exercises"]["ex05"]["override"]["reason"] == "grader bug"
+        assert data["s2"]["exercises"]["ex05"]["override"]["by"] == "prof"
+        assert "grader bug" in feedback_markdown(book, course, "s2", "en")
+        assert "조정" in feedback_markdown(book, course, "s2", "ko")
+        # a regrade (a new current result) keeps the override in force, and so does rescoring
+        hand_in(book, course, "s2", "ex05", 0.0, seoul(15, 5), tag="regrade")
+        score_session(book, term["session"], ["s2"], {})
+        grades = {g.student: g for g in session_grades(book, "week9")[1]}
+        assert grades["s2"].total == pytest.approx(96.0)
+        # clearing it brings back the graded score: 36 + 0 = 36, and keeps the history
+        override(book, course, "s2", "ex05", clear=True, by="prof")
+        grades = {g.student: g for g in session_grades(book, "week9")[1]}
+        assert grades["s2"].total == pytest.approx(36.0) and grades["s2"].overrides == {}
+        history = book.overrides(include_cleared=True)
+        assert [(o.reason, o.cleared_by) for o in history] == [("grader bug", "prof")]
+
+
+def test_override_of_an_absent_student_counts(term, course):
+    points01 = course.resolve("ex01").points
+    with Gradebook(term["db"]) as book:
+        override(book, course, "s3", "ex01", score=points01 / 2, reason="medical: oral exam", by="prof")
+        g = {g.student: g for g in session_grades(book, "week9")[1]}["s3"]
+    assert g.total == pytest.approx(20.0) and g.status == "graded"  # 40 × ½
+
+
+@pytest.mark.parametrize("args, key", [
+    (dict(student="s9", exercise="ex05", score=1, reason="x"), "override.unknown_student"),
+    (dict(student="S2", exercise="ex05", score=1, reason="x"), "override.student_alike"),
+    (dict(student="s2", exercise="ex99", score=1, reason="x"), "override.unknown_exercise"),
+    (dict(student="s2", exercise="ex05", score=-1, reason="x"), "override.bad_score"),
+    (dict(student="s2", exercise="ex05", score=1000, reason="x"), "override.bad_score"),
+    (dict(student="s2", exercise="ex05", score=1, reason="  "), "override.no_reason"),
+    (dict(student="s2", exercise="ex05", clear=True), "override.none_to_clear"),
+])
+def test_bad_overrides_are_refused(term, course, args, key):
+    with Gradebook(term["db"]) as book:
+        with pytest.raises(DecisionError) as error:
+            override(book, course, by="prof", **args)
+        assert error.value.key == key
+        assert book.overrides(include_cleared=True) == []
+
+
+def test_override_cli(term, course):
+    runner = CliRunner()
+    db = str(term["db"])
+    done = runner.invoke(main, ["override", "s2", "ex05", "--score", "3", "--reason", "재채점", "--db", db, "--json"],
+                         env=env())
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.output)
+    assert (data["student"], data["exercise"], data["score"], data["cleared"]) == ("s2", "ex05", 3.0, False)
+    text = runner.invoke(main, ["override", "s2", "ex05", "--clear", "--db", db], env=env("ko"))
+    assert text.exit_code == 0 and "취소" in text.output
+    for args in (["s2", "ex05", "--db", db], ["s2", "ex05", "--score", "1", "--clear", "--db", db],
+                 ["S2", "ex05", "--score", "1", "--reason", "r", "--db", db]):
+        bad = runner.invoke(main, ["override", *args], env=env())
+        assert bad.exit_code == 2, (args, bad.output)
+    assert "s2" in bad.output  # the id differing only in case is pointed out
+    missing = runner.invoke(main, ["override", "s2", "ex05", "--score", "1", "--reason", "r", "--db",
+                                   str(term["root"] / "none.db")], env=env())
+    assert missing.exit_code == 2 and not (term["root"] / "none.db").exists()
+
+
+# ----------------------------------------------------------------------------- stored times, policy change
+def test_times_are_stored_and_a_changed_policy_needs_force(term, course, tmp_path):
+    session = term["session"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    # s1's ex01 really arrived at 15:12 Seoul time (an LMS time): 12 min late → 2 periods → ×0.8 → 32
+    times = {("s1", "ex01"): seoul(15, 12)}
+    grade_session(session, empty, term["db"], times=times, times_source="lms_times.csv", backend="rlimit")
+    with Gradebook(term["db"]) as book:
+        assert book.stored_times("week9") == times
+        rows = {(r["student"], r["exercise"]): r for r in book.session_results("week9")}
+        assert (rows[("s1", "ex01")]["weighted"], rows[("s1", "ex01")]["time_source"]) == (32.0, "times")
+    # a later run without --times keeps them
+    summary = grade_session(session, empty, term["db"], backend="rlimit")
+    assert summary.times_reused == 1
+    with Gradebook(term["db"]) as book:
+        rows = {(r["student"], r["exercise"]): r for r in book.session_results("week9")}
+        assert rows[("s1", "ex01")]["weighted"] == 32.0
+    # the same name with another late policy is refused without --force, before anything is graded
+    changed_file = term["root"] / "week9.yaml"
+    changed_file.write_text(SESSION.replace("percent: 10", "percent: 20"), encoding="utf-8")
+    changed = load_session(changed_file, course)
+    with Gradebook(term["db"]) as book:
+        assert changed_settings(book.session_config("week9"), changed) == ["late"]
+    with pytest.raises(SessionChanged) as error:
+        grade_session(changed, empty, term["db"], backend="rlimit")
+    assert "late" in error.value.message("en") and "--force" in error.value.message("ko")
+    # with --force: 12 min late → 2 periods of 20 % → ×0.6 → 24
+    grade_session(changed, empty, term["db"], backend="rlimit", force=True)
+    with Gradebook(term["db"]) as book:
+        rows = {(r["student"], r["exercise"]): r for r in book.session_results("week9")}
+        assert rows[("s1", "ex01")]["weighted"] == 24.0
+
+
+def test_the_same_instant_written_in_another_zone_is_no_change(term, course):
+    path = term["root"] / "week9.yaml"
+    path.write_text(SESSION.replace("opens: 2026-11-27 14:00", "opens: 2026-11-27T05:00:00+00:00"), encoding="utf-8")
+    with Gradebook(term["db"]) as book:
+        assert changed_settings(book.session_config("week9"), load_session(path, course)) == []
+
+
+# ----------------------------------------------------------------------------- migration
+def test_an_older_gradebook_is_backed_up_before_migrating_and_the_user_is_told(term, course):
+    db = term["db"]
+    with sqlite3.connect(db) as raw:  # make it a schema 3 gradebook again
+        raw.execute("DROP TABLE overrides")
+        raw.execute("DROP TABLE session_times")
+        raw.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    raw.close()
+    runner = CliRunner()
+    done = runner.invoke(main, ["override", "s1", "ex01", "--score", "1", "--reason", "r", "--db", str(db)],
+                         env=env())
+    assert done.exit_code == 0, done.output
+    backup = db.with_name("gradebook.db.schema3.bak")
+    assert backup.is_file() and "schema3.bak" in done.output
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "3"
+        assert copy.execute("SELECT COUNT(*) FROM session_students").fetchone()[0] == 6
+    with Gradebook(db) as book:
+        assert book.migrated_from is None and len(book.session_students("week9")) == 6
+        assert int(book.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]) == \
+            SCHEMA_VERSION
