@@ -278,6 +278,38 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     sys.exit(0 if result.passed else 1)
 
 
+WAIT_OPTION = click.option("--wait", type=click.FloatRange(0, 86400), default=0.0, show_default=True,
+                           help="Seconds to wait for another run grading into the same gradebook before refusing.")
+
+
+def parse_students(value: str | None) -> set[str] | None:
+    """The ids of --students a,b (NFC, stripped), or None when not given."""
+    from dlgrade.bulk.identity import normalise_id
+
+    if value is None:
+        return None
+    ids = {normalise_id(part) for part in value.split(",") if part.strip()}
+    if not ids:
+        raise click.BadParameter(say("grade.no_students", lang_of(None)), param_hint="--students")
+    return ids
+
+
+def say_interrupted(obj, exc, db: Path, lang: str):
+    """Ctrl-C: what was saved and that rerunning resumes; exit code 130."""
+    obj.output.err.print(say("grade.interrupted", lang, n=exc.summary.graded, db=db))
+    sys.exit(130)
+
+
+def print_changes(obj, summary, lang: str) -> None:
+    from dlgrade.inert import visible
+
+    for key, changes in (("grade.changes_up", [c for c in summary.changes if c.after > c.before]),
+                         ("grade.changes_down", [c for c in summary.changes if c.after < c.before])):
+        if changes:
+            obj.output.print(say(key, lang, n=len(changes), students=", ".join(
+                f"{visible(c.student)} {c.exercise} {c.before:g}→{c.after:g}" for c in changes)))
+
+
 def _parse_exercises(obj: Context, value: str):
     if value.strip().lower() == "all":
         return list(obj.course)
@@ -295,13 +327,15 @@ def _parse_exercises(obj: Context, value: str):
               help="Write one Markdown feedback file per student into this folder.")
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"results": per student and exercise score, max_score and status, "intake": what '
-                   'became of every entry} as JSON.')
+                   'became of every entry, "changes": regraded scores that went up or down} as JSON.')
+@click.option("--students", default=None, help="Comma-separated student ids: grade (or with --force regrade) only them.")
+@WAIT_OPTION
 @FORMAT_OPTION
 @INSECURE_OPTION
 @LANG_OPTION
 @click.pass_obj
-def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, force, feedback, as_json, fmt, insecure,
-                  lang):
+def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, force, feedback, as_json, students, wait,
+                  fmt, insecure, lang):
     """Grade a whole class into a SQLite gradebook.
 
     SUBMISSIONS holds one folder or one zip file per student (the student id is
@@ -328,21 +362,29 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     from dlgrade.bulk.collect import CollectError
     from dlgrade.bulk.export import write_feedback
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
-    from dlgrade.bulk.runner import default_jobs, grade_class
+    from dlgrade.bulk.lock import GradebookLocked
+    from dlgrade.bulk.runner import GradingInterrupted, default_jobs, grade_class
     from dlgrade.sandbox import SandboxError
 
     lang = lang_of(lang)
     obj.grading(submissions)
     chosen = _parse_exercises(obj, exercises)
+    only = parse_students(students)
     backend = sandbox_backend(obj, insecure, lang)
     jobs = jobs or default_jobs()
     quiet = as_json or fmt != "text"
     try:
         if quiet:
-            summary = grade_class(submissions, chosen, db, jobs=jobs, salt=seed_salt, force=force, backend=backend)
+            summary = grade_class(submissions, chosen, db, jobs=jobs, salt=seed_salt, force=force, backend=backend,
+                                  only=only, wait=wait)
         else:
             summary = with_progress(obj, lang, lambda **kw: grade_class(
-                submissions, chosen, db, jobs=jobs, salt=seed_salt, force=force, backend=backend, **kw))
+                submissions, chosen, db, jobs=jobs, salt=seed_salt, force=force, backend=backend, only=only,
+                wait=wait, **kw))
+        if only and not quiet:
+            missing = sorted(only - {s.student for s in summary.intake.submissions}) if summary.intake else []
+            if missing:
+                obj.output.warn(say("grade.students_missing", lang, students=", ".join(missing)))
         with Gradebook(db) as book:
             if feedback:
                 written = write_feedback(book, obj.course, feedback, lang)
@@ -353,8 +395,8 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
                 results = [{"student": r.student, "exercise": r.exercise, "score": r.score,
                             "max_score": r.max_score, "status": r.status}
                            for r in book.current_results() if r.exercise in ids]
-                obj.output.raw(json.dumps({"results": results, "intake": summary.intake.to_dict(lang)},
-                                          ensure_ascii=False))
+                obj.output.raw(json.dumps({"results": results, "intake": summary.intake.to_dict(lang),
+                                           "changes": summary.changes_dict()}, ensure_ascii=False))
             elif fmt != "text":
                 from dlgrade.bridges import render
                 from dlgrade.results import ExerciseResult
@@ -366,6 +408,11 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
                                       lang))
             else:
                 _print_summary(obj, book, summary, chosen, lang)
+                print_changes(obj, summary, lang)
+    except GradingInterrupted as exc:
+        say_interrupted(obj, exc, db, lang)
+    except GradebookLocked as exc:
+        raise click.ClickException(exc.message(lang)) from None
     except CollectError as exc:
         raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
     except (GradebookError, SandboxError) as exc:

@@ -244,6 +244,21 @@ MESSAGES.update({
     "gradebook.migrated": {
         "ko": "성적부 {path}를 스키마 {old}에서 {new}(으)로 올렸습니다. 이전 파일은 {backup}에 보관했습니다.",
         "en": "gradebook {path} upgraded from schema {old} to {new}; the previous file is kept as {backup}."},
+    "lock.busy": {"ko": "다른 채점 실행이 이 성적부 {db}에 쓰고 있습니다 ({holder}). 끝난 뒤 다시 실행하거나 "
+                        "--wait 초를 주어 기다리세요.",
+                  "en": "another grading run is writing to the gradebook {db} ({holder}); rerun when it has finished, "
+                        "or give --wait SECONDS to wait for it."},
+    "grade.interrupted": {"ko": "중단했습니다. 채점 결과 {n}개는 {db}에 저장되어 있습니다. 같은 명령을 다시 실행하면 "
+                                "이어서 채점합니다.",
+                          "en": "interrupted: {n} results are saved in {db}. Run the same command again to resume."},
+    "grade.changes_up": {"ko": "다시 채점해 점수가 오른 제출 {n}개: {students}",
+                         "en": "{n} regraded submissions went up: {students}"},
+    "grade.changes_down": {"ko": "다시 채점해 점수가 내려간 제출 {n}개: {students}",
+                           "en": "{n} regraded submissions went down: {students}"},
+    "grade.no_students": {"ko": "--students에 학번을 쉼표로 나눠 적으세요. 예: --students s1,s2",
+                          "en": "give --students as comma-separated ids, e.g. --students s1,s2"},
+    "grade.students_missing": {"ko": "제출 폴더에 없는 학생: {students}",
+                               "en": "not in the submissions folder: {students}"},
     "export.no_session": {"ko": "성적부에 세션 {session}이(가) 없습니다. 있는 세션: {known}",
                           "en": "no session {session} in the gradebook; sessions: {known}"},
     "session.times_reused": {

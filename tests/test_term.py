@@ -327,3 +327,125 @@ def test_an_older_gradebook_is_backed_up_before_migrating_and_the_user_is_told(t
         assert book.migrated_from is None and len(book.session_students("week9")) == 6
         assert int(book.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]) == \
             SCHEMA_VERSION
+
+
+# ----------------------------------------------------------------------------- partial regrades, the lock, Ctrl-C
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+MUTANT01 = ROOT / "tests/submissions/ex01_perceptron/mutants/no_bias_update.py"
+
+
+def sandbox_args():
+    return ["--insecure"] if os.environ.get("DLGRADE_SANDBOX") == "rlimit" else []
+
+
+@pytest.fixture
+def ex01_class(tmp_path, course):
+    folder = tmp_path / "class"
+    solution = course.resolve("ex01").solution_path.read_text(encoding="utf-8")
+    for student in ("s1", "s2", "s3"):
+        (folder / student).mkdir(parents=True)
+        (folder / student / "perceptron.py").write_text(solution, encoding="utf-8")
+    return folder
+
+
+def results_per_student(db):
+    raw = sqlite3.connect(db)
+    try:
+        return dict(raw.execute("SELECT student, COUNT(*) FROM results GROUP BY student").fetchall())
+    except sqlite3.OperationalError:  # the gradebook's tables are being created
+        return {}
+    finally:
+        raw.close()
+
+
+def test_grade_students_regrades_only_them_and_says_whose_scores_moved(ex01_class, tmp_path):
+    db = tmp_path / "g.db"
+    runner = CliRunner()
+    first = runner.invoke(main, ["grade", str(ex01_class), "--exercises", "ex01", "--db", str(db), "-j", "1",
+                                 *sandbox_args()], env=env())
+    assert first.exit_code == 0, first.output
+    assert results_per_student(db) == {"s1": 1, "s2": 1, "s3": 1}
+    shutil.copy(MUTANT01, ex01_class / "s1" / "perceptron.py")  # s1 hands in worse code
+    shutil.copy(MUTANT01, ex01_class / "s2" / "perceptron.py")  # so does s2, but s2 is not regraded
+    again = runner.invoke(main, ["grade", str(ex01_class), "--exercises", "ex01", "--db", str(db), "-j", "1",
+                                 "--students", "s1,s3", "--force", "--json", *sandbox_args()], env=env())
+    assert again.exit_code == 0, again.output
+    assert results_per_student(db) == {"s1": 2, "s2": 1, "s3": 2}
+    changes = json.loads(again.output)["changes"]
+    assert [c["student"] for c in changes["down"]] == ["s1"] and changes["up"] == []
+    assert changes["down"][0]["after"] < changes["down"][0]["before"]
+    # the terminal says it too, in Korean
+    shutil.copy(ROOT / "solutions/ex01_perceptron/perceptron.py", ex01_class / "s1" / "perceptron.py")
+    text = runner.invoke(main, ["grade", str(ex01_class), "--exercises", "ex01", "--db", str(db), "-j", "1",
+                                "--students", "s1", "--lang", "ko", *sandbox_args()], env=env("ko"))
+    assert text.exit_code == 0, text.output
+    assert "점수가 오른 제출 1개" in text.output and "s1 ex01" in text.output
+
+
+HOLD = """
+import sys
+from dlgrade.bulk.lock import grading_lock
+with grading_lock(sys.argv[1]):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_two_runs_on_one_gradebook_never_both_grade(ex01_class, tmp_path):
+    from dlgrade.bulk.lock import GradebookLocked, grading_lock
+
+    db = tmp_path / "g.db"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        refused = CliRunner().invoke(main, ["grade", str(ex01_class), "--exercises", "ex01", "--db", str(db),
+                                            *sandbox_args()], env=env())
+        assert refused.exit_code == 1
+        assert "another grading run" in refused.output and f"pid {holder.pid}" in refused.output
+        assert not db.exists() or results_per_student(db) == {}  # nothing graded by the second run
+        with pytest.raises(GradebookLocked):
+            with grading_lock(db):
+                pass
+        holder.stdin.close()  # the first run ends: a waiting run goes ahead
+        with grading_lock(db, wait=600):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_ctrl_c_says_how_many_results_were_saved_and_a_rerun_resumes(tmp_path, course):
+    folder = tmp_path / "class"
+    solution = course.resolve("ex01").solution_path.read_text(encoding="utf-8")
+    for i in range(40):
+        (folder / f"s{i:02d}").mkdir(parents=True)
+        (folder / f"s{i:02d}" / "perceptron.py").write_text(solution + f"\n# {i}\n", encoding="utf-8")
+    db = tmp_path / "g.db"
+    child = subprocess.Popen([sys.executable, "-c", "import sys; from dlgrade.cli import run; sys.argv[0] = 'dlgrade'; run()", "grade", str(folder), "--exercises", "ex01",
+                              "--db", str(db), "-j", "1", *sandbox_args()],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, **env(), "PYTHONPATH": str(ROOT)}, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and child.poll() is None and not (
+                db.exists() and sum(results_per_student(db).values()) >= 1):
+            time.sleep(0.1)
+        os.killpg(child.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground process group
+        out, err = child.communicate(timeout=600)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    saved = sum(results_per_student(db).values())
+    assert child.returncode == 130, err
+    assert f"interrupted: {saved} results are saved" in " ".join(err.split()) and "resume" in err
+    assert 1 <= saved < 40
+    rerun = CliRunner().invoke(main, ["grade", str(folder), "--exercises", "ex01", "--db", str(db), "--json",
+                                      *sandbox_args()], env=env())
+    assert rerun.exit_code == 0
+    assert sum(results_per_student(db).values()) == 40  # the saved ones were not graded again

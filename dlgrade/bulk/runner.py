@@ -50,6 +50,25 @@ class Task:
     exercise: Exercise
     file: SubmittedFile
     seed: int
+    previous: float | None = None  #: the score of the result this one replaces (None: none graded)
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """A regraded submission whose score moved."""
+
+    student: str
+    exercise: str
+    before: float
+    after: float
+
+
+class GradingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run: ``summary`` says what was saved (each result is committed)."""
+
+    def __init__(self, summary: "BulkSummary"):
+        super().__init__()
+        self.summary = summary
 
 
 @dataclass
@@ -64,6 +83,11 @@ class BulkSummary:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     intake: Intake | None = None  #: what the intake made of the submissions folder
+    changes: list[ScoreChange] = field(default_factory=list)  #: regraded scores that went up or down
+
+    def changes_dict(self) -> dict:
+        return {"up": [c.__dict__ for c in self.changes if c.after > c.before],
+                "down": [c.__dict__ for c in self.changes if c.after < c.before]}
 
 
 def plan(submissions: list[StudentSubmission], exercises: list[Exercise], book: Gradebook, salt: str,
@@ -92,7 +116,8 @@ def plan(submissions: list[StudentSubmission], exercises: list[Exercise], book: 
                     and current.seed == seed):
                 summary.skipped += 1
                 continue
-            tasks.append(Task(sub.student, ex, file, seed))
+            previous = current.score if current is not None and current.status == "graded" else None
+            tasks.append(Task(sub.student, ex, file, seed, previous))
     return tasks
 
 
@@ -101,17 +126,35 @@ def grade_class(folder: Path, exercises: list[Exercise], db_path: Path, *, jobs:
                 progress: Callable[[int, int, Task, ExerciseResult], None] | None = None,
                 on_plan: Callable[[int], None] | None = None,
                 submissions: list[StudentSubmission] | None = None, intake: Intake | None = None,
-                session: str | None = None) -> BulkSummary:
+                session: str | None = None, only: set[str] | None = None, wait: float = 0.0) -> BulkSummary:
     """Grade every student's submission for ``exercises`` into the gradebook at ``db_path``.
     ``intake`` (or bare ``submissions``), when given, is graded instead of taking in ``folder``
     (a caller that has already read it, or wants only some students graded).  Students in a
     conflict are never in the intake's submissions: nothing is recorded under their ids.  A whole
-    folder's intake is kept in the gradebook (under ``session``, when one is graded)."""
+    folder's intake is kept in the gradebook (under ``session``, when one is graded).
+    ``only``: grade just these students (a partial regrade).  The run holds the gradebook's
+    grading lock (waiting up to ``wait`` seconds for another run: GradebookLocked); Ctrl-C
+    raises GradingInterrupted, which says how many results were saved."""
+    from dlgrade.bulk.lock import grading_lock
+
     started = time.monotonic()
     summary = BulkSummary()
+    with grading_lock(db_path, wait=wait):
+        try:
+            return _grade_class(folder, exercises, db_path, jobs, salt, force, backend, progress, on_plan,
+                                submissions, intake, session, only, summary, started)
+        except KeyboardInterrupt:
+            summary.seconds = time.monotonic() - started
+            raise GradingInterrupted(summary) from None
+
+
+def _grade_class(folder, exercises, db_path, jobs, salt, force, backend, progress, on_plan, submissions, intake,
+                 session, only, summary, started) -> BulkSummary:
     if submissions is None:
-        intake = intake or take_in(folder, exercises)
+        intake = intake or take_in(folder, exercises, only=only)
         submissions = intake.submissions
+    if only is not None:
+        submissions = [s for s in submissions if s.student in only]
     summary.intake = intake
     if intake is not None:
         summary.problems.extend(conflict_lines(intake, "en"))
@@ -171,9 +214,11 @@ def _run(tasks: list[Task], book: Gradebook, jobs: int, backend, progress, summa
             task, result = done.get()
             if task is None:
                 raise result
-            record_result(book, task, result)
+            stored = record_result(book, task, result)
             finished += 1
             summary.graded += 1
+            if task.previous is not None and abs(stored.score - task.previous) > 1e-9:
+                summary.changes.append(ScoreChange(task.student, task.exercise.id, task.previous, stored.score))
             if progress:
                 progress(finished, len(tasks), task, result)
     finally:

@@ -116,7 +116,9 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     from dlgrade.reporting.terminal import roster_lines, students_table, timing_lines
     from dlgrade.sandbox import SandboxError
     from dlgrade.session.runner import SessionChanged, grade_session
-    from dlgrade.bulk.runner import default_jobs
+    from dlgrade.bulk.lock import GradebookLocked
+    from dlgrade.bulk.runner import GradingInterrupted, default_jobs
+    from dlgrade.cli import say_interrupted
 
     lang = lang_of(lang)
     obj.grading(submissions)
@@ -138,6 +140,10 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
         raise click.BadParameter(str(exc), param_hint="SUBMISSIONS") from None
     except SessionChanged as exc:
         raise click.UsageError(exc.message(lang)) from None
+    except GradingInterrupted as exc:
+        say_interrupted(obj, exc, db, lang)
+    except GradebookLocked as exc:
+        raise click.ClickException(exc.message(lang)) from None
     except (GradebookError, SandboxError, ReportError) as exc:  # ReportError: nothing was handed in
         raise click.ClickException(str(exc)) from None
     intake = summary.bulk.intake
@@ -148,6 +154,9 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
             obj.output.print(say("session.times_stored", lang, n=summary.times_stored))
         if summary.times_reused:
             obj.output.print(say("session.times_reused", lang, n=summary.times_reused))
+        from dlgrade.cli import print_changes
+
+        print_changes(obj, summary.bulk, lang)
     if as_json:
         obj.output.raw(json.dumps({"students": [{"student": r.student, "name": r.name, "total": r.total,
                                                  "max_total": r.max_total, "in_roster": r.in_roster,
@@ -249,6 +258,8 @@ def session_watch(obj: Context, session_file, submissions, db, times, interval, 
     from dlgrade.sandbox import SandboxError
     from dlgrade.session.config import parse_time
     from dlgrade.session.watch import Watcher
+    from dlgrade.bulk.lock import GradebookLocked
+    from dlgrade.session.runner import SessionChanged
 
     lang = lang_of(lang)
     obj.grading(submissions)
@@ -300,6 +311,10 @@ def session_watch(obj: Context, session_file, submissions, db, times, interval, 
         pass
     except (GradebookError, SandboxError) as exc:
         raise click.ClickException(str(exc)) from None
+    except GradebookLocked as exc:
+        raise click.ClickException(exc.message(lang)) from None
+    except SessionChanged as exc:
+        raise click.UsageError(exc.message(lang)) from None
     for problem in watcher.problems:
         obj.output.warn(problem)
     obj.output.err.print(say("session.watch.stopped", lang, graded=watcher.graded_count, db=db))

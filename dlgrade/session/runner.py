@@ -78,14 +78,24 @@ def collect_session(session: Session, folder: Path, only: set[str] | None = None
 def grade_session(session: Session, folder: Path, db_path: Path, *, jobs: int = 2, backend: str | None = None,
                   force: bool = False, times: dict | None = None, only: set[str] | None = None,
                   progress: Callable | None = None, on_plan: Callable[[int], None] | None = None,
-                  times_source: str = "--times") -> SessionSummary:
+                  times_source: str = "--times", wait: float = 0.0) -> SessionSummary:
     """Grade ``folder`` for ``session`` into the gradebook and store the session's totals.
 
     ``times`` overrides submission times ((student, exercise or None) → aware datetime); they
     are stored in the gradebook, and the times stored by earlier runs apply when this one does
     not give them again.  ``only`` limits grading to those students (the watcher's changed
     entries); the roster's absent students are scored 0 either way.  A session whose scoring
-    settings differ from those stored under its name raises SessionChanged unless ``force``."""
+    settings differ from those stored under its name raises SessionChanged unless ``force``.
+    The whole run holds the gradebook's grading lock (dlgrade.bulk.lock)."""
+    from dlgrade.bulk.lock import grading_lock
+
+    with grading_lock(db_path, wait=wait):
+        return _grade_session(session, folder, db_path, jobs, backend, force, times, only, progress, on_plan,
+                              times_source)
+
+
+def _grade_session(session, folder, db_path, jobs, backend, force, times, only, progress, on_plan,
+                   times_source) -> SessionSummary:
     stored_times = {}
     if Path(db_path).exists():
         with Gradebook(db_path) as book:
