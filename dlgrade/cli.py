@@ -530,6 +530,9 @@ def export_text(obj: Context, db: Path, out: Path | None, render) -> None:
         raise click.BadParameter(say("error.missing_file", lang_of(None), path=db), param_hint="--db")
     try:
         with Gradebook(db) as book:
+            from dlgrade.commands.term import say_migrated
+
+            say_migrated(obj, book, lang_of(None))  # a backup was made first: say so before anything else
             text = render(book)
     except GradebookError as exc:
         raise click.ClickException(str(exc)) from None

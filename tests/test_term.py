@@ -449,3 +449,47 @@ def test_ctrl_c_says_how_many_results_were_saved_and_a_rerun_resumes(tmp_path, c
                                       *sandbox_args()], env=env())
     assert rerun.exit_code == 0
     assert sum(results_per_student(db).values()) == 40  # the saved ones were not graded again
+
+
+# ----------------------------------------------------------------------------- history, read-only commands
+def test_history_lists_every_version_with_what_changed(term, course):
+    from dlgrade.bulk.history import OverrideEvent, Version, history
+
+    with Gradebook(term["db"]) as book:
+        hand_in(book, course, "s2", "ex05", 1.0, seoul(15, 8), tag="second")  # check b now passes
+        hand_in(book, course, "s2", "ex05", 0.0, seoul(15, 9), tag="third")  # check a now fails too
+        override(book, course, "s2", "ex05", score=5, reason="partial credit", by="prof")
+        events = [e for e in history(book, "s2", "ex05")]
+    versions = [e for e in events if isinstance(e, Version)]
+    points = course.resolve("ex05").points
+    assert [v.score for v in versions] == [points / 2, points, 0.0]
+    assert [v.current for v in versions] == [False, False, True]
+    assert versions[1].fixed == ["b"] and versions[1].broke == []
+    assert sorted(versions[2].broke) == ["a", "b"]
+    assert all(v.new_submission for v in versions) and not any(v.new_grader for v in versions)
+    overrides = [e for e in events if isinstance(e, OverrideEvent)]
+    assert [(o.score, o.reason) for o in overrides] == [(5.0, "partial credit")]
+
+
+def test_history_cli(term):
+    runner = CliRunner()
+    data = runner.invoke(main, ["history", "s2", "--db", str(term["db"]), "--json"], env=env())
+    assert data.exit_code == 0, data.output
+    versions = json.loads(data.output)["versions"]
+    assert sorted({v["exercise"] for v in versions}) == ["ex01", "ex05"]
+    text = runner.invoke(main, ["history", "s2", "ex05", "--db", str(term["db"]), "--lang", "ko"], env=env("ko"))
+    assert text.exit_code == 0 and "새 제출" in text.output
+    alike = runner.invoke(main, ["history", "S2", "--db", str(term["db"])], env=env())
+    assert alike.exit_code == 2 and "s2" in alike.output
+
+
+def test_read_only_commands_back_up_and_say_so_before_migrating(term):
+    db = term["db"]
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    raw.close()
+    done = CliRunner().invoke(main, ["export", "csv", "--db", str(db)], env=env())
+    assert done.exit_code == 0 and "schema 3 to 4" in done.output and "schema3.bak" in done.output
+    assert db.with_name("gradebook.db.schema3.bak").is_file()
+    again = CliRunner().invoke(main, ["report", "--db", str(db), "--session", "week9"], env=env())
+    assert again.exit_code == 0 and "schema3.bak" not in again.output  # already migrated: nothing to say

@@ -207,6 +207,9 @@ def report_command(obj: Context, db, session_name, html_out, as_json, lang):
         raise click.BadParameter(say("report.no_db", lang, path=db), param_hint="--db")
     try:
         with Gradebook(db) as book:
+            from dlgrade.commands.term import say_migrated
+
+            say_migrated(obj, book, lang)  # a backup was made first: say so before anything else
             report = build_report(book, obj.course, session_name)
     except ReportError as exc:
         raise click.BadParameter(str(exc), param_hint="--session") from None

@@ -77,3 +77,65 @@ def override_command(obj: Context, student, exercise, score, reason, clear, db, 
                              score=outcome.score, max_score=outcome.max_score, graded=graded))
     if outcome.sessions_changed:
         obj.output.print(say("override.sessions", lang, n=outcome.sessions_changed))
+
+
+@main.command("history")
+@click.argument("student")
+@click.argument("exercise", required=False)
+@GRADEBOOK_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print every version as JSON.")
+@LANG_OPTION
+@click.pass_obj
+def history_command(obj: Context, student, exercise, db, as_json, lang):
+    """Every graded version of a student's exercises: when, the score, and what changed
+    (a new submission, a new grader, checks fixed or broken), with overrides.
+
+    \b
+    Examples:  dlgrade history s17 --db week3.db
+               dlgrade history s17 ex05 --db week3.db --json
+    """
+    from dataclasses import asdict
+
+    from rich.table import Table
+    from rich.text import Text
+
+    from dlgrade.bulk.decisions import DecisionError, resolve_student
+    from dlgrade.bulk.history import Version, history
+    from dlgrade.inert import visible
+    from dlgrade.messages import say
+
+    lang = lang_of(lang)
+    ex_id = obj.exercise(exercise).id if exercise else None
+    book = open_book(db, lang)
+    with book:
+        say_migrated(obj, book, lang)
+        try:
+            student = resolve_student(book, student)
+        except DecisionError as exc:
+            raise click.UsageError(exc.message(lang)) from None
+        events = history(book, student, ex_id)
+    if as_json:
+        obj.output.raw(json.dumps({"student": student, "versions": [asdict(e) for e in events]}, ensure_ascii=False))
+        return
+    table = Table(title=say("history.title", lang, student=visible(student)))
+    for key in ("col.exercise", "history.when", "col.score", "history.changed"):
+        table.add_column(say(key, lang))
+    for e in events:
+        if isinstance(e, Version):
+            what = []
+            if e.new_submission:
+                what.append(say("history.new_submission", lang))
+            if e.new_grader:
+                what.append(say("history.new_grader", lang))
+            if e.fixed:
+                what.append(say("history.fixed", lang, checks=", ".join(e.fixed)))
+            if e.broke:
+                what.append(say("history.broke", lang, checks=", ".join(e.broke)))
+            score = f"{e.score:g}/{e.max_score:g}" if e.status == "graded" else say(f"history.status.{e.status}", lang)
+            table.add_row(e.exercise, e.graded_at.replace("T", " "), score + (" ◀" if e.current else ""),
+                          Text(visible("; ".join(what))))
+        else:
+            text = say("history.override", lang, score=e.score, reason=e.reason, by=e.by) if e.score is not None \
+                else say("history.override_cleared", lang, by=e.by)
+            table.add_row(e.exercise, e.at.replace("T", " "), "", Text(visible(text)))
+    obj.output.print(table)
