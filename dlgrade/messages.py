@@ -270,6 +270,11 @@ MESSAGES.update({
     "history.status.refused": {"ko": "거부됨", "en": "refused"},
     "history.override": {"ko": "점수 조정 {score:g}점 ({by}): {reason}", "en": "override {score:g} ({by}): {reason}"},
     "history.override_cleared": {"ko": "점수 조정 취소 ({by})", "en": "override cleared ({by})"},
+    "session.error.resubmission": {
+        "ko": "resubmission은 {valid} 중 하나여야 합니다 (지금: {value}). latest: 마지막 제출, best: 가장 높은 점수, "
+              "last_before_close: 마감 전 마지막 제출",
+        "en": "resubmission must be one of {valid} (not {value}): latest — the last handed in, best — the highest "
+              "score, last_before_close — the last handed in by the close"},
     "export.no_session": {"ko": "성적부에 세션 {session}이(가) 없습니다. 있는 세션: {known}",
                           "en": "no session {session} in the gradebook; sessions: {known}"},
     "session.times_reused": {

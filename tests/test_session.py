@@ -165,7 +165,7 @@ def test_the_bundled_example_session(course):
       "s.yaml, line 5, late.per_minutes: per_minutes must be a number of minutes above 0, got 'None'"]),
     (GOOD + "seed: 3\n",
      ["s.yaml, line 6, seed: unknown field; valid fields: name, exercises, opens, closes, timezone, late, "
-      "seed_salt, roster, times_from, extensions"]),
+      "seed_salt, roster, times_from, extensions, resubmission"]),
     (GOOD + "roster: nobody.csv\n", ["s.yaml, line 6, roster: file not found: {tmp}/nobody.csv"]),
 ])
 def test_each_mistake_is_named_with_its_line_and_fix(tmp_path, course, text, expected):

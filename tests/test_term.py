@@ -493,3 +493,45 @@ def test_read_only_commands_back_up_and_say_so_before_migrating(term):
     assert db.with_name("gradebook.db.schema3.bak").is_file()
     again = CliRunner().invoke(main, ["report", "--db", str(db), "--session", "week9"], env=env())
     assert again.exit_code == 0 and "schema3.bak" not in again.output  # already migrated: nothing to say
+
+
+# ----------------------------------------------------------------------------- resubmission policy
+@pytest.mark.parametrize("policy, expected", [
+    # s2 hands in ex01 three times: 14:30 half right, 14:50 fully right, 15:20 a quarter right (20 min late)
+    ("latest", 40 * 0.25 * 0.8),  # the last: a quarter, 2 started periods late → ×0.8 = 8
+    ("best", 40.0),  # the 14:50 version, on time
+    ("last_before_close", 40.0),  # the last one by 15:00 is the 14:50 one
+])
+def test_resubmission_policy_picks_the_version_that_counts(tmp_path, course, policy, expected):
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(SESSION + f"resubmission: {policy}\n", encoding="utf-8")
+    session = load_session(tmp_path / "s.yaml", course)
+    with Gradebook(tmp_path / "g.db") as book:
+        hand_in(book, course, "s2", "ex01", 0.5, seoul(14, 30))
+        hand_in(book, course, "s2", "ex01", 1.0, seoul(14, 50))
+        hand_in(book, course, "s2", "ex01", 0.25, seoul(15, 20))
+        score_session(book, session, ["s2"], {})
+        rows = {(r["student"], r["exercise"]): r for r in book.session_results("week9")}
+    assert rows[("s2", "ex01")]["weighted"] == pytest.approx(expected)
+
+
+def test_best_weighs_the_late_penalty(tmp_path, course):
+    # 14:30 three quarters right: 40 × 0.75 = 30 on time; 15:30 fully right but 30 min late: 3 started
+    # periods → ×0.7 → 28. "best" compares after the late penalty, so the on-time 30 counts.
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(SESSION + "resubmission: best\n", encoding="utf-8")
+    session = load_session(tmp_path / "s.yaml", course)
+    with Gradebook(tmp_path / "g.db") as book:
+        hand_in(book, course, "s1", "ex01", 0.75, seoul(14, 30))  # 30 on time
+        hand_in(book, course, "s1", "ex01", 1.0, seoul(15, 30))  # 30 min late → ×0.7 → 28
+        score_session(book, session, ["s1"], {})
+        row = {(r["student"], r["exercise"]): r for r in book.session_results("week9")}[("s1", "ex01")]
+    assert (row["weighted"], row["timing"]) == (30.0, "on_time")
+
+
+def test_a_bad_resubmission_policy_is_named(tmp_path, course):
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(SESSION + "resubmission: first\n", encoding="utf-8")
+    with pytest.raises(SessionError) as error:
+        load_session(tmp_path / "s.yaml", course, "ko")
+    assert any("resubmission" in p and "best" in p and "first" in p for p in error.value.problems)

@@ -417,6 +417,15 @@ class Gradebook:
             "WHERE r.student = ? AND r.exercise = ? AND r.current = 1", (student, exercise)).fetchone()
         return tuple(row) if row else None
 
+    def graded_versions(self, student: str, exercise: str) -> list[tuple]:
+        """(result id, score, max_score, arrival time, its source, time written inside the archive) of
+        every graded result of (student, exercise) made by the current result's grader, oldest first."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT r.id, r.score, r.max_score, s.submitted_at, s.time_source, s.stated_at FROM results r "
+            "JOIN submissions s ON s.id = r.submission_id WHERE r.student = ? AND r.exercise = ? AND "
+            "r.status = 'graded' AND r.grader_version = (SELECT grader_version FROM results WHERE student = ? AND "
+            "exercise = ? AND current = 1) ORDER BY r.id", (student, exercise, student, exercise))]
+
     def save_session(self, *, name: str, opens: str, closes: str, timezone: str, config: dict) -> None:
         self.db.execute(
             "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET opens = excluded.opens, "

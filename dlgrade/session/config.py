@@ -11,6 +11,7 @@
     seed_salt: week3                            # the default: the name
     roster: week3_roster.csv                    # optional, relative to this file: id,name
     times_from: folder                          # the default; or archive_entries (see below)
+    resubmission: latest                        # the default; or best, or last_before_close
     extensions:                                 # optional: one student's own close
       s2: {closes: 2026-11-27 15:30}            #   a later close (an extension)
       s3: {minutes: 20}                         #   extra minutes after the close (an accommodation)
@@ -41,10 +42,11 @@ from dlgrade.session.late import LatePolicy
 
 DEFAULT_TIMEZONE = "Asia/Seoul"
 FIELDS = ("name", "exercises", "opens", "closes", "timezone", "late", "seed_salt", "roster", "times_from",
-          "extensions")
+          "extensions", "resubmission")
+RESUBMISSION = ("latest", "best", "last_before_close")  #: which of a student's graded versions counts
 EXTENSION_FIELDS = ("closes", "minutes")
 #: the settings that decide scores: changing one under the same session name needs --force
-POLICY_FIELDS = ("exercises", "opens", "closes", "timezone", "late", "seed_salt", "times_from")
+POLICY_FIELDS = ("exercises", "opens", "closes", "timezone", "late", "seed_salt", "times_from", "resubmission")
 TIMES_FROM = ("folder", "archive_entries")  #: where submission times come from (see the module's docstring)
 LATE_FIELDS = ("percent", "per_minutes", "floor")
 
@@ -78,6 +80,7 @@ class Session:
     roster: dict[str, str] | None = field(default=None, hash=False)  #: student id → name, or None
     times_from: str = "folder"  #: TIMES_FROM: arrival in the folder, or the times written inside archives
     extensions: dict[str, datetime] = field(default_factory=dict, hash=False)  #: student id → their own close
+    resubmission: str = "latest"  #: RESUBMISSION: the version that counts when a student handed in several
 
     def closes_for(self, student: str) -> datetime:
         """The close the late policy applies to ``student``: theirs when an extension moved it."""
@@ -96,7 +99,8 @@ class Session:
                 "opens": self.opens.isoformat(), "closes": self.closes.isoformat(), "timezone": self.timezone,
                 "late": self.late.to_dict(), "seed_salt": self.seed_salt,
                 "roster": len(self.roster) if self.roster is not None else None, "times_from": self.times_from,
-                "extensions": {k: v.isoformat() for k, v in sorted(self.extensions.items())}}
+                "extensions": {k: v.isoformat() for k, v in sorted(self.extensions.items())},
+                "resubmission": self.resubmission}
 
 
 def parse_time(value, tz: tzinfo) -> datetime:
@@ -219,11 +223,15 @@ def load_session(path: Path, course: Course, lang: str = "en") -> Session:
                 for problem in exc.problems:
                     p.add(("roster",), "session.error.roster", problem=problem)
     extensions = _extensions(data.get("extensions"), times.get("closes"), tz, p)
+    resubmission = data.get("resubmission", "latest")
+    if resubmission not in RESUBMISSION:
+        p.add(("resubmission",), "session.error.resubmission", value=resubmission, valid=", ".join(RESUBMISSION))
+        resubmission = "latest"
     if p.items:
         raise SessionError(p.items)
     return Session(name=name, path=path, exercises=tuple(exercises), opens=times["opens"], closes=times["closes"],
                    timezone=str(tz_name), late=late, seed_salt=str(salt), roster=roster, times_from=times_from,
-                   extensions=extensions)
+                   extensions=extensions, resubmission=resubmission)
 
 
 def _extensions(value, closes: datetime | None, tz: tzinfo, p: _Problems) -> dict[str, datetime]:

@@ -46,6 +46,10 @@ class SessionChanged(Exception):
         return say("session.changed", lang, session=self.session, fields=", ".join(self.fields))
 
 
+#: what a config stored before a setting existed meant by leaving it out
+STORED_DEFAULTS = {"resubmission": "latest", "times_from": "folder"}
+
+
 def changed_settings(stored: dict | None, session: Session) -> list[str]:
     """The scoring settings (POLICY_FIELDS) in which ``session`` differs from the stored config."""
     from dlgrade.session.config import POLICY_FIELDS
@@ -55,7 +59,7 @@ def changed_settings(stored: dict | None, session: Session) -> list[str]:
     new = session.to_dict()
     out = []
     for key in POLICY_FIELDS:
-        old_value, new_value = stored.get(key), new.get(key)
+        old_value, new_value = stored.get(key, STORED_DEFAULTS.get(key)), new.get(key)
         if key in ("opens", "closes") and old_value and new_value:  # the same instant in another zone is no change
             if datetime.fromisoformat(old_value) == datetime.fromisoformat(new_value):
                 continue
@@ -156,9 +160,13 @@ def score_exercise(book: Gradebook, session: Session, student: str, exercise: st
     if not max_score and points:
         max_score = points
     submitted_at, source = None, None
+    closes = session.closes_for(student)
     if status == "graded":
         submitted_at, source = submission_time(book, session, student, exercise, times)
-    closes = session.closes_for(student)
+        if session.resubmission != "latest":
+            result_id, score, max_score, submitted_at, source = chosen_version(
+                book, session, student, exercise, weight, times, closes,
+                (result_id, score, max_score, submitted_at, source))
     lateness = assess(session.late, session.opens, closes, submitted_at)
     weighted = weighted_score(score, max_score, weight, lateness.multiplier) if status == "graded" else 0.0
     if override is not None:
@@ -173,15 +181,36 @@ def score_exercise(book: Gradebook, session: Session, student: str, exercise: st
             "closes_for": closes.isoformat() if closes != session.closes else None}
 
 
+def chosen_version(book: Gradebook, session: Session, student: str, exercise: str, weight: float, times: dict,
+                   closes: datetime, latest: tuple) -> tuple:
+    """(result id, score, max_score, time, source) of the version the session's resubmission
+    policy counts: ``best`` — the highest score after the late penalty (the later on a tie);
+    ``last_before_close`` — the last handed in by the student's close, else the latest.
+    Only versions graded by the current grader are compared."""
+    candidates = []
+    for rid, score, max_score, arrived, source, stated in book.graded_versions(student, exercise):
+        when, where = submission_time(book, session, student, exercise, times, stored=(arrived, source, stated))
+        candidates.append((rid, score, max_score, when, where))
+    if not candidates:
+        return latest
+    if session.resubmission == "best":
+        def value(c):
+            kept = assess(session.late, session.opens, closes, c[3]).multiplier
+            return (weighted_score(c[1], c[2], weight, kept), c[0])
+        return max(candidates, key=value)
+    on_time = [c for c in candidates if c[3] is not None and c[3] <= closes]
+    return on_time[-1] if on_time else candidates[-1]
+
+
 def submission_time(book: Gradebook, session: Session, student: str, exercise: str,
-                    times: dict) -> tuple[datetime | None, str | None]:
+                    times: dict, stored: tuple | None = None) -> tuple[datetime | None, str | None]:
     """(time, source) the late policy judges: the --times file's, else the time written inside
     the archive when the session asks for it (``times_from: archive_entries``), else the
-    arrival in the submissions folder."""
+    arrival in the submissions folder (of the current result, or of ``stored``)."""
     override = times.get((student, exercise)) or times.get((student, None))
     if override:
         return override, TIME_TIMES
-    stored = book.current_times(student, exercise)
+    stored = stored or book.current_times(student, exercise)
     if stored is None:
         return None, None
     arrived, source, stated = stored
