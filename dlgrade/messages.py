@@ -275,6 +275,24 @@ MESSAGES.update({
               "last_before_close: 마감 전 마지막 제출",
         "en": "resubmission must be one of {valid} (not {value}): latest — the last handed in, best — the highest "
               "score, last_before_close — the last handed in by the close"},
+    "session.error.time_number": {
+        "ko": "{value}을(를) YAML은 시각이 아닌 숫자로 읽습니다. 날짜와 시각을 함께 적으세요. "
+              "예: {field}: 2026-11-27 {value}",
+        "en": "YAML reads {value} as a number, not a time. Write the date and the time, "
+              "e.g. {field}: 2026-11-27 {value}"},
+    "session.error.encoding": {
+        "ko": "{path}를 UTF-8로도 CP949(한국어 Windows의 Excel)로도 읽을 수 없습니다. Excel에서 'CSV UTF-8'로 저장하세요.",
+        "en": "{path} is neither UTF-8 nor CP949 (Excel on Korean Windows); save it from Excel as 'CSV UTF-8'."},
+    "session.warn.long": {
+        "ko": "주의: 세션이 {hours:.1f}시간입니다 ({limit}시간 초과). opens/closes가 맞는지 확인하세요.",
+        "en": "note: the session lasts {hours:.1f} hours (more than {limit}); check opens and closes."},
+    "session.warn.days": {
+        "ko": "주의: 세션이 여러 날에 걸칩니다 ({opens} ~ {closes}, {hours:.1f}시간). 날짜가 맞는지 확인하세요.",
+        "en": "note: the session spans days ({opens} to {closes}, {hours:.1f} hours); check the dates."},
+    "session.alike_ids": {
+        "ko": "명단의 학번과 대소문자나 구분자만 다른 제출: {pairs}. 명단 밖 학생으로 처리했습니다. 제출 이름이나 명단을 고치세요.",
+        "en": "submissions whose id differs from a roster id only in case or separators: {pairs}. They were "
+              "treated as not on the roster; fix the submission's name or the roster."},
     "export.no_session": {"ko": "성적부에 세션 {session}이(가) 없습니다. 있는 세션: {known}",
                           "en": "no session {session} in the gradebook; sessions: {known}"},
     "session.times_reused": {

@@ -535,3 +535,66 @@ def test_a_bad_resubmission_policy_is_named(tmp_path, course):
     with pytest.raises(SessionError) as error:
         load_session(tmp_path / "s.yaml", course, "ko")
     assert any("resubmission" in p and "best" in p and "first" in p for p in error.value.problems)
+
+
+# ----------------------------------------------------------------------------- times and files as Korean instructors have them
+def test_a_bare_time_read_by_yaml_as_a_number_gets_the_fix(tmp_path, course):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: w\nexercises: {ex01: 1}\nopens: 16:00\ncloses: 2026-11-27 17:00\n", encoding="utf-8")
+    for lang, words in (("en", "YAML reads 16:00 as a number"), ("ko", "숫자로 읽습니다")):
+        with pytest.raises(SessionError) as error:
+            load_session(path, course, lang)
+        assert any(words in p and "opens: 2026-11-27 16:00" in p for p in error.value.problems), error.value.problems
+
+
+@pytest.mark.parametrize("opens, closes, key", [
+    ("2026-11-27 14:00", "2026-11-27 20:00", "lasts 6.0 hours"),
+    ("2026-11-27 23:00", "2026-11-28 00:30", "spans days"),
+])
+def test_long_or_multi_day_sessions_are_warned_about(tmp_path, course, opens, closes, key):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: w\nexercises: {{ex01: 1}}\nopens: {opens}\ncloses: {closes}\n", encoding="utf-8")
+    assert any(key in w for w in load_session(path, course).warnings("en"))
+    out = CliRunner().invoke(main, ["session", "check", str(path)], env=env())
+    assert out.exit_code == 0 and key in out.output
+
+
+def test_an_ordinary_session_has_no_warning_and_shows_times_with_the_offset(tmp_path, course):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: w\nexercises: {ex01: 1}\nopens: 2026-11-27T05:00:00Z\ncloses: 2026-11-27 15:00\n",
+                    encoding="utf-8")
+    assert load_session(path, course).warnings("en") == []
+    out = CliRunner().invoke(main, ["session", "check", str(path)], env=env())
+    assert "2026-11-27 14:00 KST (+09:00)" in out.output and "2026-11-27 15:00 KST (+09:00)" in out.output
+
+
+def test_report_json_times_are_in_the_sessions_zone_with_the_offset(term):
+    out = CliRunner().invoke(main, ["report", "--db", str(term["db"]), "--session", "week9", "--json"], env=env())
+    data = json.loads(out.output)
+    cells = {r["student"]: r["cells"] for r in data["students"]}
+    assert cells["s2"]["ex01"]["submitted_at"] == "2026-11-27T15:05:00+09:00"  # stored as 06:05 UTC
+    assert cells["s2"]["ex01"]["late_minutes"] == 5.0
+    assert cells["s6"]["ex05"]["closes_for"] == "2026-11-27T16:00:00+09:00"
+    assert data["generated_at"].endswith("+09:00")
+
+
+def test_a_cp949_roster_with_a_korean_header(tmp_path, course):
+    from dlgrade.session.config import read_roster
+
+    path = tmp_path / "roster.csv"
+    path.write_bytes("학번,이름\n2026001,김민준\n2026002,이서연\n".encode("cp949"))
+    assert read_roster(path) == {"2026001": "김민준", "2026002": "이서연"}
+    path.write_bytes(b"id,name\n\xff\xfe\xff,x\n")  # neither UTF-8 nor CP949
+    with pytest.raises(SessionError) as error:
+        read_roster(path, "ko")
+    assert "CP949" in error.value.problems[0]
+
+
+def test_an_id_differing_only_in_case_from_the_roster_is_pointed_out(tmp_path, course):
+    (tmp_path / "roster.csv").write_text("학번,이름\nKim01,김민준\ns2,이서연\n", encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(SESSION.split("extensions:")[0], encoding="utf-8")
+    session = load_session(tmp_path / "s.yaml", course)
+    with Gradebook(tmp_path / "g.db") as book:
+        hand_in(book, course, "kim01", "ex01", 1.0, seoul(14, 30))
+        summary = score_session(book, session, ["kim01"], {})
+    assert summary.unknown == ["kim01"] and summary.alike == [("kim01", "Kim01")]

@@ -68,13 +68,17 @@ def session_check(obj: Context, session_file, as_json, lang):
     """
     from dlgrade.messages import say
 
+    from dlgrade.session.config import show_time
+
     lang = lang_of(lang)
     s, _ = load(obj, session_file, lang)
     if as_json:
-        obj.output.raw(json.dumps(s.to_dict(), ensure_ascii=False))
+        obj.output.raw(json.dumps({**s.to_dict(), "warnings": s.warnings(lang)}, ensure_ascii=False))
         return
-    obj.output.print(say("session.summary", lang, name=s.name, opens=s.opens.strftime("%Y-%m-%d %H:%M"),
-                         closes=s.closes.strftime("%Y-%m-%d %H:%M"), tz=s.timezone,
+    for warning in s.warnings(lang):
+        obj.output.warn(warning)
+    obj.output.print(say("session.summary", lang, name=s.name, opens=show_time(s.opens),
+                         closes=show_time(s.closes), tz=s.timezone,
                          exercises=", ".join(f"{e.exercise.id} ({e.weight:g})" for e in s.exercises),
                          late=say(f"session.late.{s.late.kind}", lang, **s.late.to_dict()), salt=s.seed_salt,
                          roster=say("session.roster_n", lang, n=len(s.roster)) if s.roster is not None else "-"))
@@ -124,6 +128,9 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     obj.grading(submissions)
     s, overrides = load(obj, session_file, lang, times)
     check_folder(submissions, lang)
+    if not as_json:
+        for warning in s.warnings(lang):
+            obj.output.warn(warning)
     backend = sandbox_backend(obj, insecure, lang, quiet=as_json)
     jobs = jobs or default_jobs()
     try:
@@ -154,6 +161,8 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
             obj.output.print(say("session.times_stored", lang, n=summary.times_stored))
         if summary.times_reused:
             obj.output.print(say("session.times_reused", lang, n=summary.times_reused))
+        if summary.alike:
+            obj.output.warn(say("session.alike_ids", lang, pairs=", ".join(f"{a} ≈ {b}" for a, b in summary.alike)))
         from dlgrade.cli import print_changes
 
         print_changes(obj, summary.bulk, lang)
@@ -161,7 +170,9 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
         obj.output.raw(json.dumps({"students": [{"student": r.student, "name": r.name, "total": r.total,
                                                  "max_total": r.max_total, "in_roster": r.in_roster,
                                                  "exercises": r.cells} for r in report.students],
-                                   "intake": intake.to_dict(lang) if intake else None}, ensure_ascii=False))
+                                   "intake": intake.to_dict(lang) if intake else None,
+                                   "timezone": s.timezone, "warnings": s.warnings(lang),
+                                   "alike_ids": [list(pair) for pair in summary.alike]}, ensure_ascii=False))
     else:
         from dlgrade.messages import say
         from dlgrade.reporting.intake import intake_lines, time_sources_line

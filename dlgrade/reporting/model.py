@@ -157,8 +157,30 @@ class Report:
         return data
 
 
+def in_zone(value: str | None, tz) -> str | None:
+    """An ISO time as the same instant in ``tz``, with its offset (``2026-11-27T15:05:00+09:00``)."""
+    if not value or tz is None:
+        return value
+    return datetime.fromisoformat(value).astimezone(tz).isoformat(timespec="seconds")
+
+
+def session_zone(book: Gradebook, session: str):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    info = next((s for s in book.sessions() if s["name"] == session), None)
+    try:
+        return ZoneInfo(info["timezone"]) if info else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def _rows_for_session(book: Gradebook, session: str) -> tuple[list[StudentRow], list[dict]]:
     results = book.session_results(session)
+    tz = session_zone(book, session)
+    for r in results:  # shown in the session's zone everywhere (terminal, HTML, JSON), with the offset
+        r["submitted_at"] = in_zone(r.get("submitted_at"), tz)
+        r["closes_for"] = in_zone(r.get("closes_for"), tz)
+        r["late_minutes"] = round(r["late_seconds"] / 60, 1) if r.get("timing") == "late" else 0.0
     by_student = defaultdict(dict)
     for r in results:
         by_student[r["student"]][r["exercise"]] = r
@@ -283,8 +305,9 @@ def build_report(book: Gradebook, course: Course, session: str | None = None) ->
             Distribution.of([percent(r["score"], r["max_score"]) for r in graded])))
     roster_rows = [r for r in rows if r.in_roster is not None]
     checks = _graded_checks(book, results)
+    zone = session_zone(book, session) if session else None
     return Report(
-        session=session, generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        session=session, generated_at=datetime.now(zone or timezone.utc).isoformat(timespec="seconds"),
         course_title={"ko": course.title.ko, "en": course.title.en}, exercises=exercises,
         totals=Distribution.of([r.total_percent for r in rows]), students=rows,
         items=_items(checks), help=_help(checks, rows, exercise_ids),

@@ -41,6 +41,7 @@ from dlgrade.messages import say
 from dlgrade.session.late import LatePolicy
 
 DEFAULT_TIMEZONE = "Asia/Seoul"
+LONG_HOURS = 4  #: a session longer than this (hours) is warned about: an evaluation is an hour or two
 FIELDS = ("name", "exercises", "opens", "closes", "timezone", "late", "seed_salt", "roster", "times_from",
           "extensions", "resubmission")
 RESUBMISSION = ("latest", "best", "last_before_close")  #: which of a student's graded versions counts
@@ -82,6 +83,18 @@ class Session:
     extensions: dict[str, datetime] = field(default_factory=dict, hash=False)  #: student id → their own close
     resubmission: str = "latest"  #: RESUBMISSION: the version that counts when a student handed in several
 
+    def warnings(self, lang: str) -> list[str]:
+        """What looks like a mistake but may be meant: a session longer than LONG_HOURS, or one
+        that closes on another day than it opens (in its zone)."""
+        out = []
+        hours = (self.closes - self.opens).total_seconds() / 3600
+        if self.closes.date() != self.opens.date():
+            out.append(say("session.warn.days", lang, opens=show_time(self.opens), closes=show_time(self.closes),
+                           hours=hours))
+        elif hours > LONG_HOURS:
+            out.append(say("session.warn.long", lang, hours=hours, limit=LONG_HOURS))
+        return out
+
     def closes_for(self, student: str) -> datetime:
         """The close the late policy applies to ``student``: theirs when an extension moved it."""
         return max(self.closes, self.extensions.get(student, self.closes))
@@ -101,6 +114,18 @@ class Session:
                 "roster": len(self.roster) if self.roster is not None else None, "times_from": self.times_from,
                 "extensions": {k: v.isoformat() for k, v in sorted(self.extensions.items())},
                 "resubmission": self.resubmission}
+
+
+def show_time(moment: datetime, tz: tzinfo | None = None) -> str:
+    """``2026-11-27 14:00 KST (+09:00)``: a time as instructors read it, in ``tz`` (else its own
+    zone), with the zone's abbreviation and the offset."""
+    local = moment.astimezone(tz) if tz is not None else moment
+    offset = local.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    name = local.tzname() or ""
+    if name.startswith(("+", "-")):  # a zone without an abbreviation: the offset says it
+        name = ""
+    return f"{local:%Y-%m-%d %H:%M} {name} ({offset})".replace("  ", " ")
 
 
 def parse_time(value, tz: tzinfo) -> datetime:
@@ -145,13 +170,21 @@ class _Problems:
         self.items.append(f"{place}, {'.'.join(where) or '-'}: {say(key, self.lang, **fields)}")
 
 
-def read_text(path: Path, lang: str) -> str:
-    """A UTF-8 text file (a byte-order mark, as Excel writes, is dropped), or SessionError."""
+def read_text(path: Path, lang: str, cp949: bool = False) -> str:
+    """A UTF-8 text file (a byte-order mark, as Excel writes, is dropped), or with ``cp949`` a
+    file Excel saved on Korean Windows; else SessionError."""
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise SessionError([say("session.error.missing", lang, path=path)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        if not cp949:
+            raise SessionError([say("session.error.unreadable", lang, path=path, error=exc)]) from None
+        try:  # Excel on Korean Windows saves "CSV" in CP949 (its superset of EUC-KR)
+            return path.read_bytes().decode("cp949")
+        except UnicodeDecodeError:
+            raise SessionError([say("session.error.encoding", lang, path=path)]) from None
+    except OSError as exc:
         raise SessionError([say("session.error.unreadable", lang, path=path, error=exc)]) from None
 
 
@@ -195,11 +228,17 @@ def load_session(path: Path, course: Course, lang: str = "en") -> Session:
         if key not in data:
             p.add((key,), "session.error.required", example="2026-11-27 14:00")
             continue
+        value = data[key]
+        if isinstance(value, int) and not isinstance(value, bool):
+            # YAML 1.1 reads 16:00 as the base-60 number 960: a time without a date
+            shown = f"{value // 60}:{value % 60:02d}" if 0 <= value < 24 * 60 else str(value)
+            p.add((key,), "session.error.time_number", value=shown, field=key)
+            continue
         try:
             # Shown in the session's zone wherever it is printed, whatever offset the file used.
-            times[key] = parse_time(data[key], tz).astimezone(tz)
+            times[key] = parse_time(value, tz).astimezone(tz)
         except ValueError:
-            p.add((key,), "session.error.time", value=data[key])
+            p.add((key,), "session.error.time", value=value)
     if len(times) == 2 and times["closes"] <= times["opens"]:
         p.add(("closes",), "session.error.closes_before_opens", opens=times["opens"].isoformat(),
               closes=times["closes"].isoformat())
@@ -325,11 +364,14 @@ def _late(value, p: _Problems) -> LatePolicy:
 
 # ----------------------------------------------------------------------------- CSV files
 def read_csv(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], lang: str):
+    """See read_csv_text; the file may be UTF-8 or CP949 (Excel on Korean Windows)."""
+    return read_csv_text(Path(path), read_text(Path(path), lang, cp949=True), columns, required, lang)
+
+
+def read_csv_text(path: Path, text: str, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], lang: str):
     """Rows of a UTF-8 CSV file with a header as (line number, {column: text}), ``columns`` mapping
     each column to the header names accepted for it; a missing file or required column raises
     SessionError."""
-    path = Path(path)
-    text = read_text(path, lang)
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -359,7 +401,7 @@ def read_roster(path: Path, lang: str = "en") -> dict[str, str]:
     from dlgrade.bulk.identity import identity_key, normalise_id
 
     roster, problems, first, keys = {}, [], {}, {}
-    for line, row in read_csv(path, {"id": ("id", "student", "student_id"), "name": ("name",)}, ("id",), lang):
+    for line, row in read_csv(path, {"id": ("id", "student", "student_id", "학번"), "name": ("name", "이름", "성명")}, ("id",), lang):
         student = normalise_id(row["id"])
         if not student:
             problems.append(f"{path.name}, line {line}: {say('session.error.roster_no_id', lang)}")
@@ -384,7 +426,7 @@ def read_times(path: Path, session: Session, lang: str = "en") -> dict[tuple[str
 
     valid = {e.exercise.id for e in session.exercises}
     times, problems = {}, []
-    rows = read_csv(path, {"student": ("student", "id"), "submitted_at": ("submitted_at", "time"),
+    rows = read_csv(path, {"student": ("student", "id", "학번"), "submitted_at": ("submitted_at", "time", "제출시각"),
                            "exercise": ("exercise",)}, ("student", "submitted_at"), lang)
     for line, row in rows:
         exercise = row["exercise"] or None

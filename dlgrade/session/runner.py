@@ -29,6 +29,7 @@ class SessionSummary:
     unknown: list[str] = field(default_factory=list)  #: submitters not in the roster
     absent: list[str] = field(default_factory=list)  #: roster students with nothing handed in
     conflicts: list[str] = field(default_factory=list)  #: ids in an intake conflict: not scored this run
+    alike: list[tuple[str, str]] = field(default_factory=list)  #: (submitter, roster id) differing in case only
     times_stored: int = 0  #: --times entries stored in the gradebook by this run
     times_reused: int = 0  #: times stored by an earlier run's --times, applied again
 
@@ -137,6 +138,10 @@ def score_session(book: Gradebook, session: Session, submitters: list[str], time
     summary = SessionSummary(bulk=BulkSummary(), students=students, conflicts=sorted(conflicted))
     if roster is not None:
         summary.unknown = sorted(s for s in submitters if s not in roster)
+        from dlgrade.bulk.identity import identity_key
+
+        keys = {identity_key(r): r for r in roster}
+        summary.alike = [(s, keys[identity_key(s)]) for s in summary.unknown if identity_key(s) in keys]
     overrides = book.active_overrides()
     for student in students:
         rows = [score_exercise(book, session, student, e.exercise.id, e.weight, times,
