@@ -505,6 +505,22 @@ class Gradebook:
                 "ORDER BY result_id, rowid", chunk).fetchall()
         return out
 
+    def check_titles(self, result_ids: list[int]) -> dict[tuple[str, str], dict]:
+        """(exercise, check name) → {"en": title, "ko": title} from the stored results (the check's
+        name when a result holds no title)."""
+        out: dict[tuple[str, str], dict] = {}
+        for start in range(0, len(result_ids), 500):
+            chunk = result_ids[start:start + 500]
+            for exercise, text in self.db.execute(
+                    f"SELECT exercise, result_json FROM results WHERE id IN ({','.join('?' * len(chunk))}) "
+                    "AND result_json IS NOT NULL", chunk):
+                for check in json.loads(text).get("checks", []):
+                    key = (exercise, check["name"])
+                    if key not in out or (check.get("title") and out[key]["en"] == check["name"]):
+                        out[key] = {"en": check.get("title") or check["name"],
+                                    "ko": check.get("title_ko") or check.get("title") or check["name"]}
+        return out
+
     def current_result_ids(self) -> dict[tuple[str, str], int]:
         """(student, exercise) → id of the current result."""
         return {(s, e): i for i, s, e in self.db.execute(

@@ -88,10 +88,26 @@ class CheckItem:
     graded: int
     statuses: dict[str, int]  #: status → count among the failures
     messages: list[MessageGroup]
+    title: dict = field(default_factory=dict)  #: {"en": …, "ko": …}: what the check verifies
+    students: list[str] = field(default_factory=list)  #: who failed it
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("en") or self.check
 
     @property
     def rate(self) -> float:
         return self.failed / self.graded if self.graded else 0.0
+
+
+@dataclass
+class BrokenRun:
+    """Submissions of one exercise whose code did not run at all (a syntax error, an import
+    that fails): every check failed with the same message.  One line, not one per check."""
+
+    exercise: str
+    pattern: str  #: the message's first line, numbers replaced by #
+    example: str  #: the first line of one such message
+    students: list[str]
 
 
 @dataclass
@@ -144,6 +160,10 @@ class Report:
     items: list[CheckItem]
     help: list[StudentNeedingHelp]
     history: list[SessionPoint]
+    broken: list[BrokenRun] = field(default_factory=list)  #: code that did not run: one line per cause
+    roster_size: int | None = None  #: students on the roster (None: no roster)
+    overrides: list[dict] = field(default_factory=list)  #: scores set by hand in force (student, exercise, …)
+    extensions: dict[str, str] = field(default_factory=dict)  #: student → their own close (session zone)
     unknown: list[str] = field(default_factory=list)  #: submitters not in the roster
     absent: list[str] = field(default_factory=list)  #: roster students who handed in nothing
     session_info: dict | None = None  #: the session's settings (opens, closes, late policy, weights)
@@ -210,6 +230,28 @@ def _graded_checks(book: Gradebook, results: list[dict]) -> list[tuple[dict, str
             for result_id, name, status, message in book.checks_of(sorted(graded))]
 
 
+def _broken(checks: list[tuple[dict, str, str, str]]) -> tuple[list[BrokenRun], set[int]]:
+    """Results whose every check failed with one and the same non-assertion message (the code
+    did not run), grouped per exercise and message; and those results' ids."""
+    per_result: dict[int, list] = defaultdict(list)
+    for entry in checks:
+        per_result[entry[0]["result_id"]].append(entry)
+    groups: dict[tuple[str, str], dict] = {}
+    ids = set()
+    for result_id, entries in per_result.items():
+        statuses = {e[2] for e in entries}
+        messages = {message_pattern(e[3]) for e in entries}
+        if len(entries) > 1 and statuses <= set(TROUBLE) and len(messages) == 1:
+            result = entries[0][0]
+            pattern = messages.pop()
+            group = groups.setdefault((result["exercise"], pattern), {"example": entries[0][3], "students": []})
+            group["students"].append(result["student"])
+            ids.add(result_id)
+    runs = [BrokenRun(ex, pattern, (g["example"] or "").strip().splitlines()[0] if (g["example"] or "").strip()
+                      else "", sorted(g["students"])) for (ex, pattern), g in groups.items()]
+    return sorted(runs, key=lambda b: (-len(b.students), b.exercise)), ids
+
+
 def _items(checks: list[tuple[dict, str, str, str]], limit_messages: int = 3) -> list[CheckItem]:
     tallies: dict[tuple[str, str], dict] = {}
     for result, name, status, message in checks:
@@ -218,13 +260,15 @@ def _items(checks: list[tuple[dict, str, str, str]], limit_messages: int = 3) ->
                                          "examples": {}})
         entry["graded"] += 1
         if status != "passed":
+            entry.setdefault("students", []).append(result["student"])
             entry["failed"] += 1
             entry["statuses"][status] += 1
             pattern = message_pattern(message)
             entry["patterns"][pattern] += 1
             entry["examples"].setdefault(pattern, message)
     items = [CheckItem(ex, check, e["failed"], e["graded"], dict(e["statuses"]),
-                       [MessageGroup(p, n, e["examples"][p]) for p, n in e["patterns"].most_common(limit_messages)])
+                       [MessageGroup(p, n, e["examples"][p]) for p, n in e["patterns"].most_common(limit_messages)],
+                       students=sorted(e.get("students", [])))
              for (ex, check), e in tallies.items()]
     return sorted(items, key=lambda i: (-i.failed, -i.rate, i.exercise, i.check))
 
@@ -305,13 +349,29 @@ def build_report(book: Gradebook, course: Course, session: str | None = None) ->
             Distribution.of([percent(r["score"], r["max_score"]) for r in graded])))
     roster_rows = [r for r in rows if r.in_roster is not None]
     checks = _graded_checks(book, results)
+    broken, broken_ids = _broken(checks)
+    item_checks = [c for c in checks if c[0]["result_id"] not in broken_ids]
+    titles = book.check_titles(sorted({c[0]["result_id"] for c in checks}))
+    items = _items(item_checks)
+    for item in items:
+        item.title = titles.get((item.exercise, item.check), {"en": item.check, "ko": item.check})
+    students_here = {r.student for r in rows}
+    overrides = [{"student": o.student, "exercise": o.exercise, "score": o.score, "reason": o.reason,
+                  "by": o.set_by, "at": o.set_at} for o in book.active_overrides().values()
+                 if o.student in students_here and o.exercise in exercise_ids]
+    extensions = {}
+    if info is not None:
+        zone = session_zone(book, session)
+        extensions = {k: in_zone(v, zone) for k, v in info["config"].get("extensions", {}).items()}
     zone = session_zone(book, session) if session else None
     return Report(
         session=session, generated_at=datetime.now(zone or timezone.utc).isoformat(timespec="seconds"),
         course_title={"ko": course.title.ko, "en": course.title.en}, exercises=exercises,
         totals=Distribution.of([r.total_percent for r in rows]), students=rows,
-        items=_items(checks), help=_help(checks, rows, exercise_ids),
-        history=_history(book, session),
+        items=items, help=_help(checks, rows, exercise_ids),
+        history=_history(book, session), broken=broken,
+        roster_size=len(roster_rows) - sum(1 for r in roster_rows if not r.in_roster) if roster_rows else None,
+        overrides=overrides, extensions=extensions,
         unknown=sorted(r.student for r in roster_rows if not r.in_roster),
         absent=sorted(r.student for r in roster_rows if r.in_roster and all(
             c["status"] == "not_submitted" for c in r.cells.values())),
