@@ -197,10 +197,12 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
               help="Report on this session (default: the gradebook's current results).")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the report as one self-contained HTML page (charts included; opens offline).")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write each student's feedback file into this folder; the HTML report links them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report's data as JSON.")
 @LANG_OPTION
 @click.pass_obj
-def report_command(obj: Context, db, session_name, html_out, as_json, lang):
+def report_command(obj: Context, db, session_name, html_out, feedback_dir, as_json, lang):
     """The instructor's report: score distribution per exercise, the checks most students
     failed with their failure messages grouped, students who need help, and earlier sessions.
 
@@ -226,10 +228,27 @@ def report_command(obj: Context, db, session_name, html_out, as_json, lang):
         raise click.BadParameter(str(exc), param_hint="--session") from None
     except GradebookError as exc:
         raise click.ClickException(str(exc)) from None
+    links = {}
+    if feedback_dir:
+        import os
+
+        from dlgrade.bulk.export import write_feedback
+        from dlgrade.bulk.identity import file_stems
+
+        with Gradebook(db) as book:
+            written = write_feedback(book, obj.course, feedback_dir, lang)
+        stems = file_stems([r.student for r in report.students])
+        base = (html_out.parent if html_out else Path.cwd()).resolve()
+        for student, stem in stems.items():
+            target = (feedback_dir / f"{stem}.md").resolve()
+            if target.is_file():
+                links[student] = Path(os.path.relpath(target, base)).as_posix()
+        if not as_json:
+            obj.output.print(say("report.feedback_written", lang, n=len(written), folder=feedback_dir))
     if html_out:
         from dlgrade.reporting.html import render_html
 
-        html_out.write_text(render_html(report, lang), encoding="utf-8")
+        html_out.write_text(render_html(report, lang, feedback=links), encoding="utf-8")
     if as_json:
         obj.output.raw(json.dumps(report.to_dict(), ensure_ascii=False))
         return

@@ -34,6 +34,10 @@ details summary{cursor:pointer}
 svg text{font-size:11px;fill:#1d2433}
 svg .bar{fill:#4a7bd0}svg .axis{stroke:#8a93a3;stroke-width:1}svg .line{fill:none;stroke:#4a7bd0;stroke-width:2}
 svg .dot{fill:#4a7bd0}
+.ovr{background:#fff3cd;color:#7a5b00;border-radius:3px;padding:0 .25rem;font-size:.75rem}
+td.who{max-width:16rem;font-size:.8rem;color:#3d4657}
+code{font-size:.8rem;background:#f8f9fb;padding:.1rem .25rem;border-radius:3px}
+a.feedback{color:#2456a6}
 """
 
 
@@ -88,16 +92,36 @@ def svg_line(points: list[tuple[str, float]], label: str, width: int = 640, heig
 def _cell(cell: dict | None, lang: str, tz=None) -> str:
     if cell is None:
         return "<td></td>"
+    override = cell.get("override")
+    extension = ""
+    if cell.get("closes_for"):
+        extension = (f'<br><small class="dim extension">{escape(say("report.extended", lang))} '
+                     f'{escape(_local(cell["closes_for"], tz, "%H:%M"))}</small>')
+    if override is not None:
+        return (f'<td class="num override" title="{escape(say("report.badge.override", lang))}">'
+                f'<b>{override:g}</b>/{cell["max_score"]:g} <span class="ovr">{escape(say("report.badge.override", lang))}'
+                f'</span>{_when(cell, lang, tz)}{extension}</td>')
     if cell["status"] != "graded":
-        mark = "—" if cell["status"] == "not_submitted" else escape(cell["status"])
-        return f'<td class="num dim">{mark}</td>'
+        mark = "—" if cell["status"] == "not_submitted" else escape(say(f"history.status.{cell['status']}", lang))
+        return f'<td class="num dim">{mark}{extension}</td>'
     cls = "ok" if cell["score"] >= cell["max_score"] else "bad" if not cell["score"] else ""
     late = ""
     if cell.get("timing") == "late":
-        late = f' <span class="late">{escape(say("report.badge.late", lang))} ×{cell["multiplier"]:g}</span>'
+        from dlgrade.session.late import late_minutes_text
+
+        minutes = late_minutes_text(cell.get("late_seconds", 0))
+        late = (f' <span class="late">{escape(say("report.badge.late_minutes", lang, minutes=minutes))} '
+                f'×{cell["multiplier"]:g}</span>')
     elif cell.get("timing") == "early":
         late = f' <span class="late">{escape(say("report.badge.early", lang))}</span>'
-    return f'<td class="num {cls}">{cell["score"]:g}/{cell["max_score"]:g}{late}{_when(cell, lang, tz)}</td>'
+    return f'<td class="num {cls}">{cell["score"]:g}/{cell["max_score"]:g}{late}{_when(cell, lang, tz)}{extension}</td>'
+
+
+def _local(value: str, tz, fmt: str) -> str:
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(value)
+    return (moment.astimezone(tz) if tz else moment).strftime(fmt)
 
 
 def _when(cell: dict, lang: str, tz) -> str:
@@ -115,29 +139,71 @@ def _when(cell: dict, lang: str, tz) -> str:
             f'{escape(say(f"intake.time_short.{source}", lang))}</small>')
 
 
-def render_html(report: Report, lang: str) -> str:
-    """The whole page."""
+def _generated(value: str, tz) -> str:
+    from datetime import datetime
+
+    from dlgrade.session.config import show_time
+
+    try:
+        return show_time(datetime.fromisoformat(value), tz)
+    except ValueError:
+        return value
+
+
+def _who(students: list[str], limit: int = 15) -> str:
+    """Who, as one line: the first ``limit`` ids and how many more."""
+    shown = ", ".join(students[:limit])
+    return shown + (f" … +{len(students) - limit}" if len(students) > limit else "")
+
+
+def _first_line(message: str) -> str:
+    text = (message or "").strip()
+    return text.splitlines()[0] if text else ""
+
+
+def render_html(report: Report, lang: str, feedback: dict[str, str] | None = None) -> str:
+    """The whole page; ``feedback`` maps students to the (relative) address of their feedback file."""
     t = lambda key, **kw: escape(say(key, lang, **kw))  # noqa: E731
+    tz = None
+    if report.session_info:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            tz = ZoneInfo(report.session_info["timezone"])
+        except (ZoneInfoNotFoundError, ValueError, KeyError):
+            tz = None
     title = say("report.title_session", lang, session=report.session) if report.session \
         else say("report.title_gradebook", lang)
     out = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
            f'<title>{escape(title)}</title><style>{CSS}</style></head><body>',
            f'<h1>{escape(title)}</h1><p class="meta">{escape(report.course_title.get(lang, ""))} · '
-           f'{escape(report.generated_at)}</p>']
+           f'{escape(_generated(report.generated_at, tz))}</p>']
     if report.session_info:
         cfg = report.session_info["config"]
         weights = ", ".join(f"{e} ({w:g})" for e, w in cfg["exercises"].items())
         late = say(f"session.late.{cfg['late']['kind']}", lang, **cfg["late"])
-        out.append(f'<p class="meta" id="session-info">{escape(cfg["opens"][:16].replace("T", " "))} – '
-                   f'{escape(cfg["closes"][:16].replace("T", " "))} ({escape(cfg["timezone"])}) · '
+        from datetime import datetime
+
+        from dlgrade.session.config import show_time
+
+        out.append(f'<p class="meta" id="session-info">'
+                   f'{escape(show_time(datetime.fromisoformat(cfg["opens"]), tz))} – '
+                   f'{escape(show_time(datetime.fromisoformat(cfg["closes"]), tz))} ({escape(cfg["timezone"])}) · '
                    f'{escape(weights)} · {escape(late)}</p>')
     submitted = sum(1 for r in report.students if any(c["status"] == "graded" for c in r.cells.values()))
-    out.append('<div class="cards">'
-               f'<div class="card">{t("report.col.students")}<b id="n-students">{len(report.students)}</b></div>'
-               f'<div class="card">{t("report.col.submitted")}<b>{submitted}</b></div>'
-               f'<div class="card">{t("grade.mean")}<b>{report.totals.mean:.0f}%</b></div>'
+    cards = [("report.col.students", len(report.students), "n-students")]
+    if report.roster_size is not None:
+        cards += [("report.card.roster", report.roster_size, "n-roster"), ("report.card.absent", len(report.absent),
+                                                                           "n-absent")]
+    cards += [("report.col.submitted", submitted, "n-submitted")]
+    out.append('<div class="cards">' + "".join(f'<div class="card">{t(key)}<b id="{ident}">{value}</b></div>'
+                                               for key, value, ident in cards)
+               + f'<div class="card">{t("grade.mean")}<b>{report.totals.mean:.0f}%</b></div>'
                f'<div class="card">{t("grade.median")}<b>{report.totals.median:.0f}%</b></div></div>')
+    for key, students in (("report.absent", report.absent), ("report.unknown", report.unknown)):
+        if students:
+            out.append(f'<p class="late" id="{key.split(".")[1]}">{t(key, students=", ".join(students))}</p>')
 
     out.append(f'<h2>{t("report.totals", mean=report.totals.mean, median=report.totals.median)}</h2>'
                f'<div id="totals">{svg_histogram(report.totals, say("grade.total", lang), width=640, height=200)}'
@@ -153,16 +219,27 @@ def render_html(report: Report, lang: str) -> str:
                    f'{escape(weight)}</div>{svg_histogram(e.scores, e.exercise)}</div>')
     out.append("</div>")
 
+    if report.broken:
+        out.append(f'<h2>{t("report.broken")}</h2><table id="broken"><tr><th>{t("col.exercise")}</th>'
+                   f'<th class="num">{t("report.col.count")}</th><th>{t("report.col.message")}</th>'
+                   f'<th>{t("report.col.who")}</th></tr>')
+        for b in report.broken:
+            out.append(f'<tr class="broken"><td>{escape(b.exercise)}</td><td class="num">{len(b.students)}</td>'
+                       f'<td><code>{escape(b.example)}</code></td><td>{escape(_who(b.students))}</td></tr>')
+        out.append("</table>")
+
     out.append(f'<h2>{t("report.items")}</h2><table id="items"><tr><th>{t("col.exercise")}</th>'
                f'<th>{t("col.check")}</th><th class="num">{t("report.col.failed")}</th>'
-               f'<th>{t("report.col.messages")}</th></tr>')
+               f'<th>{t("report.col.who")}</th><th>{t("report.col.messages_readable")}</th></tr>')
     for item in [i for i in report.items if i.failed]:
         groups = "".join(
-            f'<details><summary><b>{g.count}×</b> {escape(g.pattern)}</summary><pre>{escape(g.example)}</pre>'
-            f'</details>' for g in item.messages)
-        out.append(f'<tr class="item"><td>{escape(item.exercise)}</td><td>{escape(item.check)}</td>'
-                   f'<td class="num"><span class="rate" style="width:{item.rate * 80:.0f}px"></span>'
-                   f'{item.failed}/{item.graded} ({item.rate:.0%})</td><td>{groups}</td></tr>')
+            f'<details><summary><b>{g.count}×</b> {escape(_first_line(g.example))}</summary>'
+            f'<pre>{escape(g.example)}</pre></details>' for g in item.messages)
+        out.append(f'<tr class="item"><td>{escape(item.exercise)}</td><td>{escape(item.title_in(lang))}'
+                   f'<br><small class="dim">{escape(item.check)}</small></td>'
+                   f'<td class="num"><span class="rate" style="width:{item.rate * 60:.0f}px"></span>'
+                   f'{item.failed}/{item.graded}</td><td class="who">{escape(_who(item.students))}</td>'
+                   f'<td>{groups}</td></tr>')
     out.append("</table>")
 
     if report.help:
@@ -175,7 +252,7 @@ def render_html(report: Report, lang: str) -> str:
                        f'<td class="num">{h.total_percent:.0f}%</td><td>{escape(why)}</td></tr>')
         out.append("</table>")
 
-    if report.history:
+    if len(report.history) >= 2:  # one point is no trend
         out.append(f'<h2>{t("report.history")}</h2><div id="history">'
                    f'{svg_line([(p.name, p.mean_total_percent) for p in report.history], say("report.history", lang))}'
                    '</div>')
@@ -191,19 +268,22 @@ def render_html(report: Report, lang: str) -> str:
         out.append("</table>")
 
     exercise_ids = [e.exercise for e in report.exercises]
-    tz = None
     if report.session_info:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            tz = ZoneInfo(report.session_info["timezone"])
-        except (ZoneInfoNotFoundError, ValueError, KeyError):
-            tz = None
         from dlgrade.reporting.intake import time_sources_line
 
         sources = time_sources_line([c for r in report.students for c in r.cells.values()], lang)
         if sources is not None:
             out.append(f'<p class="meta" id="time-sources">{escape(sources.plain)}</p>')
+    if report.overrides:
+        out.append(f'<h2>{t("report.overrides")}</h2><table id="overrides"><tr><th>{t("report.col.student")}</th>'
+                   f'<th>{t("col.exercise")}</th><th class="num">{t("col.score")}</th><th>{t("report.col.why")}</th>'
+                   f'<th>{t("report.col.by")}</th></tr>')
+        for o in report.overrides:
+            out.append(f'<tr><td>{escape(o["student"])}</td><td>{escape(o["exercise"])}</td>'
+                       f'<td class="num">{o["score"]:g}</td><td>{escape(o["reason"])}</td>'
+                       f'<td>{escape(o["by"])} · {escape(_local(o["at"], tz, "%m-%d %H:%M"))}</td></tr>')
+        out.append("</table>")
+    links = feedback or {}
     out.append(f'<h2>{t("report.students")}</h2><table id="students"><tr><th>{t("report.col.student")}</th>'
                f'<th>{t("report.col.name")}</th>'
                + "".join(f'<th class="num">{escape(e.exercise)}'
@@ -211,12 +291,12 @@ def render_html(report: Report, lang: str) -> str:
                + f'<th class="num">{t("grade.total")}</th></tr>')
     for row in sorted(report.students, key=lambda r: r.student):
         cls = ' class="unknown"' if row.in_roster is False else ""
-        out.append(f'<tr{cls}><td>{escape(row.student)}</td><td>{escape(row.name or "")}</td>'
+        sid = escape(row.student)
+        if row.student in links:
+            sid = f'<a class="feedback" href="{escape(links[row.student], quote=True)}">{sid}</a>'
+        out.append(f'<tr{cls}><td>{sid}</td><td>{escape(row.name or "")}</td>'
                    + "".join(_cell(row.cells.get(e), lang, tz) for e in exercise_ids)
                    + f'<td class="num"><b>{row.total:.1f}</b>/{row.max_total:g}</td></tr>')
     out.append("</table>")
-    for key, students in (("report.unknown", report.unknown), ("report.absent", report.absent)):
-        if students:
-            out.append(f'<p class="late">{t(key, students=", ".join(students))}</p>')
     out.append("</body></html>\n")
     return "".join(out)
