@@ -293,6 +293,9 @@ MESSAGES.update({
         "ko": "명단의 학번과 대소문자나 구분자만 다른 제출: {pairs}. 명단 밖 학생으로 처리했습니다. 제출 이름이나 명단을 고치세요.",
         "en": "submissions whose id differs from a roster id only in case or separators: {pairs}. They were "
               "treated as not on the roster; fix the submission's name or the roster."},
+    "report.history_single": {"ko": "{session}이(가) 이 성적부의 첫 세션입니다 (평균 합계 {mean:.0f}%). 두 번째 세션부터 추이를 그립니다.",
+                               "en": "{session} is this gradebook's first session (mean total {mean:.0f}%); the trend "
+                                     "is drawn from the second session on."},
     "report.extended": {"ko": "연장 마감", "en": "own close"},
     "report.badge.override": {"ko": "조정됨", "en": "override"},
     "report.badge.late_minutes": {"ko": "{minutes} 지각", "en": "{minutes} late"},

@@ -38,6 +38,7 @@ svg .dot{fill:#4a7bd0}
 td.who{max-width:16rem;font-size:.8rem;color:#3d4657}
 code{font-size:.8rem;background:#f8f9fb;padding:.1rem .25rem;border-radius:3px}
 a.feedback{color:#2456a6}
+p.trend{color:#5b6475;font-size:.9rem}
 """
 
 
@@ -252,7 +253,11 @@ def render_html(report: Report, lang: str, feedback: dict[str, str] | None = Non
                        f'<td class="num">{h.total_percent:.0f}%</td><td>{escape(why)}</td></tr>')
         out.append("</table>")
 
-    if len(report.history) >= 2:  # one point is no trend
+    if len(report.history) == 1:  # one point is no trend: say so in one line, no empty chart
+        only = report.history[0]
+        out.append(f'<h2>{t("report.history")}</h2><p class="trend" data-session="{escape(only.name)}">'
+                   f'{t("report.history_single", session=only.name, mean=only.mean_total_percent)}</p>')
+    if len(report.history) >= 2:
         out.append(f'<h2>{t("report.history")}</h2><div id="history">'
                    f'{svg_line([(p.name, p.mean_total_percent) for p in report.history], say("report.history", lang))}'
                    '</div>')
