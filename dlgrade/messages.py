@@ -296,6 +296,10 @@ MESSAGES.update({
     "report.history_single": {"ko": "{session}이(가) 이 성적부의 첫 세션입니다 (평균 합계 {mean:.0f}%). 두 번째 세션부터 추이를 그립니다.",
                                "en": "{session} is this gradebook's first session (mean total {mean:.0f}%); the trend "
                                      "is drawn from the second session on."},
+    "report.broken_line": {"ko": "{exercise}: 코드가 실행되지 않은 학생 {n}명 — {message} ({students})",
+                           "en": "{exercise}: the code of {n} did not run — {message} ({students})"},
+    "report.roster_counts": {"ko": "명단 {roster}명 · 미제출 {absent}명 · 명단 밖 제출 {unknown}명",
+                             "en": "roster: {roster} students · absent: {absent} · not on the roster: {unknown}"},
     "report.extended": {"ko": "연장 마감", "en": "own close"},
     "report.badge.override": {"ko": "조정됨", "en": "override"},
     "report.badge.late_minutes": {"ko": "{minutes} 지각", "en": "{minutes} late"},

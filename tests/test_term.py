@@ -598,3 +598,105 @@ def test_an_id_differing_only_in_case_from_the_roster_is_pointed_out(tmp_path, c
         hand_in(book, course, "kim01", "ex01", 1.0, seoul(14, 30))
         summary = score_session(book, session, ["kim01"], {})
     assert summary.unknown == ["kim01"] and summary.alike == [("kim01", "Kim01")]
+
+
+# ----------------------------------------------------------------------------- the report
+def broken_result(exercise: str, points: float) -> ExerciseResult:
+    message = "conv.py could not be loaded: invalid syntax (line 3)"
+    return ExerciseResult(exercise, seed=1, checks=[
+        CheckResult(n, "public", "error", 0.0, points / 3, message=message, title=f"title of {n}")
+        for n in ("a", "b", "c")])
+
+
+@pytest.fixture
+def report_book(term, course):
+    """The term's session plus one student whose ex05 does not even load, titles on the checks,
+    an override and three more students failing check b."""
+    points05 = course.resolve("ex05").points
+    with Gradebook(term["db"]) as book:
+        book.record(student="s5", exercise="ex05", grader_version="g1", max_score=points05,
+                    result=broken_result("ex05", points05),
+                    file=Handed("broken", "s5/conv.py", seoul(14, 40).astimezone(UTC).isoformat()))
+        override(book, course, "s4", "ex05", score=points05 / 2, reason="<b>oral</b> exam", by="prof")
+        score_session(book, term["session"], ["s1", "s2", "s4", "s5", "s6"], {})
+    return term
+
+
+def test_report_model_titles_who_broken_roster_overrides(report_book, course):
+    from dlgrade.reporting.model import build_report
+
+    with Gradebook(report_book["db"]) as book:
+        report = build_report(book, course, "week9")
+    # s5's ex05 did not run: one line, not one per check; its checks are not counted as items
+    assert [(b.exercise, b.students) for b in report.broken] == [("ex05", ["s5"])]
+    assert "invalid syntax" in report.broken[0].example
+    items = {(i.exercise, i.check): i for i in report.items}
+    b = items[("ex05", "b")]
+    assert b.failed == 1 and b.students == ["s2"]  # s2 half right; s5's broken run is not counted here
+    assert b.title_in("en") == "title of b"  # the title any stored result gives the check, not its id
+    assert report.roster_size == 6 and report.absent == ["s3"] and report.unknown == []
+    assert [(o["student"], o["exercise"], o["by"]) for o in report.overrides] == [("s4", "ex05", "prof")]
+    assert report.extensions == {"s4": "2026-11-27T15:30:00+09:00", "s6": "2026-11-27T16:00:00+09:00"}
+
+
+def test_report_uses_check_titles(tmp_path, course):
+    from dlgrade.reporting.model import build_report
+
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(SESSION, encoding="utf-8")
+    session = load_session(tmp_path / "s.yaml", course)
+    with Gradebook(tmp_path / "g.db") as book:
+        r = ExerciseResult("ex01", seed=1, checks=[
+            CheckResult("and_gate", "public", "failed", 0.0, 1.0, message="max abs err 0.31",
+                        title="Learns the AND gate", title_ko="AND 게이트 학습"),
+            CheckResult("or_gate", "public", "passed", 1.0, 1.0, title="Learns OR")])
+        book.record(student="s1", exercise="ex01", grader_version="g", max_score=2.0, result=r,
+                    file=Handed("h", "p", seoul(14, 1).astimezone(UTC).isoformat()))
+        score_session(book, session, ["s1"], {})
+        report = build_report(book, course, "week9")
+    item = next(i for i in report.items if i.check == "and_gate")
+    assert (item.title_in("en"), item.title_in("ko"), item.students) == ("Learns the AND gate", "AND 게이트 학습", ["s1"])
+    assert item.messages[0].example == "max abs err 0.31"  # the numbers stay readable
+
+
+def test_chart_labels_never_overlap():
+    from dlgrade.reporting.html import label_indices, text_width
+
+    for n in (2, 5, 15, 40):
+        for width in (200, 640):
+            names = [f"week{i}" if i % 3 else f"기말평가{i}" for i in range(1, n + 1)]
+            step = (width - 90) / (n - 1)
+            shown = sorted(label_indices(names, step))
+            assert shown[0] == 0 and shown[-1] == n - 1
+            for a, b in zip(shown, shown[1:]):  # centred labels: half of each must fit between the two centres
+                assert (b - a) * step >= (text_width(names[a]) + text_width(names[b])) / 2, (n, width, a, b)
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs chromium")
+def test_html_report_in_a_headless_browser(report_book, tmp_path):
+    out = tmp_path / "week9.html"
+    feedback = tmp_path / "feedback"
+    done = CliRunner().invoke(main, ["report", "--db", str(report_book["db"]), "--session", "week9", "--html", str(out),
+                                     "--feedback", str(feedback)], env=env())
+    assert done.exit_code == 0, done.output
+    browser = [shutil.which("chromium"), "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               f"--user-data-dir={tmp_path / 'profile'}", "--disable-extensions", "--disable-background-networking"]
+    dom = subprocess.run(browser + ["--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=300).stdout
+    assert 'id="n-roster">6<' in dom and 'id="n-absent">1<' in dom
+    assert dom.count('<tr class="broken">') == 1 and "invalid syntax" in dom
+    assert "<svg class=\"trend\"" not in dom and "first session" in dom  # one session: no empty chart
+    assert "KST (+09:00)" in dom
+    assert "0m05s late" in dom or "5m00s late" in dom  # s2 five minutes late, in minutes and seconds
+    assert 'id="overrides"' in dom and "&lt;b&gt;oral&lt;/b&gt; exam" in dom and "<b>oral</b>" not in dom
+    assert "own close" in dom
+    links = [line for line in dom.split('<a class="feedback" href="')[1:]]
+    targets = {link.split('"')[0] for link in links}
+    assert targets and all((out.parent / t).is_file() for t in targets)  # each link opens a feedback file
+    assert any("s2" in t for t in targets)
+    shot = tmp_path / "week9.png"
+    subprocess.run(browser + ["--window-size=1200,2400", f"--screenshot={shot}", out.as_uri()],
+                   capture_output=True, timeout=300, cwd=tmp_path)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    keep = os.environ.get("DLGRADE_KEEP_SCREENSHOTS")
+    if keep:
+        shutil.copy(shot, keep)

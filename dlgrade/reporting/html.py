@@ -66,6 +66,35 @@ def svg_histogram(dist: Distribution, label: str, width: int = 320, height: int 
     return "".join(parts)
 
 
+CHAR_WIDTH = 7.0  #: an upper bound of one character's width at the charts' 11 px font (CJK is wider: counted 2)
+
+
+def text_width(text: str) -> float:
+    import unicodedata
+
+    return sum(CHAR_WIDTH * (2 if unicodedata.east_asian_width(ch) in "WF" else 1) for ch in text)
+
+
+def label_indices(labels: list[str], step: float, gap: float = 6.0) -> set[int]:
+    """Which of evenly spaced, centred labels to draw so that none overlaps another: every k-th
+    one from the first, k the smallest that leaves room for the widest label, and the last one
+    (instead of the k-th before it when those two would touch)."""
+    if not labels:
+        return set()
+    widest = max(text_width(label) for label in labels) + gap
+    k = max(1, -(-int(widest) // max(1, int(step))))
+    while k * step < widest:
+        k += 1
+    chosen = set(range(0, len(labels), k))
+    last = len(labels) - 1
+    if last not in chosen:
+        before = max(chosen)
+        if (last - before) * step < widest:
+            chosen.discard(before)
+        chosen.add(last)
+    return chosen
+
+
 def svg_line(points: list[tuple[str, float]], label: str, width: int = 640, height: int = 200) -> str:
     """A line chart of percentages (0–100) over named points in order."""
     left, right, bottom, top_pad = 60, 30, 28, 16
@@ -81,11 +110,15 @@ def svg_line(points: list[tuple[str, float]], label: str, width: int = 640, heig
                      f'stroke-dasharray="{"0" if pct == 0 else "3 3"}"/><text x="2" y="{y + 4:.1f}">{pct}%</text>')
     if len(xy) > 1:
         parts.append('<polyline class="line" points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) + '"/>')
-    for (name, value), (x, y) in zip(points, xy):
+    shown = label_indices([name for name, _ in points], step if len(points) > 1 else plot_w)
+    values = label_indices(["100%"] * len(points), step if len(points) > 1 else plot_w)
+    for i, ((name, value), (x, y)) in enumerate(zip(points, xy)):
         parts.append(f'<circle class="dot" data-session="{escape(name)}" cx="{x:.1f}" cy="{y:.1f}" r="4">'
-                     f'<title>{escape(name)}: {value:.0f}%</title></circle>'
-                     f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{value:.0f}%</text>'
-                     f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">{escape(name)}</text>')
+                     f'<title>{escape(name)}: {value:.0f}%</title></circle>')
+        if i in values:
+            parts.append(f'<text class="value" x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{value:.0f}%</text>')
+        if i in shown:
+            parts.append(f'<text class="label" x="{x:.1f}" y="{height - 8}" text-anchor="middle">{escape(name)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

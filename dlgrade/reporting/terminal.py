@@ -99,15 +99,25 @@ def items_table(report: Report, lang: str, limit: int = 10) -> Table:
     table.add_column(say("col.exercise", lang))
     table.add_column(say("col.check", lang))
     table.add_column(say("report.col.failed", lang), justify="right")
-    table.add_column(say("report.col.messages", lang))
+    table.add_column(say("report.col.messages_readable", lang))
+    table.add_column(say("report.col.who", lang))
     for item in [i for i in report.items if i.failed][:limit]:
         messages = Text()
         for group in item.messages:
             messages.append(f"{group.count}× ", style="bold")
-            messages.append(visible(group.pattern) + "\n")
+            first = (group.example or "").strip().splitlines()
+            messages.append(visible(first[0] if first else group.pattern) + "\n")
         messages.rstrip()
-        table.add_row(item.exercise, Text(visible(item.check)), f"{item.failed}/{item.graded} ({item.rate:.0%})", messages)
+        who = ", ".join(item.students[:10]) + (f" … +{len(item.students) - 10}" if len(item.students) > 10 else "")
+        table.add_row(item.exercise, Text(visible(item.title_in(lang))), f"{item.failed}/{item.graded} ({item.rate:.0%})",
+                      messages, Text(visible(who)))
     return table
+
+
+def broken_lines(report: Report, lang: str) -> list[Text]:
+    """Code that did not run: one line per exercise and cause, with who."""
+    return [Text(visible(say("report.broken_line", lang, exercise=b.exercise, n=len(b.students), message=b.example,
+                             students=", ".join(b.students))), style="red") for b in report.broken]
 
 
 def help_table(report: Report, lang: str) -> Table:
@@ -140,6 +150,9 @@ def history_table(report: Report, lang: str) -> Table:
 
 def roster_lines(report: Report, lang: str) -> list[Text]:
     lines = []
+    if report.roster_size is not None:
+        lines.append(Text(say("report.roster_counts", lang, roster=report.roster_size, absent=len(report.absent),
+                              unknown=len(report.unknown))))
     if report.unknown:
         lines.append(Text(visible(say("report.unknown", lang, students=", ".join(report.unknown))), style="yellow"))
     if report.absent:
@@ -153,7 +166,7 @@ def render_report(report: Report, lang: str) -> Group:
         else say("report.title_gradebook", lang)
     parts = [Text(title, style="bold"), exercises_table(report, lang),
              Text(say("report.totals", lang, mean=report.totals.mean, median=report.totals.median), style="bold"),
-             text_histogram(report.totals), items_table(report, lang)]
+             text_histogram(report.totals), *broken_lines(report, lang), items_table(report, lang)]
     if report.help:
         parts.append(help_table(report, lang))
     if report.history:
