@@ -700,3 +700,23 @@ def test_html_report_in_a_headless_browser(report_book, tmp_path):
     keep = os.environ.get("DLGRADE_KEEP_SCREENSHOTS")
     if keep:
         shutil.copy(shot, keep)
+
+
+def test_histogram_axis_labels_leave_room_between_them():
+    import re
+
+    from dlgrade.reporting.html import text_width
+    from dlgrade.reporting.model import Distribution
+
+    for width in (320, 640):
+        svg = __import__("dlgrade.reporting.html", fromlist=["svg_histogram"]).svg_histogram(
+            Distribution.of([5, 55, 95, 100]), "x", width=width)
+        spans = []
+        for x, anchor, text in re.findall(r'<text class="tick" x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)">([^<]+)<',
+                                          svg):
+            w, x = text_width(text) * 11 / 12, float(x)  # 7 px a character bounds 11 px digits (about 6.2 px)
+            spans.append({"start": (x, x + w), "middle": (x - w / 2, x + w / 2), "end": (x - w, x)}[anchor])
+        assert len(spans) == 6
+        spans.sort()
+        for (a0, a1), (b0, b1) in zip(spans, spans[1:]):
+            assert b0 - a1 >= 4, (width, spans)

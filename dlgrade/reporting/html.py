@@ -60,9 +60,11 @@ def svg_histogram(dist: Distribution, label: str, width: int = 320, height: int 
                      f'width="{step - 4:.1f}" height="{h:.1f}"><title>{lo}–{lo + 100 // BINS}%: {n}</title></rect>')
         if n:
             parts.append(f'<text x="{x + (step - 4) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{n}</text>')
-        if i % 2 == 0:
-            parts.append(f'<text x="{x - 2:.1f}" y="{height - 6}">{lo}%</text>')
-    parts.append(f'<text x="{width - 4}" y="{height - 6}" text-anchor="end">100%</text></svg>')
+        if i % 2 == 0:  # the bins' bounds, under the edge they stand for: 0 % at the left, then centred
+            edge = left + i * step
+            anchor = "start" if i == 0 else "middle"
+            parts.append(f'<text class="tick" x="{edge:.1f}" y="{height - 6}" text-anchor="{anchor}">{lo}%</text>')
+    parts.append(f'<text class="tick" x="{width - 4}" y="{height - 6}" text-anchor="end">100%</text></svg>')
     return "".join(parts)
 
 
