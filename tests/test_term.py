@@ -720,3 +720,35 @@ def test_histogram_axis_labels_leave_room_between_them():
         spans.sort()
         for (a0, a1), (b0, b1) in zip(spans, spans[1:]):
             assert b0 - a1 >= 4, (width, spans)
+
+
+def test_session_export_equals_session_grade_json(ex01_class, tmp_path, course):
+    """Through the commands an instructor runs: the export is what session grade printed."""
+    import zipfile
+
+    (tmp_path / "roster.csv").write_text("학번,이름\ns1,김민준\ns2,이서연\ns3,박지후\ns4,최유나\n", encoding="cp949")
+    (tmp_path / "s.yaml").write_text("name: w1\nexercises: {ex01: 40}\nopens: 2026-11-27 14:00\n"
+                                     "closes: 2026-11-27 15:00\nlate: {percent: 10, per_minutes: 10, floor: 50}\n"
+                                     "roster: roster.csv\n", encoding="utf-8")
+    for student, (hour, minute) in {"s1": (14, 30), "s2": (15, 12), "s3": (14, 59)}.items():
+        stamp = seoul(hour, minute).timestamp()
+        os.utime(ex01_class / student / "perceptron.py", (stamp, stamp))
+    shutil.copy(MUTANT01, ex01_class / "s3" / "perceptron.py")
+    os.utime(ex01_class / "s3" / "perceptron.py", (seoul(14, 59).timestamp(),) * 2)
+    db = tmp_path / "w1.db"
+    runner = CliRunner()
+    graded = runner.invoke(main, ["session", "grade", str(tmp_path / "s.yaml"), str(ex01_class), "--db", str(db),
+                                  "--json", "-j", "1", *sandbox_args()], env=env())
+    assert graded.exit_code == 0, graded.output
+    printed = {s["student"]: s for s in json.loads(graded.output)["students"]}
+    exported = runner.invoke(main, ["export", "csv", "--db", str(db), "--session", "w1"], env=env()).output
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO(exported)) if r["student"] != "points_possible"}
+    assert set(rows) == set(printed) == {"s1", "s2", "s3", "s4"}
+    for student, entry in printed.items():
+        assert float(rows[student]["total"]) == pytest.approx(entry["total"]), student
+        assert rows[student]["name"] == entry["name"]
+    # hand-computed: s1 full on time 40; s2 full, 12 min late → 2 periods → ×0.8 → 32; s4 on the roster, absent
+    assert (float(rows["s1"]["total"]), float(rows["s2"]["total"])) == (40.0, 32.0)
+    assert (rows["s2"]["status"], rows["s4"]["status"], rows["s4"]["total"]) == ("late", "not_submitted", "0")
+    assert 0 < float(rows["s3"]["total"]) < 40 and rows["s3"]["status"] == "graded"  # the mutant loses points
+    assert rows["s1"]["name"] == "김민준"  # the CP949 roster's names

@@ -48,6 +48,8 @@ def text_histogram(dist: Distribution, width: int = 30) -> Text:
 def cell_text(cell: dict | None) -> Text:
     if cell is None:
         return Text("")
+    if cell.get("override") is not None:  # a score set by hand: final, shown as such
+        return Text(f"{cell['override']:g}/{cell['max_score']:g} ✎", style="bold cyan")
     if cell["status"] == "not_submitted":
         return Text("—", style="dim")
     if cell["status"] == "refused":
