@@ -752,3 +752,22 @@ def test_session_export_equals_session_grade_json(ex01_class, tmp_path, course):
     assert (rows["s2"]["status"], rows["s4"]["status"], rows["s4"]["total"]) == ("late", "not_submitted", "0")
     assert 0 < float(rows["s3"]["total"]) < 40 and rows["s3"]["status"] == "graded"  # the mutant loses points
     assert rows["s1"]["name"] == "김민준"  # the CP949 roster's names
+
+
+def test_terminal_report_shows_titles_who_broken_roster_and_overrides(report_book, course):
+    from rich.console import Console
+
+    from dlgrade.reporting.model import build_report
+    from dlgrade.reporting.terminal import render_report, students_table
+
+    with Gradebook(report_book["db"]) as book:
+        report = build_report(book, course, "week9")
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(render_report(report, "en"))
+    console.print(students_table(report, "en"))
+    text = console.export_text()
+    assert "ex05: the code of 1 did not run — conv.py could not be loaded: invalid syntax (line 3) (s5)" in text
+    assert text.count("invalid syntax") == 1  # one line, not one per check
+    assert "roster: 6 students · absent: 1 · not on the roster: 0" in text
+    assert "title of b" in text and "max abs err 0.31" in text
+    assert f"{course.resolve('ex05').points / 2:g}/{course.resolve('ex05').points:g} ✎" in text  # s4's override
