@@ -10,7 +10,6 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -724,8 +723,6 @@ def test_histogram_axis_labels_leave_room_between_them():
 
 def test_session_export_equals_session_grade_json(ex01_class, tmp_path, course):
     """Through the commands an instructor runs: the export is what session grade printed."""
-    import zipfile
-
     (tmp_path / "roster.csv").write_text("학번,이름\ns1,김민준\ns2,이서연\ns3,박지후\ns4,최유나\n", encoding="cp949")
     (tmp_path / "s.yaml").write_text("name: w1\nexercises: {ex01: 40}\nopens: 2026-11-27 14:00\n"
                                      "closes: 2026-11-27 15:00\nlate: {percent: 10, per_minutes: 10, floor: 50}\n"

@@ -9,7 +9,7 @@ import click
 
 from dlgrade.cli import GRADEBOOK_OPTION as DB_OPTION
 from dlgrade.cli import (
-    INSECURE_OPTION, JOBS_OPTION, LANG_OPTION, Context, lang_of, main, sandbox_backend, with_progress,
+    INSECURE_OPTION, JOBS_OPTION, LANG_OPTION, WAIT_OPTION, Context, lang_of, main, sandbox_backend, with_progress,
 )
 
 SESSION_ARGUMENT = click.argument("session_file", metavar="SESSION.yaml",
@@ -95,10 +95,11 @@ def session_check(obj: Context, session_file, as_json, lang):
 @click.option("--force", is_flag=True, help="Regrade even unchanged submissions; also accept a session whose "
               "exercises, weights, times or late policy changed since the gradebook stored it.")
 @click.option("--json", "as_json", is_flag=True, help="Print each student's exercises and weighted total as JSON.")
+@WAIT_OPTION
 @INSECURE_OPTION
 @LANG_OPTION
 @click.pass_obj
-def session_grade(obj: Context, session_file, submissions, db, times, jobs, force, as_json, insecure, lang):
+def session_grade(obj: Context, session_file, submissions, db, times, jobs, force, as_json, wait, insecure, lang):
     """Grade a session: its exercises with its seed salt, the late policy applied to each
     submission's time, and weighted totals, into the gradebook under the session's name.
 
@@ -136,11 +137,11 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     try:
         if as_json:
             summary = grade_session(s, submissions, db, jobs=jobs, backend=backend, force=force, times=overrides,
-                                    times_source=str(times))
+                                    times_source=str(times), wait=wait)
         else:
             summary = with_progress(obj, lang, lambda **kw: grade_session(
                 s, submissions, db, jobs=jobs, backend=backend, force=force, times=overrides,
-                times_source=str(times), **kw))
+                times_source=str(times), wait=wait, **kw))
         with Gradebook(db) as book:
             report = build_report(book, obj.course, s.name)
     except CollectError as exc:
