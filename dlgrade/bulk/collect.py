@@ -248,7 +248,8 @@ class CollectError(Exception):
 
 def decoded(name: str) -> str:
     """A file name as text, NFC: a name that is not UTF-8 on disk (an archive unpacked on Linux
-    from Korean Windows keeps CP949 bytes) is read as CP949, else shown with U+FFFD."""
+    from Korean Windows keeps CP949 bytes) is read as CP949, else its bytes are written as
+    ``\\xff`` escapes, so that two such names stay two students and a rerun gives the same id."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -256,7 +257,7 @@ def decoded(name: str) -> str:
         try:
             name = raw.decode("cp949")
         except UnicodeDecodeError:
-            name = raw.decode("utf-8", errors="replace")
+            name = raw.decode("utf-8", errors="backslashreplace")
     return normalise_id(name)
 
 
