@@ -228,11 +228,6 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
         obj.output.raw(render([(None, result)], fmt, lang))
     else:
         obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes, hint_for=ex.hint_for))
-        from dlgrade.bridges.release import hidden_note
-
-        note = hidden_note(ex, lang)
-        if note:
-            obj.output.print(note, style="cyan")
     record_result(ex, result, path)
     sys.exit(0 if result.passed else 1)
 

@@ -80,6 +80,14 @@ MESSAGES.update({
 
 # The student's flow: local results that tell the truth, self-checks, submit.
 MESSAGES.update({
+    "visibility.self": {"ko": "자가 검사", "en": "self-check"},
+    "check.public_score": {"ko": "공개 검사 점수: {score:g} / {max_score:g} (채점 때 전체 배점 {total:g}점)",
+                           "en": "Public checks: {score:g} / {max_score:g} (the exercise is worth {total:g} points "
+                                 "at grading)"},
+    "check.public_passed": {
+        "ko": "공개 검사와 자가 검사를 모두 통과했습니다. 점수는 채점할 때 숨은 검사까지 실행한 뒤 정해집니다.",
+        "en": "The public checks and self-checks all passed. Your score is decided at grading, once the hidden "
+              "checks have run too."},
 })
 
 

@@ -26,9 +26,25 @@ def result_table(result: ExerciseResult, lang: str) -> Table:
     for i, check in enumerate(result.checks, 1):
         mark, style = STATUS_STYLE[check.status]
         table.add_row(str(i), Text(check.title_in(lang)), say(f"visibility.{check.visibility}", lang),
-                      f"{check.score:g}/{check.max_score:g}",
+                      f"{check.score:g}/{check.max_score:g}" if check.visibility != "self" else "—",
                       Text(f"{mark} {say('status.' + check.status, lang)}", style=style))
     return table
+
+
+def verdict(result: ExerciseResult, lang: str) -> list[Text]:
+    """The score and what it means.  Where hidden checks run only at grading time (a student
+    bundle), never "all passed" or full marks: the public checks (and self-checks) passed,
+    and N hidden checks worth M points are still to come."""
+    if result.complete:
+        return [Text(say("check.score", lang, score=result.score, max_score=result.max_score), style="bold"),
+                Text(say("check.all_passed" if result.passed else "check.some_failed", lang),
+                     style="green" if result.passed else "yellow")]
+    return [Text(say("check.public_score", lang, score=result.score, max_score=result.max_score,
+                     total=result.points_at_grading), style="bold"),
+            Text(say("check.public_passed" if result.passed else "check.some_failed", lang),
+                 style="green" if result.passed else "yellow"),
+            Text(say("release.hidden_pending", lang, n=result.pending_checks, points=result.pending_points),
+                 style="cyan")]
 
 
 def render_check(result: ExerciseResult, *, lang: str, file: str, mistakes: dict | None = None,
@@ -60,10 +76,7 @@ def render_check(result: ExerciseResult, *, lang: str, file: str, mistakes: dict
                            border_style="dim"))
     for note in result.notes:
         parts.append(Text(localize_feedback(note, lang), style="yellow"))
-    score = Text(say("check.score", lang, score=result.score, max_score=result.max_score), style="bold")
-    parts.append(score)
-    parts.append(Text(say("check.all_passed" if result.passed else "check.some_failed", lang),
-                      style="green" if result.passed else "yellow"))
+    parts.extend(verdict(result, lang))
     if not result.passed:
         parts.append(Text(say("check.hint_pointer", lang, exercise=result.exercise), style="dim"))
     parts.append(Text(say("check.seed", lang, seed=result.seed), style="dim"))

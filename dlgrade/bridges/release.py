@@ -5,11 +5,14 @@ needs), course.yaml, exercises/ (stubs and statements), a README for students, t
 pristine stubs under ``.dlgrade/stubs/`` (``dlgrade reset``), and per exercise a
 *public grader*: the grader's source sliced with :mod:`ast` to its imports, the public
 checks and only the helpers and constants they use, plus the reference solution's and
-oracle's answers to those checks, recorded (see :mod:`dlgrade.bridges.replay`).
+oracle's answers to those checks, recorded (see :mod:`dlgrade.bridges.replay`), and the
+grader's self-checks (``selfcheck.py``: answer-free checks of the student's functions
+against each other, which need no expected value).
 
 Out: solutions/, hidden checks and whatever only they use, the oracle cache, tests/.
 ``dlgrade check`` in the bundle runs the real public checks (same feedback, same mistake
-names) and says how many hidden checks, worth how many points, run at grading time.
+names) and the self-checks, and says how many hidden checks, worth how many points, run at
+grading time; it never calls a local result full marks.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlgrade.course import Course, Exercise
+from dlgrade.grading.runner import SELF_CHECK_FILE
 
 BUNDLE_FILE = ".dlgrade/bundle.json"  #: marks a student bundle; holds the hidden checks' counts and points
 RELEASE_README = """# {title}
@@ -289,6 +293,9 @@ def build_release(course: Course, out: Path, *, force: bool = False, lang: str =
         grader_dir.mkdir(parents=True, exist_ok=True)
         (grader_dir / "grader.py").write_text(sliced.source, encoding="utf-8")
         record_public_checks(exercise, sliced, grader_dir, context=context)
+        self_checks = exercise.grader_path.parent / SELF_CHECK_FILE
+        if self_checks.is_file():  # answer-free by construction (@self_check asks for no reference or oracle)
+            shutil.copy2(self_checks, grader_dir / SELF_CHECK_FILE)
         summary["exercises"][exercise.id] = {"public": list(sliced.public), "hidden_checks": len(sliced.hidden),
                                              "hidden_points": sum(p for _, p in sliced.hidden)}
         hidden_names[exercise.folder] = {name for name, _ in sliced.hidden}
@@ -342,12 +349,9 @@ def bundle_info(root: Path) -> dict | None:
         return None
 
 
-def hidden_note(exercise: Exercise, lang: str) -> str | None:
-    """In a student bundle, the line saying which hidden checks run at grading time."""
-    from dlgrade.messages import say
-
+def hidden_pending(exercise: Exercise) -> tuple[int, float]:
+    """(hidden checks, their points) left out of a student bundle, which run only at
+    grading time; (0, 0.0) in the course repository, where every check runs."""
     info = bundle_info(exercise.root)
-    entry = (info or {}).get("exercises", {}).get(exercise.id)
-    if not entry or not entry.get("hidden_checks"):
-        return None
-    return say("release.hidden_pending", lang, n=entry["hidden_checks"], points=entry["hidden_points"])
+    entry = (info or {}).get("exercises", {}).get(exercise.id) or {}
+    return int(entry.get("hidden_checks", 0)), float(entry.get("hidden_points", 0.0))

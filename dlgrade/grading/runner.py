@@ -64,6 +64,27 @@ def load_grader(exercise: Exercise) -> ModuleType:
     return module
 
 
+SELF_CHECK_FILE = "selfcheck.py"  #: next to an exercise's grader: its self-checks (shipped in the student bundle)
+
+
+def load_self_checks(exercise: Exercise) -> list[CheckSpec]:
+    """The exercise's self-checks (``graders/<folder>/selfcheck.py``), or none; each must be
+    a ``@self_check`` (worth no points, holding no expected value)."""
+    path = exercise.grader_path.parent / SELF_CHECK_FILE
+    if not path.exists():
+        return []
+    mtime = path.stat().st_mtime
+    cached = _graders.get(path)
+    if not (cached and cached[0] == mtime):
+        cached = _graders[path] = (mtime, _load_module(path, f"dlgrade_selfchecks.{exercise.folder}"))
+    specs = collect_checks(cached[1])
+    wrong = [s.name for s in specs if not s.self_check]
+    if wrong:
+        raise GraderDefinitionError(f"{path}: {', '.join(wrong)} must be declared with @self_check, not @check "
+                                    "(self-checks are worth no points)")
+    return specs
+
+
 _references: dict[Path, ModuleType] = {}
 
 
@@ -118,15 +139,19 @@ def read_submission(path: Path) -> str:
 
 
 def grade(exercise: Exercise, source: str, *, seed: int = DEFAULT_SEED, context: GradingContext | None = None,
-          limits: Limits | None = None, only: list[str] | None = None, reference=None, oracle=None) -> ExerciseResult:
+          limits: Limits | None = None, only: list[str] | None = None, reference=None, oracle=None,
+          self_checks: bool | None = None) -> ExerciseResult:
     """Run every check of ``exercise`` on ``source`` (the student's file's text).
 
     ``reference`` and ``oracle`` replace what checks asking for them get (the reference
-    solution and ``context.oracle``; in a student bundle, replays of their recorded answers)."""
+    solution and ``context.oracle``; in a student bundle, replays of their recorded answers).
+    ``self_checks``: also run the exercise's self-checks, after the graded ones (default:
+    where hidden checks are pending, i.e. in a student bundle).  In a student bundle the
+    result says how many hidden checks, worth how much, run only at grading time."""
     own_context = context is None
     context = context or GradingContext.create()
     try:
-        return _grade(exercise, source, seed, context, limits, only, reference, oracle)
+        return _grade(exercise, source, seed, context, limits, only, reference, oracle, self_checks)
     finally:
         if own_context:
             context.close()
@@ -140,13 +165,21 @@ def trusted_helpers(exercise: Exercise, oracle):
     return bundle_replay(exercise.grader_path.parent) or (load_reference(exercise), oracle)
 
 
-def _grade(exercise, source, seed, context, limits, only, reference=None, oracle=None) -> ExerciseResult:
+def _grade(exercise, source, seed, context, limits, only, reference=None, oracle=None,
+           self_checks=None) -> ExerciseResult:
+    from dlgrade.bridges.release import hidden_pending
+
     limits = limits or Limits(wall_seconds=exercise.time_limit,
                               cpu_seconds=int(exercise.time_limit * (TOTAL_BUDGET_FACTOR + 1)) + 5)
     grader = load_grader(exercise)
     specs = collect_checks(grader)
+    pending = hidden_pending(exercise) if only is None else (0, 0.0)
+    if self_checks is None:
+        self_checks = pending[0] > 0
+    if self_checks:
+        specs = specs + load_self_checks(exercise)
     if only:
-        specs = [s for s in specs if s.name in only]
+        specs = [s for s in specs if s.name in only or (self_checks and s.self_check)]
     if reference is None:
         reference, oracle = trusted_helpers(exercise, oracle or context.oracle)
     oracle = oracle or context.oracle
@@ -155,7 +188,7 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
     everywhere = forbidden_scan.module_level(findings)
 
     result = ExerciseResult(exercise=exercise.id, seed=int(seed), grader_version=exercise.grader_version(),
-                            sandbox=context.worker.backend)
+                            sandbox=context.worker.backend, pending_checks=pending[0], pending_points=pending[1])
     context.worker.ensure()
     session = Session(context.worker, source, exercise.file, exercise.forbidden, limits)
     student = Student(session)
