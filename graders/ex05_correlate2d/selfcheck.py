@@ -130,24 +130,26 @@ def conv2d_is_your_correlate2d_per_channel(student, rng):
                              f"against the sum over channels of your correlate2d(..., mode={mode!r}) plus b")
 
 
-def tf_same_pads(size, kernel, stride):
-    """SAME's padding of one axis at this stride (the statement's and the hint's formula): (before, after)."""
-    total = max((-(-size // stride) - 1) * stride + kernel - size, 0)
-    return total // 2, total - total // 2
+def every_sth_window(one, shape, stride):
+    """The (row, column) offsets at which the stride-1 result's every stride-th window gives
+    an output of ``shape``, with those windows."""
+    for r in range(stride):
+        for c in range(stride):
+            kept = one[:, r::stride, c::stride, :][:, :shape[1], :shape[2], :]
+            if kept.shape == shape:
+                yield (r, c), kept
 
 
-@self_check(title_ko="conv2d의 스트라이드: VALID는 여러분의 스트라이드 1 결과의 [:, ::S, ::S], SAME은 직접 패딩한 입력의 VALID와 같습니다.")
+@self_check(title_ko="conv2d의 스트라이드: VALID는 여러분의 스트라이드 1 결과의 [:, ::S, ::S], SAME은 출력 크기 ceil(H/S)이고 스트라이드 1 SAME 결과의 S칸마다의 창입니다.")
 def conv2d_stride_agrees_with_stride_one(student, rng):
-    """conv2d with stride S: VALID is your stride-1 result [:, ::S, ::S]; SAME is your VALID of the input padded as SAME pads it."""
+    """conv2d with stride S: VALID is your stride-1 result [:, ::S, ::S]; SAME has ceil(H/S) rows and keeps every S-th window of your stride-1 SAME result."""
     for kh, kw, h, w_, stride in ((2, 3, 7, 8, 2), (3, 1, 8, 6, 3), (1, 2, 5, 7, 2), (4, 4, 9, 9, 3)):
         x, w, b = conv_case(rng, 1, 2, 2, kh, kw, h, w_)
-        pads = (tf_same_pads(h, kh, stride), tf_same_pads(w_, kw, stride))
-        padded = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
         batch = student.batch()
         items = (batch.call(student.conv2d, x, w, b, stride=stride, padding="VALID"),
                  batch.call(student.conv2d, x, w, b, stride=1, padding="VALID"),
                  batch.call(student.conv2d, x, w, b, stride=stride, padding="SAME"),
-                 batch.call(student.conv2d, padded, w, b, stride=stride, padding="VALID"))
+                 batch.call(student.conv2d, x, w, b, stride=1, padding="SAME"))
         values = batch.in_order()
         got, one = values[items[0]], own_array(values[items[1]], "conv2d(x, w, b, stride=1, padding='VALID')")
         failure = compare(got, one[:, ::stride, ::stride, :], hidden=False,
@@ -158,10 +160,17 @@ def conv2d_stride_agrees_with_stride_one(student, rng):
                                              report=False) is None else None
             raise CheckFailed(failure + ("\nlikely mistake: the strided result must start at the first window "
                                          "(top-left)" if key else ""), mistake=key)
-        same = own_array(values[items[3]], "conv2d(padded x, w, b, padding='VALID')")
-        agree(values[items[2]], same, f"conv2d(x of shape {x.shape}, w of shape {w.shape}, b, stride={stride}, "
-                                      f"padding='SAME') against your VALID conv2d of x padded {pads[0]} rows and "
-                                      f"{pads[1]} columns (before, after)")
+        same, one = values[items[2]], own_array(values[items[3]], "conv2d(x, w, b, stride=1, padding='SAME')")
+        shape = (1, -(-h // stride), -(-w_ // stride), w.shape[3])
+        what = f"conv2d(x of shape {x.shape}, w of shape {w.shape}, b, stride={stride}, padding='SAME')"
+        if not isinstance(same, np.ndarray) or same.shape != shape:
+            raise CheckFailed(f"{what}: SAME gives ceil(H/S) × ceil(W/S) outputs, shape {shape}; got "
+                              f"{same.shape if isinstance(same, np.ndarray) else describe(same)}")
+        if not any(compare(same, kept, hidden=False, report=False) is None
+                   for _offset, kept in every_sth_window(one, shape, stride)):
+            raise CheckFailed(f"{what}: its values are not every {stride}-th window of your stride-1 SAME result "
+                              f"(at any starting row and column): a strided SAME convolution computes some of the "
+                              f"same windows as the stride-1 one, only fewer of them")
 
 
 @self_check(title_ko="어떤 함수도 인자로 받은 배열을 바꾸지 않습니다.")

@@ -15,7 +15,7 @@ from dlgrade.sandbox import StudentException
 
 
 def whole(value, what):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
         raise CheckFailed(f"{what}: expected a whole number (int), got {describe(value)}")
     return int(value)
 

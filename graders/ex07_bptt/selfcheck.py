@@ -230,7 +230,7 @@ def second_block_backward_stops_at_its_start(student, rng):
 
 
 @self_check(title_ko="backward는 .grads의 배열에 제자리로 씁니다 (grads[i][...] = …): 미리 잡아 둔 배열이 새 값을 봅니다.")
-def grads_written_in_place(student, rng):
+def backward_fills_grads_in_place(student, rng):
     """backward writes into the arrays of .grads (grads[i][...] = …): arrays held before see the new values."""
     n, t, d, h = 2, 3, 2, 3
     Wx, Wh, b = weights(rng, d, h)
