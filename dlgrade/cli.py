@@ -87,8 +87,9 @@ def main(ctx: click.Context, no_color: bool):
 def list_command(obj: Context, lang, as_json):
     """List the exercises in course order, with points, your best score and progress.
 
-    Progress is kept in .dlgrade/state.json: not started, in progress, or done
-    (full marks), from your own `dlgrade check` and `dlgrade watch` runs.
+    Progress is kept in .dlgrade/state.json: not started, in progress, public
+    checks passed (hidden checks run at grading), or done (full marks), from
+    your own `dlgrade check` and `dlgrade watch` runs.
 
     \b
     Example:  dlgrade list --lang ko
@@ -115,10 +116,12 @@ def list_command(obj: Context, lang, as_json):
         table.add_row(ex.id, ex.title.get(lang), ex.file, f"{ex.points:g}", f"{best[0]:g}" if best else "—",
                       Text(say(f"progress.{status}", lang), style=PROGRESS_STYLE[status]))
     obj.output.print(table)
+    if any(status == "public_passed" for _, _, status in rows):
+        obj.output.print(say("list.public_passed_note", lang, points=state.pending_points(course)), style="cyan")
     obj.output.print(say("list.total", lang, points=sum(ex.points for ex, _, _ in rows)))
 
 
-PROGRESS_STYLE = {"not_started": "dim", "in_progress": "yellow", "done": "green"}
+PROGRESS_STYLE = {"not_started": "dim", "in_progress": "yellow", "public_passed": "cyan", "done": "green"}
 
 
 @main.command()

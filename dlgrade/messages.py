@@ -84,6 +84,27 @@ MESSAGES.update({
     "check.public_score": {"ko": "공개 검사 점수: {score:g} / {max_score:g} (채점 때 전체 배점 {total:g}점)",
                            "en": "Public checks: {score:g} / {max_score:g} (the exercise is worth {total:g} points "
                                  "at grading)"},
+    "progress.public_passed": {"ko": "공개 검사 통과", "en": "public passed"},
+    "list.public_passed_note": {
+        "ko": "공개 검사 통과: 여기서 실행하는 검사는 모두 통과했고, 숨은 검사({points:g}점)는 채점할 때 실행됩니다.",
+        "en": "public passed: every check that runs here passes; the hidden checks ({points:g} points) run at "
+              "grading."},
+    "progress.public_passed_count": {
+        "ko": "{n}개 과제는 여기서 실행하는 검사를 모두 통과했습니다. 숨은 검사({points:g}점)는 채점할 때 실행됩니다.",
+        "en": "{n} exercise(s) pass every check that runs here; their hidden checks ({points:g} points) run at "
+              "grading."},
+    "progress.all_public_passed": {
+        "ko": "모든 과제가 여기서 실행하는 검사를 통과했습니다. 남은 {points:g}점은 채점할 때 숨은 검사로 정해집니다. "
+              "과제를 제출하세요.",
+        "en": "Every exercise passes the checks that run here. The remaining {points:g} points are decided by the "
+              "hidden checks at grading: hand in your work."},
+    "watch.moved_public": {
+        "ko": "{done}: 공개 검사와 자가 검사를 통과했습니다 (숨은 검사 {n}개, {points:g}점은 채점 때). 다음 과제로 넘어갑니다: "
+              "{exercise} — {title}",
+        "en": "{done}: the public checks and self-checks pass ({n} hidden checks, {points:g} points, run at grading). "
+              "On to the next exercise: {exercise} — {title}"},
+    "reset.progress_forgotten": {"ko": "{exercise}의 기록된 진행(최고 점수)도 처음부터 다시 시작합니다.",
+                                 "en": "{exercise}'s recorded progress (best score) starts over too."},
     "check.public_passed": {
         "ko": "공개 검사와 자가 검사를 모두 통과했습니다. 점수는 채점할 때 숨은 검사까지 실행한 뒤 정해집니다.",
         "en": "The public checks and self-checks all passed. Your score is decided at grading, once the hidden "

@@ -1,0 +1,126 @@
+"""The student's flow: status never says all done while points are missing, reset starts an
+exercise's progress over, watch on a finished exercise keeps watching it."""
+
+import json
+import shlex
+import shutil
+import sys
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, make_student_root
+from dlgrade.cli import main
+from dlgrade.course import load_course
+from dlgrade.state import State
+from dlgrade.watch import watch_course
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    monkeypatch.setenv("DLGRADE_LANG", "en")
+    return CliRunner()
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def write_best(root, best):
+    (root / ".dlgrade").mkdir(exist_ok=True)
+    (root / ".dlgrade" / "state.json").write_text(json.dumps({"hints_seen": {}, "best": best}), encoding="utf-8")
+
+
+def test_public_checks_alone_are_never_all_done(runner, student_root):
+    course = load_course(student_root)
+    # Every exercise passed what runs at home; 3 hidden points each are still to come.
+    write_best(student_root, {ex.id: [ex.points - 3, ex.points - 3, 3] for ex in course})
+    data = json.loads(runner.invoke(main, ["status", "--json"]).output)
+    assert data["done"] == 0 and data["public_passed"] == 7 and data["all_done"] is False
+    assert data["pending_points"] == 21 and data["next"] is None
+    text = flat(runner.invoke(main, ["status"]).output)
+    assert "Every exercise is done" not in text and "full marks" not in text
+    assert "The remaining 21 points are decided by the hidden checks at grading" in text
+    assert "7 exercise(s) pass every check that runs here" in text
+    listed = json.loads(runner.invoke(main, ["list", "--json"]).output)
+    assert {e["status"] for e in listed} == {"public_passed"}
+    listing = flat(runner.invoke(main, ["list"]).output)
+    assert "public passed" in listing and "the hidden checks (21 points) run at grading" in listing
+    watched = runner.invoke(main, ["watch"])
+    assert watched.exit_code == 0 and "Every exercise is done" not in watched.output
+    assert "hidden checks at grading" in flat(watched.output)
+    korean = flat(runner.invoke(main, ["status", "--lang", "ko"]).output)
+    assert "만점" not in korean and "남은 21점은 채점할 때 숨은 검사로 정해집니다" in korean
+
+
+def test_a_score_out_of_fewer_points_than_the_exercise_has_is_not_done(runner, student_root):
+    # e.g. recorded by an older grader or a bundle: full marks of 9, but the exercise is worth 17.
+    write_best(student_root, {"ex01": [9, 9]})
+    data = json.loads(runner.invoke(main, ["status", "--json"]).output)
+    assert data["status"]["ex01"] == "in_progress" and data["done"] == 0 and data["next"] == "ex01"
+
+
+def test_reset_starts_the_exercise_progress_over(runner, student_root):
+    course = load_course(student_root)
+    ex = course.resolve("ex05")
+    write_best(student_root, {"ex05": [22, 22], "ex04": [21, 21]})
+    ex.stub_path.write_text((ROOT / "solutions" / ex.folder / ex.file).read_text(encoding="utf-8"), encoding="utf-8")
+    State.load(student_root).hints_seen["ex05"] = 2
+    result = runner.invoke(main, ["reset", "ex05"])
+    assert result.exit_code == 0
+    assert "ex05's recorded progress (best score) starts over too." in flat(result.output)
+    state = State.load(student_root)
+    assert "ex05" not in state.best and state.best["ex04"] == [21, 21]  # only that exercise
+    assert state.status(ex) == "not_started"
+    listed = {e["id"]: e for e in json.loads(runner.invoke(main, ["list", "--json"]).output)}
+    assert listed["ex05"]["status"] == "not_started" and listed["ex05"]["best"] is None
+    # Reset again with nothing recorded: no word about progress.
+    again = runner.invoke(main, ["reset", "ex05"])
+    assert again.exit_code == 0 and "recorded progress" not in again.output
+
+
+def test_watch_of_a_finished_exercise_stays_on_it(tmp_path):
+    path = tmp_path / "work.py"
+    path.write_text("x = 1\n", encoding="utf-8")
+    exercise = SimpleNamespace(stub_path=path, id="ex01")
+    passing = SimpleNamespace(passed=True, complete=True)
+    asked = []
+    steps = watch_course(exercise, grade_source=lambda ex, source: passing, read=lambda p: p.read_text(),
+                         unreadable=(OSError,), on_progress=lambda ex, r: None,
+                         next_unfinished=lambda after: asked.append(after) or SimpleNamespace(id="ex02"), stay=True)
+    step = next(steps)
+    assert step.exercise is exercise and step.moved_to is None and not step.finished and asked == []
+    steps.close()
+    moving = watch_course(exercise, grade_source=lambda ex, source: passing, read=lambda p: p.read_text(),
+                          unreadable=(OSError,), on_progress=lambda ex, r: None,
+                          next_unfinished=lambda after: SimpleNamespace(id="ex02", stub_path=path))
+    assert next(moving).moved_to.id == "ex02"  # without stay, a pass moves on, as before
+    moving.close()
+
+
+@pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux (apt-get install tmux)")
+def test_watch_ex_on_a_finished_exercise_keeps_watching_it_in_a_terminal(tmp_path):
+    from test_watch import Terminal, save_like_an_editor
+
+    root = make_student_root(tmp_path / "course")
+    ex = load_course(root).resolve("ex01")
+    solution = (ROOT / "solutions" / ex.folder / ex.file).read_text(encoding="utf-8")
+    ex.stub_path.write_text(solution, encoding="utf-8")
+    write_best(root, {"ex01": [17, 17]})
+    env = {"DLGRADE_HOME": str(root), "DLGRADE_LANG": "en", "TERM": "xterm-256color"}
+    term = Terminal(f"{shlex.quote(sys.executable)} -m dlgrade.cli watch ex01", env)
+    try:
+        first = term.wait_for("dlgrade watch — ex01", "Score: 17 / 17", "Waiting for")
+        assert "dlgrade watch — ex02" not in first and "On to the next exercise" not in first
+        mutant = ROOT / "tests" / "submissions" / ex.folder / "mutants" / "ge_instead_of_gt.py"
+        save_like_an_editor(ex.stub_path, mutant.read_text(encoding="utf-8"))
+        worse = term.wait_for("dlgrade watch — ex01", "Score: 14 / 17", "Waiting for")
+        assert "dlgrade watch — ex02" not in worse
+        save_like_an_editor(ex.stub_path, solution + "\n# tidied up\n")
+        again = term.wait_for("dlgrade watch — ex01", "Score: 17 / 17", "Waiting for")
+        assert "dlgrade watch — ex02" not in again and "On to the next exercise" not in again
+        term.keys("C-c")
+        term.wait_for("WATCH-EXIT=0")
+    finally:
+        term.close()
