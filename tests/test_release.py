@@ -313,3 +313,43 @@ def test_what_loses_points_at_grading_mostly_fails_at_home_too(bundle_course, co
     public = {ex.id: {s.name for s in collect_checks(load_grader(ex)) if not s.hidden} for ex in course}
     by_self_checks_only = [o for o in outcomes if o.caught and not set(o.failed_at_home) & public[o.exercise]]
     assert by_self_checks_only  # the self-checks catch what the public checks alone do not
+
+
+def test_status_list_and_watch_in_the_bundle_say_the_hidden_checks_are_still_to_come(bundle, course, tmp_path):
+    mine = tmp_path / "bundle"
+    shutil.copytree(bundle, mine)
+    ex = course.resolve("ex05")
+    hidden = [s for s in collect_checks(load_grader(ex)) if s.hidden]
+    points = sum(s.points for s in hidden)
+    shutil.copy(ex.solution_path, mine / "exercises" / ex.folder / ex.file)
+    assert run_in_bundle(mine, "check", "ex05").returncode == 0
+    status = json.loads(run_in_bundle(mine, "status", "--json").stdout)
+    assert status["status"]["ex05"] == "public_passed" and status["done"] == 0
+    assert status["pending_points"] == points and status["next"] == "ex01"
+    listed = {e["id"]: e for e in json.loads(run_in_bundle(mine, "list", "--json").stdout)}
+    assert listed["ex05"]["status"] == "public_passed" and listed["ex05"]["best"] == ex.points - points
+    text = " ".join(run_in_bundle(mine, "status").stdout.split())
+    assert f"1 exercise(s) pass every check that runs here; their hidden checks ({points:g} points) run at grading" \
+        in text
+
+
+@pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux (apt-get install tmux)")
+def test_watch_in_the_bundle_moves_on_without_claiming_full_marks(bundle, course, tmp_path):
+    from test_watch import Terminal
+
+    mine = tmp_path / "bundle"
+    shutil.copytree(bundle, mine)
+    ex = course.resolve("ex05")
+    hidden = [s for s in collect_checks(load_grader(ex)) if s.hidden]
+    shutil.copy(ex.solution_path, mine / "exercises" / ex.folder / ex.file)
+    env = {"DLGRADE_HOME": str(mine), "DLGRADE_LANG": "en", "TERM": "xterm-256color"}
+    term = Terminal(f"{sys.executable} -m dlgrade.cli watch ex05", env)
+    try:
+        screen = term.wait_for(f"ex05: the public checks and self-checks pass ({len(hidden)} hidden checks, "
+                               f"{sum(s.points for s in hidden):g} points, run at grading). On to the next exercise: "
+                               "ex06", "dlgrade watch — ex06")
+        assert "full marks" not in screen
+        term.keys("C-c")
+        term.wait_for("WATCH-EXIT=0")
+    finally:
+        term.close()
