@@ -57,9 +57,15 @@ class Context:
         try:
             return self.course.resolve(query)
         except CourseError:
+            from dlgrade.suggest import exercise_suggestions
+
             known = ", ".join(f"{ex.id} ({ex.short_name})" for ex in self.course)
-            raise click.BadParameter(say("error.unknown_exercise", lang_of(lang), query=query, known=known),
-                                     param_hint="EXERCISE") from None
+            message = say("error.unknown_exercise", lang_of(lang), query=query, known=known)
+            near = exercise_suggestions(self.course, query)
+            if near:
+                message = say("error.did_you_mean", lang_of(lang), message=message,
+                              suggestion=", ".join(f"{ex.id} ({ex.short_name})" for ex in near))
+            raise click.BadParameter(message, param_hint="EXERCISE") from None
 
 
 def lang_of(lang: str | None) -> str:

@@ -105,6 +105,7 @@ MESSAGES.update({
               "On to the next exercise: {exercise} — {title}"},
     "reset.progress_forgotten": {"ko": "{exercise}의 기록된 진행(최고 점수)도 처음부터 다시 시작합니다.",
                                  "en": "{exercise}'s recorded progress (best score) starts over too."},
+    "error.did_you_mean": {"ko": "{message}\n혹시 {suggestion}을(를) 찾으셨나요?", "en": "{message}\nDid you mean {suggestion}?"},
     "check.public_passed": {
         "ko": "공개 검사와 자가 검사를 모두 통과했습니다. 점수는 채점할 때 숨은 검사까지 실행한 뒤 정해집니다.",
         "en": "The public checks and self-checks all passed. Your score is decided at grading, once the hidden "
@@ -515,3 +516,11 @@ def localize_feedback(text: str, lang: str) -> str:
             line = re.sub(pattern, replacement, line)
         lines.append(line)
     return "\n".join(lines)
+
+
+# The student's flow: the Korean of the feedback phrases written for it.
+FEEDBACK_KO += (
+    (r"^(\S+) has no attribute '(\w+)'$", r"\1에 \2이(가) 없습니다"),
+    (r"^(\S+) defines (\S+), not (\S+): did you mean to name it \3\?$",
+     r"\1에는 \3이(가) 아니라 \2이(가) 정의되어 있습니다. 혹시 이름을 \3(으)로 쓰려던 것인가요?"),
+)

@@ -124,3 +124,47 @@ def test_watch_ex_on_a_finished_exercise_keeps_watching_it_in_a_terminal(tmp_pat
         term.wait_for("WATCH-EXIT=0")
     finally:
         term.close()
+
+
+# ----------------------------------------------------------------------------- did you mean
+@pytest.mark.parametrize("args,suggested", [(["check", "ex1"], "Did you mean ex01 (perceptron)?"),
+                                            (["show", "perceptorn"], "Did you mean ex01 (perceptron)?"),
+                                            (["hint", "conv"], "Did you mean ex05 (correlate2d), ex06 (conv_sizes)?"),
+                                            (["reset", "backprob"], "Did you mean ex02 (backprop)?")])
+def test_an_unknown_exercise_name_gets_the_nearest_ones(runner, student_root, args, suggested):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert suggested in flat(result.output)
+
+
+def test_did_you_mean_in_korean_and_no_guess_for_nonsense(runner, student_root):
+    korean = flat(runner.invoke(main, ["check", "ex1", "--lang", "ko"]).output)
+    assert "혹시 ex01 (perceptron)을(를) 찾으셨나요?" in korean
+    nothing = runner.invoke(main, ["check", "zzz"])
+    assert nothing.exit_code == 2 and "Did you mean" not in nothing.output
+
+
+def test_a_misspelt_function_is_named_with_the_one_expected(grade_file):
+    solution = (ROOT / "solutions" / "ex01_perceptron" / "perceptron.py").read_text(encoding="utf-8")
+    misspelt = solution.replace("def perceptron(", "def perceptrn(")
+    result = grade_file("ex01", misspelt)
+    messages = [c.message for c in result.checks if "has no attribute 'perceptron'" in c.message]
+    assert messages and all("perceptron.py defines perceptrn, not perceptron: did you mean to name it perceptron?"
+                            in m for m in messages)
+    from dlgrade.messages import localize_feedback
+
+    assert "혹시 이름을 perceptron(으)로 쓰려던 것인가요?" in localize_feedback(messages[0], "ko")
+    # A function the exercise asks for is never taken for a misspelling of another.
+    without = solution.replace("def AND_gate(", "def _unused_gate(")
+    missing_and = [c.message for c in grade_file("ex01", without).checks if "'AND_gate'" in c.message]
+    assert missing_and and not [m for m in missing_and if "did you mean" in m]
+
+
+def test_near_names():
+    from dlgrade.suggest import near_name
+
+    assert near_name("perceptron", ["perceptrn", "AND_gate"]) == "perceptrn"
+    assert near_name("AND_gate", ["and_gate"]) == "and_gate"
+    assert near_name("AND_gate", ["AND_gat"]) == "AND_gat"
+    assert near_name("AND_gate", ["NAND_gate", "OR_gate"]) is None  # another function, not a typo
+    assert near_name("train_perceptron", ["perceptron"], expected=("perceptron", "train_perceptron")) is None

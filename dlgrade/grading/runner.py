@@ -26,6 +26,7 @@ from dlgrade.grading.oracle import Oracle
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.sandbox import Limits, Session, Student, StudentCodeError, Worker
 from dlgrade.sandbox.functions import Function
+from dlgrade.suggest import expected_names
 
 DEFAULT_SEED = 0
 #: Once checks have used this many times the per-check limit waiting on slow
@@ -194,6 +195,7 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
     student = Student(session)
     budget = limits.wall_seconds * TOTAL_BUDGET_FACTOR
     spent_waiting = 0.0
+    expected = expected_names(exercise)
     try:
         for spec in specs:
             if spent_waiting >= budget:
@@ -201,7 +203,7 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
                                              f"time budget ({budget:g} s)"))
                 continue
             started = time.monotonic()
-            check_result = _run_check(spec, student, seed, reference, oracle)
+            check_result = _run_check(spec, student, seed, reference, oracle, expected)
             if check_result.status == "timeout":
                 spent_waiting += time.monotonic() - started
             reached = set(student.transcript.names)
@@ -225,7 +227,7 @@ def _result(spec: CheckSpec, status: str, message: str = "", mistake: str | None
                        title_ko=spec.title_ko)
 
 
-def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle) -> CheckResult:
+def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle, expected=()) -> CheckResult:
     student.transcript.clear()
     available = {"student": student, "rng": check_rng(seed, spec.name), "reference": reference,
                  "oracle": oracle, "seed": seed}
@@ -236,6 +238,9 @@ def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle) 
         return _result(spec, "failed", _with_call(failure.message, student, spec), failure.mistake)
     except StudentCodeError as exc:
         message = exc.message + (f"\n{exc.detail.rstrip()}" if exc.detail else "")
+        near = _near_function(exc, student, expected)
+        if near:
+            message += f"\n{near}"
         return _result(spec, exc.status, _with_call(message, student, spec))
     except Exception:
         return _result(spec, "error", "the grader failed on this check; please tell your instructor",
@@ -243,6 +248,24 @@ def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle) 
     finally:
         hidden_check.reset(token)
     return _result(spec, "passed")
+
+
+def _near_function(exc: StudentCodeError, student: Student, expected=()) -> str:
+    """For a function the file lacks while it defines one spelled almost alike (``perceptrn``
+    for ``perceptron``): the line saying so, else ""."""
+    import re
+
+    from dlgrade.sandbox import StudentMissing
+    from dlgrade.suggest import near_name
+
+    found = re.match(r"(\S+) has no attribute '(\w+)'$", exc.message) if isinstance(exc, StudentMissing) else None
+    if not found:
+        return ""
+    defined = list(getattr(student._session, "functions", {}) or {})
+    near = near_name(found.group(2), defined, expected)
+    if not near:
+        return ""
+    return f"{found.group(1)} defines {near}, not {found.group(2)}: did you mean to name it {found.group(2)}?"
 
 
 def _with_call(message: str, student: Student, spec: CheckSpec) -> str:
