@@ -19,8 +19,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.score": {"ko": "점수", "en": "Score"},
     "col.status": {"ko": "결과", "en": "Result"},
     "col.file": {"ko": "파일", "en": "File"},
-    "visibility.public": {"ko": "공개", "en": "public"},
-    "visibility.hidden": {"ko": "숨김", "en": "hidden"},
+    "visibility.public": {"ko": "공개 검사", "en": "public"},
+    "visibility.hidden": {"ko": "숨은 검사", "en": "hidden"},
     "status.passed": {"ko": "통과", "en": "passed"},
     "status.failed": {"ko": "실패", "en": "failed"},
     "status.error": {"ko": "오류", "en": "error"},
@@ -33,7 +33,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Some checks did not pass; see below."},
     "check.hint_pointer": {"ko": "막히면: dlgrade hint {exercise}", "en": "Stuck? dlgrade hint {exercise}"},
     "check.output": {"ko": "코드가 출력한 내용 (앞부분)", "en": "What your code printed (start)"},
-    "check.seed": {"ko": "숨김 검사 시드: {seed}", "en": "hidden checks' seed: {seed}"},
+    "check.seed": {"ko": "숨은 검사 시드: {seed}", "en": "hidden checks' seed: {seed}"},
     "check.likely": {"ko": "예상되는 실수", "en": "Likely mistake"},
     "sandbox.insecure": {
         "ko": "경고: bubblewrap(bwrap)이 없어 네임스페이스 없이 자원 제한만으로 실행합니다. "
@@ -106,6 +106,8 @@ MESSAGES.update({
     "reset.progress_forgotten": {"ko": "{exercise}의 기록된 진행(최고 점수)도 처음부터 다시 시작합니다.",
                                  "en": "{exercise}'s recorded progress (best score) starts over too."},
     "error.did_you_mean": {"ko": "{message}\n혹시 {suggestion}을(를) 찾으셨나요?", "en": "{message}\nDid you mean {suggestion}?"},
+    "check.file_problem": {"ko": "파일 전체의 문제 (그래서 모든 검사가 실패했습니다)",
+                           "en": "A problem with the file as a whole (so every check failed)"},
     "check.public_passed": {
         "ko": "공개 검사와 자가 검사를 모두 통과했습니다. 점수는 채점할 때 숨은 검사까지 실행한 뒤 정해집니다.",
         "en": "The public checks and self-checks all passed. Your score is decided at grading, once the hidden "
@@ -416,7 +418,7 @@ MESSAGES.update({
     "devcheck.no_public_check": {"ko": "채점기에 공개 검사가 없습니다", "en": "the grader has no public check"},
     "devcheck.no_public_check.fix": {"ko": "강의의 풀이 예제마다 @check를 추가하세요",
                                      "en": "add a @check for each worked example of the lecture"},
-    "devcheck.no_hidden_check": {"ko": "채점기에 숨김 검사가 없습니다", "en": "the grader has no hidden check"},
+    "devcheck.no_hidden_check": {"ko": "채점기에 숨은 검사가 없습니다", "en": "the grader has no hidden check"},
     "devcheck.no_hidden_check.fix": {"ko": "무작위 입력으로 @check(hidden=True) 검사를 추가하세요",
                                      "en": "add @check(hidden=True) checks on random inputs"},
     "devcheck.hint_unknown_check": {"ko": "힌트 #{n}의 checks: {name}은(는) 채점기에 없는 검사입니다",
@@ -520,6 +522,14 @@ def localize_feedback(text: str, lang: str) -> str:
 
 # The student's flow: the Korean of the feedback phrases written for it.
 FEEDBACK_KO += (
+    (r"^(\S+) imports (\S+), which is not there when your code is graded: only Python's standard library and "
+     r"NumPy are\. Remove the import; (.+) (?:is|are) forbidden in this exercise\.$",
+     r"\1이(가) \2을(를) import하지만 채점할 때는 \2이(가) 없습니다 (파이썬 표준 라이브러리와 NumPy만 있습니다). "
+     r"import를 지우세요. 이 과제에서 \3은(는) 금지되어 있습니다."),
+    (r"^(\S+) imports (\S+), which is not there when your code is graded: only Python's standard library and "
+     r"NumPy are\. Remove the import\.$",
+     r"\1이(가) \2을(를) import하지만 채점할 때는 \2이(가) 없습니다 (파이썬 표준 라이브러리와 NumPy만 있습니다). "
+     r"import를 지우세요."),
     (r"^(\S+) has no attribute '(\w+)'$", r"\1에 \2이(가) 없습니다"),
     (r"^(\S+) defines (\S+), not (\S+): did you mean to name it \3\?$",
      r"\1에는 \3이(가) 아니라 \2이(가) 정의되어 있습니다. 혹시 이름을 \3(으)로 쓰려던 것인가요?"),

@@ -31,6 +31,22 @@ def result_table(result: ExerciseResult, lang: str) -> Table:
     return table
 
 
+def _without_calls(message: str) -> str:
+    return "\n".join(line for line in message.split("\n") if not line.startswith("last call: ")).strip()
+
+
+def file_problem(result: ExerciseResult) -> str | None:
+    """A problem of the file as a whole (it cannot be loaded: a syntax error, an import that
+    fails; a forbidden import at its top): no check passed, and every one failed with the
+    same message once the calls they were making are set aside.  None otherwise."""
+    failed = [c for c in result.checks if not c.passed]
+    if len(failed) < 2 or len(failed) != len(result.checks) or any(c.status not in ("error", "forbidden")
+                                                                     for c in failed):
+        return None
+    texts = {_without_calls(c.message) for c in failed}
+    return texts.pop() or None if len(texts) == 1 else None
+
+
 def verdict(result: ExerciseResult, lang: str) -> list[Text]:
     """The score and what it means.  Where hidden checks run only at grading time (a student
     bundle), never "all passed" or full marks: the public checks (and self-checks) passed,
@@ -58,6 +74,12 @@ def render_check(result: ExerciseResult, *, lang: str, file: str, mistakes: dict
     parts = [Text(say("check.title", lang, exercise=result.exercise, file=file), style="bold"),
              result_table(result, lang)]
     failed = [(i, check) for i, check in enumerate(result.checks, 1) if not check.passed]
+    problem = file_problem(result)
+    if problem:
+        # One panel for the file, not the same text under every check.
+        parts.append(Panel(Text(localize_feedback(problem, lang)), title=Text(say("check.file_problem", lang)),
+                           title_align="left", border_style="red"))
+        failed = []
     for i, check in failed[:max_failures]:
         mark, style = STATUS_STYLE[check.status]
         body = Text(localize_feedback(check.message, lang) or say(f"status.{check.status}", lang))

@@ -168,3 +168,62 @@ def test_near_names():
     assert near_name("AND_gate", ["AND_gat"]) == "AND_gat"
     assert near_name("AND_gate", ["NAND_gate", "OR_gate"]) is None  # another function, not a typo
     assert near_name("train_perceptron", ["perceptron"], expected=("perceptron", "train_perceptron")) is None
+
+
+# ----------------------------------------------------------------------------- whole-file problems
+def file_panels(output: str, title: str) -> int:
+    return sum(1 for line in output.splitlines() if line.startswith("╭─") and title in line)
+
+
+@pytest.mark.parametrize("exercise_id,first_line,shown", [
+    ("ex01", "def perceptron(x, w, b)\n    return 1\n", "could not be loaded: expected ':'"),  # a syntax error
+    ("ex05", "import scipy.signal\n", "line 1: scipy.signal is not allowed in this exercise"),  # forbidden
+    ("ex05", "import scipy\n", "conv.py imports scipy, which is not there when your code is graded"),
+])
+def test_a_whole_file_problem_is_shown_once(runner, student_root, tmp_path, exercise_id, first_line, shown):
+    ex = load_course(student_root).resolve(exercise_id)
+    path = tmp_path / ex.file
+    path.write_text(first_line + (ROOT / "solutions" / ex.folder / ex.file).read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    result = runner.invoke(main, ["check", exercise_id, "--file", str(path)])
+    assert result.exit_code == 1
+    assert file_panels(result.output, "A problem with the file as a whole") == 1
+    assert flat(result.output).count(shown) == 1
+    assert not [line for line in result.output.splitlines() if line.startswith("╭─ 1. ")]  # no per-check panels
+    assert "ModuleNotFoundError" not in result.output
+
+
+def test_import_scipy_says_it_is_not_there_and_what_is_forbidden(grade_file):
+    source = "import scipy\n" + (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8")
+    message = grade_file("ex05", source).checks[0].message
+    assert message.startswith("conv.py imports scipy, which is not there when your code is graded: only Python's "
+                              "standard library and NumPy are. Remove the import; scipy.signal, scipy.ndimage are "
+                              "forbidden in this exercise.")
+    from dlgrade.messages import localize_feedback
+
+    korean = localize_feedback(message, "ko")
+    assert "채점할 때는 scipy이(가) 없습니다" in korean and "scipy.signal, scipy.ndimage은(는) 금지되어" in korean
+    plain = "import sympy\n" + (ROOT / "solutions" / "ex02_backprop" / "backprop.py").read_text(encoding="utf-8")
+    assert grade_file("ex02", plain).checks[0].message.startswith(
+        "backprop.py imports sympy, which is not there when your code is graded: only Python's standard library and "
+        "NumPy are. Remove the import.")
+
+
+def test_failures_of_single_checks_keep_their_own_panels(runner, student_root):
+    mutant = ROOT / "tests" / "submissions" / "ex05_correlate2d" / "mutants" / "convolution_instead_of_correlation.py"
+    result = runner.invoke(main, ["check", "ex05", "--file", str(mutant)])
+    assert file_panels(result.output, "A problem with the file as a whole") == 0
+    assert "╭─ 1. " in result.output
+
+
+# ----------------------------------------------------------------------------- one term per idea
+def test_one_korean_term_per_idea():
+    """숨은 검사 (never 숨김/숨겨진 검사/히든), 에포크 (never 에폭), 중심 차분 (never 중앙 차분), as the lectures say."""
+    from dlgrade.messages import MESSAGES
+
+    texts = [m["ko"] for m in MESSAGES.values()]
+    texts += [(ROOT / "course.yaml").read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "exercises").glob("*/statement.ko.md")]
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "graders").glob("*/*.py")]
+    for wrong in ("숨김", "숨겨진 검사", "히든", "에폭", "중앙 차분"):
+        assert not [t for t in texts if wrong in t], wrong

@@ -203,7 +203,7 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
                                              f"time budget ({budget:g} s)"))
                 continue
             started = time.monotonic()
-            check_result = _run_check(spec, student, seed, reference, oracle, expected)
+            check_result = _run_check(spec, student, seed, reference, oracle, expected, exercise.forbidden)
             if check_result.status == "timeout":
                 spent_waiting += time.monotonic() - started
             reached = set(student.transcript.names)
@@ -227,7 +227,8 @@ def _result(spec: CheckSpec, status: str, message: str = "", mistake: str | None
                        title_ko=spec.title_ko)
 
 
-def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle, expected=()) -> CheckResult:
+def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle, expected=(),
+               forbidden=()) -> CheckResult:
     student.transcript.clear()
     available = {"student": student, "rng": check_rng(seed, spec.name), "reference": reference,
                  "oracle": oracle, "seed": seed}
@@ -237,7 +238,7 @@ def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle, 
     except CheckFailed as failure:
         return _result(spec, "failed", _with_call(failure.message, student, spec), failure.mistake)
     except StudentCodeError as exc:
-        message = exc.message + (f"\n{exc.detail.rstrip()}" if exc.detail else "")
+        message = _unavailable_module(exc.message, forbidden) + (f"\n{exc.detail.rstrip()}" if exc.detail else "")
         near = _near_function(exc, student, expected)
         if near:
             message += f"\n{near}"
@@ -248,6 +249,24 @@ def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle, 
     finally:
         hidden_check.reset(token)
     return _result(spec, "passed")
+
+
+def _unavailable_module(message: str, forbidden=()) -> str:
+    """A file that imports a module the sandbox does not have (``import scipy``): said plainly,
+    with what of it the exercise forbids, instead of Python's ModuleNotFoundError."""
+    import re
+
+    found = re.match(r"(\S+) could not be loaded: ModuleNotFoundError: No module named '([\w.]+)'$", message)
+    if not found:
+        return message
+    filename, module = found.groups()
+    top = module.split(".")[0]
+    text = (f"{filename} imports {module}, which is not there when your code is graded: only Python's standard "
+            "library and NumPy are. Remove the import")
+    related = [name for name in forbidden if name == top or name.startswith(top + ".")]
+    if related:
+        text += f"; {', '.join(related)} {'is' if len(related) == 1 else 'are'} forbidden in this exercise"
+    return text + "."
 
 
 def _near_function(exc: StudentCodeError, student: Student, expected=()) -> str:

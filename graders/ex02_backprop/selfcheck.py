@@ -32,7 +32,7 @@ def number(value, what):
         raise CheckFailed(f"{what}: expected a number, got {describe(value)}") from None
 
 
-@self_check(title_ko="backward의 dW1, dW2가 여러분의 loss(forward(x, W1, W2)[1], t)를 중앙 차분한 값과 같습니다 (출력 3개).")
+@self_check(title_ko="backward의 dW1, dW2가 여러분의 loss(forward(x, W1, W2)[1], t)를 중심 차분한 값과 같습니다 (출력 3개).")
 def backward_matches_your_loss(student, rng):
     """backward's dW1, dW2 agree with central differences of your own loss(forward(x, W1, W2)[1], t) (three outputs)."""
     for _ in range(2):

@@ -77,7 +77,7 @@ def numeric_gradients(student, build, inputs, loss_of, step):
     return grads
 
 
-@self_check(title_ko="RNN: backward의 dx, dh_prev, grads가 여러분의 forward를 중앙 차분한 값과 같습니다.")
+@self_check(title_ko="RNN: backward의 dx, dh_prev, grads가 여러분의 forward를 중심 차분한 값과 같습니다.")
 def rnn_backward_matches_your_forward(student, rng):
     """RNN: backward's dx, dh_prev and grads agree with central differences of your own forward."""
     n, d, h = 2, 3, 2
@@ -107,7 +107,7 @@ def rnn_backward_matches_your_forward(student, rng):
         expect_gradient(name, got, numeric[source], step, limit, "RNN.backward:")
 
 
-@self_check(title_ko="TimeRNN: backward의 dxs, grads(시간에 걸친 합), .dh가 여러분의 forward를 중앙 차분한 값과 같습니다.")
+@self_check(title_ko="TimeRNN: backward의 dxs, grads(시간에 걸친 합), .dh가 여러분의 forward를 중심 차분한 값과 같습니다.")
 def time_rnn_backward_matches_your_forward(student, rng):
     """TimeRNN: backward's dxs, grads (summed over time) and .dh agree with central differences of your own forward."""
     n, t, d, h = 2, 3, 2, 2
