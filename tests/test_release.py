@@ -353,3 +353,14 @@ def test_watch_in_the_bundle_moves_on_without_claiming_full_marks(bundle, course
         term.wait_for("WATCH-EXIT=0")
     finally:
         term.close()
+
+
+def test_the_bundle_has_no_instructor_commands(bundle):
+    helped = run_in_bundle(bundle, "--help")
+    assert helped.returncode == 0 and "Student commands:" in helped.stdout
+    assert "Instructor commands" not in helped.stdout
+    for name in ("grade", "release", "session", "export", "report"):
+        assert f"  {name} " not in helped.stdout
+        refused = run_in_bundle(bundle, name, "anything", "--lang", "ko")
+        assert refused.returncode == 2
+        assert f"dlgrade {name}은(는) 강사용 명령이라 학생용 배포본에는 없습니다" in refused.stderr

@@ -2,6 +2,7 @@
 exercise's progress over, watch on a finished exercise keeps watching it."""
 
 import json
+import re
 import shlex
 import shutil
 import sys
@@ -227,3 +228,52 @@ def test_one_korean_term_per_idea():
     texts += [p.read_text(encoding="utf-8") for p in (ROOT / "graders").glob("*/*.py")]
     for wrong in ("숨김", "숨겨진 검사", "히든", "에폭", "중앙 차분"):
         assert not [t for t in texts if wrong in t], wrong
+
+
+# ----------------------------------------------------------------------------- --help and click in Korean
+def test_help_lists_the_student_commands_first_and_the_instructor_commands_apart(runner, monkeypatch):
+    from dlgrade.cli import STUDENT_COMMANDS
+
+    monkeypatch.setenv("DLGRADE_HOME", str(ROOT))
+    text = runner.invoke(main, ["--help"]).output
+    lines = [line.split()[0] for line in text.splitlines() if line.startswith("  ") and line.split()
+             and not line.split()[0].startswith("-")]
+    student_at, instructor_at = text.index("Student commands:"), text.index("Instructor commands")
+    assert student_at < instructor_at
+    listed = [name for name in lines if name in main.commands]
+    students = [name for name in STUDENT_COMMANDS if name in main.commands]
+    assert listed[:len(students)] == students
+    assert set(listed[len(students):]) == set(main.commands) - set(STUDENT_COMMANDS)
+    assert all(text.index(f"  {name} ") > instructor_at for name in ("grade", "release", "session", "export"))
+
+
+def test_click_speaks_korean(runner, monkeypatch):
+    monkeypatch.setenv("DLGRADE_HOME", str(ROOT))
+    missing = runner.invoke(main, ["check", "--lang", "ko"])
+    assert missing.exit_code == 2
+    assert "사용법: main check [옵션] 과제" in missing.output
+    assert "오류: 인자가 빠졌습니다: '과제'." in missing.output
+    assert "도움말을 보려면: 'main check --help'" in missing.output
+    unknown = runner.invoke(main, ["check", "ex05", "--bogus", "--lang", "ko"])
+    assert unknown.exit_code == 2 and "오류: '--bogus'(이)라는 옵션은 없습니다." in unknown.output
+    wrong = runner.invoke(main, ["check", "ex05", "--format", "pdf", "--lang", "ko"])
+    assert wrong.exit_code == 2 and "의 값이 올바르지 않습니다" in wrong.output
+    monkeypatch.setenv("DLGRADE_LANG", "ko")
+    helped = runner.invoke(main, ["--help"]).output
+    assert "사용법: main [옵션] 명령 [인자]..." in helped and "학생 명령:" in helped and "강사 명령" in helped
+    assert "이 도움말을 보여 주고 끝냅니다." in helped and "과제의 풀이를 채점합니다." in helped
+    assert "Usage:" not in helped and "Show this message" not in helped
+    check_help = runner.invoke(main, ["check", "--help"]).output
+    assert "채점할 파일 (기본값: exercises/ 안의 내 파일)" in check_help and "--file 파일" in check_help
+    # and English again in the same process
+    monkeypatch.setenv("DLGRADE_LANG", "en")
+    again = runner.invoke(main, ["check"])
+    assert "Usage: main check [OPTIONS] EXERCISE" in again.output and "Missing argument 'EXERCISE'." in again.output
+
+
+def test_every_student_command_has_korean_help():
+    from dlgrade.cli import STUDENT_COMMANDS
+    from dlgrade.messages import MESSAGES
+
+    for name in STUDENT_COMMANDS:
+        assert re.search(r"[\uac00-\ud7a3]", MESSAGES[f"help.{name}"]["ko"]), name
