@@ -222,6 +222,44 @@ MESSAGES.update({
     "help.option:text (the report), json (the result; --json), results-json (Gradescope's results.json) or junit (XML).": {
         "ko": "text (보고서), json (결과; --json), results-json (Gradescope의 results.json) 또는 junit (XML)",
         "en": "text (the report), json (the result; --json), results-json (Gradescope's results.json) or junit (XML)."},
+    "submit.title": {"ko": "제출물 — 학번 {student}", "en": "Submission — student {student}"},
+    "submit.state.included": {"ko": "넣음", "en": "included"},
+    "submit.state.not_started": {"ko": "시작 전 (뺌)", "en": "not started (left out)"},
+    "submit.state.problem": {"ko": "채점할 수 없음", "en": "cannot be graded"},
+    "submit.written": {"ko": "{path}을(를) 만들었습니다 (과제 {n}개). 이 파일을 강사가 안내한 곳에 제출하세요. 숨은 검사는 채점할 때 "
+                             "실행됩니다.",
+                       "en": "Wrote {path} ({n} exercise(s)). Hand this file in where your instructor asks; the hidden "
+                             "checks run at grading."},
+    "submit.not_written": {"ko": "채점할 수 없는 파일이 있어 zip을 만들지 않았습니다. 위의 문제를 고치고 dlgrade check로 확인한 뒤 다시 "
+                                 "실행하세요.",
+                           "en": "No zip was written: a file cannot be graded. Fix the problems above, check with "
+                                 "dlgrade check, then run this again."},
+    "submit.nothing": {"ko": "제출할 것이 없습니다: 모든 과제 파일이 아직 처음 받은 스텁 그대로입니다.",
+                       "en": "Nothing to hand in: every exercise file is still the stub."},
+    "submit.bad_id": {"ko": "학번 {student_id!r}은(는) 파일 이름으로 쓸 수 없습니다. 글자, 숫자, -, _, . 만 쓰세요 (예: 20231234).",
+                      "en": "{student_id!r} cannot name a file: use letters, digits, -, _ and . only (e.g. 20231234)."},
+    "submit.write_failed": {"ko": "zip 파일을 쓰지 못했습니다: {reason}", "en": "the zip could not be written: {reason}"},
+    "submit.unreadable": {"ko": "{file}을(를) 읽을 수 없습니다: {reason}", "en": "{file} cannot be read: {reason}"},
+    "submit.too_large": {"ko": "{file}이(가) 1 MiB보다 큽니다. 과제 파일만 제출하세요 (출력이 많은 노트북이면 출력을 지우세요).",
+                         "en": "{file} is larger than 1 MiB: hand in the exercise's file only (clear a notebook's "
+                               "outputs)."},
+    "submit.not_utf8": {"ko": "{file}이(가) UTF-8이 아닙니다 (메모장의 ANSI/CP949 저장일 수 있습니다). UTF-8로 다시 저장하세요.",
+                        "en": "{file} is not UTF-8 (perhaps saved as ANSI/CP949 by Notepad): save it again as UTF-8."},
+    "submit.bad_notebook": {"ko": "{file}은(는) 읽을 수 있는 Jupyter 노트북이 아닙니다: {reason}",
+                            "en": "{file} is not a readable Jupyter notebook: {reason}"},
+    "submit.syntax": {"ko": "{file} {line}번째 줄에 문법 오류가 있습니다: {reason}",
+                      "en": "{file} has a syntax error on line {line}: {reason}"},
+    "submit.forbidden": {"ko": "{file} {line}번째 줄: {name}은(는) 이 과제에서 금지되어 있습니다.",
+                         "en": "{file} line {line}: {name} is forbidden in this exercise."},
+    "submit.unavailable": {"ko": "{file} {line}번째 줄: {module}은(는) 채점할 때 없습니다 (파이썬 표준 라이브러리와 NumPy만 있습니다). "
+                                 "import를 지우세요.",
+                           "en": "{file} line {line}: {module} is not there at grading (only Python's standard library "
+                                 "and NumPy are): remove the import."},
+    "help.option:Comma-separated exercises, or all.": {"ko": "쉼표로 구분한 과제들, 또는 all",
+                                                       "en": "Comma-separated exercises, or all."},
+    "help.option:Folder to write the zip into (default: the course folder).": {
+        "ko": "zip을 쓸 폴더 (기본값: 과정 폴더)", "en": "Folder to write the zip into (default: the course folder)."},
+    "help.option:Print what went in as JSON.": {"ko": "무엇을 넣었는지 JSON으로 출력합니다.", "en": "Print what went in as JSON."},
     "check.public_passed": {
         "ko": "공개 검사와 자가 검사를 모두 통과했습니다. 점수는 채점할 때 숨은 검사까지 실행한 뒤 정해집니다.",
         "en": "The public checks and self-checks all passed. Your score is decided at grading, once the hidden "

@@ -277,3 +277,75 @@ def test_every_student_command_has_korean_help():
 
     for name in STUDENT_COMMANDS:
         assert re.search(r"[\uac00-\ud7a3]", MESSAGES[f"help.{name}"]["ko"]), name
+
+
+# ----------------------------------------------------------------------------- submit
+def test_submit_builds_the_zip_the_intake_reads(runner, student_root):
+    import zipfile
+
+    from dlgrade.bulk.collect import read_zip
+
+    course = load_course(student_root)
+    for exercise_id in ("ex01", "ex05"):
+        ex = course.resolve(exercise_id)
+        shutil.copy(ROOT / "solutions" / ex.folder / ex.file, ex.stub_path)
+    result = runner.invoke(main, ["submit", "20231234"])
+    assert result.exit_code == 0, result.output
+    target = student_root / "20231234.zip"
+    assert "20231234.zip(2exercise(s)).Handthisfilein" in "".join(result.output.split())
+    with zipfile.ZipFile(target) as archive:
+        assert sorted(archive.namelist()) == ["ex01_perceptron/perceptron.py", "ex05_correlate2d/conv.py"]
+    read = read_zip(target, list(course))
+    assert read.student == "20231234" and sorted(read.files) == ["ex01", "ex05"] and not read.problems
+    assert read.files["ex05"].source == (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text(
+        encoding="utf-8")
+    data = json.loads(runner.invoke(main, ["submit", "20231234", "--json"]).output)
+    assert {e["exercise"]: e["included"] for e in data["exercises"]}["ex02"] is False  # still the stub
+
+
+def test_submit_refuses_what_cannot_be_graded_and_writes_nothing(runner, student_root, tmp_path):
+    course = load_course(student_root)
+    ex = course.resolve("ex05")
+    ex.stub_path.write_text("import scipy\n" + (ROOT / "solutions" / ex.folder / ex.file).read_text(encoding="utf-8"),
+                            encoding="utf-8")
+    broken = course.resolve("ex03")
+    broken.stub_path.write_text("def numerical_diff_front(f, x, h=1e-4)\n    return 0\n", encoding="utf-8")
+    cp949 = course.resolve("ex01")
+    cp949.stub_path.write_bytes("# 퍼셉트론\ndef perceptron(x, w, b):\n    return 0\n".encode("cp949"))
+    result = runner.invoke(main, ["submit", "20231234", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    text = flat(result.output)
+    assert "ex05: conv.py line 1: scipy is not there at grading" in text
+    assert "ex03: numdiff.py has a syntax error on line 1" in text
+    assert "ex01: perceptron.py is not UTF-8" in text
+    assert "No zip was written" in text and not (tmp_path / "out").exists()
+    korean = flat(runner.invoke(main, ["submit", "20231234", "--lang", "ko"]).output)
+    assert "채점할 수 없는 파일이 있어 zip을 만들지 않았습니다" in korean
+
+
+def test_submit_takes_a_notebook_and_checks_its_code_cells(runner, student_root):
+    import zipfile
+
+    course = load_course(student_root)
+    ex = course.resolve("ex02")
+    solution = (ROOT / "solutions" / ex.folder / ex.file).read_text(encoding="utf-8")
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# 오차역전파"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+         "source": ["%matplotlib inline\n", "!pip install numpy\n", *solution.splitlines(keepends=True)]}]}
+    (ex.stub_path.parent / "ex02.ipynb").write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(main, ["submit", "kim-01", "--exercises", "ex02"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(student_root / "kim-01.zip") as archive:
+        assert archive.namelist() == ["ex02_backprop/ex02.ipynb"]
+    notebook["cells"][1]["source"].append("import torch\n")
+    (ex.stub_path.parent / "ex02.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    refused = runner.invoke(main, ["submit", "kim-01", "--exercises", "ex02"])
+    assert refused.exit_code == 1 and "torch is forbidden in this exercise" in flat(refused.output)
+
+
+@pytest.mark.parametrize("student_id", ["../evil", "a/b", "", "x" * 80, "kim\nlee"])
+def test_submit_refuses_an_id_that_cannot_name_a_file(runner, student_root, student_id):
+    result = runner.invoke(main, ["submit", student_id])
+    assert result.exit_code == 2 and "cannot name a file" in flat(result.output)
+    assert not list(student_root.glob("*.zip"))

@@ -1,8 +1,10 @@
-"""The student's side: watch mode, progress (status, reset)."""
+"""The student's side: watch mode, progress (status, reset), handing in (submit)."""
 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import click
 
@@ -195,3 +197,68 @@ def reset(obj: Context, exercise, lang):
     else:
         obj.output.print(say("reset.done", lang, file=_shown_path(ex.stub_path), backup=_shown_path(backup)))
 
+
+
+@main.command()
+@click.argument("student_id")
+@click.option("--exercises", default="all", show_default=True, help="Comma-separated exercises, or all.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write the zip into (default: the course folder).")
+@click.option("--json", "as_json", is_flag=True, help="Print what went in as JSON.")
+@LANG_OPTION
+@click.pass_obj
+def submit(obj: Context, student_id, exercises, out, as_json, lang):
+    """Build the zip file to hand in, named by your student id.
+
+    First checks that every file can be graded (it loads: valid Python or
+    notebook, UTF-8, no forbidden import, no module that is not there at
+    grading), then puts each exercise's file (.py, or a notebook named
+    conv.ipynb, ex05.ipynb or ex05_correlate2d.ipynb next to it) into
+    STUDENT_ID.zip as <folder>/<file>. Files still equal to the stub are left
+    out. Exit code: 0 when the zip is written, 1 when a file cannot be graded
+    (nothing is written), 2 on usage errors.
+
+    \b
+    Example:  dlgrade submit 20231234
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    from dlgrade.submit import SubmitError, build_submission
+
+    lang = lang_of(lang)
+    course = obj.course
+    chosen = None if exercises.strip().lower() == "all" else [obj.exercise(e, lang) for e in exercises.split(",")
+                                                               if e.strip()]
+    try:
+        target, plan = build_submission(course, student_id, out or course.root, chosen)
+    except SubmitError as exc:
+        raise click.BadParameter(say(exc.key, lang, **exc.fields), param_hint="STUDENT_ID") from None
+    except OSError as exc:
+        raise click.ClickException(say("submit.write_failed", lang, reason=exc.strerror or exc)) from None
+    if as_json:
+        obj.output.raw(json.dumps({"zip": str(target) if target else None, "student": student_id.strip(),
+                                   "exercises": [e.to_dict() for e in plan]}, ensure_ascii=False))
+        sys.exit(0 if target else 1)
+    out_ = obj.output
+    table = Table(title=say("submit.title", lang, student=student_id.strip()))
+    for key in ("col.exercise", "col.file", "col.status"):
+        table.add_column(say(key, lang))
+    for entry in plan:
+        if entry.problems:
+            state = Text(say("submit.state.problem", lang), style="red")
+        elif entry.included:
+            state = Text(say("submit.state.included", lang), style="green")
+        else:
+            state = Text(say("submit.state.not_started", lang), style="dim")
+        table.add_row(entry.exercise.id, _shown_path(entry.path) if entry.path else "—", state)
+    out_.print(table)
+    for entry in plan:
+        for key, fields in entry.problems:
+            out_.print(f"{entry.exercise.id}: {say(key, lang, **fields)}", style="red")
+    if target is None:
+        out_.print(say("submit.not_written" if any(e.problems for e in plan) else "submit.nothing", lang),
+                   style="bold red")
+        sys.exit(1)
+    out_.print(say("submit.written", lang, path=_shown_path(target),
+                   n=sum(1 for e in plan if e.included)), style="bold green")
