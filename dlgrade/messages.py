@@ -260,6 +260,111 @@ MESSAGES.update({
     "help.option:Folder to write the zip into (default: the course folder).": {
         "ko": "zip을 쓸 폴더 (기본값: 과정 폴더)", "en": "Folder to write the zip into (default: the course folder)."},
     "help.option:Print what went in as JSON.": {"ko": "무엇을 넣었는지 JSON으로 출력합니다.", "en": "Print what went in as JSON."},
+    "release.readme.guide": {
+        "ko": """## 한국어 안내
+
+각 과제의 `exercises/<폴더>/` 안에 있는 파일에서 `# TODO:` 부분을 채우고, dlgrade로 확인한 뒤 제출합니다.
+
+### 설치 — Windows (Anaconda Prompt)
+
+시작 메뉴에서 **Anaconda Prompt**를 열고, 이 폴더({folder})로 옮겨 가서 설치합니다. 경로에 한글이나 빈칸이 있으면 따옴표로 감싸세요.
+
+```
+cd "F:\\텐서플로우 수업자료\\{folder}"
+pip install -e .
+dlgrade list
+```
+
+`dlgrade` 명령을 찾지 못하면 `python -m dlgrade.cli list`처럼 실행하세요.
+
+### 설치 — Google Colab
+
+이 폴더를 Google Drive에 올리고, 노트북의 셀에서:
+
+```
+from google.colab import drive
+drive.mount('/content/drive')
+%cd /content/drive/MyDrive/{folder}
+!pip install -q -e .
+!dlgrade list
+```
+
+### 과제 확인
+
+```
+dlgrade show {example}             # 문제 설명
+dlgrade check {example}            # 공개 검사와 자가 검사를 실행합니다
+dlgrade hint {example}             # 다음 힌트 (실행할 때마다 하나씩)
+dlgrade watch                 # 파일을 저장할 때마다 다시 채점합니다 (끝내려면 Ctrl-C)
+dlgrade status                # 전체 진행 상황
+dlgrade reset {example}            # 처음 받은 스텁으로 되돌리기 (작성하던 코드는 백업)
+```
+
+`dlgrade check`는 강의 예제인 **공개 검사**와, 정답 없이 여러분의 함수끼리 맞춰 보는 **자가 검사**를 실행합니다.
+**숨은 검사** {n}개({points:g}점)는 이 배포본에 없으며 채점할 때 실행됩니다. 그래서 여기서 모두 통과해도 만점이 확정된
+것은 아닙니다.
+
+### 제출
+
+```
+dlgrade submit 학번
+```
+
+모든 파일을 채점할 수 있는지 먼저 확인한 뒤 `학번.zip`을 만듭니다. 그 파일을 강사가 안내한 곳(LMS 등)에 올리세요.
+노트북으로 작업했다면 과제 폴더에 `conv.ipynb`처럼 과제 파일과 같은 이름(또는 `ex05.ipynb`)으로 저장하면 노트북이 들어갑니다.""",
+        "en": """## Guide in English
+
+Fill in each `# TODO:` in the file under `exercises/<folder>/`, check your work with dlgrade, then hand it in.
+
+### Install — Windows (Anaconda Prompt)
+
+Open **Anaconda Prompt** from the Start menu, go to this folder ({folder}) and install it. Put a path with Korean
+letters or spaces in quotes.
+
+```
+cd "F:\\텐서플로우 수업자료\\{folder}"
+pip install -e .
+dlgrade list
+```
+
+If the `dlgrade` command is not found, run `python -m dlgrade.cli list` and so on instead.
+
+### Install — Google Colab
+
+Upload this folder to Google Drive, then in a notebook cell:
+
+```
+from google.colab import drive
+drive.mount('/content/drive')
+%cd /content/drive/MyDrive/{folder}
+!pip install -q -e .
+!dlgrade list
+```
+
+### Checking your work
+
+```
+dlgrade show {example}             # the statement
+dlgrade check {example}            # runs the public checks and the self-checks
+dlgrade hint {example}             # the next hint (one more each time)
+dlgrade watch                 # regrade each time you save (Ctrl-C to stop)
+dlgrade status                # your progress
+dlgrade reset {example}            # back to the stub (your work is backed up)
+```
+
+`dlgrade check` runs the **public checks** (the lectures' examples) and the **self-checks**, which compare your
+functions with each other and need no answers. The {n} **hidden checks** ({points:g} points) are not in this bundle:
+they run at grading, so passing everything here does not yet mean full marks.
+
+### Handing in
+
+```
+dlgrade submit YOUR_STUDENT_ID
+```
+
+It first checks that every file can be graded, then writes `YOUR_STUDENT_ID.zip`: upload that file where your
+instructor asks (the LMS…). If you worked in a notebook, save it in the exercise's folder under the exercise file's
+name (`conv.ipynb`, or `ex05.ipynb`) and the notebook goes in."""},
     "check.public_passed": {
         "ko": "공개 검사와 자가 검사를 모두 통과했습니다. 점수는 채점할 때 숨은 검사까지 실행한 뒤 정해집니다.",
         "en": "The public checks and self-checks all passed. Your score is decided at grading, once the hidden "
@@ -477,11 +582,6 @@ MESSAGES.update({
     "release.hidden_pending": {
         "ko": "숨은 검사 {n}개({points:g}점)는 이 배포본에 없으며 채점할 때 실행됩니다.",
         "en": "{n} hidden check(s) worth {points:g} points are not in this bundle: they run at grading time."},
-    "release.readme.intro": {"ko": "각 과제의 exercises/<폴더>/ 안의 파일에서 # TODO: 를 채우고 dlgrade check로 확인하세요.",
-                             "en": "Fill in each # TODO: in exercises/<folder>/ and check your work with dlgrade check."},
-    "release.readme.install": {"ko": "또는 설치 없이: python -m dlgrade.cli list",
-                               "en": "or, without installing: python -m dlgrade.cli list"},
-    "release.readme.check": {"ko": "공개 검사(강의 예제)를 실행합니다", "en": "runs the public checks (the lectures' examples)"},
     "release.written": {
         "ko": "학생용 배포본을 {path}에 만들었습니다: 과제 {exercises}개, 공개 검사 {public}개 (숨은 검사와 해답은 빠져 있습니다).",
         "en": "Student bundle written to {path}: {exercises} exercises, {public} public checks "

@@ -364,3 +364,16 @@ def test_the_bundle_has_no_instructor_commands(bundle):
         refused = run_in_bundle(bundle, name, "anything", "--lang", "ko")
         assert refused.returncode == 2
         assert f"dlgrade {name}은(는) 강사용 명령이라 학생용 배포본에는 없습니다" in refused.stderr
+
+
+def test_the_bundle_readme_guides_in_korean_and_english(bundle, course):
+    text = (bundle / "README.md").read_text(encoding="utf-8")
+    korean, english = text.split("## Guide in English")
+    for part in (korean, english):
+        assert "Anaconda Prompt" in part and "Colab" in part and "pip install -e ." in part
+        for command in ("dlgrade check ex01", "dlgrade hint ex01", "dlgrade watch", "dlgrade submit"):
+            assert command in part, command
+    assert "## 한국어 안내" in korean and "숨은 검사" in korean and "제출" in korean
+    hidden = sum(len([s for s in collect_checks(load_grader(ex)) if s.hidden]) for ex in course)
+    assert f"The {hidden} **hidden checks**" in english
+    assert 'cd "F:\\텐서플로우 수업자료\\students"' in text  # quoted: Korean letters and a space

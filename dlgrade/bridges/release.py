@@ -29,18 +29,15 @@ from dlgrade.course import Course, Exercise
 from dlgrade.grading.runner import SELF_CHECK_FILE
 
 BUNDLE_FILE = ".dlgrade/bundle.json"  #: marks a student bundle; holds the hidden checks' counts and points
-RELEASE_README = """# {title}
+#: The bundle's README: the course's title, then the same guide in Korean and in English
+#: (release.readme.guide in the message catalog).
+RELEASE_README = """# {title_ko} · {title_en}
 
-{intro}
+{guide_ko}
 
-```bash
-pip install -e .              # {install}
-dlgrade list
-dlgrade show ex01
-dlgrade check ex01            # {check}
-```
+---
 
-{hidden}
+{guide_en}
 """
 
 
@@ -302,12 +299,13 @@ def build_release(course: Course, out: Path, *, force: bool = False, lang: str =
     _write_course_file(course.root / "course.yaml", out / "course.yaml", hidden_names)
     (out / BUNDLE_FILE).write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     hidden_total = sum(e["hidden_checks"] for e in summary["exercises"].values())
+    hidden_points = sum(e["hidden_points"] for e in summary["exercises"].values())
+    guides = {language: say("release.readme.guide", language, folder=out.name, n=hidden_total, points=hidden_points,
+                            example=course.exercises[0].id if course.exercises else "ex01")
+              for language in ("ko", "en")}
     (out / "README.md").write_text(RELEASE_README.format(
-        title=course.title.get(lang),
-        intro=say("release.readme.intro", lang), install=say("release.readme.install", lang),
-        check=say("release.readme.check", lang),
-        hidden=say("release.hidden_pending", lang, n=hidden_total,
-                   points=sum(e["hidden_points"] for e in summary["exercises"].values()))), encoding="utf-8")
+        title_ko=course.title.ko, title_en=course.title.en, guide_ko=guides["ko"], guide_en=guides["en"]),
+        encoding="utf-8")
     return summary
 
 
