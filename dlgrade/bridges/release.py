@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlgrade.course import Course, Exercise
-from dlgrade.grading.runner import SELF_CHECK_FILE
 
 BUNDLE_FILE = ".dlgrade/bundle.json"  #: marks a student bundle; holds the hidden checks' counts and points
 #: The bundle's README: the course's title, then the same guide in Korean and in English
@@ -265,6 +264,7 @@ def _check_out(out: Path, course: Course, force: bool) -> None:
 def build_release(course: Course, out: Path, *, force: bool = False, lang: str = "ko", context=None) -> dict:
     """Write the student bundle into ``out``; returns what went in (exercises, checks, points)."""
     from dlgrade.bridges.gradescope import package_files, package_root
+    from dlgrade.grading.runner import SELF_CHECK_FILE
     from dlgrade.messages import say
 
     _check_out(out, course, force)
