@@ -46,6 +46,12 @@ def main() -> None:
             print(f"{ex.id:<10}{len(mine):>24}{caught:>16}{caught / len(mine):>8.0%}")
     caught = sum(o.caught for o in outcomes)
     print(f"{'all':<10}{len(outcomes):>24}{caught:>16}{caught / max(len(outcomes), 1):>8.1%}")
+    from dlgrade.grading.checks import collect_checks
+    from dlgrade.grading.runner import load_grader
+
+    public = {ex.id: {s.name for s in collect_checks(load_grader(ex)) if not s.hidden} for ex in course}
+    by_public = sum(1 for o in outcomes if set(o.failed_at_home) & public[o.exercise])
+    print(f"by the public checks alone: {by_public}/{len(outcomes)} ({by_public / max(len(outcomes), 1):.1%})")
     misses = [o for o in outcomes if not o.caught]
     print("missed at home:" if misses else "missed at home: none")
     for o in misses:
