@@ -349,3 +349,9 @@ def test_submit_refuses_an_id_that_cannot_name_a_file(runner, student_root, stud
     result = runner.invoke(main, ["submit", student_id])
     assert result.exit_code == 2 and "cannot name a file" in flat(result.output)
     assert not list(student_root.glob("*.zip"))
+
+
+def test_submit_has_help_with_an_example(runner, monkeypatch):
+    monkeypatch.setenv("DLGRADE_HOME", str(ROOT))
+    result = runner.invoke(main, ["submit", "--help"])
+    assert result.exit_code == 0 and "Usage: main submit" in result.output and "Example" in result.output
