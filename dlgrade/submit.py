@@ -59,14 +59,11 @@ def notebook_names(exercise) -> list[str]:
 
 
 def find_work(exercise) -> Path | None:
-    """The student's work on ``exercise``: a notebook of one of the names the intake accepts in
-    the exercise's folder (the notebook is what the student worked in, when there is one),
-    else the file course.yaml names."""
+    """The student's work on ``exercise``: of the file course.yaml names and the notebooks of
+    the names the intake accepts, in the exercise's folder, the one saved last."""
     folder = exercise.stub_path.parent
-    for name in notebook_names(exercise):
-        if (folder / name).is_file():
-            return folder / name
-    return exercise.stub_path if exercise.stub_path.is_file() else None
+    found = [p for p in (exercise.stub_path, *(folder / name for name in notebook_names(exercise))) if p.is_file()]
+    return max(found, key=lambda p: p.stat().st_mtime_ns) if found else None
 
 
 def notebook_code(text: str) -> str:

@@ -342,6 +342,16 @@ def test_submit_takes_a_notebook_and_checks_its_code_cells(runner, student_root)
     (ex.stub_path.parent / "ex02.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     refused = runner.invoke(main, ["submit", "kim-01", "--exercises", "ex02"])
     assert refused.exit_code == 1 and "torch is forbidden in this exercise" in flat(refused.output)
+    # Work saved later in the .py file is what goes in.
+    import os
+    import time
+
+    ex.stub_path.write_text(solution, encoding="utf-8")
+    later = time.time() + 5
+    os.utime(ex.stub_path, (later, later))
+    assert runner.invoke(main, ["submit", "kim-01", "--exercises", "ex02"]).exit_code == 0
+    with zipfile.ZipFile(student_root / "kim-01.zip") as archive:
+        assert archive.namelist() == ["ex02_backprop/backprop.py"]
 
 
 @pytest.mark.parametrize("student_id", ["../evil", "a/b", "", "x" * 80, "kim\nlee"])
