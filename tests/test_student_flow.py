@@ -116,7 +116,7 @@ def test_watch_ex_on_a_finished_exercise_keeps_watching_it_in_a_terminal(tmp_pat
         assert "dlgrade watch — ex02" not in first and "On to the next exercise" not in first
         mutant = ROOT / "tests" / "submissions" / ex.folder / "mutants" / "ge_instead_of_gt.py"
         save_like_an_editor(ex.stub_path, mutant.read_text(encoding="utf-8"))
-        worse = term.wait_for("dlgrade watch — ex01", "Score: 14 / 17", "Waiting for")
+        worse = term.wait_for("dlgrade watch — ex01", "Score: 15 / 17", "Waiting for")
         assert "dlgrade watch — ex02" not in worse
         save_like_an_editor(ex.stub_path, solution + "\n# tidied up\n")
         again = term.wait_for("dlgrade watch — ex01", "Score: 17 / 17", "Waiting for")
@@ -227,7 +227,8 @@ def test_one_korean_term_per_idea():
     texts += [p.read_text(encoding="utf-8") for p in (ROOT / "exercises").glob("*/statement.ko.md")]
     texts += [p.read_text(encoding="utf-8") for p in (ROOT / "graders").glob("*/*.py")]
     for wrong in ("숨김", "숨겨진 검사", "히든", "에폭", "중앙 차분"):
-        assert not [t for t in texts if wrong in t], wrong
+        # "숨김 파일" is Windows' own name for a hidden file (the intake passes them over), not a check.
+        assert not [t for t in texts if wrong in t.replace("숨김 파일", "")], wrong
 
 
 # ----------------------------------------------------------------------------- --help and click in Korean
