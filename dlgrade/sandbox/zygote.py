@@ -864,16 +864,27 @@ def _isolate(as_root):
                    "mounting a fresh " + path)
 
 
+_MOUNT_ATTR = []  # struct mount_attr, made once by the zygote rather than by every child
+
+
+def _mount_attr():
+    if not _MOUNT_ATTR:
+        import ctypes
+
+        class MountAttr(ctypes.Structure):
+            _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                        ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+
+        _MOUNT_ATTR.append(MountAttr)
+    return _MOUNT_ATTR[0]
+
+
 def _read_only_everywhere(libc):
     """Every mount of this child's namespace read-only: no folder a later child sees can be
     written (the scratch folders are mounted afresh afterwards)."""
     import ctypes
 
-    class MountAttr(ctypes.Structure):
-        _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
-                    ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
-
-    attr = MountAttr(1, 0, 0, 0)  # MOUNT_ATTR_RDONLY, on the whole tree at once (Linux 5.12)
+    attr = _mount_attr()(1, 0, 0, 0)  # MOUNT_ATTR_RDONLY, on the whole tree at once (Linux 5.12)
     if libc.syscall(ctypes.c_long(442), ctypes.c_long(-100), b"/", ctypes.c_long(0x8000), ctypes.byref(attr),
                     ctypes.c_long(ctypes.sizeof(attr))) == 0:
         return
@@ -1097,7 +1108,8 @@ def _exit_status(raw):
 PRELOAD = ("math", "cmath", "itertools", "functools", "collections", "random", "copy", "typing",
            "dataclasses", "fractions", "decimal", "statistics", "operator", "string", "re",
            "numbers", "abc", "enum", "warnings", "time", "traceback", "io", "json", "resource", "ctypes",
-           "types", "importlib.abc", "importlib.util", "signal", "heapq", "bisect", "array", "struct")
+           "types", "importlib.abc", "importlib.util", "signal", "heapq", "bisect", "array", "struct",
+           "threading")  # the session's own thread (_off_the_main_thread), not imported per child
 
 
 def _world_reachable(path):
@@ -1177,6 +1189,7 @@ def zygote_main(control_fd, uid_spec):
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     as_root = os.geteuid() == 0 and uids is not None
+    _mount_attr()
     isolated = _isolation_works(as_root)
     # A child's standard streams, made once: each child points descriptors 1 and 2 at its
     # own output pipe, and these line-buffered writers (empty at every fork) follow them.
