@@ -469,8 +469,8 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     inside a submission and .tar.gz archives are taken; when both a .py and a
     notebook are handed in for one exercise, the .py is graded. Two entries that
     name the same student (case, NFC/NFD, spaces, - _ .) are a conflict: neither
-    is graded until one is renamed or removed, and the exit code is 1 (as for a
-    refused archive).
+    is graded until one is renamed or removed, and the exit code is 1. An unsafe
+    archive is refused, with the reason, as that student's result.
 
     \b
     Examples:  dlgrade grade examples/class --db gradebook.db
@@ -523,7 +523,7 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     except (GradebookError, SandboxError) as exc:
         raise click.ClickException(str(exc)) from None
     if summary.intake is not None and summary.intake.needs_attention:
-        sys.exit(1)  # a conflict or a refused archive: the instructor has something to resolve
+        sys.exit(1)  # a conflict: students left ungraded until the instructor resolves it
 
 
 def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False) -> str:

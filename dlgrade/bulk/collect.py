@@ -231,8 +231,9 @@ class Intake:
 
     @property
     def needs_attention(self) -> bool:
-        """Conflicts or refused submissions: something the instructor has to resolve."""
-        return bool(self.conflicts) or any(sub.refused for sub in self.submissions)
+        """Conflicts: entries left ungraded until the instructor renames or removes one.  (A refused
+        archive is that student's result, recorded as refused with its reason, like any other.)"""
+        return bool(self.conflicts)
 
     def to_dict(self, lang: str = "en") -> dict:
         return {"folder": self.folder, "exercises": [ex.id for ex in self.exercises], "partial": self.partial,
