@@ -75,6 +75,16 @@ class SandboxError(Exception):
     """The sandbox itself failed (cannot start): a tool problem, not the student's."""
 
 
+class SandboxConfigError(SandboxError):
+    """The sandbox asked for (DLGRADE_SANDBOX) is unknown or cannot run here: a usage error."""
+
+
+def sandbox_notice(backend: str) -> str | None:
+    """The message key of the note shown before student code runs with ``backend``
+    (None for bubblewrap)."""
+    return {"bwrap": None, "portable": "sandbox.portable"}.get(backend, "sandbox.insecure")
+
+
 # --------------------------------------------------------------------------- limits
 @dataclass(frozen=True)
 class Limits:
@@ -128,7 +138,7 @@ def choose_backend(requested: str | None = None) -> str:
     if requested not in BACKENDS:
         from dlgrade.messages import detect_language, say
 
-        raise SandboxError(say("sandbox.unknown_backend", detect_language(), name=requested,
+        raise SandboxConfigError(say("sandbox.unknown_backend", detect_language(), name=requested,
                                known=", ".join(BACKENDS)))
     if requested == "portable":
         return "portable"
@@ -136,7 +146,7 @@ def choose_backend(requested: str | None = None) -> str:
         if requested != "auto":
             from dlgrade.messages import detect_language, say
 
-            raise SandboxError(say("sandbox.backend_unavailable", detect_language(), name=requested))
+            raise SandboxConfigError(say("sandbox.backend_unavailable", detect_language(), name=requested))
         return "portable"
     if requested == "rlimit":
         return "rlimit"
