@@ -324,11 +324,14 @@ class PortableWorker(Worker):
         self.control = None
         self.restarts = 0
         self.info: dict = {}
+        self.ready = False
+        self.served = 0  #: processes handed out
 
     def start(self) -> None:
-        process = SandboxProcess()
-        self.info = process.wait_ready()
-        self.process = process
+        """Start a process for the next submission; it loads the interpreter and NumPy while
+        the caller goes on (``ensure`` waits until it is ready)."""
+        self.process = SandboxProcess()
+        self.ready = False
 
     @property
     def alive(self) -> bool:
@@ -340,11 +343,19 @@ class PortableWorker(Worker):
                 self.kill()
                 self.restarts += 1
             self.start()
+        if not self.ready:
+            self.info = self.process.wait_ready()
+            self.ready = True
 
     def take(self) -> SandboxProcess:
-        """The started process, now the caller's; the next submission gets a new one."""
+        """The started process, now the caller's.  From the second one on (a worker grading
+        several submissions, or a submission whose process ended), the next one starts at
+        once, so that it is ready when it is needed."""
         self.ensure()
         process, self.process = self.process, None
+        self.served += 1
+        if self.served > 1:
+            self.start()
         return process
 
     def kill(self) -> None:

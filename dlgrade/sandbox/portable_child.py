@@ -2,8 +2,7 @@
 
 The parent starts ``python -I -S -c BOOTSTRAP`` with three pipes and sends this
 file's source, appended to ``zygote.py``'s, over standard input; the two run as
-one program whose globals are ``zygote.py``'s (``run_session``, the framing,
-``PRELOAD``).  So, like ``zygote.py``, it imports only the standard library at
+one program whose globals are ``zygote.py``'s (``run_session`` and the framing).  So, like ``zygote.py``, it imports only the standard library at
 module level, and nothing that Windows lacks: no fork, no AF_UNIX socket, no
 ``resource``/``fcntl``/``termios``/``pwd`` unless guarded, no sessions or uids.
 
@@ -119,15 +118,10 @@ def portable_main():
     conn = PipeConnection(requests, replies)
 
     _add_conda_dll_folder()
-    import importlib
-
+    # NumPy only: the zygote's other preloads are there for a child that drops its uid,
+    # and each costs start-up time, which here is paid once per submission.
     import numpy
 
-    for name in PRELOAD:  # noqa: F821  (zygote.py's, in the same program)
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
     send_frame(conn, {"ready": True, "pid": os.getpid(), "numpy": numpy.__version__,  # noqa: F821
                       "python": sys.version.split()[0]})
     try:
