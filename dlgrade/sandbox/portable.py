@@ -182,7 +182,8 @@ class SandboxProcess:
             self.job = windows.open_job(memory_bytes=limits.address_space + JOB_BASE_MEMORY,
                                         cpu_seconds=limits.cpu_seconds, processes=limits.processes)
             if self.job is not None:
-                self.job.assign(self.popen._handle)
+                # The process handle on Windows (the pid where a job is made with another kernel32).
+                self.job.assign(getattr(self.popen, "_handle", self.pid))
         except OSError as exc:
             self.end()
             raise SandboxError(f"cannot limit the sandbox process (Job Object): {exc}") from None

@@ -77,8 +77,22 @@ def is_windows() -> bool:
 
 
 def load_kernel32():
-    """kernel32 through ctypes (Windows only)."""
-    return ctypes.WinDLL("kernel32", use_last_error=True)
+    """kernel32 through ctypes (Windows only), with the prototypes of the calls made here
+    (without them ctypes would cut 64-bit handles to a C int)."""
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    handle, ok = ctypes.c_void_p, ctypes.c_int
+    prototypes = {
+        "CreateJobObjectW": ((ctypes.c_void_p, ctypes.c_wchar_p), handle),
+        "SetInformationJobObject": ((handle, ctypes.c_int, ctypes.c_void_p, DWORD), ok),
+        "QueryInformationJobObject": ((handle, ctypes.c_int, ctypes.c_void_p, DWORD, ctypes.c_void_p), ok),
+        "AssignProcessToJobObject": ((handle, handle), ok),
+        "TerminateJobObject": ((handle, ctypes.c_uint), ok),
+        "CloseHandle": ((handle,), ok),
+    }
+    for name, (argtypes, restype) in prototypes.items():
+        function = getattr(kernel32, name)
+        function.argtypes, function.restype = argtypes, restype
+    return kernel32
 
 
 def job_limits(*, memory_bytes: int, cpu_seconds: float, processes: int) -> JOBOBJECT_EXTENDED_LIMIT_INFORMATION:
