@@ -226,3 +226,41 @@ def test_the_error_handler_never_raises():
     encoded = "점수 — ✓ 🎉 \u2603 x".encode("ascii", errors=ERRORS)
     assert encoded == b"?? - OK   x"
     assert "점수 — ✓".encode("cp949", errors=ERRORS) == "점수 - OK".encode("cp949")
+
+
+def test_the_student_bundle_checks_without_windows_missing_pieces(tmp_path, course, grading_context):
+    """What students install (``dlgrade release``), in a folder with Korean characters and
+    spaces, run with its own copy of the package where Windows' pieces are missing."""
+    from dlgrade.bridges.release import build_release
+
+    bundle = tmp_path / "텐서플로우 수업자료" / "동영상 컨텐츠" / "TF2-AI-main"
+    build_release(course, bundle, lang="ko", context=grading_context)
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DLGRADE_SANDBOX", "PYTHONPATH", "DLGRADE_HOME")}
+    env.update({"PYTHONPATH": os.pathsep.join([str(shim), str(bundle)]), "PYTHONIOENCODING": "cp949",
+                "DLGRADE_LANG": "ko", "COLUMNS": "250"})
+    where = subprocess.run([sys.executable, "-c", "import dlgrade; print(dlgrade.__file__)"], env=env, cwd=bundle,
+                           capture_output=True, timeout=120)
+    assert where.stdout.decode("cp949").strip() == str(bundle / "dlgrade" / "__init__.py")
+
+    stub = dlgrade(env, "check", "ex05", cwd=bundle)
+    out = stub.stdout.decode("cp949")
+    assert stub.returncode == 1, out + stub.stderr.decode("cp949")
+    assert "NotImplementedError" in out
+
+    mutant = SUBMISSIONS / "ex05_correlate2d" / "mutants" / "convolution_instead_of_correlation.py"
+    (bundle / "exercises" / "ex05_correlate2d" / "conv.py").write_text(mutant.read_text(encoding="utf-8"),
+                                                                       encoding="utf-8")
+    wrong = dlgrade(env, "check", "ex05", "--json", cwd=bundle)
+    assert wrong.returncode == 1, wrong.stderr.decode("cp949")
+    result = json.loads(wrong.stdout.decode("cp949"))
+    assert result["sandbox"] == "portable" and result["score"] < result["max_score"]
+
+    (bundle / "exercises" / "ex05_correlate2d" / "conv.py").write_text(
+        (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8"), encoding="utf-8")
+    right = dlgrade(env, "check", "ex05", cwd=bundle)
+    out = right.stdout.decode("cp949")
+    assert right.returncode == 0, out + right.stderr.decode("cp949")
+    assert "UnicodeEncodeError" not in right.stderr.decode("cp949")
