@@ -48,8 +48,9 @@ from dlgrade.sandbox.runner import (
 )
 
 CHILD_SOURCE = Path(__file__).with_name("portable_child.py")
-#: the program given to ``-c``: read the harness from standard input and run it.  Kept short
-#: (Windows limits a command line to 32767 characters; the harness is larger).
+#: the program given to ``-c``: read the harness from standard input and run it, as the main
+#: module (where the zygote's child finds it too).  Kept short (Windows limits a command
+#: line to 32767 characters; the harness is larger).
 BOOTSTRAP = (
     "import os\n"
     "def _read(n):\n"
@@ -64,9 +65,11 @@ BOOTSTRAP = (
     "    import msvcrt\n"
     "    for _fd in (0, 1, 2):\n"
     "        msvcrt.setmode(_fd, os.O_BINARY)\n"
-    "_harness = {'__name__': 'dlgrade_sandbox', '__builtins__': __builtins__}\n"
-    "exec(compile(_read(int.from_bytes(_read(4), 'big')).decode('utf-8'), 'dlgrade-sandbox', 'exec'), _harness)\n"
-    "_harness['portable_main']()\n"
+    "import sys, types\n"
+    "_harness = sys.modules['__main__'] = types.ModuleType('dlgrade_sandbox')\n"
+    "exec(compile(_read(int.from_bytes(_read(4), 'big')).decode('utf-8'), 'dlgrade-sandbox', 'exec'), "
+    "_harness.__dict__)\n"
+    "_harness.portable_main()\n"
 )
 #: committed memory allowed to a Windows job besides ``Limits.address_space`` (the
 #: interpreter and NumPy's libraries)
@@ -476,7 +479,11 @@ class PortableSession(Session):
                 self.close()
                 raise StudentCrashed(f"the result of {what} is larger than "
                                      f"{self.limits.result_bytes // MiB} MiB (size limit)")
-            frame = _try_parse(self._buffered, self.limits.result_bytes)
+            try:
+                frame = _try_parse(self._buffered, self.limits.result_bytes)
+            except StudentCrashed:
+                self.close()  # what follows a malformed frame cannot be read either
+                raise
             if frame is not None:
                 header, blobs = frame
                 used = 4 + wire.header_length(bytes(self._buffered[:4]), self.limits.result_bytes)
