@@ -242,3 +242,64 @@ def test_how_the_process_ended_is_reported():
                 session.close()
     assert messages == ["your code ended the process during the call (exit code 3)",
                         "the process running your code died during the call (SIGSEGV: segmentation fault)"]
+
+
+def test_memory_is_watched_where_no_limit_bounds_it(monkeypatch):
+    """Without the resource module in the sandbox process (and no Job Object), the parent
+    measures its memory and stops it past the limit."""
+    import dlgrade.sandbox.portable as portable
+
+    monkeypatch.setattr(portable, "BOOTSTRAP", "import sys\nsys.modules['resource'] = None\n" + portable.BOOTSTRAP)
+    source = ("import os\ndef limits():\n    import resource\n"
+              "def bomb():\n    blocks = []\n    while True:\n        blocks.append(bytearray(32 << 20))\n")
+    limits = Limits(wall_seconds=20, cpu_seconds=30, address_space=192 << 20)
+    with Worker("portable") as worker:
+        session = Session(worker, source, "bomb.py", [], limits)
+        try:
+            student = Student(session)
+            with pytest.raises(StudentCodeError, match="No module named 'resource'|import of resource"):
+                student.limits()  # the sandbox process really has no resource module
+            with pytest.raises(StudentCodeError) as stopped:
+                student.bomb()
+        finally:
+            session.close()
+    assert stopped.value.message == ("the process running your code was killed during the call "
+                                     "(memory limit: more than 192 MiB)")
+
+
+@pytest.mark.parametrize("fatal, error", [("loop", "StudentTimeout"), ("exit", "StudentCrashed")])
+def test_a_batch_that_dies_or_hangs_names_the_call_it_was_running(fatal, error):
+    """The progress a batch notes (run_session's pwrite, or its stand-in on Windows) reaches
+    the parent through the file the portable process is given."""
+    source = ("import os\ndef step(k):\n    if k == 'exit':\n        os._exit(1)\n    if k == 'loop':\n"
+              "        while True:\n            pass\n    return k\n")
+    with Worker("portable") as worker:
+        session = Session(worker, source, "steps.py", [], Limits(wall_seconds=1, cpu_seconds=10))
+        try:
+            student = Student(session)
+            batch = student.batch()
+            for k in (1, 2, fatal, 4, 5):
+                batch.call(student.step, k)
+            with pytest.raises(StudentCodeError) as stopped:
+                batch.run()
+            assert type(stopped.value).__name__ == error
+            assert [args for _path, args, _kw in student.transcript.calls] == [(1,), (2,), (fatal,)]
+            assert student.step(7) == 7  # a fresh process
+        finally:
+            session.close()
+
+
+def test_progress_is_noted_without_pwrite(tmp_path):
+    """Windows has no os.pwrite: the portable process notes a batch's progress with a seek
+    and a write instead, at the same place."""
+    from dlgrade.sandbox.portable_child import _write_at_start
+
+    path = tmp_path / "progress"
+    path.write_bytes(b"\0" * 4)
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.write(fd, b"junk")
+        _write_at_start(fd, (3).to_bytes(4, "little"), 0)
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == (3).to_bytes(4, "little")

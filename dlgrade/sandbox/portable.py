@@ -257,6 +257,43 @@ def _frame(header: dict, blobs=()) -> bytes:
     return collected.data
 
 
+# --------------------------------------------------------------------------- memory, where nothing bounds it
+#: how often the parent measures the memory of a process no limit bounds
+MEMORY_POLL_SECONDS = 0.05
+
+
+def _tree_memory(pid: int) -> int:
+    """Resident memory of ``pid`` and the processes below it, in bytes (psutil where it is
+    installed, else /proc; 0 where neither can tell)."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    if psutil is not None:
+        try:
+            root = psutil.Process(pid)
+            total = 0
+            for process in [root] + root.children(recursive=True):
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:
+                    pass
+            return total
+        except psutil.Error:
+            return 0
+    total = 0
+    for member in [pid] + _descendants(pid):
+        try:
+            with open(f"/proc/{member}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
 # --------------------------------------------------------------------------- process trees (not Windows)
 def _parents() -> dict[int, int]:
     parents = {}
@@ -380,6 +417,8 @@ class PortableWorker(Worker):
 class PortableSession(Session):
     """One submission in one sandbox process of its own."""
 
+    _watch_memory = False
+
     def open(self) -> None:
         if self.sock is not None:
             return
@@ -401,7 +440,13 @@ class PortableSession(Session):
                             "forbidden": self.forbidden, "limits": self.limits.for_child(),
                             "progress": self._progress_path})
         self._buffered = bytearray()
-        reply, _ = self._receive(self.limits.wall_seconds, what=f"importing {self.filename}")
+        self._watch_memory = False
+        what = f"importing {self.filename}"
+        started = time.monotonic()
+        applied, _ = self._receive(self.limits.wall_seconds, what=what)
+        self._watch_memory = process.job is None and "RLIMIT_AS" not in (applied.get("limits") or [])
+        reply, _ = self._receive(max(0.0, self.limits.wall_seconds - (time.monotonic() - started)) or 0.001,
+                                 what=what)
         self.functions = _function_handles(reply.get("functions")) if reply.get("ok") else {}
         if not reply.get("ok"):
             kind = reply.get("kind")
@@ -457,7 +502,11 @@ class PortableSession(Session):
                 self.close()
                 raise StudentTimeout(f"{what} did not finish within {timeout:g} s (time limit); "
                                      "look for an infinite loop or a very slow computation")
-            event = process.next_event(left)
+            event = process.next_event(min(left, MEMORY_POLL_SECONDS) if self._watch_memory else left)
+            if self._watch_memory and _tree_memory(process.pid) > self.limits.address_space:
+                self.close()
+                raise StudentCrashed(f"the process running your code was killed during {what} "
+                                     f"(memory limit: more than {self.limits.address_space // MiB} MiB)")
             if event is None:
                 continue
             kind, data = event

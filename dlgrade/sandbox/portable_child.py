@@ -130,7 +130,9 @@ def portable_main():
         return
     if command.get("cmd") != "load":
         return
-    apply_limits(command.get("limits") or {})
+    # The parent watches the memory itself where no limit bounds it here (no resource
+    # module and no Job Object).
+    send_frame(conn, {"limits": apply_limits(command.get("limits") or {})})  # noqa: F821
     progress = None
     if command.get("progress"):
         progress = os.open(command["progress"], os.O_RDWR | getattr(os, "O_BINARY", 0))
