@@ -303,3 +303,24 @@ def test_progress_is_noted_without_pwrite(tmp_path):
     finally:
         os.close(fd)
     assert path.read_bytes() == (3).to_bytes(4, "little")
+
+
+def test_a_process_that_outlives_the_code_that_started_it_is_ended(grade_portable):
+    solution = (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text()
+    source = solution + textwrap.dedent("""
+        import os, subprocess, sys
+        def correlate(x, w, mode="valid"):
+            subprocess.Popen([sys.executable, "-c", "import time; time.sleep(601)"])
+            os._exit(0)
+        """)
+    result = grade_portable("ex05", source, limits=FAST)
+    assert {c.name: c.status for c in result.checks}["lecture_correlate_valid"] == "error"
+    assert any("process(es) running" in note for note in result.notes)
+    leftover = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and b"time.sleep(601)" in Path(f"/proc/{entry}/cmdline").read_bytes():
+                leftover.append(entry)
+        except OSError:
+            pass
+    assert leftover == []

@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from functools import lru_cache
 from pathlib import Path
 
@@ -95,6 +96,10 @@ class SandboxProcess:
         self.workdir = tempfile.mkdtemp(prefix="dlgrade-sandbox-")
         env = _child_env()
         env.update(windows.child_environment())
+        # Marks the process and what it starts (they inherit it): one that outlived its parent
+        # is still found at the end (where there is /proc to read it from).
+        self.mark = f"{MARK}={uuid.uuid4().hex}"
+        env[MARK] = self.mark.split("=", 1)[1]
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if windows.is_windows() else 0
         try:
             self.popen = subprocess.Popen([_interpreter(), "-I", "-S", "-c", BOOTSTRAP], stdin=subprocess.PIPE,
@@ -174,7 +179,8 @@ class SandboxProcess:
             try:
                 frame = _try_parse(buffered, MiB)
             except StudentCrashed:
-                frame = ({}, [])
+                self.end()
+                raise SandboxError("the sandbox did not start (portable): a malformed first message") from None
             if frame is not None:
                 self.info = frame[0]
                 return frame[0]
@@ -196,8 +202,9 @@ class SandboxProcess:
         if self.job is not None:
             self.strays = max(0, self.job.active_processes() - (1 if self.alive else 0))
             self.job.terminate()
-        elif self.alive or _descendants(self.pid):
-            self.strays = _end_tree(self.pid)
+        else:
+            # Until Popen has collected it, the number is our child's (alive, or a zombie).
+            self.strays = _end_tree(self.pid if self.popen.returncode is None else None, self.mark)
         if self.alive:
             self.popen.kill()
         try:
@@ -326,15 +333,36 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _end_tree(pid: int) -> int:
-    """Stop, then kill, ``pid`` and every process below it; the number killed besides ``pid``.
-    Stopped first, so that none can start another between being found and being killed."""
+def _marked(mark: str) -> list[int]:
+    """The processes whose environment holds ``mark`` (through /proc)."""
+    found = []
+    needle = mark.encode()
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as environ:
+                    if needle in environ.read().split(b"\0"):
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def _end_tree(pid: int | None, mark: str = "") -> int:
+    """Stop, then kill, ``pid``, every process below it and every process marked ``mark``
+    (one that outlived its parent); the number killed besides ``pid``.  Stopped first, so
+    that none can start another between being found and being killed.  ``pid`` None: the
+    process was collected (its number may be another's now), only the marked are looked for."""
     stop = getattr(signal, "SIGSTOP", None)
     kill = getattr(signal, "SIGKILL", signal.SIGTERM)
     seen: set[int] = set()
     deadline = time.monotonic() + 2.0
     while time.monotonic() < deadline:
-        tree = [pid] + _descendants(pid)
+        tree = ([pid] + _descendants(pid) if pid is not None else []) + (_marked(mark) if mark else [])
         new = [p for p in tree if p not in seen]
         if not new:
             break
@@ -350,6 +378,9 @@ def _end_tree(pid: int) -> int:
         except OSError:
             pass
     return len(seen - {pid})
+
+
+MARK = "DLGRADE_SANDBOX_PROCESS"
 
 
 # --------------------------------------------------------------------------- worker and session
