@@ -151,13 +151,23 @@ def test_a_session_is_bounded_and_ended_through_the_job(monkeypatch):
     assert session.strays == 1  # the job's count, less the process itself
 
 
-def test_a_job_windows_refuses_is_a_tool_error(monkeypatch):
-    monkeypatch.setattr(windows, "open_job", functools.partial(windows.open_job,
-                                                               kernel32=FakeKernel32(refuse="AssignProcessToJobObject")))
+@pytest.mark.parametrize("refused", ["CreateJobObjectW", "AssignProcessToJobObject"])
+def test_without_a_job_the_session_watches_the_memory_itself(monkeypatch, refused):
+    fake = FakeKernel32(refuse=refused)
+    monkeypatch.setattr(windows, "open_job", functools.partial(windows.open_job, kernel32=fake))
+    # as on Windows, the sandbox process has no resource module to limit itself with
+    import dlgrade.sandbox.portable as portable
+
+    monkeypatch.setattr(portable, "BOOTSTRAP", "import sys\nsys.modules['resource'] = None\n" + portable.BOOTSTRAP)
     with Worker("portable") as worker:
         session = Session(worker, "def f():\n    return 1\n", "f.py", [], Limits(wall_seconds=5))
-        with pytest.raises(runner.SandboxError, match="Job Object"):
-            Student(session).f()  # a tool problem (SandboxError), not a score for the student
+        try:
+            assert Student(session).f() == 1
+            assert session._watch_memory and session.sock.job is None
+        finally:
+            session.close()
+    if refused == "AssignProcessToJobObject":
+        assert fake.calls[-1] == "CloseHandle"  # the job Windows would not use is not left open
 
 
 # --------------------------------------------------------------------------- choosing the backend

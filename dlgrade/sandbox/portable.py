@@ -186,16 +186,22 @@ class SandboxProcess:
                 return frame[0]
 
     def enter_job(self, limits: Limits) -> None:
-        """On Windows, bound the process with a Job Object before it runs student code."""
+        """On Windows, bound the process with a Job Object before it runs student code.  Where
+        Windows refuses one (a job that forbids nested jobs), the process runs without: the
+        session then measures its memory itself (``_tree_memory``)."""
         try:
-            self.job = windows.open_job(memory_bytes=limits.address_space + JOB_BASE_MEMORY,
-                                        cpu_seconds=limits.cpu_seconds, processes=limits.processes)
-            if self.job is not None:
+            job = windows.open_job(memory_bytes=limits.address_space + JOB_BASE_MEMORY,
+                                   cpu_seconds=limits.cpu_seconds, processes=limits.processes)
+        except OSError:
+            job = None
+        if job is not None:
+            try:
                 # The process handle on Windows (the pid where a job is made with another kernel32).
-                self.job.assign(getattr(self.popen, "_handle", self.pid))
-        except OSError as exc:
-            self.end()
-            raise SandboxError(f"cannot limit the sandbox process (Job Object): {exc}") from None
+                job.assign(getattr(self.popen, "_handle", self.pid))
+            except OSError:
+                job.close()
+                job = None
+        self.job = job
 
     def end(self) -> list:
         """End the process and whatever it started; the events not yet taken."""
