@@ -504,6 +504,9 @@ import dlgrade.commands.student  # noqa: E402,F401
 
 
 def run():  # console-script entry point
+    from dlgrade.console import plain_standard_streams
+
+    plain_standard_streams()  # a CP949 console gets plain forms, in --help and usage errors too
     main(prog_name="dlgrade")
 
 

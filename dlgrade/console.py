@@ -14,8 +14,6 @@ from __future__ import annotations
 import codecs
 import sys
 
-from rich.console import Console
-
 #: plain equivalents of the characters dlgrade prints that legacy code pages lack
 PLAIN = {
     "\u2014": "-", "\u2013": "-", "\u2012": "-", "\u2015": "-", "\u2212": "-",  # dashes, minus
@@ -69,10 +67,18 @@ def plain_when_unencodable(stream) -> None:
         pass
 
 
+def plain_standard_streams() -> None:
+    """Both standard streams write plain equivalents of what they cannot encode (at start-up,
+    before click prints help or a usage error)."""
+    plain_when_unencodable(sys.stdout)
+    plain_when_unencodable(sys.stderr)
+
+
 class Output:
     def __init__(self, *, no_color: bool = False):
-        plain_when_unencodable(sys.stdout)
-        plain_when_unencodable(sys.stderr)
+        from rich.console import Console  # here: dlgrade --help starts without rich
+
+        plain_standard_streams()
         self.out = Console(markup=False, highlight=False, no_color=no_color, soft_wrap=False)
         self.err = Console(stderr=True, markup=False, highlight=False, no_color=no_color)
 

@@ -199,6 +199,18 @@ def test_a_console_that_cannot_encode_gets_plain_forms(encoding, windowsish):
                 assert "모든 검사를 통과했습니다!" in out
 
 
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_help_and_usage_errors_on_a_console_that_cannot_encode(encoding, windowsish):
+    env, _root = windowsish
+    env = dict(env, PYTHONIOENCODING=encoding)
+    done = dlgrade(env, "--help")
+    assert done.returncode == 0, done.stderr.decode(encoding)
+    assert "dlgrade - exercises and grading" in done.stdout.decode(encoding)
+    wrong = dlgrade(dict(env, DLGRADE_LANG="ko"), "check", "ex99")
+    assert wrong.returncode == 2
+    assert "Traceback" not in wrong.stderr.decode(encoding, errors="replace")
+
+
 def test_a_path_with_korean_characters_and_spaces(windowsish):
     env, root = windowsish
     folder = Path("/tmp") / "텐서플로우 수업자료" / "동영상 컨텐츠"
