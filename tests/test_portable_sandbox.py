@@ -324,3 +324,16 @@ def test_a_process_that_outlives_the_code_that_started_it_is_ended(grade_portabl
         except OSError:
             pass
     assert leftover == []
+
+
+def test_two_frames_read_at_once_are_both_answered():
+    """The limits the process set and its load reply can come in one read; the second frame
+    is then already here, and no later event announces it."""
+    from dlgrade.sandbox.portable import _frame
+
+    with Worker("portable") as worker:
+        session = Session(worker, "", "m.py", [], FAST)
+        session._buffered = bytearray(_frame({"limits": []}) + _frame({"ok": True}, [b"abc"]) + b"\0\0")
+        assert session._take_frame() == ({"limits": [], "blobs": []}, [])
+        assert session._take_frame() == ({"ok": True, "blobs": [3]}, [b"abc"])
+        assert session._take_frame() is None and session._buffered == bytearray(b"\0\0")

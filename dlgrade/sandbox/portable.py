@@ -138,8 +138,10 @@ class SandboxProcess:
             data = self.outgoing.get()
             if data is None:
                 return
+            view = memoryview(data)
             try:
-                self.popen.stdin.write(data)
+                while view:  # a pipe may take part of it (a write interrupted by a signal)
+                    view = view[self.popen.stdin.write(view) or 0:]
             except (OSError, ValueError):
                 return  # the process is gone; the reply side says how
 
@@ -295,7 +297,7 @@ def _tree_memory(pid: int) -> int:
         except psutil.Error:
             return 0
     total = 0
-    for member in [pid] + _descendants(pid):
+    for member in _tree(pid):
         try:
             with open(f"/proc/{member}/status") as status:
                 for line in status:
@@ -305,6 +307,33 @@ def _tree_memory(pid: int) -> int:
         except (OSError, ValueError, IndexError):
             continue
     return total
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and the processes below it, from each thread's list of children (cheap), or
+    from the whole process table where the system keeps no such lists."""
+    if not os.path.exists(f"/proc/{pid}/task"):
+        return [pid]
+    found, todo = [pid], [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    listed = [int(c) for c in children.read().split()]
+            except FileNotFoundError:
+                return [pid] + _descendants(pid)
+            except (OSError, ValueError):
+                continue
+            for child in listed:
+                if child not in found:
+                    found.append(child)
+                    todo.append(child)
+    return found
 
 
 # --------------------------------------------------------------------------- process trees (not Windows)
@@ -455,6 +484,7 @@ class PortableSession(Session):
     """One submission in one sandbox process of its own."""
 
     _watch_memory = False
+    _next_measure = 0.0
 
     def open(self) -> None:
         if self.sock is not None:
@@ -534,16 +564,23 @@ class PortableSession(Session):
         process = self.sock
         deadline = time.monotonic() + timeout
         while True:
+            # A frame may already be here: two frames can come in one read (the limits the
+            # process set and its load reply), and the second is not followed by any event.
+            frame = self._take_frame()
+            if frame is not None:
+                return frame
             left = deadline - time.monotonic()
             if left <= 0:
                 self.close()
                 raise StudentTimeout(f"{what} did not finish within {timeout:g} s (time limit); "
                                      "look for an infinite loop or a very slow computation")
             event = process.next_event(min(left, MEMORY_POLL_SECONDS) if self._watch_memory else left)
-            if self._watch_memory and _tree_memory(process.pid) > self.limits.address_space:
-                self.close()
-                raise StudentCrashed(f"the process running your code was killed during {what} "
-                                     f"(memory limit: more than {self.limits.address_space // MiB} MiB)")
+            if self._watch_memory and time.monotonic() >= self._next_measure:
+                self._next_measure = time.monotonic() + MEMORY_POLL_SECONDS
+                if _tree_memory(process.pid) > self.limits.address_space:
+                    self.close()
+                    raise StudentCrashed(f"the process running your code was killed during {what} "
+                                         f"(memory limit: more than {self.limits.address_space // MiB} MiB)")
             if event is None:
                 continue
             kind, data = event
@@ -565,17 +602,20 @@ class PortableSession(Session):
                 self.close()
                 raise StudentCrashed(f"the result of {what} is larger than "
                                      f"{self.limits.result_bytes // MiB} MiB (size limit)")
-            try:
-                frame = _try_parse(self._buffered, self.limits.result_bytes)
-            except StudentCrashed:
-                self.close()  # what follows a malformed frame cannot be read either
-                raise
-            if frame is not None:
-                header, blobs = frame
-                used = 4 + wire.header_length(bytes(self._buffered[:4]), self.limits.result_bytes)
-                used += sum(len(b) for b in blobs)
-                del self._buffered[:used]
-                return header, blobs
+
+    def _take_frame(self):
+        """The first complete frame of what has been received (removed from it), or None."""
+        try:
+            frame = _try_parse(self._buffered, self.limits.result_bytes)
+        except StudentCrashed:
+            self.close()  # what follows a malformed frame cannot be read either
+            raise
+        if frame is None:
+            return None
+        header, blobs = frame
+        used = 4 + wire.header_length(bytes(self._buffered[:4]), self.limits.result_bytes)
+        del self._buffered[:used + sum(len(b) for b in blobs)]
+        return header, blobs
 
 
 def _portable_death_message(info: dict, what: str) -> str:
