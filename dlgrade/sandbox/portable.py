@@ -474,9 +474,11 @@ class PortableWorker(Worker):
         self.kill()
 
     def spawn(self, *args, **kwargs):
-        raise NotImplementedError("the portable backend opens sessions with PortableSession")
+        """The zygote's way to start a session; here a PortableSession takes a process instead."""
+        raise TypeError("the portable backend has no zygote: open a Session with this worker")
 
     def reap(self) -> dict:
+        """Nothing to collect here: a PortableSession ends its own process."""
         return {}
 
 
