@@ -77,7 +77,7 @@ def main() -> None:
         once = cold(exercise, exercise.solution_path, backend)
         # The zygote's children are collected by the zygote, which bubblewrap's init outlives:
         # their CPU time does not reach this process's children's count.
-        sandbox = (f"{figures['sandbox_cpu'] * 1000:.0f} ms" if figures["sandbox_cpu"] > 0
+        sandbox = (f"{figures['sandbox_cpu'] * 1000:.0f} ms" if figures["sandbox_cpu"] > 0.001
                    else "(not measurable from here)")
         print(f"{backend:>8}: {figures['median'] * 1000:6.0f} ms per submission (median; "
               f"{figures['total']:.1f} s for {args.repeat}), CPU {figures['own_cpu'] * 1000:.0f} ms here + "
