@@ -306,11 +306,14 @@ def test_progress_is_noted_without_pwrite(tmp_path):
 
 
 def test_a_process_that_outlives_the_code_that_started_it_is_ended(grade_portable):
+    import uuid
+
+    tag = f"time.sleep(601)  # {uuid.uuid4().hex}"  # this run's, not an earlier one's
     solution = (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text()
-    source = solution + textwrap.dedent("""
+    source = solution + textwrap.dedent(f"""
         import os, subprocess, sys
         def correlate(x, w, mode="valid"):
-            subprocess.Popen([sys.executable, "-c", "import time; time.sleep(601)"])
+            subprocess.Popen([sys.executable, "-c", "import time; {tag}"])
             os._exit(0)
         """)
     result = grade_portable("ex05", source, limits=FAST)
@@ -319,7 +322,7 @@ def test_a_process_that_outlives_the_code_that_started_it_is_ended(grade_portabl
     leftover = []
     for entry in os.listdir("/proc"):
         try:
-            if entry.isdigit() and b"time.sleep(601)" in Path(f"/proc/{entry}/cmdline").read_bytes():
+            if entry.isdigit() and tag.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
                 leftover.append(entry)
         except OSError:
             pass
