@@ -387,7 +387,7 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     """
     from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, SubmissionTooLarge, grade, read_submission
     from dlgrade.report import render_check
-    from dlgrade.sandbox import SandboxError, choose_backend
+    from dlgrade.sandbox import SandboxConfigError, SandboxError, choose_backend, sandbox_notice
     from dlgrade.state import record_result
 
     lang = lang_of(lang)
@@ -406,10 +406,12 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     except SubmissionError as exc:
         raise click.BadParameter(str(exc), param_hint="--file") from None
     try:
-        backend = choose_backend()
-        if backend != "bwrap" and fmt == "text":
-            obj.output.warn(say("sandbox.insecure", lang))
+        notice = sandbox_notice(choose_backend())
+        if notice and fmt == "text":
+            obj.output.warn(say(notice, lang))
         result = grade(ex, source, seed=DEFAULT_SEED if seed is None else seed)
+    except SandboxConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     except SandboxError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -528,9 +530,12 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
 
 def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False) -> str:
     """The sandbox to grade with: bubblewrap, or resource limits only with --insecure."""
-    from dlgrade.sandbox import choose_backend
+    from dlgrade.sandbox import SandboxConfigError, choose_backend
 
-    backend = choose_backend()
+    try:
+        backend = choose_backend()
+    except SandboxConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     if backend != "bwrap":
         if not insecure:
             raise click.UsageError(say("grade.needs_bwrap", lang))
@@ -720,6 +725,9 @@ import dlgrade.commands.student  # noqa: E402,F401
 
 
 def run():  # console-script entry point
+    from dlgrade.console import plain_standard_streams
+
+    plain_standard_streams()  # a CP949 console gets plain forms, in --help and usage errors too
     try:
         main(prog_name="dlgrade")
     except Exception:  # a failure of dlgrade itself: a message, the traceback in a file, exit 1

@@ -122,6 +122,19 @@ GRADERS_FEEDBACK_KO: tuple[tuple[str, str], ...] = (
 
 # The portable sandbox and consoles that cannot print every character (Windows).
 MESSAGES.update({
+    "sandbox.unknown_backend": {
+        "ko": "DLGRADE_SANDBOX={name}: 알 수 없는 샌드박스입니다. 다음 중 하나를 쓰세요: {known}",
+        "en": "DLGRADE_SANDBOX={name}: unknown sandbox; use one of {known}"},
+    "sandbox.backend_unavailable": {
+        "ko": "DLGRADE_SANDBOX={name}: 이 컴퓨터에는 fork와 Unix 소켓이 없어 쓸 수 없습니다 (Windows). "
+              "DLGRADE_SANDBOX를 지우거나 portable로 두세요",
+        "en": "DLGRADE_SANDBOX={name} needs fork and Unix sockets, which this computer lacks (Windows); "
+              "unset DLGRADE_SANDBOX or set it to portable"},
+    "sandbox.portable": {
+        "ko": "참고: 이 컴퓨터에서는 코드를 별도 프로세스에서 시간·메모리 제한만 두고 실행합니다 (bubblewrap 없음). "
+              "강사의 채점은 Linux의 bubblewrap 샌드박스에서 합니다.",
+        "en": "note: your code runs in a separate process with time and memory limits only (no bubblewrap); "
+              "the instructor grades in the bubblewrap sandbox on Linux."},
 })
 
 

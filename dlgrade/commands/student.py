@@ -29,7 +29,7 @@ def watch(obj: Context, exercise, lang):
     """
     from dlgrade.grading.runner import DEFAULT_SEED, GradingContext, SubmissionError, grade, read_submission
     from dlgrade.report import render_check
-    from dlgrade.sandbox import SandboxError, choose_backend
+    from dlgrade.sandbox import SandboxConfigError, SandboxError, choose_backend, sandbox_notice
     from dlgrade.state import FINISHED_HERE, State, record_result
     from dlgrade.watch import watch_course
 
@@ -42,7 +42,10 @@ def watch(obj: Context, exercise, lang):
         out.print(_course_finished(state, course, lang), style="bold green")
         return
     stay = exercise is not None and state.status(ex) in FINISHED_HERE
-    insecure = choose_backend() != "bwrap"
+    try:
+        notice = sandbox_notice(choose_backend())
+    except SandboxConfigError as exc:
+        raise click.UsageError(str(exc)) from None
 
     def show(step, moved):
         """One screen: what is watched at the top; the result; at the bottom, the move to this
@@ -51,8 +54,8 @@ def watch(obj: Context, exercise, lang):
         out.out.clear()
         out.print(say("watch.header", lang, exercise=current.id, title=current.title.get(lang),
                       file=_shown_path(current.stub_path)), style="bold")
-        if insecure:
-            out.warn(say("sandbox.insecure", lang))
+        if notice:
+            out.warn(say(notice, lang))
         if step.result is None:
             out.print(say("watch.unreadable", lang, problem=step.problem), style="yellow")
         else:
