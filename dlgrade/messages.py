@@ -181,6 +181,15 @@ MESSAGES.update({
         "ko": "{file} 노트북의 코드 셀을 합치면 {mib} MiB보다 큽니다. 과제의 코드만 남기고 다시 저장하세요.",
         "en": "the code cells of {file} add up to more than {mib} MiB. Keep the exercise's code only and save it "
               "again."},
+    "source.cell_raised": {
+        "ko": "{file}, {where}: 이 셀은 {error} 오류로 여기서 멈췄습니다. 나머지 셀은 채점했습니다 (채점 환경에는 "
+              "NumPy만 있어 그림, 데이터 파일, 다른 라이브러리를 쓸 수 없습니다).",
+        "en": "{file}, {where}: the cell stopped here with {error}; the other cells were graded (grading has "
+              "NumPy only: no plots, data files or other libraries)."},
+    "source.cell_import_skipped": {
+        "ko": "{file}, {where}: {error}. 채점 환경에는 NumPy만 있어 이 import는 건너뛰고 셀의 나머지를 실행했습니다.",
+        "en": "{file}, {where}: {error}; grading has NumPy only, so this import was skipped and the rest of the "
+              "cell ran."},
     "source.notebook_needs_nbformat": {
         "ko": "{file} 노트북을 읽으려면 nbformat 패키지가 필요합니다: pip install nbformat",
         "en": "reading the notebook {file} needs the nbformat package: pip install nbformat"},
