@@ -1,0 +1,162 @@
+"""A handed-in notebook runs cell by cell, as Jupyter runs it: a cell that cannot run in
+the sandbox (an import of a library it lacks, a local data file, a plot) is noted once,
+with its cell and line, and the other cells are still graded; forbidden names stay
+violations wherever they are, and nothing is given that the notebook does not define."""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from conftest import ROOT, SUBMISSIONS, expected_failures, requires_bwrap
+from dlgrade.messages import localize_feedback
+
+SOLUTION = (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8")
+STUB = (ROOT / "exercises" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8")
+MUTANT = SUBMISSIONS / "ex05_correlate2d" / "mutants" / "convolution_instead_of_correlation.py"
+EX05_POINTS = 22
+
+# What students' notebooks hold around the exercise (none of it can run in the sandbox).
+IMPORTS = "import numpy as np\nimport pandas as pd\nimport seaborn as sns\nx_demo = np.arange(5)\n"
+DATA = "df = pd.read_csv('train.csv')\nprint(df.head())\n"
+DATA_NUMPY = "data = np.loadtxt('train.csv', delimiter=',')\nprint(data.shape)\n"
+PLOT = "sns.heatmap(correlate2d(np.eye(4), np.ones((2, 2))))\n"
+
+
+def write_notebook(path, cells):
+    """A notebook written by nbformat, as Jupyter saves it: markdown first, then ``cells``."""
+    nb = new_notebook(cells=[new_markdown_cell("# 합성곱 실습")] + [new_code_cell(c) for c in cells])
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_cells_that_cannot_run_in_the_sandbox_are_noted_and_the_rest_is_graded(tmp_path, grade_file):
+    path = write_notebook(tmp_path / "ex05.ipynb", [IMPORTS, SOLUTION, DATA, DATA_NUMPY, PLOT])
+    result = grade_file("ex05", path)
+    assert result.score == result.max_score == EX05_POINTS, [c.message for c in result.checks if not c.passed]
+    firsts = [note.split("\n")[0] for note in result.notes]
+    assert firsts == [
+        "ex05.ipynb, cell 2, line 2: ModuleNotFoundError: No module named 'pandas'; grading has NumPy only, "
+        "so this import was skipped and the rest of the cell ran.",
+        "ex05.ipynb, cell 2, line 3: ModuleNotFoundError: No module named 'seaborn'; grading has NumPy only, "
+        "so this import was skipped and the rest of the cell ran.",
+        "ex05.ipynb, cell 4, line 1: the cell stopped here with NameError: name 'pd' is not defined; the other "
+        "cells were graded (grading has NumPy only: no plots, data files or other libraries).",
+        "ex05.ipynb, cell 5, line 1: the cell stopped here with FileNotFoundError: train.csv not found; the "
+        "other cells were graded (grading has NumPy only: no plots, data files or other libraries).",
+        "ex05.ipynb, cell 6, line 1: the cell stopped here with NameError: name 'sns' is not defined; the other "
+        "cells were graded (grading has NumPy only: no plots, data files or other libraries).",
+    ]
+    # The line that raised, as the notebook has it.
+    assert 'File "ex05.ipynb", cell 5, line 1, in <module>\n    data = np.loadtxt(' in result.notes[3]
+    # In Korean too.
+    korean = localize_feedback(result.notes[0], "ko")
+    assert korean.startswith("ex05.ipynb, 2번 셀 2번째 줄: ModuleNotFoundError: No module named 'pandas'. "
+                             "채점 환경에는 NumPy만 있어 이 import는 건너뛰고 셀의 나머지를 실행했습니다.")
+    korean = localize_feedback(result.notes[3], "ko")
+    assert korean.startswith("ex05.ipynb, 5번 셀 1번째 줄: 이 셀은 FileNotFoundError: train.csv not found 오류로 "
+                             "여기서 멈췄습니다.")
+
+
+@requires_bwrap
+def test_a_matplotlib_cell_is_noted_and_the_rest_is_graded(tmp_path, grade_file):
+    cells = ["%matplotlib inline\nimport matplotlib.pyplot as plt\nimport numpy as np\n", SOLUTION,
+             "plt.imshow(correlate2d(np.eye(5), np.ones((3, 3))))\nplt.show()\n"]
+    result = grade_file("ex05", write_notebook(tmp_path / "conv.ipynb", cells))
+    assert result.score == EX05_POINTS
+    assert [n.split("\n")[0] for n in result.notes] == [
+        "conv.ipynb, cell 2, line 2: ModuleNotFoundError: No module named 'matplotlib'; grading has NumPy only, "
+        "so this import was skipped and the rest of the cell ran.",
+        "conv.ipynb, cell 4, line 1: the cell stopped here with NameError: name 'plt' is not defined; the other "
+        "cells were graded (grading has NumPy only: no plots, data files or other libraries).",
+    ]
+
+
+def test_a_cell_stops_at_its_first_error_and_defines_nothing_after_it(tmp_path, grade_file):
+    """Nothing is given that did not run: definitions after the line that raised, in the same
+    cell, do not exist, and the checks of those functions score 0."""
+    head, sep, tail = SOLUTION.partition("\ndef correlate2d(")
+    cells = [head, "df = pd.read_csv('x.csv')\n" + "def correlate2d(" + tail]
+    result = grade_file("ex05", write_notebook(tmp_path / "ex05.ipynb", cells))
+    by_name = {c.name: c for c in result.checks}
+    assert by_name["lecture_correlate_valid"].passed and by_name["lecture_convolve_valid"].passed
+    lost = {c.name for c in result.checks if not c.passed}
+    assert {"lecture_correlate2d_valid", "lecture_conv2d_same"} <= lost
+    assert all("correlate2d" in by_name[n].message or "conv2d" in by_name[n].message for n in lost)
+    assert 0 < result.score < EX05_POINTS
+    assert result.notes[0].startswith("ex05.ipynb, cell 3, line 1: the cell stopped here with NameError")
+
+
+def test_a_notebook_with_only_the_stub_and_failing_cells_scores_zero(tmp_path, grade_file):
+    result = grade_file("ex05", write_notebook(tmp_path / "ex05.ipynb", [IMPORTS, STUB, DATA, PLOT]))
+    assert result.score == 0
+    assert len(result.notes) == 4
+
+
+def test_a_buggy_function_called_in_a_try_out_cell_costs_only_its_own_checks(tmp_path, grade_file):
+    """Before, the try-out cell's exception stopped the module from loading: every check 0."""
+    mutant = MUTANT.read_text(encoding="utf-8")
+    try_out = "assert np.allclose(correlate([1, 2, 3], [1, 0]), [1, 2]), 'correlate is wrong'\n"
+    as_file = grade_file("ex05", MUTANT)
+    result = grade_file("ex05", write_notebook(tmp_path / "ex05.ipynb", [IMPORTS, mutant, try_out]))
+    failed = {c.name for c in result.checks if not c.passed}
+    assert set(expected_failures(MUTANT)) <= failed
+    assert failed == {c.name for c in as_file.checks if not c.passed}
+    assert result.score == as_file.score
+    assert [n.split("\n")[0] for n in result.notes][2:] == [
+        "ex05.ipynb, cell 4, line 1: the cell stopped here with AssertionError: correlate is wrong; the other "
+        "cells were graded (grading has NumPy only: no plots, data files or other libraries)."]
+
+
+@pytest.mark.parametrize("cell", [
+    "import scipy.signal\n",
+    "try:\n    import scipy.signal\nexcept ImportError:\n    pass\n",
+    "import tensorflow as tf\n",
+    "try:\n    from scipy.ndimage import convolve as nd_convolve\nexcept ImportError:\n    nd_convolve = None\n",
+    "import numpy as np\nnp.convolve([1, 2], [1, 1])\n",
+], ids=["import", "import-in-try", "tensorflow", "from-import-in-try", "forbidden-call"])
+def test_a_cell_reaching_a_forbidden_name_is_still_a_violation(cell, tmp_path, grade_file):
+    """A forbidden import or call in a cell of its own, even one whose error is caught, is not
+    a cell that merely raised: every check it reaches (the module level: all) is forbidden."""
+    result = grade_file("ex05", write_notebook(tmp_path / "ex05.ipynb", [SOLUTION, cell]))
+    assert {c.status for c in result.checks} == {"forbidden"}
+    assert result.score == 0
+    assert all("is not allowed in this exercise" in c.message for c in result.checks)
+
+
+def test_a_forbidden_import_after_a_cell_that_raised_is_still_found(tmp_path, grade_file):
+    cells = [IMPORTS, SOLUTION, DATA, "from scipy.signal import correlate2d\n"]
+    result = grade_file("ex05", write_notebook(tmp_path / "ex05.ipynb", cells))
+    assert {c.status for c in result.checks} == {"forbidden"}
+    assert all(c.message.startswith("cell 5, line 1: scipy.signal is not allowed") for c in result.checks)
+
+
+def test_a_syntax_error_in_any_cell_still_stops_the_whole_notebook(tmp_path, grade_file):
+    """Code Python cannot parse is not graded at all, as in a .py file (and what is scanned
+    for forbidden names is what runs)."""
+    result = grade_file("ex05", write_notebook(tmp_path / "ex05.ipynb", [SOLUTION, "print('unfinished'\n"]))
+    assert result.score == 0
+    assert result.checks[0].message.startswith("ex05.ipynb could not be loaded: ")
+    assert "(cell 3, line 1)" in result.checks[0].message
+
+
+def test_exit_at_the_top_level_still_stops_the_notebook(tmp_path, grade_file):
+    result = grade_file("ex05", write_notebook(tmp_path / "ex05.ipynb", [SOLUTION, "import sys\nsys.exit(0)\n"]))
+    assert result.score == 0
+    assert {c.status for c in result.checks} == {"error"}
+    assert result.notes == []
+
+
+def test_a_py_file_still_stops_at_its_first_error(grade_file):
+    """Running cell by cell is for notebooks: a .py file that raises at import is not graded."""
+    result = grade_file("ex05", "import pandas\n" + SOLUTION)
+    assert result.score == 0
+    assert "could not be loaded: ModuleNotFoundError: No module named 'pandas'" in result.checks[0].message
+    assert result.notes == []
+
+
+def test_the_notes_are_bounded(tmp_path, grade_file):
+    cells = [SOLUTION] + [f"raise ValueError('cell {n}')\n" for n in range(40)]
+    result = grade_file("ex05", write_notebook(tmp_path / "ex05.ipynb", cells))
+    assert result.score == EX05_POINTS
+    assert len(result.notes) == 20
+    assert result.notes[0].startswith("ex05.ipynb, cell 3, line 1: the cell stopped here with ValueError: cell 0;")
