@@ -160,3 +160,27 @@ def test_the_notes_are_bounded(tmp_path, grade_file):
     assert result.score == EX05_POINTS
     assert len(result.notes) == 20
     assert result.notes[0].startswith("ex05.ipynb, cell 3, line 1: the cell stopped here with ValueError: cell 0;")
+
+
+# ----------------------------------------------------------------------------- inside Jupyter
+@requires_bwrap
+def test_dlgrade_check_in_a_notebook_skips_an_import_the_sandbox_lacks(course, grading_context):
+    """``dlgrade.check`` sends a function's imports as the notebook wrote them: matplotlib,
+    used only to plot while debugging, is noted once and the functions are graded."""
+    from test_notebook_kernel import run_cells
+
+    from dlgrade.grading.runner import grade
+    from dlgrade.notebook.live import contract_names, kernel_source
+
+    ex = course.resolve("ex05")
+    plotting = SOLUTION.replace('def correlate(x, w, mode="valid"):\n',
+                                'def correlate(x, w, mode="valid"):\n    if mode == "plot":\n'
+                                '        plt.plot(x)\n', 1)
+    namespace, counts = run_cells(["import numpy as np\nimport matplotlib.pyplot as plt\n", plotting])
+    made = kernel_source(contract_names(ex), namespace, history=namespace["In"], counts=counts)
+    assert "import matplotlib.pyplot as plt" in made.source
+    result = grade(ex, made.source, context=grading_context)
+    assert result.score == EX05_POINTS, [c.message for c in result.checks if not c.passed]
+    assert [n.split("\n")[0] for n in result.notes] == [
+        "notebook, In [1], line 2: ModuleNotFoundError: No module named 'matplotlib'; grading has NumPy only, "
+        "so this import was skipped and the rest of the cell ran."]
