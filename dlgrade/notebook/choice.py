@@ -88,3 +88,41 @@ def notebook_names(exercise) -> list[str]:
     ex05.ipynb, ex05_correlate2d.ipynb."""
     stem = exercise.file.rsplit(".", 1)[0]
     return [f"{s}.ipynb" for s in dict.fromkeys((stem, exercise.id, exercise.folder))]
+
+
+def notebook_instead(exercise, folders=()) -> tuple[Path, str] | None:
+    """For ``dlgrade check EX`` without ``--file``: (the notebook, why) when the student works
+    in a notebook beside their ``.py`` that is not their work, else None (the .py is graded).
+    The notebook is one of ``notebook_names`` (any case) in the exercise's folder or in
+    ``folders`` (the current one: where Jupyter was started); the last saved wins."""
+    py_path = Path(exercise.stub_path)
+    try:
+        py_data = py_path.read_bytes()
+    except OSError:
+        return None
+    wanted = {n.lower() for n in notebook_names(exercise)}
+    found = []
+    for folder in dict.fromkeys([py_path.parent, *map(Path, folders)]):
+        try:
+            entries = list(Path(folder).iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.name.lower() in wanted and entry.is_file() and not entry.is_symlink():
+                    found.append((entry.stat().st_mtime, str(entry), entry))
+            except OSError:
+                continue
+    if not found:
+        return None
+    notebook = max(found)[2]
+    try:
+        from dlgrade.grading.source import MAX_NOTEBOOK_BYTES
+
+        if notebook.stat().st_size > MAX_NOTEBOOK_BYTES:
+            return None
+        notebook_data = notebook.read_bytes()
+    except OSError:
+        return None
+    reason = py_not_the_work(py_data, notebook_data, stub_text(exercise))
+    return (notebook, reason) if reason else None
