@@ -184,3 +184,170 @@ def test_dlgrade_check_in_a_notebook_skips_an_import_the_sandbox_lacks(course, g
     assert [n.split("\n")[0] for n in result.notes] == [
         "notebook, In [1], line 2: ModuleNotFoundError: No module named 'matplotlib'; grading has NumPy only, "
         "so this import was skipped and the rest of the cell ran."]
+
+
+# ----------------------------------------------------------------------------- the stub beside the notebook
+import json  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import zipfile  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+from conftest import make_student_root  # noqa: E402
+from dlgrade.bulk.collect import collect  # noqa: E402
+from dlgrade.cli import main  # noqa: E402
+from dlgrade.course import load_course  # noqa: E402
+from dlgrade.state import State  # noqa: E402
+from dlgrade.grading.runner import grade, read_submission  # noqa: E402
+from dlgrade.notebook.choice import NOTHING_DEFINED, UNTOUCHED_STUB, py_not_the_work  # noqa: E402
+
+# The notebook students hand in: a library import, the work, a plot.
+WORK_CELLS = ["%matplotlib inline\nimport numpy as np\nimport pandas as pd\n", SOLUTION, PLOT]
+
+
+def notebook_bytes(cells) -> bytes:
+    nb = new_notebook(cells=[new_markdown_cell("# 합성곱 실습")] + [new_code_cell(c) for c in cells])
+    return nbformat.writes(nb).encode("utf-8")
+
+
+NOTEBOOK = notebook_bytes(WORK_CELLS)
+STUB_AS_SAVED = STUB.replace("\n", "\r\n").rstrip() + "\r\n\r\n"  # Windows line endings, trailing lines
+NOTHING_OF_THE_EXERCISE = "# 노트북(ex05.ipynb)에서 풀었습니다\nimport numpy as np\n\n\ndef helper(x):\n    return x\n"
+
+
+@pytest.mark.parametrize("py, notebook, expected", [
+    (STUB, NOTEBOOK, UNTOUCHED_STUB),
+    (STUB_AS_SAVED, NOTEBOOK, UNTOUCHED_STUB),
+    ("    " + STUB.replace("\n", "\n  "), NOTEBOOK, UNTOUCHED_STUB),  # whitespace anywhere
+    (NOTHING_OF_THE_EXERCISE, NOTEBOOK, NOTHING_DEFINED),
+    ("", NOTEBOOK, NOTHING_DEFINED),
+    (SOLUTION, NOTEBOOK, None),  # the .py is the work: it wins, as before
+    (STUB.replace("# TODO", "x = 1  # TODO", 1), NOTEBOOK, None),  # the stub touched: the student's
+    (STUB.replace("raise NotImplementedError", "return 0", 1), NOTEBOOK, None),
+    ("def correlate(x, w, mode='valid'):\n    return x\n", NOTEBOOK, None),  # one function of the exercise
+    (NOTHING_OF_THE_EXERCISE, notebook_bytes(["print('nothing yet')\n"]), None),  # neither defines any
+    (NOTHING_OF_THE_EXERCISE, b"not a notebook", None),
+], ids=["stub", "stub-crlf", "stub-reindented", "nothing", "empty", "solution", "touched", "touched-body",
+        "one-function", "notebook-empty-too", "notebook-unreadable"])
+def test_which_py_is_not_the_students_work(py, notebook, expected):
+    assert py_not_the_work(py.encode("utf-8"), notebook, STUB) == expected
+
+
+def class_of_zips(folder):
+    """kim: the untouched stub (as Windows saved it) + ex05.ipynb; lee: a .py with nothing of
+    the exercise + conv.ipynb; park: the solution in conv.py + a notebook with a mistake;
+    choi: the untouched stub + a notebook with a classic mistake."""
+    folder.mkdir()
+    mutant = MUTANT.read_text(encoding="utf-8")
+    archives = {
+        "kim": {"ex05_correlate2d/conv.py": STUB_AS_SAVED, "ex05_correlate2d/ex05.ipynb": NOTEBOOK},
+        "lee": {"hw/conv.py": NOTHING_OF_THE_EXERCISE, "hw/conv.ipynb": NOTEBOOK},
+        "park": {"conv.py": SOLUTION, "ex05.ipynb": notebook_bytes([mutant])},
+        "choi": {"conv.py": STUB, "ex05_correlate2d.ipynb": notebook_bytes([IMPORTS, mutant])},
+    }
+    for student, files in archives.items():
+        with zipfile.ZipFile(folder / f"{student}.zip", "w") as archive:
+            for name, data in files.items():
+                archive.writestr(name, data)
+    return folder
+
+
+def test_grade_takes_the_notebook_beside_an_untouched_stub_and_says_why(tmp_path):
+    folder = class_of_zips(tmp_path / "class")
+    submissions = collect(folder, [load_course(ROOT).resolve("ex05")])
+    taken = {s.student: (s.files["ex05"].path, s.files["ex05"].match) for s in submissions}
+    assert taken == {"kim": ("kim.zip:ex05_correlate2d/ex05.ipynb", "notebook_over_stub"),
+                     "lee": ("lee.zip:hw/conv.ipynb", "notebook_over_empty"),
+                     "park": ("park.zip:conv.py", "exact"),
+                     "choi": ("choi.zip:ex05_correlate2d.ipynb", "notebook_over_stub")}
+    runner = CliRunner(env={"DLGRADE_HOME": str(ROOT), "DLGRADE_LANG": "en"})
+    db = tmp_path / "book.db"
+    done = runner.invoke(main, ["grade", str(folder), "--exercises", "ex05", "--db", str(db), "--json"])
+    assert done.exit_code == 0, done.output
+    out = json.loads(done.output)
+    scores = {r["student"]: r["score"] for r in out["results"]}
+    as_file = grade(load_course(ROOT).resolve("ex05"), read_submission(MUTANT)).score
+    assert scores == {"kim": EX05_POINTS, "lee": EX05_POINTS, "park": EX05_POINTS, "choi": as_file}
+    assert 0 < as_file < EX05_POINTS
+    students = {s["student"]: s for s in out["intake"]["students"]}
+    assert students["kim"]["skipped"] == [{
+        "path": "kim.zip:ex05_correlate2d/conv.py",
+        "reason": "the untouched stub of ex05; the notebook kim.zip:ex05_correlate2d/ex05.ipynb was graded"}]
+    assert students["lee"]["skipped"] == [{
+        "path": "lee.zip:hw/conv.py",
+        "reason": "defines none of ex05's functions; the notebook lee.zip:hw/conv.ipynb was graded"}]
+    assert students["park"]["skipped"][0]["path"] == "park.zip:ex05.ipynb"
+    # The terminal's intake summary, in Korean and English.
+    done = runner.invoke(main, ["grade", str(folder), "--exercises", "ex05", "--db", str(db), "--force"])
+    text = " ".join(done.output.split())
+    assert ("kim ex05: kim.zip:ex05_correlate2d/ex05.ipynb (notebook: the .py handed in with it is the "
+            "exercise's untouched stub)") in text
+    assert ("kim: not taken kim.zip:ex05_correlate2d/conv.py — the untouched stub of ex05; the notebook "
+            "kim.zip:ex05_correlate2d/ex05.ipynb was graded") in text
+    done = runner.invoke(main, ["grade", str(folder), "--exercises", "ex05", "--db", str(db), "--lang", "ko"])
+    text = " ".join(done.output.split())
+    assert "kim ex05: kim.zip:ex05_correlate2d/ex05.ipynb (노트북 (함께 낸 .py는 손대지 않은 과제 원본))" in text
+
+
+def test_gradescope_takes_the_notebook_beside_an_untouched_stub(tmp_path_factory, tmp_path):
+    bundle = tmp_path_factory.mktemp("gs") / "autograder.zip"
+    done = CliRunner().invoke(main, ["export", "gradescope", "ex05", "--out", str(bundle), "--lang", "en"],
+                              env={"DLGRADE_HOME": str(ROOT)})
+    assert done.exit_code == 0, done.output
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(root / "source")
+    (root / "submission").mkdir(parents=True)
+    (root / "submission" / "conv.py").write_text(STUB, encoding="utf-8")
+    (root / "submission" / "ex05.ipynb").write_bytes(NOTEBOOK)
+    env = {k: v for k, v in os.environ.items() if k not in ("DLGRADE_HOME", "DLGRADE_SANDBOX")}
+    env.update(DLGRADE_AUTOGRADER_ROOT=str(root), DLGRADE_PYTHON=sys.executable)
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    ran = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert ran.returncode == 0, ran.stderr
+    data = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert data["score"] == EX05_POINTS
+    # The notes on the cells that could not run reach the student.
+    everything = json.dumps(data, ensure_ascii=False)
+    assert "No module named 'pandas'" in everything
+
+
+def test_check_without_file_grades_the_notebook_beside_the_untouched_stub(tmp_path, monkeypatch):
+    root = make_student_root(tmp_path / "course")
+    folder = root / "exercises" / "ex05_correlate2d"
+    (folder / "ex05.ipynb").write_bytes(NOTEBOOK)
+    monkeypatch.chdir(root)
+    runner = CliRunner(env={"DLGRADE_HOME": str(root), "DLGRADE_LANG": "en"})
+    done = runner.invoke(main, ["check", "ex05"])
+    assert done.exit_code == 0, done.output + done.stderr
+    assert " ".join(done.stderr.split()) == (
+        "graded: exercises/ex05_correlate2d/ex05.ipynb (exercises/ex05_correlate2d/conv.py is the untouched "
+        "stub). To grade the .py file: --file exercises/ex05_correlate2d/conv.py")
+    assert f"Score: {EX05_POINTS} / {EX05_POINTS}" in done.output
+    done = runner.invoke(main, ["check", "ex05", "--lang", "ko"])
+    assert "채점한 파일: exercises/ex05_correlate2d/ex05.ipynb" in " ".join(done.stderr.split())
+    # Progress is the student's: the notebook is their own work.
+    assert State.load(root).best["ex05"] == [EX05_POINTS, EX05_POINTS]
+    # Once the .py holds work, it is graded again (the stub, touched, loses points).
+    (folder / "conv.py").write_text(STUB.replace("# TODO", "x = 1  # TODO", 1), encoding="utf-8")
+    done = runner.invoke(main, ["check", "ex05"])
+    assert done.exit_code == 1
+    assert done.stderr.strip() == ""
+    assert "Score: 0 / 22" in done.output
+
+
+def test_check_without_file_finds_the_notebook_in_the_folder_jupyter_runs_in(tmp_path, monkeypatch):
+    root = make_student_root(tmp_path / "course")
+    work = tmp_path / "텐서플로우 수업자료"
+    work.mkdir()
+    (work / "conv.ipynb").write_bytes(NOTEBOOK)
+    monkeypatch.chdir(work)
+    runner = CliRunner(env={"DLGRADE_HOME": str(root), "DLGRADE_LANG": "en"})
+    done = runner.invoke(main, ["check", "ex05", "--json"])
+    assert done.exit_code == 0, done.output + done.stderr
+    assert json.loads(done.stdout)["score"] == EX05_POINTS
+    assert "graded: conv.ipynb" in done.stderr
