@@ -571,9 +571,9 @@ MAX_CELL_NOTES = 20
 
 def notebook_cells(source):
     """A notebook's module (dlgrade.grading.source: a header, then a marker before each
-    cell's lines; dlgrade.notebook.live: before each definition) as its parts: [(0, preamble)] + [(line of the cell's marker, the cell's
-    text padded with empty lines so that its line numbers are the module's)], or None for
-    any other source.  The parent scans for forbidden names the same parts the child runs."""
+    cell's lines; dlgrade.notebook.live: before each definition) as its parts:
+    [(0, preamble)] + [(line of the cell's marker, the cell's text padded with empty lines so
+    that its line numbers are the module's)], or None for any other source."""
     if not source.startswith(_NOTEBOOK_HEADERS):
         return None
     lines = source.split("\n")
@@ -589,9 +589,10 @@ def _run_cells(cells, module, filename, traceback):
     """Run a notebook's cells in order in ``module``, each on its own, as Jupyter does: a
     cell that raises stops there (its later statements do not run) and the next cell runs;
     a top-level import of a module the sandbox lacks (matplotlib, pandas…) is skipped and
-    the cell goes on, its name left undefined.  Returns what raised, where (the module's
-    line), once per cell.  A forbidden name (a BaseException), an exit and a refused
-    introspection stop the whole load as in a .py file."""
+    the cell goes on, its name left undefined.  Returns what raised and where (the module's
+    line), at most MAX_CELL_NOTES.  A forbidden name (a BaseException, recorded as a violation
+    even when the student's code catches it), an exit and a refused introspection stop the
+    whole load as in a .py file."""
     import ast
 
     notes = []
