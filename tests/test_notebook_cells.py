@@ -3,12 +3,26 @@ the sandbox (an import of a library it lacks, a local data file, a plot) is note
 with its cell and line, and the other cells are still graded; forbidden names stay
 violations wherever they are, and nothing is given that the notebook does not define."""
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
 import nbformat
 import pytest
+from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from conftest import ROOT, SUBMISSIONS, expected_failures, requires_bwrap
+from conftest import ROOT, SUBMISSIONS, expected_failures, make_student_root, requires_bwrap
+from dlgrade.bulk.collect import collect
+from dlgrade.cli import main
+from dlgrade.course import load_course
+from dlgrade.grading.runner import grade, read_submission
 from dlgrade.messages import localize_feedback
+from dlgrade.notebook.choice import NOTHING_DEFINED, UNTOUCHED_STUB, py_not_the_work
+from dlgrade.state import State
 
 SOLUTION = (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8")
 STUB = (ROOT / "exercises" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8")
@@ -187,20 +201,6 @@ def test_dlgrade_check_in_a_notebook_skips_an_import_the_sandbox_lacks(course, g
 
 
 # ----------------------------------------------------------------------------- the stub beside the notebook
-import json  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import zipfile  # noqa: E402
-
-from click.testing import CliRunner  # noqa: E402
-
-from conftest import make_student_root  # noqa: E402
-from dlgrade.bulk.collect import collect  # noqa: E402
-from dlgrade.cli import main  # noqa: E402
-from dlgrade.course import load_course  # noqa: E402
-from dlgrade.state import State  # noqa: E402
 from dlgrade.grading.runner import grade, read_submission  # noqa: E402
 from dlgrade.notebook.choice import NOTHING_DEFINED, UNTOUCHED_STUB, py_not_the_work  # noqa: E402
 
