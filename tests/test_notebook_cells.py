@@ -201,8 +201,6 @@ def test_dlgrade_check_in_a_notebook_skips_an_import_the_sandbox_lacks(course, g
 
 
 # ----------------------------------------------------------------------------- the stub beside the notebook
-from dlgrade.grading.runner import grade, read_submission  # noqa: E402
-from dlgrade.notebook.choice import NOTHING_DEFINED, UNTOUCHED_STUB, py_not_the_work  # noqa: E402
 
 # The notebook students hand in: a library import, the work, a plot.
 WORK_CELLS = ["%matplotlib inline\nimport numpy as np\nimport pandas as pd\n", SOLUTION, PLOT]
