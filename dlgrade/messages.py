@@ -192,10 +192,10 @@ MESSAGES.update({
               "cell ran."},
     # A notebook handed in beside a .py that is not the student's work (dlgrade.notebook.choice).
     "intake.how.notebook_over_stub": {
-        "ko": "노트북 (함께 낸 .py는 손대지 않은 과제 원본)",
+        "ko": "노트북: 함께 낸 .py는 손대지 않은 과제 원본",
         "en": "notebook: the .py handed in with it is the exercise's untouched stub"},
     "intake.how.notebook_over_empty": {
-        "ko": "노트북 (함께 낸 .py에는 과제의 함수가 하나도 없음)",
+        "ko": "노트북: 함께 낸 .py에는 과제의 함수가 하나도 없음",
         "en": "notebook: the .py handed in with it defines none of the exercise's functions"},
     "intake.py_not_the_work.stub": {
         "ko": "{exercise}의 손대지 않은 원본이라 노트북 {taken}을(를) 채점함",

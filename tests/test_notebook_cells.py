@@ -287,7 +287,7 @@ def test_grade_takes_the_notebook_beside_an_untouched_stub_and_says_why(tmp_path
             "kim.zip:ex05_correlate2d/ex05.ipynb was graded") in text
     done = runner.invoke(main, ["grade", str(folder), "--exercises", "ex05", "--db", str(db), "--lang", "ko"])
     text = " ".join(done.output.split())
-    assert "kim ex05: kim.zip:ex05_correlate2d/ex05.ipynb (노트북 (함께 낸 .py는 손대지 않은 과제 원본))" in text
+    assert "kim ex05: kim.zip:ex05_correlate2d/ex05.ipynb (노트북: 함께 낸 .py는 손대지 않은 과제 원본)" in text
 
 
 def test_gradescope_takes_the_notebook_beside_an_untouched_stub(tmp_path_factory, tmp_path):
