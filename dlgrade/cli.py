@@ -398,6 +398,16 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     obj.trusted_first = file is not None
     ex = obj.exercise(exercise, lang)
     path = file or ex.stub_path
+    own = file is None
+    if file is None:  # a student working in a notebook beside an untouched .py: the notebook
+        from dlgrade.commands.student import _shown_path as _shown
+        from dlgrade.notebook.choice import notebook_instead
+
+        instead = notebook_instead(ex, [Path.cwd()])
+        if instead is not None:
+            path = instead[0]
+            obj.output.warn(say(f"check.graded_notebook.{instead[1]}", lang, notebook=_shown(path),
+                                file=_shown(ex.stub_path)))
     try:
         source = read_submission(path)
     except SubmissionTooLarge:  # the student's file, not a usage mistake: it fails
@@ -426,7 +436,7 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
         obj.output.warn(say("trust.render_failed", lang, score=result.score, max_score=result.max_score))
         sys.exit(1)
     try:
-        record_result(ex, result, path)
+        record_result(ex, result, None if own else path)  # the notebook chosen for the .py is the student's own
     except Exception:
         pass  # progress not remembered: the grade itself was shown
     sys.exit(0 if result.passed else 1)

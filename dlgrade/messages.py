@@ -194,6 +194,35 @@ MESSAGES.update({
         "ko": "{file} 노트북의 코드 셀을 합치면 {mib} MiB보다 큽니다. 과제의 코드만 남기고 다시 저장하세요.",
         "en": "the code cells of {file} add up to more than {mib} MiB. Keep the exercise's code only and save it "
               "again."},
+    "source.cell_raised": {
+        "ko": "{file}, {where}: 이 셀은 {error} 오류로 여기서 멈췄습니다. 나머지 셀은 채점했습니다 (채점 환경에는 "
+              "NumPy만 있어 그림, 데이터 파일, 다른 라이브러리를 쓸 수 없습니다).",
+        "en": "{file}, {where}: the cell stopped here with {error}; the other cells were graded (grading has "
+              "NumPy only: no plots, data files or other libraries)."},
+    "source.cell_import_skipped": {
+        "ko": "{file}, {where}: {error}. 채점 환경에는 NumPy만 있어 이 import는 건너뛰고 셀의 나머지를 실행했습니다.",
+        "en": "{file}, {where}: {error}; grading has NumPy only, so this import was skipped and the rest of the "
+              "cell ran."},
+    # A notebook handed in beside a .py that is not the student's work (dlgrade.notebook.choice).
+    "intake.how.notebook_over_stub": {
+        "ko": "노트북: 함께 낸 .py는 손대지 않은 과제 원본",
+        "en": "notebook: the .py handed in with it is the exercise's untouched stub"},
+    "intake.how.notebook_over_empty": {
+        "ko": "노트북: 함께 낸 .py에는 과제의 함수가 하나도 없음",
+        "en": "notebook: the .py handed in with it defines none of the exercise's functions"},
+    "intake.py_not_the_work.stub": {
+        "ko": "{exercise}의 손대지 않은 원본이라 노트북 {taken}을(를) 채점함",
+        "en": "the untouched stub of {exercise}; the notebook {taken} was graded"},
+    "intake.py_not_the_work.empty": {
+        "ko": "{exercise}의 함수가 하나도 없어 노트북 {taken}을(를) 채점함",
+        "en": "defines none of {exercise}'s functions; the notebook {taken} was graded"},
+    "check.graded_notebook.stub": {
+        "ko": "채점한 파일: {notebook} ({file}은(는) 손대지 않은 원본입니다). .py 파일을 채점하려면 --file {file}",
+        "en": "graded: {notebook} ({file} is the untouched stub). To grade the .py file: --file {file}"},
+    "check.graded_notebook.empty": {
+        "ko": "채점한 파일: {notebook} ({file}에는 과제의 함수가 하나도 없습니다). .py 파일을 채점하려면 --file {file}",
+        "en": "graded: {notebook} ({file} defines none of the exercise's functions). To grade the .py file: "
+              "--file {file}"},
     "source.notebook_needs_nbformat": {
         "ko": "{file} 노트북을 읽으려면 nbformat 패키지가 필요합니다: pip install nbformat",
         "en": "reading the notebook {file} needs the nbformat package: pip install nbformat"},

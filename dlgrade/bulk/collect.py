@@ -21,7 +21,10 @@ reported, nothing is recorded under that id until the instructor renames or remo
 3. a notebook: ``conv.ipynb``, ``ex05.ipynb``, ``ex05_correlate2d.ipynb`` (renamed the same
    ways) — handed over as the exercise's file (its ``name`` ends in ``.ipynb``).  **When a
    student hands in both a .py and a notebook for one exercise, the .py is graded** (it is
-   the file the stub asks for) and the notebook is listed as not taken;
+   the file the stub asks for) and the notebook is listed as not taken — **unless the .py is
+   not the student's work**: the exercise's untouched stub (whitespace aside), or a file
+   defining none of the exercise's functions while the notebook defines one
+   (dlgrade.notebook.choice); then the notebook is graded and the .py listed with the reason;
 4. with ``sole_file`` (the Gradescope autograder, where one upload is one exercise): the
    only Python file or notebook handed in.
 
@@ -581,14 +584,22 @@ def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise
                             key=lambda c: (c[0], c[1]))
         if not candidates and sole_file and len(exercises) == 1 and len(items) == 1:
             candidates = [(3, (), 0, "sole")]
+        demoted = _not_the_work(candidates, items, ex, used)
+        if demoted:  # behind the notebooks, in their own order
+            candidates.sort(key=lambda c: (c[0] + (2.5 if c[2] in demoted else 0), c[1]))
         for _tier_, _r, i, how in candidates:
             if i in used:
                 continue
             item = items[i]
             if ex.id in sub.files:
-                sub.skip(item.shown, Note("intake.not_taken", {"exercise": ex.id, "taken": sub.files[ex.id].path}))
+                taken = sub.files[ex.id].path
+                note = (Note(f"intake.py_not_the_work.{demoted[i]}", {"exercise": ex.id, "taken": taken})
+                        if i in demoted else Note("intake.not_taken", {"exercise": ex.id, "taken": taken}))
+                sub.skip(item.shown, note)
                 used.add(i)
                 continue
+            if how == "notebook" and demoted:
+                how = f"notebook_over_{next(iter(demoted.values()))}"
             used.add(i)
             limit = file_limit(item.path.name)
             if item.size > limit:
@@ -617,6 +628,43 @@ def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise
             sub.other_files += 1
         else:
             sub.skip(item.shown, Note("intake.no_exercise"))
+
+
+def _not_the_work(candidates, items: list[_Item], exercise: Exercise, used: set[int]) -> dict[int, str]:
+    """The .py candidates that are not the student's work beside a notebook that is (the
+    exercise's untouched stub, or no function of the exercise while the notebook has one),
+    index → reason (dlgrade.notebook.choice): the notebook is graded instead."""
+    from dlgrade.notebook.choice import py_not_the_work, stub_text
+
+    notebooks = [c for c in candidates if c[3] == "notebook" and c[2] not in used]
+    py_files = [c for c in candidates if c[3] in ("exact", "renamed") and c[2] not in used]
+    if not notebooks or not py_files:
+        return {}
+    notebook = _read_small(items[notebooks[0][2]])
+    if notebook is None:
+        return {}
+    stub = stub_text(exercise)
+    demoted = {}
+    for _t, _r, i, _how in py_files:
+        data = _read_small(items[i])
+        reason = py_not_the_work(data, notebook, stub) if data is not None else None
+        if reason is None:
+            break  # the first .py that is the work wins, as before
+        demoted[i] = reason
+    return demoted
+
+
+def _read_small(item: _Item) -> bytes | None:
+    """The item's bytes when within its size limit and readable, else None (the choice then
+    stays as it was, and taking the file reports the problem)."""
+    limit = file_limit(item.path.name)
+    if item.size > limit:
+        return None
+    try:
+        data = item.read()
+    except Exception:
+        return None
+    return data if len(data) <= limit else None
 
 
 def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = None, shown: str | None = None,

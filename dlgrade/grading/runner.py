@@ -278,9 +278,29 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
         for check_result in result.checks:
             check_result.message = relocate(check_result.message, origin, exercise.file)
     result.output = clean(session.output.text())
+    result.notes.extend(cell_error_notes(session.cell_errors, origin, exercise.file))
     if session.strays:
         result.notes.append(f"your code left {session.strays} process(es) running; they were killed")
     return result
+
+
+def cell_error_notes(errors: list[dict], origin, filename: str) -> list[str]:
+    """One note per notebook cell that raised while the notebook ran (the other cells were
+    graded): where (cell and line), and what it raised."""
+    from dlgrade.messages import say
+
+    notes = []
+    for error in errors:
+        where = origin.where(error["line"]) or f"line {error['line']}"
+        key = "source.cell_import_skipped" if error.get("skipped_import") else "source.cell_raised"
+        note = say(key, "en", file=origin.name or filename, where=where,
+                   error=" ".join(error["error"].split())[:300].rstrip("."))
+        trace = relocate(error["traceback"], origin, filename).rstrip()
+        if trace:
+            note += "\n" + trace
+        if note not in notes:
+            notes.append(note)
+    return notes
 
 
 def _result(spec: CheckSpec, status: str, message: str = "", mistake: str | None = None,

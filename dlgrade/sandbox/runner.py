@@ -485,6 +485,9 @@ class Session:
         #: seconds spent waiting on requests that ended in a time-out or the child's death,
         #: each counted once
         self.lost_seconds = 0.0
+        #: a notebook's cells that raised while the module loaded, as the child reported them
+        #: (its word, about its own code): [{"line": module line, "error": "…", "traceback": "…"}]
+        self.cell_errors: list[dict] = []
 
     # ---- lifecycle
     def open(self) -> None:
@@ -511,6 +514,8 @@ class Session:
             self.load_error = exc
             raise
         self.functions = _function_handles(reply.get("functions")) if reply.get("ok") else {}
+        if reply.get("ok") and not self.cell_errors:
+            self.cell_errors = _cell_errors(reply.get("notes"))
         if not reply.get("ok"):
             kind = reply.get("kind")
             message = str(reply.get("error", "could not be loaded"))
@@ -702,3 +707,16 @@ def _death_message(info: dict, what: str) -> str:
     if "code" in status:
         return f"your code ended the process during {what} (exit code {status['code']})"
     return f"the process running your code ended during {what}"
+
+
+def _cell_errors(notes) -> list[dict]:
+    """The child's list of cells that raised, kept only as far as it has the expected shape."""
+    out = []
+    for note in notes if isinstance(notes, list) else []:
+        if len(out) >= 20:
+            break
+        if isinstance(note, dict) and type(note.get("line")) is int and isinstance(note.get("error"), str):
+            out.append({"line": note["line"], "error": note["error"][:2000],
+                        "traceback": str(note.get("traceback") or "")[:4000],
+                        "skipped_import": note.get("skipped_import") is True})
+    return out

@@ -561,6 +561,71 @@ def _introspection_guard(source, filename):
     return install, traceback
 
 
+# --------------------------------------------------------------------------- notebooks
+#: The headers of a notebook's module: a notebook file, or the cells of a running notebook.
+_NOTEBOOK_HEADERS = ('# dlgrade-source: {"kind": "notebook"', '# dlgrade-source: {"kind": "kernel"')
+_CELL_MARKER = "# dlgrade-cell: "
+#: At most this many cells that raised are reported (each once, in the order they ran).
+MAX_CELL_NOTES = 20
+
+
+def notebook_cells(source):
+    """A notebook's module (dlgrade.grading.source: a header, then a marker before each
+    cell's lines; dlgrade.notebook.live: before each definition) as its parts:
+    [(0, preamble)] + [(line of the cell's marker, the cell's text padded with empty lines so
+    that its line numbers are the module's)], or None for any other source."""
+    if not source.startswith(_NOTEBOOK_HEADERS):
+        return None
+    lines = source.split("\n")
+    starts = [n for n, line in enumerate(lines) if line.startswith(_CELL_MARKER)]
+    parts = [(0, "\n".join(lines[:starts[0]] if starts else lines))]
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(lines)
+        parts.append((start + 1, "\n" * start + "\n".join(lines[start:end])))
+    return parts
+
+
+def _run_cells(cells, module, filename, traceback):
+    """Run a notebook's cells in order in ``module``, each on its own, as Jupyter does: a
+    cell that raises stops there (its later statements do not run) and the next cell runs;
+    a top-level import of a module the sandbox lacks (matplotlib, pandas…) is skipped and
+    the cell goes on, its name left undefined.  Returns what raised and where (the module's
+    line), at most MAX_CELL_NOTES.  A forbidden name (a BaseException, recorded as a violation
+    even when the student's code catches it), an exit and a refused introspection stop the
+    whole load as in a .py file."""
+    import ast
+
+    notes = []
+
+    def note(line, error, trace="", skipped=False):
+        if len(notes) < MAX_CELL_NOTES:
+            notes.append({"line": int(line or 0), "error": error[:_MAX_STR], "traceback": trace,
+                          "skipped_import": skipped})
+
+    for start, text in cells:
+        try:
+            tree = ast.parse(text, filename)
+        except SyntaxError as exc:  # a cell that parses only with the next one's lines: not run alone
+            note(exc.lineno or start, "SyntaxError: %s" % exc.msg)
+            continue
+        for statement in tree.body:
+            try:
+                code = compile(ast.Module(body=[statement], type_ignores=[]), filename, "exec", dont_inherit=True)
+                exec(code, module.__dict__)
+            except IntrospectionRefused:
+                raise
+            except Exception as exc:
+                trace = traceback(exc)
+                at = _re.findall(r'line (\d+), in <module>', trace)
+                skipped = isinstance(exc, ImportError) and isinstance(statement, (ast.Import, ast.ImportFrom))
+                note(int(at[0]) if at else statement.lineno, _describe(exc), trace, skipped)
+                exc.__traceback__ = None
+                if skipped:
+                    continue
+                break
+    return notes
+
+
 # --------------------------------------------------------------------------- harness
 def _student_traceback(exc, filename):
     """The traceback limited to frames of the student's file (without the guard installed;
@@ -593,12 +658,20 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
     module.__file__ = filename
     codec.handles[0] = module
 
+    if source.startswith(_NOTEBOOK_HEADERS):
+        import ast  # noqa: F401  (for _run_cells, imported before the guards are in place)
     install_guards(forbidden)
     install_guard, traceback = _introspection_guard(source, filename)
 
+    cells = notebook_cells(source)
+
     def load():
         try:
+            # The whole source first, a notebook's too: code Python cannot parse anywhere is not
+            # graded at all (as a .py file), and what the parent scanned is what runs.
             code = compile(source, filename, "exec", dont_inherit=True)
+            if cells is not None:
+                code = compile(cells[0][1], filename, "exec", dont_inherit=True)
         except SyntaxError as exc:
             return {"ok": False, "kind": "syntax", "error": "%s (line %s)" % (exc.msg, exc.lineno),
                     "line": exc.lineno, "text": (exc.text or "").rstrip()[:200]}
@@ -608,7 +681,13 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
         sys.modules["__main__"] = module
         install_guard()
         exec(code, module.__dict__)
-        return {"ok": True, "functions": _module_functions(codec, module)}
+        reply = {"ok": True}
+        if cells is not None:
+            notes = _run_cells(cells[1:], module, filename, traceback)
+            if notes:
+                reply["notes"] = notes
+        reply["functions"] = _module_functions(codec, module)
+        return reply
 
     reply = _guarded(load, filename, "the module called exit(%r) while being imported", traceback)
     send_frame(conn, reply)
