@@ -45,10 +45,17 @@ from pathlib import Path
 from dlgrade.sandbox import windows, wire
 from dlgrade.sandbox.runner import (
     MiB, ZYGOTE_SOURCE, Limits, SandboxError, Session, StudentCrashed, StudentForbidden, StudentLoadError,
-    StudentTimeout, Worker, _child_env, _death_message, _function_handles, _interpreter, _numpy_dirs, _try_parse,
+    FrameReader, StudentTimeout, Worker, _child_env, _death_message, _function_handles, _interpreter, _numpy_dirs,
 )
 
 CHILD_SOURCE = Path(__file__).with_name("portable_child.py")
+
+
+def _try_parse(buffered: bytearray, limit: int):
+    """The first complete frame at the start of ``buffered`` (header, blobs), or None while
+    bytes are still missing: the zygote's reader (``FrameReader``: the same limits on bytes,
+    values and depth), on bytes already received.  Malformed or too large: StudentReplyError."""
+    return FrameReader(limit).feed(bytes(buffered))
 #: the program given to ``-c``: read the harness from standard input and run it, as the main
 #: module (where the zygote's child finds it too).  Kept short (Windows limits a command
 #: line to 32767 characters; the harness is larger).
