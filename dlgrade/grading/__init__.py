@@ -10,6 +10,7 @@ from dlgrade.grading.compare import (
     matches, tolerance_for,
 )
 from dlgrade.grading.oracle import Oracle, tensorflow
+from dlgrade.grading.rewrite import with_definitions
 from dlgrade.sandbox import InvalidValue, StudentCodeError
 from dlgrade.sandbox.functions import X, Function, array, cos, dot, exp, sin, tanh, total
 
@@ -17,5 +18,5 @@ __all__ = [
     "CHECK_PARAMETERS", "CheckFailed", "CheckSpec", "EXACT", "Function", "GraderDefinitionError", "InvalidValue",
     "Oracle", "StudentCodeError", "Tolerance", "X", "check", "collect_checks", "compare", "describe",
     "expect_close", "expect_equal", "expect_unchanged", "hidden_check", "matches", "self_check", "tensorflow", "tolerance_for",
-    "array", "cos", "dot", "exp", "sin", "tanh", "total",
+    "array", "cos", "dot", "exp", "sin", "tanh", "total", "with_definitions",
 ]

@@ -1,7 +1,9 @@
 """Self-checks of ex01_perceptron: structure and invariants, no graded answers.
 
 They ship in the student bundle and run with ``dlgrade check`` at home: XOR_gate must
-change when the gates it is built from change (a lookup table does not); whatever
+follow the gates it is built from when your file is loaded with other truth tables for
+them (a lookup table does not; nothing is patched into your running module); perceptron
+and the gates answer with an int, as the statement says; whatever
 train_perceptron returns must be what the learning rule can produce, w = Σ c_k·y_k·x_k and
 b = Σ c_k·y_k with whole counts c_k ≥ 0 of updates (it starts from 0 and only adds
 y_k·x_k and y_k), separating the points when it says it converged; a perceptron's
@@ -14,10 +16,10 @@ import itertools
 
 import numpy as np
 
-from dlgrade.grading import CheckFailed, Function, describe, self_check
+from dlgrade.grading import CheckFailed, describe, self_check, with_definitions
 
 INPUTS = list(itertools.product((0, 1), repeat=2))
-ONE = Function(["const", 1.0])
+GATES = ("AND_gate", "NAND_gate", "OR_gate")
 
 
 def table(student, gate):
@@ -26,22 +28,6 @@ def table(student, gate):
     items = [batch.call(function, x1, x2) for x1, x2 in INPUTS]
     values = batch.run()
     return tuple(values[item] for item in items)
-
-
-@self_check(title_ko="XOR_gate는 여러분의 NAND_gate, OR_gate, AND_gate로 만들어집니다: 게이트를 바꾸면 XOR도 따라 바뀝니다.")
-def xor_follows_your_gates(student):
-    """XOR_gate is built from your gates: when a gate is replaced, XOR changes with it."""
-    nand, or_ = table(student, "NAND_gate"), table(student, "OR_gate")
-    with student.patched("OR_gate", ONE):
-        # With OR forced to 1, AND(NAND, OR) is NAND itself.
-        if table(student, "XOR_gate") != nand:
-            raise CheckFailed("XOR_gate does not follow OR_gate: with OR_gate replaced by 1, XOR_gate must give "
-                              "NAND_gate's answers, and it still gives its own — build XOR as AND(NAND(x1, x2), "
-                              "OR(x1, x2)) instead of a lookup table", mistake="xor_lookup_table")
-    with student.patched("NAND_gate", ONE):
-        if table(student, "XOR_gate") != or_:
-            raise CheckFailed("XOR_gate does not follow NAND_gate: build XOR as AND(NAND(x1, x2), OR(x1, x2))",
-                              mistake="xor_lookup_table")
 
 
 def separable(rng, d, n):
@@ -115,3 +101,105 @@ def perceptron_ignores_positive_scaling(student, rng):
             raise CheckFailed(f"perceptron(x, w, b) = {first} but perceptron(x, {c:.3g}·w, {c:.3g}·b) = "
                               f"{describe(second)}: scaling w and b by a positive number does not change the sign "
                               "of w·x + b")
+
+
+def is_int(value):
+    """The statement's type policy: perceptron and the gates return an int (NumPy's integers
+    pass), not a float such as 1.0 nor a bool such as True or numpy.bool_."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+@self_check(title_ko="perceptron과 게이트는 int(1 또는 0)를 돌려줍니다: 1.0 같은 실수나 True 같은 bool이 아닙니다.")
+def answers_are_ints(student, rng):
+    """perceptron and the gates answer with an int (1 or 0): not a float such as 1.0, nor a bool such as True."""
+    batch, asked = student.batch(), []
+    for _ in range(4):
+        n = int(rng.integers(1, 5))
+        x, w, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
+        asked.append((f"perceptron(x, w, b) with {n} inputs", batch.call(student.perceptron, x, w, b)))
+    for gate in (*GATES, "XOR_gate"):
+        function = getattr(student, gate)
+        asked += [(f"{gate}({x1}, {x2})", batch.call(function, x1, x2)) for x1, x2 in INPUTS]
+    values = batch.in_order()
+    wrong = [f"{what} returned {describe(values[item])} {values[item]!r}" for what, item in asked
+             if not is_int(values[item])]
+    if wrong:
+        more = f"\n  … and {len(wrong) - 6} more" if len(wrong) > 6 else ""
+        raise CheckFailed("perceptron and the gates must return an int, 1 or 0 (return the literals 1 and 0, not "
+                          "1.0 or a comparison's True)\n  " + "\n  ".join(wrong[:6]) + more,
+                          mistake="wrong_return_type")
+
+
+def bit(value):
+    """The 0 or 1 a gate answered, whatever numeric type carried it, or None (its type is
+    answers_are_ints' business)."""
+    if isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)) and float(value) in (0.0, 1.0):
+        return int(float(value))
+    return None
+
+
+def composed(tables):
+    """XOR_gate's truth table when it is AND(NAND(x1, x2), OR(x1, x2)) of gates with these tables."""
+    AND, NAND, OR = (tables[g] for g in GATES)
+    return tuple(AND[2 * NAND[i] + OR[i]] for i in range(4))
+
+
+def other_tables(rng, own):
+    """Truth tables for the three gates, each unlike your own gate's, under which XOR built
+    from them gives a table that is neither constant nor your XOR's own, and differs when
+    any one gate keeps its own table (so an XOR that computes one gate its own way shows)."""
+    best = None
+    for _ in range(500):
+        tables = {g: tuple(int(v) for v in rng.integers(0, 2, 4)) for g in GATES}
+        if any(tables[g] == own[g] for g in GATES):
+            continue
+        table = composed(tables)
+        if len(set(table)) == 1 or table == own["XOR_gate"]:
+            continue
+        best = best or tables
+        bypassed = [composed({**tables, g: own[g]}) for g in GATES]
+        if table not in bypassed and own["XOR_gate"] not in bypassed:
+            return tables
+    return best
+
+
+def gate_lookup(name, table):
+    return (f"def {name}(x1, x2, *args, **kwargs): "
+            f"return {table!r}[(1 if x1 > 0.5 else 0) * 2 + (1 if x2 > 0.5 else 0)]")
+
+
+@self_check(title_ko="XOR_gate는 여러분의 NAND_gate, OR_gate, AND_gate로 만들어집니다: 세 게이트를 다른 진리표로 바꿔 쓴 파일에서 XOR도 AND(NAND, OR)를 따라 바뀝니다.")
+def xor_follows_your_gates(student, rng):
+    """XOR_gate is built from your gates: loaded with other truth tables for them, it gives AND(NAND, OR) of those."""
+    own = {}
+    for gate in (*GATES, "XOR_gate"):
+        got = table(student, gate)
+        if None in map(bit, got):
+            raise CheckFailed(f"{gate} must answer 0 or 1 for the inputs 0 and 1, got {[describe(v) for v in got]}")
+        own[gate] = tuple(map(bit, got))
+    tables = other_tables(rng, own)
+    if tables is None:
+        return  # no other tables tell XOR over these gates from a table of its own (gates that are constant)
+    variant = with_definitions(student.source, {g: gate_lookup(g, tables[g]) for g in GATES})
+    if variant is None:
+        raise CheckFailed("XOR_gate cannot be judged: the file does not parse")
+    with student.loaded_from(variant):
+        got = table(student, "XOR_gate")
+    got = tuple(v if bit(v) is None else bit(v) for v in got)
+    shown = ", ".join(f"{g} = {tables[g]}" for g in GATES)
+    if got == composed(tables):
+        return
+    if got == own["XOR_gate"]:
+        raise CheckFailed(f"XOR_gate does not follow the gates: with your file loaded with other truth tables for the "
+                          f"gates ({shown}, answers for (0,0), (0,1), (1,0), (1,1)), XOR_gate still gives its own "
+                          f"answers {got} instead of AND(NAND, OR) of them, {composed(tables)} — build XOR as "
+                          "AND_gate(NAND_gate(x1, x2), OR_gate(x1, x2)) instead of a lookup table",
+                          mistake="xor_lookup_table")
+    for gate in GATES:
+        if got == composed({**tables, gate: own[gate]}):
+            raise CheckFailed(f"XOR_gate does not call {gate}: with your file loaded with other truth tables for the "
+                              f"gates ({shown}), XOR_gate follows the others but computes {gate[:-5]} its own way — "
+                              f"call {gate} itself", mistake="xor_bypasses_gate")
+    raise CheckFailed(f"XOR_gate is not AND_gate(NAND_gate(x1, x2), OR_gate(x1, x2)): with your file loaded with other "
+                      f"truth tables for the gates ({shown}), XOR_gate gives {got}, not AND(NAND, OR) of them, "
+                      f"{composed(tables)}")

@@ -11,6 +11,7 @@ marks: the hidden checks decide that at grading time.
 import numpy as np
 
 from dlgrade.grading import CheckFailed, compare, describe, expect_unchanged, self_check
+from dlgrade.sandbox import StudentException
 
 MODES = ("valid", "same", "full")
 
@@ -171,6 +172,121 @@ def conv2d_stride_agrees_with_stride_one(student, rng):
             raise CheckFailed(f"{what}: its values are not every {stride}-th window of your stride-1 SAME result "
                               f"(at any starting row and column): a strided SAME convolution computes some of the "
                               f"same windows as the stride-1 one, only fewer of them")
+
+
+@self_check(title_ko="conv2d의 스트라이드 쌍 (세로, 가로): stride=(SH, SW)는 여러분의 스트라이드 1 VALID 결과에서 행은 SH칸마다, 열은 SW칸마다 취한 것입니다.")
+def conv2d_stride_pair_is_vertical_then_horizontal(student, rng):
+    """conv2d's stride pair (vertical, horizontal): stride=(SH, SW) keeps every SH-th row and every SW-th column of your stride-1 VALID result."""
+    cases = []
+    for sh, sw in ((1, 2), (3, 1), (2, 3)):
+        kh, kw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        h, w_ = int(rng.integers(kh + 3, 11)), int(rng.integers(kw + 3, 11))
+        cases.append(((sh, sw), *conv_case(rng, 1, 2, 2, kh, kw, h, w_)))
+    batch = student.batch()
+    for stride, x, w, b in cases:
+        batch.call(student.conv2d, x, w, b, stride=stride, padding="VALID")
+        batch.call(student.conv2d, x, w, b, stride=1, padding="VALID")
+    results = batch.results()
+    for (sh, sw), x, w, _b in cases:
+        got = next(results)
+        one = own_array(next(results), "conv2d(x, w, b, stride=1, padding='VALID')")
+        failure = compare(got, one[:, ::sh, ::sw, :], hidden=False,
+                          what=f"conv2d(x of shape {x.shape}, w of shape {w.shape}, b, stride=({sh}, {sw}), "
+                               f"padding='VALID') against your stride-1 result[:, ::{sh}, ::{sw}, :]")
+        if failure:
+            if compare(got, one[:, ::sw, ::sh, :], hidden=False, report=False) is None:
+                raise CheckFailed(failure + "\nlikely mistake: a stride pair is (vertical, horizontal): the first "
+                                            "value steps down the rows (height), the second across the columns "
+                                            "(width)", mistake="stride_pair_order")
+            raise CheckFailed(failure)
+
+
+@self_check(title_ko="정수 입력과 실수 필터: 결과는 실수이고, 같은 값을 실수로 넣은 여러분의 결과와 같습니다 (정수로 자르지 않음).")
+def integer_inputs_with_float_filters_give_floats(student, rng):
+    """Integer inputs with a float filter give floats, equal to your result for the same values as floats (nothing cut to integers)."""
+    ints = lambda *shape: rng.integers(-9, 10, size=shape)  # noqa: E731
+    floats = lambda *shape: np.round(rng.normal(size=shape), 3)  # noqa: E731
+    n = int(rng.integers(5, 10))
+    h, w_ = int(rng.integers(4, 8)), int(rng.integers(4, 8))
+    cases = [("correlate", ints(n), floats(3), {"mode": "same"}), ("convolve", ints(n), floats(2), {"mode": "full"}),
+             ("correlate2d", ints(h, w_), floats(2, 3), {"mode": "valid"}),
+             ("conv2d", ints(1, h, w_, 2), floats(2, 2, 2, 3), {"padding": "SAME"})]
+    batch = student.batch()
+    for name, x, w, kwargs in cases:
+        batch.call(getattr(student, name), x, w, **kwargs)
+        batch.call(getattr(student, name), x.astype(np.float64), w, **kwargs)
+    results = batch.results()
+    for name, x, w, kwargs in cases:
+        got = next(results)
+        shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+        mine = own_array(next(results), f"{name}(x as floats, w, {shown})")
+        what = f"{name}(x of integers of shape {x.shape}, w of floats of shape {w.shape}, {shown})"
+        if isinstance(got, np.ndarray) and got.dtype.kind in "iub":
+            raise CheckFailed(f"{what}: returned integers ({got.dtype}); with a float filter the result is float, as "
+                              "scipy's is — a result cut to integers is wrong", mistake="integer_result")
+        agree(got, mine, f"{what} against your result for the same x as floats")
+
+
+@self_check(title_ko="'valid'는 여러분의 'full' 결과에서 0 채우기가 필요 없는 가운데 부분입니다: 필터가 입력보다 클 때도 (1차원, 2차원), 크기가 엇갈리면 2차원 'valid'는 ValueError.")
+def valid_is_the_middle_of_your_full_result(student, rng):
+    """'valid' is the part of your 'full' result that needs no zero padding, also when the kernel is the larger (1-D, 2-D); mixed sizes in 2-D 'valid' raise ValueError."""
+    one_d, two_d = [], []
+    for _ in range(3):
+        n = int(rng.integers(1, 5))
+        one_d.append((np.round(rng.normal(size=n), 3), np.round(rng.normal(size=n + int(rng.integers(1, 5))), 3)))
+    for kernel_larger in (True, True, False):
+        small = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        large = tuple(s + int(rng.integers(1 if kernel_larger else 0, 4)) for s in small)
+        x, w = (small, large) if kernel_larger else (large, small)
+        two_d.append((np.round(rng.normal(size=x), 3), np.round(rng.normal(size=w), 3)))
+    a, b = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+    mixed = (rng.normal(size=(a + 2, b)), rng.normal(size=(a, b + 2)))
+    batch = student.batch()
+    for name in ("correlate", "convolve"):
+        for x, w in one_d:
+            batch.call(getattr(student, name), x, w, mode="valid")
+            batch.call(getattr(student, name), x, w, mode="full")
+    for x, w in two_d:
+        batch.call(student.correlate2d, x, w, mode="valid")
+        batch.call(student.correlate2d, x, w, mode="full")
+    batch.call(student.correlate2d, *mixed, mode="valid")
+    outcomes = batch.outcomes()
+
+    def value(outcome):
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    for name in ("correlate", "convolve"):
+        for x, w in one_d:
+            got, full = value(next(outcomes)), own_array(value(next(outcomes)), f"{name}(x, w, mode='full')")
+            middle = full[min(x.size, w.size) - 1:max(x.size, w.size)]
+            failure = compare(got, middle, hidden=False, what=f"{name}(x of shape {x.shape}, w of shape {w.shape}, "
+                              f"mode='valid'), the kernel larger than x, against the part of your 'full' result "
+                              f"that needs no zero padding, full[{x.size - 1}:{w.size}]")
+            if failure:
+                raise CheckFailed(failure, mistake="kernel_larger_not_reversed"
+                                  if compare(got, middle[::-1], hidden=False, report=False) is None else None)
+    for x, w in two_d:
+        got, full = value(next(outcomes)), own_array(value(next(outcomes)), "correlate2d(x, w, mode='full')")
+        rows = slice(min(x.shape[0], w.shape[0]) - 1, max(x.shape[0], w.shape[0]))
+        cols = slice(min(x.shape[1], w.shape[1]) - 1, max(x.shape[1], w.shape[1]))
+        middle = full[rows, cols]
+        failure = compare(got, middle, hidden=False, what=f"correlate2d(x of shape {x.shape}, w of shape {w.shape}, "
+                          f"mode='valid') against the part of your 'full' result that needs no zero padding, "
+                          f"full[{rows.start}:{rows.stop}, {cols.start}:{cols.stop}]")
+        if failure:
+            raise CheckFailed(failure, mistake="kernel_larger_not_reversed"
+                              if compare(got, middle[::-1, ::-1], hidden=False, report=False) is None else None)
+    outcome = next(outcomes)
+    what = f"correlate2d(x of shape {mixed[0].shape}, w of shape {mixed[1].shape}, mode='valid')"
+    if isinstance(outcome, StudentException):
+        if outcome.message.startswith("ValueError"):
+            return
+        raise CheckFailed(f"{what}: expected ValueError, got {outcome.message.splitlines()[0]}")
+    value(outcome)
+    raise CheckFailed(f"{what}: returned {describe(outcome)} instead of raising ValueError: in 'valid' mode one of x "
+                      "and w must be at least as large as the other on every axis", mistake="mixed_sizes_no_error")
 
 
 @self_check(title_ko="어떤 함수도 인자로 받은 배열을 바꾸지 않습니다.")

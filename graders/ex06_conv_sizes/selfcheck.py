@@ -142,3 +142,77 @@ def output_shapes_agree_with_your_functions(student, rng):
             if got_shape != want_shape or item[1] != want_count:
                 raise CheckFailed(f"{what}: layer {i + 1} ({specs[i]['type']}) is {describe(tuple(item))}, but your "
                                   f"own functions give shape {want_shape} and {want_count} parameters for it")
+
+
+UNKNOWN_PADDINGS = ("full", "causal", "reflect", "", "none")
+UNKNOWN_LAYERS = ("dropout", "batchnorm", "lstm", "embedding", "maxpool")
+
+
+@self_check(title_ko="모르는 padding과 모르는 층 종류는 ValueError입니다: 'valid'로 여기거나 건너뛰지 않습니다.")
+def unknown_padding_and_layer_raise(student, rng):
+    """An unknown padding and an unknown layer type raise ValueError: neither is taken for 'valid' nor left out."""
+    n, f = int(rng.integers(6, 20)), int(rng.integers(1, 4))
+    padding = UNKNOWN_PADDINGS[int(rng.integers(0, len(UNKNOWN_PADDINGS)))]
+    for name, args, kwargs in (("tf_output_size", (n, f), {"stride": 1, "padding": padding}),
+                               ("pool_output_size", (n, 2), {"padding": padding})):
+        shown = ", ".join([*map(str, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+        expect_value_error(getattr(student, name), args, kwargs, f"{name}({shown})")
+    kind = UNKNOWN_LAYERS[int(rng.integers(0, len(UNKNOWN_LAYERS)))]
+    specs = [{"type": "conv", "filters": 4, "kernel": 3, "stride": 1, "padding": "same"}, {"type": kind},
+             {"type": "flatten"}, {"type": "dense", "units": 10}]
+    expect_value_error(student.output_shapes, ((16, 16, 3), specs), {},
+                       f"output_shapes((16, 16, 3), {specs}) with the unknown layer type {kind!r}")
+
+
+def python_int(value):
+    """Why ``value`` is not a Python int (the statement's type policy), or None."""
+    if type(value) is int:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return f"the bool {value!r}"
+    if isinstance(value, np.integer):
+        return f"the NumPy integer {value!r} (np.prod and NumPy arithmetic give those: wrap it in int(...))"
+    if isinstance(value, (float, np.floating)):
+        return f"the float {float(value)!r} (np.ceil and / give floats: use // or int(...))"
+    return describe(value)
+
+
+@self_check(title_ko="자료형: 모든 함수는 파이썬 int를, output_shapes는 int의 튜플인 형상과 int인 파라미터 수를 돌려줍니다 (numpy 정수·실수가 아님).")
+def results_are_python_ints(student, rng):
+    """Types: every function returns a Python int, output_shapes shapes as tuples of Python ints and counts as Python ints (not NumPy integers or floats)."""
+    n, f, s = int(rng.integers(10, 30)), 2 * int(rng.integers(0, 3)) + 1, int(rng.integers(1, 3))
+    calls = [("conv_output_size", (n + (f - n) % s, f), {"stride": s, "pad": 0}), ("same_pad", (f,), {}),
+             ("tf_output_size", (n, f), {"stride": s, "padding": "same"}),
+             ("tf_output_size", (n, f), {"stride": s, "padding": "valid"}),
+             ("pool_output_size", (n, 2), {"padding": "valid"}),
+             ("conv_param_count", (f, int(rng.integers(1, 4)), int(rng.integers(1, 9))), {}),
+             ("dense_param_count", (int(rng.integers(1, 50)), int(rng.integers(1, 20))), {})]
+    problems = []
+    batch = student.batch()
+    for name, args, kwargs in calls:
+        batch.call(getattr(student, name), *args, **kwargs)
+    for (name, args, kwargs), got in zip(calls, batch.results()):
+        if python_int(got):
+            shown = ", ".join([*map(str, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+            problems.append(f"{name}({shown}) returned {python_int(got)}")
+    shape = (int(rng.integers(12, 30)), int(rng.integers(12, 30)), int(rng.integers(1, 4)))
+    specs = [{"type": "conv", "filters": int(rng.integers(1, 9)), "kernel": 3, "stride": 1, "padding": "same"},
+             {"type": "pool", "size": 2}, {"type": "flatten"}, {"type": "dense", "units": int(rng.integers(1, 20))}]
+    got = student.output_shapes(shape, specs)
+    if not isinstance(got, (list, tuple)) or len(got) != len(specs):
+        raise CheckFailed(f"output_shapes({shape}, {specs}): expected one (shape, parameter count) per layer "
+                          f"({len(specs)}), got {describe(got)}")
+    for i, item in enumerate(got):
+        if not isinstance(item, (list, tuple)) or len(item) != 2:
+            raise CheckFailed(f"output_shapes({shape}, …): layer {i + 1} must be (shape, parameter count), got "
+                              f"{describe(item)}")
+        out_shape, count = item
+        if type(out_shape) is not tuple or any(python_int(d) for d in out_shape):
+            problems.append(f"output_shapes({shape}, …), layer {i + 1} ({specs[i]['type']}): the shape "
+                            f"{out_shape!r} is not a tuple of Python ints")
+        elif python_int(count):
+            problems.append(f"output_shapes({shape}, …), layer {i + 1} ({specs[i]['type']}): the parameter count is "
+                            f"{python_int(count)}")
+    if problems:
+        raise CheckFailed("the statement's type policy: return Python ints, and shapes as tuples of ints\n  "
+                          + "\n  ".join(problems[:8]), mistake="wrong_type")
