@@ -50,3 +50,44 @@ def test_a_numpy_extension_created_afresh_does_not_bring_back_a_forbidden_functi
     assert [st[name] for name in reached] == ["forbidden"] * len(reached), st
     # the rest of the file is the reference: untouched checks still pass
     assert st["random_correlate2d"] == "passed"
+
+
+# ----------------------------------------------------------------------------- the wire
+# Student code can write to the socket it is answered on: a reply of its own making is read
+# as the harness's.  An integer out of its stated dtype's range (-1 as uint64, 10**30 as int64)
+# passes every test wire.decode makes and then overflows while being built, an exception that
+# is not a WireError: the check is recorded as the grader's failure ("please tell your
+# instructor"), not as the submission's malformed reply.
+FORGED_REPLY = textwrap.dedent("""
+    import json as _json, os as _os, socket as _socket, stat as _stat, struct as _struct
+
+
+    def _forge(header):
+        for fd in range(3, 32):
+            try:
+                if _stat.S_ISSOCK(_os.fstat(fd).st_mode):
+                    s = _socket.socket(fileno=fd)
+                    payload = _json.dumps(dict(header, blobs=[])).encode()
+                    s.sendall(_struct.pack(">I", len(payload)) + payload)
+                    s.detach()
+            except OSError:
+                pass
+        _os._exit(0)
+
+
+    _OUT_OF_RANGE = {"$int": -1, "dtype": "uint64"}
+
+
+    def correlate(x, w, mode="valid"):
+        _forge({"ok": True, "value": _OUT_OF_RANGE,
+                "replies": [{"ok": True, "value": _OUT_OF_RANGE}] * 64})
+    """)
+
+
+@pytest.mark.xfail(strict=True, reason="an out-of-range integer in a forged reply escapes wire.decode as "
+                                       "OverflowError and is recorded as the grader's own failure")
+def test_a_forged_reply_is_the_submissions_fault_never_the_graders(grade_file):
+    result = grade_file("ex05", SOLUTION + FORGED_REPLY)
+    reached = [c for c in result.checks if "correlate" in c.name and "2d" not in c.name]
+    assert reached and all(c.score == 0 for c in reached)
+    assert [c.name for c in result.checks if c.status == "tool-error"] == []
