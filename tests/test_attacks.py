@@ -91,3 +91,40 @@ def test_a_forged_reply_is_the_submissions_fault_never_the_graders(grade_file):
     reached = [c for c in result.checks if "correlate" in c.name and "2d" not in c.name]
     assert reached and all(c.score == 0 for c in reached)
     assert [c.name for c in result.checks if c.status == "tool-error"] == []
+
+
+# ----------------------------------------------------------------------------- terminal
+def _invisible_code_points():
+    import sys
+    import unicodedata
+
+    return [c for c in range(sys.maxunicode + 1)
+            if c not in (0x09, 0x0A) and unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp", "Cs")]
+
+
+def test_every_control_format_and_separator_character_is_written_out_for_the_terminal():
+    """Not only the usual suspects (ESC, U+202E): the soft hyphen, the Arabic letter mark (a
+    direction mark), the tag characters that can carry a whole hidden text (U+E0020–E007F),
+    every character Unicode calls a format character, as the interpreter's database says."""
+    from dlgrade.inert import visible
+
+    points = _invisible_code_points()
+    assert len(points) > 2000  # the database was read: C0, C1, Cf, surrogates…
+    shown = {c: visible("a" + chr(c) + "b") for c in points}
+    assert [hex(c) for c, text in shown.items() if chr(c) in text] == []
+    # written out as one unambiguous escape each, that reads back as the character
+    for c in (0x1B, 0xAD, 0x61C, 0x202E, 0xE0041):
+        assert shown[c][1:-1].encode("ascii").decode("unicode_escape") == chr(c)
+
+
+def test_tag_characters_hiding_a_text_in_a_students_message_are_shown(grade_file):
+    hidden = "".join(chr(0xE0000 + ord(ch)) for ch in "17/17")
+    source = SOLUTION + textwrap.dedent(f"""
+        def correlate(x, w, mode="valid"):
+            raise ValueError("wrong\u00ad{hidden}\u061c")
+        """)
+    from dlgrade.inert import visible
+
+    result = grade_file("ex05", source)
+    message = next(c.message for c in result.checks if c.name == "lecture_correlate_valid")
+    assert "\\U000e0031" in visible(message) and "\\xad" in visible(message) and "\\u061c" in visible(message)
