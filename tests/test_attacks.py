@@ -128,3 +128,36 @@ def test_tag_characters_hiding_a_text_in_a_students_message_are_shown(grade_file
     result = grade_file("ex05", source)
     message = next(c.message for c in result.checks if c.name == "lecture_correlate_valid")
     assert "\\U000e0031" in visible(message) and "\\xad" in visible(message) and "\\u061c" in visible(message)
+
+
+# ----------------------------------------------------------------------------- the fallback sandbox, as root
+# Without bubblewrap (a container, Gradescope's image), graded as root: the child runs under an
+# unprivileged uid in a mount namespace of its own with the root file system read-only and a
+# /tmp of its own — but the whole host file system stays visible, so whatever the instructor's
+# files allow the world to read (the default umask: everything) the student's code reads: the
+# reference solutions, the graders, the oracle cache, the other students' submissions.
+READ_THE_REFERENCE = textwrap.dedent("""
+    def correlate(x, w, mode="valid"):
+        import os
+        found = []
+        for top in (%r, %r):
+            for folder, _dirs, files in os.walk(top):
+                found += [os.path.join(folder, f) for f in files if f == "conv.py" and "solutions" in folder]
+        for path in found:
+            with open(path, encoding="utf-8") as handle:
+                raise ValueError("READ %%d characters of %%s" %% (len(handle.read()), path))
+        raise ValueError("nothing found")
+    """)
+
+
+@pytest.mark.skipif(__import__("os").geteuid() != 0, reason="the fallback sandbox as root")
+@pytest.mark.xfail(strict=True, reason="the rlimit fallback, as root, leaves the host file system readable: "
+                                       "a submission reads the reference solution")
+def test_the_fallback_sandbox_as_root_hides_the_course_from_the_child(course):
+    from dlgrade.grading.runner import GradingContext, grade
+
+    source = SOLUTION + READ_THE_REFERENCE % (str(ROOT), str(ROOT.parent))
+    with GradingContext.create(backend="rlimit") as context:
+        result = grade(course.resolve("ex05"), source, seed=0, context=context)
+    message = next(c.message for c in result.checks if c.name == "lecture_correlate_valid")
+    assert "READ" not in message, message
