@@ -161,3 +161,77 @@ def test_the_fallback_sandbox_as_root_hides_the_course_from_the_child(course):
         result = grade(course.resolve("ex05"), source, seed=0, context=context)
     message = next(c.message for c in result.checks if c.name == "lecture_correlate_valid")
     assert "READ" not in message, message
+
+
+# ----------------------------------------------------------------------------- hostile notebooks
+def _notebook(cells, **metadata) -> bytes:
+    import json
+
+    return json.dumps({"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}).encode()
+
+
+def _code_cell(source, **extra):
+    return {"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None, **extra}
+
+
+def _many_values(kind: str, size: int = 15 << 20) -> bytes:
+    """A notebook below the size limit whose metadata is millions of tiny JSON values."""
+    one = {"dicts": "{}", "lists": "[]", "numbers": "1", "strings": '""'}[kind]
+    filler = "[" + ",".join([one] * (size // (len(one) + 1))) + "]"
+    head = _notebook([_code_cell(SOLUTION)]).decode()
+    return (head[:-1] + ', "x": ' + filler + "}").encode()
+
+
+@pytest.mark.parametrize("kind", ["dicts", "lists", "numbers", "strings"])
+def test_a_notebook_of_millions_of_tiny_values_is_refused_before_any_is_built(kind, monkeypatch):
+    """16 MiB of ``{},{},…`` cost 23 s and 2.8 GB of the grading process in nbformat; it is
+    refused, with the reason, before nbformat (or json) builds one object."""
+    import nbformat.reader
+
+    from dlgrade.grading.source import UnreadableSource
+    from dlgrade.notebook import convert
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("nbformat was handed the notebook")
+
+    monkeypatch.setattr(nbformat.reader, "reads", never)
+    data = _many_values(kind)
+    assert len(data) <= convert.MAX_NOTEBOOK_BYTES
+    with pytest.raises(UnreadableSource) as refused:
+        convert.read_code_cells(data, "conv.ipynb")
+    assert refused.value.key == "source.notebook_too_many_values"
+    assert "Clear the cells' outputs" in refused.value.text("en")
+    assert "셀 출력을 지우고" in refused.value.text("ko")
+
+
+def test_a_real_notebook_with_outputs_and_images_is_still_read():
+    """What the bound must never refuse: a hundred cells, printed arrays, and plots as base64
+    PNG filling most of the size limit (base64 has no JSON separators)."""
+    import base64
+    import os
+
+    from dlgrade.notebook import convert
+
+    png = base64.b64encode(os.urandom(96 << 10)).decode()
+    printed = {"output_type": "stream", "name": "stdout",
+               "text": ["[[%s]]\n" % ", ".join(str(v) for v in range(k, k + 10)) for k in range(200)]}
+    image = {"output_type": "display_data", "data": {"image/png": png, "text/plain": ["<Figure>"]}, "metadata": {}}
+    cells = [_code_cell(SOLUTION)] + [
+        _code_cell(["x = np.arange(%d)\n" % n, "print(x)\n"], outputs=[printed, image]) for n in range(100)]
+    data = _notebook(cells, kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"})
+    assert len(data) > 10 << 20
+    read = convert.read_code_cells(data, "conv.ipynb")
+    assert len(read) == 101 and read[0][1] == SOLUTION
+
+
+def test_check_refuses_a_notebook_of_tiny_values_with_exit_1_and_no_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from dlgrade.cli import main
+
+    path = tmp_path / "conv.ipynb"
+    path.write_bytes(_many_values("dicts"))
+    outcome = CliRunner().invoke(main, ["check", "ex05", "--file", str(path), "--lang", "ko"])
+    assert outcome.exit_code == 1, outcome.output
+    assert "Traceback" not in outcome.output
+    assert "JSON 값이" in outcome.output
