@@ -243,3 +243,70 @@ def test_check_refuses_a_notebook_of_tiny_values_with_exit_1_and_no_traceback(tm
     assert outcome.exit_code == 1, outcome.output
     assert "Traceback" not in outcome.output
     assert "JSON 값이" in outcome.output
+
+
+# ----------------------------------------------------------------------------- a folder that changes while it is read
+# ``session watch`` reads the folders and zips students hand in while they may still write
+# there.  A file is looked at (lstat: a regular file), then read: in between, the student puts
+# a symbolic link (to the reference solution, to another student's work) or a FIFO in its
+# place.  Simulated without a race: lstat itself makes the swap, right after looking.
+def _swap_after_lstat(monkeypatch, name, swap):
+    import pathlib
+
+    original = pathlib.Path.lstat
+    done = []
+
+    def lstat(self, *args, **kwargs):
+        info = original(self, *args, **kwargs)
+        if self.name == name and not done:
+            done.append(self)
+            swap(self)
+        return info
+
+    monkeypatch.setattr(pathlib.Path, "lstat", lstat)
+    return done
+
+
+def test_a_file_swapped_for_a_link_after_it_was_looked_at_is_not_read(tmp_path, monkeypatch, course):
+    from dlgrade.bulk.collect import read_entry
+
+    secret = tmp_path / "course" / "solutions" / "conv.py"
+    secret.parent.mkdir(parents=True)
+    secret.write_text(SOLUTION + "# the reference solution\n", encoding="utf-8")
+    alice = tmp_path / "class" / "alice"
+    alice.mkdir(parents=True)
+    (alice / "conv.py").write_text("def correlate(x, w, mode='valid'):\n    return 0\n", encoding="utf-8")
+
+    def to_the_solution(path):
+        path.unlink()
+        path.symlink_to(secret)
+
+    swapped = _swap_after_lstat(monkeypatch, "conv.py", to_the_solution)
+    sub = read_entry(alice, [course.resolve("ex05")], student="alice")
+    assert swapped, "the swap was not made: the test no longer simulates the race"
+    taken = sub.files.get("ex05")
+    assert taken is None or "the reference solution" not in taken.source
+    assert any("replaced" in str(note.text("en")) for note in sub.notes), [n.text("en") for n in sub.notes]
+
+
+def test_an_archive_swapped_for_a_link_to_another_students_is_not_read_as_its_own(tmp_path, monkeypatch, course):
+    import zipfile
+
+    from dlgrade.bulk.collect import read_entry
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "bob.zip", "w") as archive:
+        archive.writestr("conv.py", SOLUTION + "# bob's own work\n")
+    with zipfile.ZipFile(folder / "alice.zip", "w") as archive:
+        archive.writestr("conv.py", "def correlate(x, w, mode='valid'):\n    return 0\n")
+
+    def to_bobs(path):
+        path.unlink()
+        path.symlink_to(folder / "bob.zip")
+
+    swapped = _swap_after_lstat(monkeypatch, "alice.zip", to_bobs)
+    sub = read_entry(folder / "alice.zip", [course.resolve("ex05")], student="alice")
+    assert swapped
+    taken = sub.files.get("ex05")
+    assert taken is None or "bob's own work" not in taken.source
