@@ -60,6 +60,11 @@ MESSAGES.update({
 
 # Trust: tool errors as results, identity, encodings, inert output, the trusted process.
 MESSAGES.update({
+    "source.notebook_too_many_values": {
+        "ko": "{file} 노트북에 JSON 값이 {limit}개보다 많습니다 (대부분 셀 출력이나 메타데이터). 셀 출력을 지우고"
+              "(Kernel → Restart & Clear Output) 다시 저장하세요.",
+        "en": "{file} holds more than {limit} JSON values (mostly cell outputs or metadata). Clear the cells' "
+              "outputs (Kernel → Restart & Clear Output) and save it again."},
     "status.tool-error": {"ko": "채점 도구 오류", "en": "tool error"},
     "trust.internal_error": {
         "ko": "dlgrade 내부 오류입니다 (여러분의 코드 탓이 아닙니다). 이미 채점된 결과는 채점부에 저장되어 있습니다. "

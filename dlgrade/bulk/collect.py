@@ -48,6 +48,7 @@ as ``stated_at`` and used for late policies only when a session file asks for it
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -403,7 +404,7 @@ class _Reader:
                 elif not stat.S_ISREG(info.st_mode):
                     self.sub.skip(shown, Note("intake.not_regular"))
                 else:
-                    self.add(rel, shown, info.st_size, _file_reader(full, info.st_size), _mtime(info))
+                    self.add(rel, shown, info.st_size, _file_reader(full, info), _mtime(info))
 
     def _link(self, full: Path, root: Path, shown: str, name: str) -> None:
         try:
@@ -514,9 +515,32 @@ def _join(root: str, rel: str) -> str:
     return f"{root}/{rel}" if root else rel
 
 
-def _file_reader(path: Path, size: int):
+def _open_as_seen(path: Path, info: os.stat_result):
+    """``path`` opened for reading only if it is still the regular file ``info`` (its lstat)
+    describes.  A student's folder may change while it is read (``session watch`` reads
+    folders students hand in to): a symbolic link, FIFO or device put in the file's place — or
+    in a folder's above it — after it was looked at would otherwise be followed, reading
+    another student's work or the course's files as this student's, or blocking the run."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
+            raise OSError(f"{path.name} was replaced while it was being read") from None
+        raise
+    try:
+        now = os.fstat(fd)
+        if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+            raise OSError(f"{path.name} was replaced while it was being read")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _file_reader(path: Path, info: os.stat_result):
     def read() -> bytes:
-        with open(path, "rb") as handle:  # never a symlink: it was lstat'ed as a regular file
+        with _open_as_seen(path, info) as handle:
             return handle.read(max(MAX_FILE_BYTES, MAX_NESTED_BYTES, file_limit(path.name)) + 1)
     return read
 
@@ -690,7 +714,7 @@ def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = N
             else:
                 info = path.lstat()
                 reader.tally(label)
-                with open(path, "rb") as handle:
+                with _open_as_seen(path, info) as handle:
                     reader.archive(handle, name, label, PurePosixPath(), _mtime(info), 1)
                     _choose(sub, reader.items, exercises, sole_file, course)
                 return sub
