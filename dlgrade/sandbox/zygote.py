@@ -341,6 +341,8 @@ _violations = []
 #: Checks install_guards adds, run after every request (see _guarded): a forbidden module
 #: found loaded however it got there (the import system changed, say) is a violation.
 _after_each_request = []
+#: The forbidden NumPy functions of this exercise (install_guards), for the audit hook.
+_refused_numpy = []
 
 # The C functions NumPy builds a forbidden function on, guarded with it: np.convolve is the
 # legacy C correlate of the flipped kernel, reachable as numpy._core.multiarray.correlate.
@@ -381,6 +383,7 @@ def install_guards(forbidden):
         for key in _BUILT_ON.get(attr, ()):
             refused.setdefault(key, ("numpy." + attr, True))
     numpy_loaded = {name for name in sys.modules if name == "numpy" or name.startswith("numpy.")}
+    _refused_numpy[:] = ["numpy." + attr for attr in attributes]
 
     def violation(name, via):
         _violations.append(name)
@@ -527,6 +530,16 @@ def _introspection_guard(source, filename):
             raise RuntimeError("audit hooks cannot be added")
         if reading[0]:
             return
+        if event == "import" and len(args) > 2 and args[2] is None and args[0] in sys.modules:
+            # An extension module created afresh (its loader's create_module, _imp.create_dynamic,
+            # a reload) starts from the interpreter's saved copy of its first namespace: the
+            # functions the guards replaced would come back.  A first import is not refused.
+            name = args[0]
+            if _refused_numpy and (name == "numpy" or name.startswith("numpy.")):
+                _violations.append(_refused_numpy[0])
+                raise ForbiddenName("%s is not allowed in this exercise (reached as a fresh copy of %s)"
+                                    % (_refused_numpy[0], name))
+            raise IntrospectionRefused("a fresh copy of %s is not available to submissions" % name)
         if (event in REFUSED_EVENTS
                 or (event == "object.__getattr__" and len(args) > 1 and args[1] in REFUSED_ATTRIBUTES)
                 # The interpreter's own C API through ctypes (PyEval_GetFrame, PyFrame_GetBack…).
