@@ -79,16 +79,170 @@ class Context:
         try:
             return self.course.resolve(query)
         except CourseError:
+            from dlgrade.suggest import exercise_suggestions
+
             known = ", ".join(f"{ex.id} ({ex.short_name})" for ex in self.course)
-            raise click.BadParameter(say("error.unknown_exercise", lang_of(lang), query=query, known=known),
-                                     param_hint="EXERCISE") from None
+            message = say("error.unknown_exercise", lang_of(lang), query=query, known=known)
+            near = exercise_suggestions(self.course, query)
+            if near:
+                message = say("error.did_you_mean", lang_of(lang), message=message,
+                              suggestion=", ".join(f"{ex.id} ({ex.short_name})" for ex in near))
+            raise click.BadParameter(message, param_hint=_placeholder("EXERCISE")) from None
+
+
+def _placeholder(text: str) -> str:
+    from dlgrade.click_messages import placeholder
+
+    return placeholder(text)
 
 
 def lang_of(lang: str | None) -> str:
     return lang or detect_language()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The student's commands, in the order a student needs them; every other command is the
+#: instructor's (listed apart in --help, and not available in a student bundle).
+STUDENT_COMMANDS = ("list", "show", "hint", "check", "watch", "status", "reset", "submit")
+
+
+def _in_student_bundle() -> bool:
+    from dlgrade.bridges.release import bundle_info
+    from dlgrade.course import CourseError, find_root
+
+    try:
+        return bundle_info(find_root()) is not None
+    except (CourseError, OSError):
+        return False
+
+
+def _language_of_args(args) -> str:
+    """The language asked for on the command line (--lang ko, --lang=ko), else the default."""
+    args = list(args or [])
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in ("ko", "en"):
+            return args[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in ("ko", "en"):
+            return arg[7:]
+    return detect_language()
+
+
+class LocalizedCommand(click.Command):
+    """A command whose help (its own, its options', its usage line's placeholders) is in the
+    language chosen: Korean from the message catalog (``help.<command path>``,
+    ``help.option:<English help>``), English from the docstrings."""
+
+    def _help(self, ctx) -> str | None:
+        from dlgrade.click_messages import language
+        from dlgrade.messages import MESSAGES
+
+        path = ctx.command_path.split(" ", 1)
+        entry = MESSAGES.get(f"help.{path[1] if len(path) > 1 else 'main'}") if language() == "ko" else None
+        return entry["ko"] if entry else None
+
+    def format_help_text(self, ctx, formatter):
+        text = self._help(ctx)
+        if text is None:
+            return super().format_help_text(ctx, formatter)
+        formatter.write_paragraph()
+        with formatter.indentation():
+            # Paragraphs of several lines (examples) are kept as written.
+            formatter.write_text("\n\n".join(f"\b\n{p}" if "\n" in p else p for p in text.split("\n\n")))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        from dlgrade.click_messages import language
+        from dlgrade.messages import MESSAGES
+
+        entry = MESSAGES.get(f"help.{self.name}") if language() == "ko" else None
+        return entry["ko"].split("\n")[0] if entry else super().get_short_help_str(limit)
+
+    def collect_usage_pieces(self, ctx):
+        from dlgrade.click_messages import placeholder
+
+        return [" ".join(placeholder(word) for word in piece.split(" ")) for piece in super().collect_usage_pieces(ctx)]
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            from dlgrade.click_messages import _translate
+
+            option.help = _translate("Show this message and exit.")
+        return option
+
+    def format_options(self, ctx, formatter):
+        from dlgrade.click_messages import language
+        from dlgrade.messages import MESSAGES
+
+        if language() == "ko":
+            for param in self.get_params(ctx):
+                entry = (MESSAGES.get(f"help.option:{getattr(param, 'help', None)}")
+                         or MESSAGES.get(f"click:{getattr(param, 'help', None)}"))
+                if entry:
+                    param.help = entry["ko"]
+        super().format_options(ctx, formatter)
+
+
+class StudentFirstGroup(LocalizedCommand, click.Group):
+    """The top-level command: the student's commands first in --help, the instructor's apart,
+    and, in a student bundle, the instructor's neither listed nor run; click's own messages
+    in the language chosen (--lang, DLGRADE_LANG or the locale)."""
+
+    command_class = LocalizedCommand
+
+    def main(self, args=None, *rest, **kwargs):
+        from dlgrade.click_messages import use
+
+        use(_language_of_args(sys.argv[1:] if args is None else args))
+        return super().main(args, *rest, **kwargs)
+
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        student = [n for n in STUDENT_COMMANDS if n in names]
+        if _in_student_bundle():
+            return student
+        return student + sorted(n for n in names if n not in STUDENT_COMMANDS)
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None and name not in STUDENT_COMMANDS and _in_student_bundle():
+            return _not_in_bundle(name)
+        return command
+
+    def format_commands(self, ctx, formatter):
+        from dlgrade.click_messages import language
+
+        sections = {"student": [], "instructor": []}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            sections["student" if name in STUDENT_COMMANDS else "instructor"].append(
+                (name, command.get_short_help_str(formatter.width - 6 - len(name))))
+        for key, rows in sections.items():
+            if rows:
+                with formatter.section(say(f"help.section.{key}", language())):
+                    formatter.write_dl(rows)
+
+
+class LocalizedGroup(LocalizedCommand, click.Group):
+    command_class = LocalizedCommand
+
+
+StudentFirstGroup.group_class = LocalizedGroup
+LocalizedGroup.group_class = LocalizedGroup
+
+
+def _not_in_bundle(name: str) -> click.Command:
+    """What runs in a student bundle for an instructor's command: a usage error saying so."""
+    def refuse(rest=()):
+        from dlgrade.click_messages import language
+
+        raise click.UsageError(say("help.not_in_bundle", language(), command=name))
+
+    return LocalizedCommand(name, callback=refuse, hidden=True, context_settings={"ignore_unknown_options": True},
+                            params=[click.Argument(["rest"], nargs=-1, type=click.UNPROCESSED)])
+
+
+@click.group(cls=StudentFirstGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dlgrade")
 @click.option("--no-color", is_flag=True, help="Plain output without colours.")
 @click.option("--course", "course_root", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -101,7 +255,7 @@ def main(ctx: click.Context, no_color: bool, course_root: Path | None):
 
     \b
     Students:     dlgrade list · dlgrade show ex05 · dlgrade check ex05 · dlgrade hint ex05
-                  dlgrade watch · dlgrade status · dlgrade reset ex05
+                  dlgrade watch · dlgrade status · dlgrade reset ex05 · dlgrade submit
     """
     ctx.obj = Context(no_color, course_root)
 
@@ -113,8 +267,9 @@ def main(ctx: click.Context, no_color: bool, course_root: Path | None):
 def list_command(obj: Context, lang, as_json):
     """List the exercises in course order, with points, your best score and progress.
 
-    Progress is kept in .dlgrade/state.json: not started, in progress, or done
-    (full marks), from your own `dlgrade check` and `dlgrade watch` runs.
+    Progress is kept in .dlgrade/state.json: not started, in progress, public
+    checks passed (hidden checks run at grading), or done (full marks), from
+    your own `dlgrade check` and `dlgrade watch` runs.
 
     \b
     Example:  dlgrade list --lang ko
@@ -141,10 +296,12 @@ def list_command(obj: Context, lang, as_json):
         table.add_row(ex.id, ex.title.get(lang), ex.file, f"{ex.points:g}", f"{best[0]:g}" if best else "—",
                       Text(say(f"progress.{status}", lang), style=PROGRESS_STYLE[status]))
     obj.output.print(table)
+    if any(status == "public_passed" for _, _, status in rows):
+        obj.output.print(say("list.public_passed_note", lang, points=state.pending_points(course)), style="cyan")
     obj.output.print(say("list.total", lang, points=sum(ex.points for ex, _, _ in rows)))
 
 
-PROGRESS_STYLE = {"not_started": "dim", "in_progress": "yellow", "done": "green"}
+PROGRESS_STYLE = {"not_started": "dim", "in_progress": "yellow", "public_passed": "cyan", "done": "green"}
 
 
 @main.command()
@@ -194,7 +351,7 @@ def hint(obj: Context, exercise, number, lang, show_all, reset):
         return
     if number is not None and number > len(ex.hints):
         raise click.BadParameter(say("hint.no_such", lang, exercise=ex.id, n=number, total=len(ex.hints)),
-                                 param_hint="NUMBER")
+                                 param_hint=_placeholder("NUMBER"))
     state = State.load(obj.course.root)
     if reset:
         state.hints_seen[ex.id] = 0
@@ -230,7 +387,7 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     """
     from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, SubmissionTooLarge, grade, read_submission
     from dlgrade.report import render_check
-    from dlgrade.sandbox import SandboxError, choose_backend
+    from dlgrade.sandbox import SandboxConfigError, SandboxError, choose_backend, sandbox_notice
     from dlgrade.state import record_result
 
     lang = lang_of(lang)
@@ -241,6 +398,16 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     obj.trusted_first = file is not None
     ex = obj.exercise(exercise, lang)
     path = file or ex.stub_path
+    own = file is None
+    if file is None:  # a student working in a notebook beside an untouched .py: the notebook
+        from dlgrade.commands.student import _shown_path as _shown
+        from dlgrade.notebook.choice import notebook_instead
+
+        instead = notebook_instead(ex, [Path.cwd()])
+        if instead is not None:
+            path = instead[0]
+            obj.output.warn(say(f"check.graded_notebook.{instead[1]}", lang, notebook=_shown(path),
+                                file=_shown(ex.stub_path)))
     try:
         source = read_submission(path)
     except SubmissionTooLarge:  # the student's file, not a usage mistake: it fails
@@ -249,10 +416,12 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     except SubmissionError as exc:
         raise click.BadParameter(str(exc), param_hint="--file") from None
     try:
-        backend = choose_backend()
-        if backend != "bwrap" and fmt == "text":
-            obj.output.warn(say("sandbox.insecure", lang))
+        notice = sandbox_notice(choose_backend())
+        if notice and fmt == "text":
+            obj.output.warn(say(notice, lang))
         result = grade(ex, source, seed=DEFAULT_SEED if seed is None else seed)
+    except SandboxConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     except SandboxError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -263,16 +432,11 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
         else:
             obj.output.print(render_check(result, lang=lang, file=str(path), mistakes=ex.mistakes,
                                           hint_for=ex.hint_for))
-            from dlgrade.bridges.release import hidden_note
-
-            note = hidden_note(ex, lang)
-            if note:
-                obj.output.print(note, style="cyan")
     except Exception:  # whatever the result holds, the student gets their score and an exit code
         obj.output.warn(say("trust.render_failed", lang, score=result.score, max_score=result.max_score))
         sys.exit(1)
     try:
-        record_result(ex, result, path)
+        record_result(ex, result, None if own else path)  # the notebook chosen for the .py is the student's own
     except Exception:
         pass  # progress not remembered: the grade itself was shown
     sys.exit(0 if result.passed else 1)
@@ -351,8 +515,8 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     inside a submission and .tar.gz archives are taken; when both a .py and a
     notebook are handed in for one exercise, the .py is graded. Two entries that
     name the same student (case, NFC/NFD, spaces, - _ .) are a conflict: neither
-    is graded until one is renamed or removed, and the exit code is 1 (as for a
-    refused archive).
+    is graded until one is renamed or removed, and the exit code is 1. An unsafe
+    archive is refused, with the reason, as that student's result.
 
     \b
     Examples:  dlgrade grade examples/class --db gradebook.db
@@ -418,14 +582,17 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     except (GradebookError, SandboxError) as exc:
         raise click.ClickException(str(exc)) from None
     if summary.intake is not None and summary.intake.needs_attention:
-        sys.exit(1)  # a conflict or a refused archive: the instructor has something to resolve
+        sys.exit(1)  # a conflict: students left ungraded until the instructor resolves it
 
 
 def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False) -> str:
     """The sandbox to grade with: bubblewrap, or resource limits only with --insecure."""
-    from dlgrade.sandbox import choose_backend
+    from dlgrade.sandbox import SandboxConfigError, choose_backend
 
-    backend = choose_backend()
+    try:
+        backend = choose_backend()
+    except SandboxConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     if backend != "bwrap":
         if not insecure:
             raise click.UsageError(say("grade.needs_bwrap", lang))
@@ -647,6 +814,9 @@ import dlgrade.commands.student  # noqa: E402,F401
 
 
 def run():  # console-script entry point
+    from dlgrade.console import plain_standard_streams
+
+    plain_standard_streams()  # a CP949 console gets plain forms, in --help and usage errors too
     try:
         main(prog_name="dlgrade")
     except Exception:  # a failure of dlgrade itself: a message, the traceback in a file, exit 1

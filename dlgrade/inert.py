@@ -26,10 +26,17 @@ MAX_TEXT = 20_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Characters a terminal may interpret or that hide what follows: C0 controls except tab and
-#: newline, DEL, C1 controls (0x9b is a one-byte CSI), zero-width and direction overrides
-#: (text that displays differently from what it is), line/paragraph separators, BOM, and
-#: lone surrogates.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+#: newline, DEL, C1 controls (0x9b is a one-byte CSI), and every character Unicode calls a
+#: format character (category Cf: zero-width characters, direction marks and overrides, the
+#: soft hyphen, the invisible tag characters U+E0020–E007F that can carry a hidden text,
+#: BOM…), line/paragraph separators and lone surrogates.  Written out as ranges (built from
+#: ``unicodedata`` it would cost a third of a second at every start); a test compares them
+#: with the interpreter's Unicode database.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]")
 
 #: Characters XML 1.0 forbids (and lone surrogates, which no encoding of it can hold).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -62,7 +69,9 @@ def readable_id(name: str) -> str:
 
 def _escape(match: re.Match) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text) -> str:

@@ -19,8 +19,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.score": {"ko": "점수", "en": "Score"},
     "col.status": {"ko": "결과", "en": "Result"},
     "col.file": {"ko": "파일", "en": "File"},
-    "visibility.public": {"ko": "공개", "en": "public"},
-    "visibility.hidden": {"ko": "숨김", "en": "hidden"},
+    "visibility.public": {"ko": "공개 검사", "en": "public"},
+    "visibility.hidden": {"ko": "숨은 검사", "en": "hidden"},
     "status.passed": {"ko": "통과", "en": "passed"},
     "status.failed": {"ko": "실패", "en": "failed"},
     "status.error": {"ko": "오류", "en": "error"},
@@ -33,7 +33,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Some checks did not pass; see below."},
     "check.hint_pointer": {"ko": "막히면: dlgrade hint {exercise}", "en": "Stuck? dlgrade hint {exercise}"},
     "check.output": {"ko": "코드가 출력한 내용 (앞부분)", "en": "What your code printed (start)"},
-    "check.seed": {"ko": "숨김 검사 시드: {seed}", "en": "hidden checks' seed: {seed}"},
+    "check.seed": {"ko": "숨은 검사 시드: {seed}", "en": "hidden checks' seed: {seed}"},
     "check.likely": {"ko": "예상되는 실수", "en": "Likely mistake"},
     "sandbox.insecure": {
         "ko": "경고: bubblewrap(bwrap)이 없어 네임스페이스 없이 자원 제한만으로 실행합니다. "
@@ -60,6 +60,11 @@ MESSAGES.update({
 
 # Trust: tool errors as results, identity, encodings, inert output, the trusted process.
 MESSAGES.update({
+    "source.notebook_too_many_values": {
+        "ko": "{file} 노트북에 JSON 값이 {limit}개보다 많습니다 (대부분 셀 출력이나 메타데이터). 셀 출력을 지우고"
+              "(Kernel → Restart & Clear Output) 다시 저장하세요.",
+        "en": "{file} holds more than {limit} JSON values (mostly cell outputs or metadata). Clear the cells' "
+              "outputs (Kernel → Restart & Clear Output) and save it again."},
     "status.tool-error": {"ko": "채점 도구 오류", "en": "tool error"},
     "trust.internal_error": {
         "ko": "dlgrade 내부 오류입니다 (여러분의 코드 탓이 아닙니다). 이미 채점된 결과는 채점부에 저장되어 있습니다. "
@@ -122,6 +127,19 @@ GRADERS_FEEDBACK_KO: tuple[tuple[str, str], ...] = (
 
 # The portable sandbox and consoles that cannot print every character (Windows).
 MESSAGES.update({
+    "sandbox.unknown_backend": {
+        "ko": "DLGRADE_SANDBOX={name}: 알 수 없는 샌드박스입니다. 다음 중 하나를 쓰세요: {known}",
+        "en": "DLGRADE_SANDBOX={name}: unknown sandbox; use one of {known}"},
+    "sandbox.backend_unavailable": {
+        "ko": "DLGRADE_SANDBOX={name}: 이 컴퓨터에는 fork와 Unix 소켓이 없어 쓸 수 없습니다 (Windows). "
+              "DLGRADE_SANDBOX를 지우거나 portable로 두세요",
+        "en": "DLGRADE_SANDBOX={name} needs fork and Unix sockets, which this computer lacks (Windows); "
+              "unset DLGRADE_SANDBOX or set it to portable"},
+    "sandbox.portable": {
+        "ko": "참고: 이 컴퓨터에서는 코드를 별도 프로세스에서 시간·메모리 제한만 두고 실행합니다 (bubblewrap 없음). "
+              "강사의 채점은 Linux의 bubblewrap 샌드박스에서 합니다.",
+        "en": "note: your code runs in a separate process with time and memory limits only (no bubblewrap); "
+              "the instructor grades in the bubblewrap sandbox on Linux."},
 })
 
 
@@ -181,6 +199,35 @@ MESSAGES.update({
         "ko": "{file} 노트북의 코드 셀을 합치면 {mib} MiB보다 큽니다. 과제의 코드만 남기고 다시 저장하세요.",
         "en": "the code cells of {file} add up to more than {mib} MiB. Keep the exercise's code only and save it "
               "again."},
+    "source.cell_raised": {
+        "ko": "{file}, {where}: 이 셀은 {error} 오류로 여기서 멈췄습니다. 나머지 셀은 채점했습니다 (채점 환경에는 "
+              "NumPy만 있어 그림, 데이터 파일, 다른 라이브러리를 쓸 수 없습니다).",
+        "en": "{file}, {where}: the cell stopped here with {error}; the other cells were graded (grading has "
+              "NumPy only: no plots, data files or other libraries)."},
+    "source.cell_import_skipped": {
+        "ko": "{file}, {where}: {error}. 채점 환경에는 NumPy만 있어 이 import는 건너뛰고 셀의 나머지를 실행했습니다.",
+        "en": "{file}, {where}: {error}; grading has NumPy only, so this import was skipped and the rest of the "
+              "cell ran."},
+    # A notebook handed in beside a .py that is not the student's work (dlgrade.notebook.choice).
+    "intake.how.notebook_over_stub": {
+        "ko": "노트북: 함께 낸 .py는 손대지 않은 과제 원본",
+        "en": "notebook: the .py handed in with it is the exercise's untouched stub"},
+    "intake.how.notebook_over_empty": {
+        "ko": "노트북: 함께 낸 .py에는 과제의 함수가 하나도 없음",
+        "en": "notebook: the .py handed in with it defines none of the exercise's functions"},
+    "intake.py_not_the_work.stub": {
+        "ko": "{exercise}의 손대지 않은 원본이라 노트북 {taken}을(를) 채점함",
+        "en": "the untouched stub of {exercise}; the notebook {taken} was graded"},
+    "intake.py_not_the_work.empty": {
+        "ko": "{exercise}의 함수가 하나도 없어 노트북 {taken}을(를) 채점함",
+        "en": "defines none of {exercise}'s functions; the notebook {taken} was graded"},
+    "check.graded_notebook.stub": {
+        "ko": "채점한 파일: {notebook} ({file}은(는) 손대지 않은 원본입니다). .py 파일을 채점하려면 --file {file}",
+        "en": "graded: {notebook} ({file} is the untouched stub). To grade the .py file: --file {file}"},
+    "check.graded_notebook.empty": {
+        "ko": "채점한 파일: {notebook} ({file}에는 과제의 함수가 하나도 없습니다). .py 파일을 채점하려면 --file {file}",
+        "en": "graded: {notebook} ({file} defines none of the exercise's functions). To grade the .py file: "
+              "--file {file}"},
     "source.notebook_needs_nbformat": {
         "ko": "{file} 노트북을 읽으려면 nbformat 패키지가 필요합니다: pip install nbformat",
         "en": "reading the notebook {file} needs the nbformat package: pip install nbformat"},
@@ -189,6 +236,295 @@ MESSAGES.update({
 
 # The student's flow: local results that tell the truth, self-checks, submit.
 MESSAGES.update({
+    "visibility.self": {"ko": "자가 검사", "en": "self-check"},
+    "check.public_score": {"ko": "공개 검사 점수: {score:g} / {max_score:g} (채점 때 전체 배점 {total:g}점)",
+                           "en": "Public checks: {score:g} / {max_score:g} (the exercise is worth {total:g} points "
+                                 "at grading)"},
+    "progress.public_passed": {"ko": "공개 검사 통과", "en": "public passed"},
+    "list.public_passed_note": {
+        "ko": "공개 검사 통과: 여기서 실행하는 검사는 모두 통과했고, 숨은 검사({points:g}점)는 채점할 때 실행됩니다.",
+        "en": "public passed: every check that runs here passes; the hidden checks ({points:g} points) run at "
+              "grading."},
+    "progress.public_passed_count": {
+        "ko": "{n}개 과제는 여기서 실행하는 검사를 모두 통과했습니다. 숨은 검사({points:g}점)는 채점할 때 실행됩니다.",
+        "en": "{n} exercise(s) pass every check that runs here; their hidden checks ({points:g} points) run at "
+              "grading."},
+    "progress.all_public_passed": {
+        "ko": "모든 과제가 여기서 실행하는 검사를 통과했습니다. 남은 {points:g}점은 채점할 때 숨은 검사로 정해집니다. "
+              "과제를 제출하세요.",
+        "en": "Every exercise passes the checks that run here. The remaining {points:g} points are decided by the "
+              "hidden checks at grading: hand in your work."},
+    "watch.moved_public": {
+        "ko": "{done}: 공개 검사와 자가 검사를 통과했습니다 (숨은 검사 {n}개, {points:g}점은 채점 때). 다음 과제로 넘어갑니다: "
+              "{exercise} — {title}",
+        "en": "{done}: the public checks and self-checks pass ({n} hidden checks, {points:g} points, run at grading). "
+              "On to the next exercise: {exercise} — {title}"},
+    "reset.progress_forgotten": {"ko": "{exercise}의 기록된 진행(최고 점수)도 처음부터 다시 시작합니다.",
+                                 "en": "{exercise}'s recorded progress (best score) starts over too."},
+    "error.did_you_mean": {"ko": "{message}\n혹시 {suggestion}을(를) 찾으셨나요?", "en": "{message}\nDid you mean {suggestion}?"},
+    "check.file_problem": {"ko": "파일 전체의 문제 (그래서 모든 검사가 실패했습니다)",
+                           "en": "A problem with the file as a whole (so every check failed)"},
+    # click's own messages (dlgrade.click_messages): the key holds click's English text exactly.
+    "click:Usage:": {"ko": "사용법:", "en": "Usage:"},
+    "click:Try '{command} {option}' for help.": {"ko": "도움말을 보려면: '{command} {option}'",
+                                                 "en": "Try '{command} {option}' for help."},
+    "click:Error: {message}": {"ko": "오류: {message}", "en": "Error: {message}"},
+    "click:Missing argument": {"ko": "인자가 빠졌습니다:", "en": "Missing argument"},
+    "click:Missing option": {"ko": "옵션이 빠졌습니다:", "en": "Missing option"},
+    "click:Missing parameter": {"ko": "값이 빠졌습니다:", "en": "Missing parameter"},
+    "click:Missing command.": {"ko": "명령이 빠졌습니다.", "en": "Missing command."},
+    "click:No such option {name!r}.": {"ko": "{name!r}(이)라는 옵션은 없습니다.", "en": "No such option {name!r}."},
+    "click:No such command {name!r}.": {"ko": "{name!r}(이)라는 명령은 없습니다.", "en": "No such command {name!r}."},
+    "click:Did you mean {possibility}?": {"ko": "혹시 {possibility}을(를) 찾으셨나요?", "en": "Did you mean {possibility}?"},
+    "click:(Did you mean one of: {possibilities}?)": {"ko": "(혹시 이 중 하나인가요: {possibilities}?)",
+                                                       "en": "(Did you mean one of: {possibilities}?)"},
+    "click:Invalid value for {param_hint}: {message}": {"ko": "{param_hint}의 값이 올바르지 않습니다: {message}",
+                                                         "en": "Invalid value for {param_hint}: {message}"},
+    "click:Invalid value: {message}": {"ko": "값이 올바르지 않습니다: {message}", "en": "Invalid value: {message}"},
+    "click:Option {name!r} requires an argument.": {"ko": "{name!r} 옵션에는 값이 필요합니다.",
+                                                    "en": "Option {name!r} requires an argument."},
+    "click:Option {name!r} requires {nargs} arguments.": {"ko": "{name!r} 옵션에는 값이 {nargs}개 필요합니다.",
+                                                          "en": "Option {name!r} requires {nargs} arguments."},
+    "click:Option {name!r} does not take a value.": {"ko": "{name!r} 옵션은 값을 받지 않습니다.",
+                                                     "en": "Option {name!r} does not take a value."},
+    "click:Got unexpected extra argument ({args})": {"ko": "필요 없는 인자가 더 있습니다 ({args})",
+                                                     "en": "Got unexpected extra argument ({args})"},
+    "click:Got unexpected extra arguments ({args})": {"ko": "필요 없는 인자가 더 있습니다 ({args})",
+                                                      "en": "Got unexpected extra arguments ({args})"},
+    "click:{value!r} is not {choice}.": {"ko": "{value!r}은(는) {choice}이(가) 아닙니다.",
+                                         "en": "{value!r} is not {choice}."},
+    "click:{value!r} is not one of {choices}.": {"ko": "{value!r}은(는) {choices} 중 하나가 아닙니다.",
+                                                 "en": "{value!r} is not one of {choices}."},
+    "click:{value!r} is not a valid {number_type}.": {"ko": "{value!r}은(는) 올바른 {number_type}이(가) 아닙니다.",
+                                                      "en": "{value!r} is not a valid {number_type}."},
+    "click:{value} is not in the range {range}.": {"ko": "{value}은(는) 범위 {range} 밖입니다.",
+                                                   "en": "{value} is not in the range {range}."},
+    "click:{name} {filename!r} does not exist.": {"ko": "{name} {filename!r}이(가) 없습니다.",
+                                                  "en": "{name} {filename!r} does not exist."},
+    "click:{name} {filename!r} is a directory.": {"ko": "{name} {filename!r}은(는) 폴더입니다.",
+                                                  "en": "{name} {filename!r} is a directory."},
+    "click:{name} {filename!r} is a file.": {"ko": "{name} {filename!r}은(는) 파일입니다.",
+                                             "en": "{name} {filename!r} is a file."},
+    "click:file": {"ko": "파일", "en": "file"},
+    "click:directory": {"ko": "폴더", "en": "directory"},
+    "click:path": {"ko": "경로", "en": "path"},
+    "click:Options": {"ko": "옵션", "en": "Options"},
+    "click:Commands": {"ko": "명령", "en": "Commands"},
+    "click:Show this message and exit.": {"ko": "이 도움말을 보여 주고 끝냅니다.", "en": "Show this message and exit."},
+    "click:Show the version and exit.": {"ko": "버전을 보여 주고 끝냅니다.", "en": "Show the version and exit."},
+    "click:%(prog)s, version %(version)s": {"ko": "%(prog)s, 버전 %(version)s", "en": "%(prog)s, version %(version)s"},
+    "click:Aborted!": {"ko": "중단했습니다!", "en": "Aborted!"},
+    "click:default: {default}": {"ko": "기본값: {default}", "en": "default: {default}"},
+    "click.placeholder:OPTIONS": {"ko": "옵션", "en": "OPTIONS"},
+    "click.placeholder:COMMAND": {"ko": "명령", "en": "COMMAND"},
+    "click.placeholder:ARGS": {"ko": "인자", "en": "ARGS"},
+    "click.placeholder:EXERCISE": {"ko": "과제", "en": "EXERCISE"},
+    "click.placeholder:NUMBER": {"ko": "번호", "en": "NUMBER"},
+    "click.placeholder:STUDENT_ID": {"ko": "학번", "en": "STUDENT_ID"},
+    "click.placeholder:TEXT": {"ko": "텍스트", "en": "TEXT"},
+    "click.placeholder:INTEGER": {"ko": "정수", "en": "INTEGER"},
+    "click.placeholder:FILE": {"ko": "파일", "en": "FILE"},
+    "click.placeholder:PATH": {"ko": "경로", "en": "PATH"},
+    "click.placeholder:DIRECTORY": {"ko": "폴더", "en": "DIRECTORY"},
+    "click.placeholder:INTEGER RANGE": {"ko": "정수 범위", "en": "INTEGER RANGE"},
+    "help.section.student": {"ko": "학생 명령", "en": "Student commands"},
+    "help.section.instructor": {"ko": "강사 명령 (과정 저장소에서)", "en": "Instructor commands (in the course repository)"},
+    "help.not_in_bundle": {
+        "ko": "dlgrade {command}은(는) 강사용 명령이라 학생용 배포본에는 없습니다. 과정 저장소에서 실행하세요.",
+        "en": "dlgrade {command} is an instructor's command: it is not part of the student bundle. Run it in the "
+              "course repository."},
+    "help.main": {"ko": "dlgrade — 딥러닝 과정의 실습 과제와 채점.\n\n학생: dlgrade list · dlgrade show ex05 · dlgrade check ex05 · "
+                        "dlgrade hint ex05 · dlgrade watch · dlgrade status · dlgrade reset ex05 · dlgrade submit",
+                  "en": "dlgrade — exercises and grading for the deep-learning course."},
+    "help.list": {"ko": "과제 목록을 과정 순서대로, 배점과 최고 점수, 진행 상황과 함께 보여 줍니다.\n\n예: dlgrade list --lang ko",
+                  "en": "List the exercises in course order, with points, your best score and progress."},
+    "help.show": {"ko": "과제의 문제 설명을 보여 줍니다.\n\n예: dlgrade show ex05", "en": "Show an exercise's statement."},
+    "help.hint": {"ko": "과제의 다음 힌트를 보여 줍니다 (실행할 때마다 하나씩), 또는 번호로 지정한 힌트.\n\n"
+                        "실패한 검사가 관련된 힌트를 알려 줍니다: dlgrade hint ex05 3\n\n예: dlgrade hint ex05",
+                  "en": "Show the next hint for an exercise (one more each time), or hint NUMBER."},
+    "help.check": {"ko": "과제의 풀이를 채점합니다.\n\nEXERCISE(과제)는 ex05, 5, correlate2d 또는 폴더 이름으로 지정합니다. 종료 코드: 모든 검사 "
+                         "통과 0, 실패한 검사가 있으면 1, 사용법 오류 2. 학생용 배포본에서는 공개 검사와 자가 검사를 실행하고, 숨은 "
+                         "검사는 채점할 때 실행됩니다.\n\n예: dlgrade check ex05\n    dlgrade check 5 --file my_conv.py --json",
+                   "en": "Grade your solution of an exercise."},
+    "help.watch": {"ko": "파일을 저장할 때마다 과제를 채점합니다. 통과하면 다음 과제로 넘어갑니다.\n\n과제를 지정하지 않으면 아직 마치지 "
+                         "않은 첫 과제부터 시작합니다. 이미 마친 과제를 지정하면 끝낼 때까지 그 과제를 계속 봅니다. 끝내려면 "
+                         "Ctrl-C.\n\n예: dlgrade watch\n    dlgrade watch ex05",
+                   "en": "Grade an exercise every time you save its file; once it passes, go on to the next."},
+    "help.status": {"ko": "과정 전체의 진행 상황을 요약합니다: 마친 과제, 점수, 다음 과제.\n\n예: dlgrade status",
+                    "en": "Summarise your progress through the course: exercises done, points, what is next."},
+    "help.reset": {"ko": "과제 파일을 처음 받은 스텁으로 되돌리고, 작성하던 코드는 백업합니다.\n\n백업은 "
+                         ".dlgrade/backups/<폴더>/<파일>.<날짜-시각>에 남습니다. 그 과제의 기록된 진행(최고 점수)도 처음부터 "
+                         "다시 시작합니다.\n\n예: dlgrade reset ex05",
+                   "en": "Put the exercise's stub back in place of your file, keeping a backup of your work."},
+    "help.submit": {"ko": "강사에게 제출할 zip 파일을 만듭니다 (파일 이름에 학번).\n\n먼저 각 과제를 채점할 수 있는지(파일을 불러올 수 "
+                          "있는지) 확인하고, 과제 파일(.py 또는 .ipynb)을 course.yaml의 이름 그대로 담습니다.\n\n예: dlgrade "
+                          "submit 20231234",
+                    "en": "Build the zip file to hand in, named by your student id."},
+    "help.option:Language of the output (default: from the locale or DLGRADE_LANG).": {
+        "ko": "출력 언어 (기본값: 시스템 로케일 또는 DLGRADE_LANG)",
+        "en": "Language of the output (default: from the locale or DLGRADE_LANG)."},
+    "help.option:Plain output without colours.": {"ko": "색 없이 출력합니다.", "en": "Plain output without colours."},
+    "help.option:Print the exercises as JSON.": {"ko": "과제 목록을 JSON으로 출력합니다.", "en": "Print the exercises as JSON."},
+    "help.option:Show every hint at once.": {"ko": "모든 힌트를 한꺼번에 보여 줍니다.", "en": "Show every hint at once."},
+    "help.option:Start the hints over from the first.": {"ko": "힌트를 처음부터 다시 봅니다.",
+                                                         "en": "Start the hints over from the first."},
+    "help.option:The file to grade (default: your copy in exercises/).": {
+        "ko": "채점할 파일 (기본값: exercises/ 안의 내 파일)", "en": "The file to grade (default: your copy in exercises/)."},
+    "help.option:Seed of the hidden checks' inputs (default 0).": {"ko": "숨은 검사 입력의 시드 (기본값 0)",
+                                                                   "en": "Seed of the hidden checks' inputs (default 0)."},
+    "help.option:Print one JSON object (the result) and nothing else.": {
+        "ko": "결과를 JSON 객체 하나로만 출력합니다.", "en": "Print one JSON object (the result) and nothing else."},
+    "help.option:Print the summary as JSON.": {"ko": "요약을 JSON으로 출력합니다.", "en": "Print the summary as JSON."},
+    "help.option:text (the report), json (the result; --json), results-json (Gradescope's results.json) or junit (XML).": {
+        "ko": "text (보고서), json (결과; --json), results-json (Gradescope의 results.json) 또는 junit (XML)",
+        "en": "text (the report), json (the result; --json), results-json (Gradescope's results.json) or junit (XML)."},
+    "submit.title": {"ko": "제출물 — 학번 {student}", "en": "Submission — student {student}"},
+    "submit.state.included": {"ko": "넣음", "en": "included"},
+    "submit.state.not_started": {"ko": "시작 전 (뺌)", "en": "not started (left out)"},
+    "submit.state.problem": {"ko": "채점할 수 없음", "en": "cannot be graded"},
+    "submit.written": {"ko": "{path}을(를) 만들었습니다 (과제 {n}개). 이 파일을 강사가 안내한 곳에 제출하세요. 숨은 검사는 채점할 때 "
+                             "실행됩니다.",
+                       "en": "Wrote {path} ({n} exercise(s)). Hand this file in where your instructor asks; the hidden "
+                             "checks run at grading."},
+    "submit.not_written": {"ko": "채점할 수 없는 파일이 있어 zip을 만들지 않았습니다. 위의 문제를 고치고 dlgrade check로 확인한 뒤 다시 "
+                                 "실행하세요.",
+                           "en": "No zip was written: a file cannot be graded. Fix the problems above, check with "
+                                 "dlgrade check, then run this again."},
+    "submit.nothing": {"ko": "제출할 것이 없습니다: 모든 과제 파일이 아직 처음 받은 스텁 그대로입니다.",
+                       "en": "Nothing to hand in: every exercise file is still the stub."},
+    "submit.bad_id": {"ko": "학번 {student_id!r}은(는) 파일 이름으로 쓸 수 없습니다. 글자, 숫자, -, _, . 만 쓰세요 (예: 20231234).",
+                      "en": "{student_id!r} cannot name a file: use letters, digits, -, _ and . only (e.g. 20231234)."},
+    "submit.write_failed": {"ko": "zip 파일을 쓰지 못했습니다: {reason}", "en": "the zip could not be written: {reason}"},
+    "submit.unreadable": {"ko": "{file}을(를) 읽을 수 없습니다: {reason}", "en": "{file} cannot be read: {reason}"},
+    "submit.too_large": {"ko": "{file}이(가) 1 MiB보다 큽니다. 과제 파일만 제출하세요 (출력이 많은 노트북이면 출력을 지우세요).",
+                         "en": "{file} is larger than 1 MiB: hand in the exercise's file only (clear a notebook's "
+                               "outputs)."},
+    "submit.not_utf8": {"ko": "{file}이(가) UTF-8이 아닙니다 (메모장의 ANSI/CP949 저장일 수 있습니다). UTF-8로 다시 저장하세요.",
+                        "en": "{file} is not UTF-8 (perhaps saved as ANSI/CP949 by Notepad): save it again as UTF-8."},
+    "submit.bad_notebook": {"ko": "{file}은(는) 읽을 수 있는 Jupyter 노트북이 아닙니다: {reason}",
+                            "en": "{file} is not a readable Jupyter notebook: {reason}"},
+    "submit.syntax": {"ko": "{file} {line}번째 줄에 문법 오류가 있습니다: {reason}",
+                      "en": "{file} has a syntax error on line {line}: {reason}"},
+    "submit.forbidden": {"ko": "{file} {line}번째 줄: {name}은(는) 이 과제에서 금지되어 있습니다.",
+                         "en": "{file} line {line}: {name} is forbidden in this exercise."},
+    "submit.unavailable": {"ko": "{file} {line}번째 줄: {module}은(는) 채점할 때 없습니다 (파이썬 표준 라이브러리와 NumPy만 있습니다). "
+                                 "import를 지우세요.",
+                           "en": "{file} line {line}: {module} is not there at grading (only Python's standard library "
+                                 "and NumPy are): remove the import."},
+    "help.option:Comma-separated exercises, or all.": {"ko": "쉼표로 구분한 과제들, 또는 all",
+                                                       "en": "Comma-separated exercises, or all."},
+    "help.option:Folder to write the zip into (default: the course folder).": {
+        "ko": "zip을 쓸 폴더 (기본값: 과정 폴더)", "en": "Folder to write the zip into (default: the course folder)."},
+    "help.option:Print what went in as JSON.": {"ko": "무엇을 넣었는지 JSON으로 출력합니다.", "en": "Print what went in as JSON."},
+    "release.readme.guide": {
+        "ko": """## 한국어 안내
+
+각 과제의 `exercises/<폴더>/` 안에 있는 파일에서 `# TODO:` 부분을 채우고, dlgrade로 확인한 뒤 제출합니다.
+
+### 설치 — Windows (Anaconda Prompt)
+
+시작 메뉴에서 **Anaconda Prompt**를 열고, 이 폴더({folder})로 옮겨 가서 설치합니다. 경로에 한글이나 빈칸이 있으면 따옴표로 감싸세요.
+
+```
+cd "F:\\텐서플로우 수업자료\\{folder}"
+pip install -e .
+dlgrade list
+```
+
+`dlgrade` 명령을 찾지 못하면 `python -m dlgrade.cli list`처럼 실행하세요.
+
+### 설치 — Google Colab
+
+이 폴더를 Google Drive에 올리고, 노트북의 셀에서:
+
+```
+from google.colab import drive
+drive.mount('/content/drive')
+%cd /content/drive/MyDrive/{folder}
+!pip install -q -e .
+!dlgrade list
+```
+
+### 과제 확인
+
+```
+dlgrade show {example}             # 문제 설명
+dlgrade check {example}            # 공개 검사와 자가 검사를 실행합니다
+dlgrade hint {example}             # 다음 힌트 (실행할 때마다 하나씩)
+dlgrade watch                 # 파일을 저장할 때마다 다시 채점합니다 (끝내려면 Ctrl-C)
+dlgrade status                # 전체 진행 상황
+dlgrade reset {example}            # 처음 받은 스텁으로 되돌리기 (작성하던 코드는 백업)
+```
+
+`dlgrade check`는 강의 예제인 **공개 검사**와, 정답 없이 여러분의 함수끼리 맞춰 보는 **자가 검사**를 실행합니다.
+**숨은 검사** {n}개({points:g}점)는 이 배포본에 없으며 채점할 때 실행됩니다. 그래서 여기서 모두 통과해도 만점이 확정된
+것은 아닙니다.
+
+### 제출
+
+```
+dlgrade submit 학번
+```
+
+모든 파일을 채점할 수 있는지 먼저 확인한 뒤 `학번.zip`을 만듭니다. 그 파일을 강사가 안내한 곳(LMS 등)에 올리세요.
+노트북으로 작업했다면 과제 폴더에 `conv.ipynb`처럼 과제 파일과 같은 이름(또는 `ex05.ipynb`)으로 저장하면 노트북이 들어갑니다.""",
+        "en": """## Guide in English
+
+Fill in each `# TODO:` in the file under `exercises/<folder>/`, check your work with dlgrade, then hand it in.
+
+### Install — Windows (Anaconda Prompt)
+
+Open **Anaconda Prompt** from the Start menu, go to this folder ({folder}) and install it. Put a path with Korean
+letters or spaces in quotes.
+
+```
+cd "F:\\텐서플로우 수업자료\\{folder}"
+pip install -e .
+dlgrade list
+```
+
+If the `dlgrade` command is not found, run `python -m dlgrade.cli list` and so on instead.
+
+### Install — Google Colab
+
+Upload this folder to Google Drive, then in a notebook cell:
+
+```
+from google.colab import drive
+drive.mount('/content/drive')
+%cd /content/drive/MyDrive/{folder}
+!pip install -q -e .
+!dlgrade list
+```
+
+### Checking your work
+
+```
+dlgrade show {example}             # the statement
+dlgrade check {example}            # runs the public checks and the self-checks
+dlgrade hint {example}             # the next hint (one more each time)
+dlgrade watch                 # regrade each time you save (Ctrl-C to stop)
+dlgrade status                # your progress
+dlgrade reset {example}            # back to the stub (your work is backed up)
+```
+
+`dlgrade check` runs the **public checks** (the lectures' examples) and the **self-checks**, which compare your
+functions with each other and need no answers. The {n} **hidden checks** ({points:g} points) are not in this bundle:
+they run at grading, so passing everything here does not yet mean full marks.
+
+### Handing in
+
+```
+dlgrade submit YOUR_STUDENT_ID
+```
+
+It first checks that every file can be graded, then writes `YOUR_STUDENT_ID.zip`: upload that file where your
+instructor asks (the LMS…). If you worked in a notebook, save it in the exercise's folder under the exercise file's
+name (`conv.ipynb`, or `ex05.ipynb`) and the notebook goes in."""},
+    "check.public_passed": {
+        "ko": "공개 검사와 자가 검사를 모두 통과했습니다. 점수는 채점할 때 숨은 검사까지 실행한 뒤 정해집니다.",
+        "en": "The public checks and self-checks all passed. Your score is decided at grading, once the hidden "
+              "checks have run too."},
 })
 
 
@@ -646,11 +982,6 @@ MESSAGES.update({
     "release.hidden_pending": {
         "ko": "숨은 검사 {n}개({points:g}점)는 이 배포본에 없으며 채점할 때 실행됩니다.",
         "en": "{n} hidden check(s) worth {points:g} points are not in this bundle: they run at grading time."},
-    "release.readme.intro": {"ko": "각 과제의 exercises/<폴더>/ 안의 파일에서 # TODO: 를 채우고 dlgrade check로 확인하세요.",
-                             "en": "Fill in each # TODO: in exercises/<folder>/ and check your work with dlgrade check."},
-    "release.readme.install": {"ko": "또는 설치 없이: python -m dlgrade.cli list",
-                               "en": "or, without installing: python -m dlgrade.cli list"},
-    "release.readme.check": {"ko": "공개 검사(강의 예제)를 실행합니다", "en": "runs the public checks (the lectures' examples)"},
     "release.written": {
         "ko": "학생용 배포본을 {path}에 만들었습니다: 과제 {exercises}개, 공개 검사 {public}개 (숨은 검사와 해답은 빠져 있습니다).",
         "en": "Student bundle written to {path}: {exercises} exercises, {public} public checks "
@@ -739,7 +1070,7 @@ MESSAGES.update({
     "devcheck.no_public_check": {"ko": "채점기에 공개 검사가 없습니다", "en": "the grader has no public check"},
     "devcheck.no_public_check.fix": {"ko": "강의의 풀이 예제마다 @check를 추가하세요",
                                      "en": "add a @check for each worked example of the lecture"},
-    "devcheck.no_hidden_check": {"ko": "채점기에 숨김 검사가 없습니다", "en": "the grader has no hidden check"},
+    "devcheck.no_hidden_check": {"ko": "채점기에 숨은 검사가 없습니다", "en": "the grader has no hidden check"},
     "devcheck.no_hidden_check.fix": {"ko": "무작위 입력으로 @check(hidden=True) 검사를 추가하세요",
                                      "en": "add @check(hidden=True) checks on random inputs"},
     "devcheck.hint_unknown_check": {"ko": "힌트 #{n}의 checks: {name}은(는) 채점기에 없는 검사입니다",
@@ -889,3 +1220,19 @@ FEEDBACK_KO += (
     (r"\bcell (\d+), line (\d+)", r"\1번 셀 \2번째 줄"),
     (r"\bIn \[(\d+)\], line (\d+)", r"In [\1] 셀 \2번째 줄"),
 ) + _template_feedback(key for key in MESSAGES if key.startswith("source."))
+
+
+# The student's flow: the Korean of the feedback phrases written for it.
+FEEDBACK_KO += (
+    (r"^(\S+) imports (\S+), which is not there when your code is graded: only Python's standard library and "
+     r"NumPy are\. Remove the import; (.+) (?:is|are) forbidden in this exercise\.$",
+     r"\1이(가) \2을(를) import하지만 채점할 때는 \2이(가) 없습니다 (파이썬 표준 라이브러리와 NumPy만 있습니다). "
+     r"import를 지우세요. 이 과제에서 \3은(는) 금지되어 있습니다."),
+    (r"^(\S+) imports (\S+), which is not there when your code is graded: only Python's standard library and "
+     r"NumPy are\. Remove the import\.$",
+     r"\1이(가) \2을(를) import하지만 채점할 때는 \2이(가) 없습니다 (파이썬 표준 라이브러리와 NumPy만 있습니다). "
+     r"import를 지우세요."),
+    (r"^(\S+) has no attribute '(\w+)'$", r"\1에 \2이(가) 없습니다"),
+    (r"^(\S+) defines (\S+), not (\S+): did you mean to name it \3\?$",
+     r"\1에는 \3이(가) 아니라 \2이(가) 정의되어 있습니다. 혹시 이름을 \3(으)로 쓰려던 것인가요?"),
+)

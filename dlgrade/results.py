@@ -15,7 +15,7 @@ SCHEMA_VERSION = 1
 #: failed, or what it met while grading could not be handled); worth 0, the student is told
 #: to ask the instructor, the instructor finds the traceback in ``internal``.
 STATUSES = ("passed", "failed", "error", "timeout", "forbidden", "tool-error")
-VISIBILITIES = ("public", "hidden")
+VISIBILITIES = ("public", "hidden", "self")  #: self: a self-check the student bundle runs, worth no points
 
 
 @dataclass
@@ -83,6 +83,19 @@ class ExerciseResult:
     sandbox: str = ""  #: "bwrap" or "rlimit"
     output: str = ""  #: the start of what the student's code printed
     notes: list[str] = field(default_factory=list)  #: remarks for the student (processes killed, …)
+    pending_checks: int = 0  #: hidden checks that did not run here (a student bundle): they run at grading
+    pending_points: float = 0.0  #: what those hidden checks are worth
+
+    @property
+    def complete(self) -> bool:
+        """Every graded check ran: the score is the grade (False in a student bundle, where
+        the hidden checks run only at grading time)."""
+        return self.pending_checks == 0
+
+    @property
+    def points_at_grading(self) -> float:
+        """What the exercise is worth when it is graded: the checks that ran and those pending."""
+        return round(self.max_score + self.pending_points, 6)
 
     def __post_init__(self):
         self.output = clean(self.output)
@@ -112,6 +125,10 @@ class ExerciseResult:
             d["notes"] = list(self.notes)
         if internal and self.output:
             d["output"] = self.output
+        if self.pending_checks:
+            d["complete"] = False
+            d["pending"] = {"hidden_checks": self.pending_checks, "hidden_points": self.pending_points,
+                            "max_score_at_grading": self.points_at_grading}
         return d
 
     @classmethod
@@ -121,4 +138,6 @@ class ExerciseResult:
             raise ValueError(f"result schema version {version} is not supported (expected {SCHEMA_VERSION})")
         return cls(exercise=d["exercise"], seed=d["seed"], checks=[CheckResult.from_dict(c) for c in d["checks"]],
                    grader_version=d.get("grader_version", ""), sandbox=d.get("sandbox", ""),
-                   output=d.get("output", ""), notes=list(d.get("notes", [])))
+                   output=d.get("output", ""), notes=list(d.get("notes", [])),
+                   pending_checks=int(d.get("pending", {}).get("hidden_checks", 0)),
+                   pending_points=float(d.get("pending", {}).get("hidden_points", 0.0)))

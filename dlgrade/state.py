@@ -10,14 +10,19 @@ from pathlib import Path
 from dlgrade.course import LOCAL_DIR
 
 STATE_DIR = LOCAL_DIR
-STATUSES = ("not_started", "in_progress", "done")  #: an exercise's progress, in this order
+#: An exercise's progress, in this order.  public_passed: in a student bundle, every check that
+#: runs at home passed, and the hidden checks (and their points) are still to come at grading.
+STATUSES = ("not_started", "in_progress", "public_passed", "done")
+FINISHED_HERE = ("public_passed", "done")  #: nothing more to gain by grading it again here
 
 
 @dataclass
 class State:
     path: Path
     hints_seen: dict[str, int] = field(default_factory=dict)  #: exercise id → hints revealed
-    best: dict[str, list[float]] = field(default_factory=dict)  #: exercise id → [best score, max score]
+    #: exercise id → [best score, max score] or, where hidden checks run only at grading (a student
+    #: bundle), [best score, max score of the checks that ran, points of the hidden checks pending]
+    best: dict[str, list[float]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> "State":
@@ -30,7 +35,7 @@ class State:
             data = {}  # a missing or damaged state file starts afresh
         hints = {str(k): int(v) for k, v in dict(data.get("hints_seen", {})).items() if isinstance(v, int)}
         best = {str(k): [float(x) for x in v] for k, v in dict(data.get("best", {})).items()
-                if isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v)}
+                if isinstance(v, list) and len(v) in (2, 3) and all(isinstance(x, (int, float)) for x in v)}
         return cls(path=path, hints_seen=hints, best=best)
 
     def save(self) -> None:
@@ -39,20 +44,32 @@ class State:
         tmp.write_text(json.dumps({"hints_seen": self.hints_seen, "best": self.best}, indent=1), encoding="utf-8")
         os.replace(tmp, self.path)
 
-    def record(self, exercise_id: str, score: float, max_score: float) -> bool:
-        """Keep the score if it is the exercise's best so far (or the maximum changed); True if kept."""
+    def record(self, exercise_id: str, score: float, max_score: float, pending_points: float = 0.0) -> bool:
+        """Keep the score if it is the exercise's best so far (or the maximum changed); True if kept.
+        ``pending_points``: what the hidden checks that did not run here are worth."""
         old = self.best.get(exercise_id)
-        if old is not None and old[1] == max_score and old[0] >= score:
+        if old is not None and old[1] == max_score and _pending(old) == pending_points and old[0] >= score:
             return False
-        self.best[exercise_id] = [float(score), float(max_score)]
+        self.best[exercise_id] = [float(score), float(max_score)] + ([float(pending_points)] if pending_points else [])
         return True
 
+    def forget(self, exercise_id: str) -> bool:
+        """Drop an exercise's recorded progress (``dlgrade reset``); True if there was some."""
+        return self.best.pop(exercise_id, None) is not None
+
     def status(self, exercise) -> str:
-        """not_started, in_progress or done: done at full marks; in progress once graded
-        or once the student's file differs from the pristine stub."""
+        """not_started, in_progress, public_passed or done.  Done only when the best score is
+        the exercise's full points (as course.yaml gives them), so a score out of fewer
+        points (the public checks of a student bundle, an older grader) never counts as done;
+        public_passed when every check that ran passed and hidden checks are still to come.
+        In progress once graded or once the student's file differs from the pristine stub."""
         best = self.best.get(exercise.id)
         if best is not None:
-            return "done" if best[1] > 0 and best[0] >= best[1] else "in_progress"
+            if best[0] >= exercise.points - 1e-9 and not _pending(best):
+                return "done"
+            if _pending(best) and best[1] > 0 and best[0] >= best[1]:
+                return "public_passed"
+            return "in_progress"
         pristine = exercise.pristine_stub_path
         try:
             if pristine.is_file() and exercise.stub_path.read_bytes() != pristine.read_bytes():
@@ -71,9 +88,18 @@ class State:
             i = exercises.index(after)
             candidates = exercises[i + 1:] + exercises[:i]
         for ex in candidates:
-            if self.status(ex) != "done":
+            if self.status(ex) not in FINISHED_HERE:
                 return ex
         return None
+
+    def pending_points(self, course) -> float:
+        """Points of the hidden checks still to come at grading for the exercises whose checks
+        that run here all passed (public_passed)."""
+        return sum(_pending(self.best[ex.id]) for ex in course if self.status(ex) == "public_passed")
+
+
+def _pending(best: list[float]) -> float:
+    return best[2] if len(best) > 2 else 0.0
 
 
 def record_result(exercise, result, path: Path | None = None) -> None:
@@ -82,7 +108,7 @@ def record_result(exercise, result, path: Path | None = None) -> None:
     if path is not None and Path(path).resolve() != exercise.stub_path.resolve():
         return
     state = State.load(exercise.root)
-    if state.record(exercise.id, result.score, result.max_score):
+    if state.record(exercise.id, result.score, result.max_score, getattr(result, "pending_points", 0.0)):
         try:
             state.save()
         except OSError:
@@ -126,3 +152,12 @@ def reset_exercise(exercise, *, now: float | None = None) -> tuple[bool, Path | 
     shutil.copyfile(pristine, tmp)
     os.replace(tmp, target)
     return True, backup
+
+
+def forget_progress(exercise) -> bool:
+    """Drop the exercise's recorded best score (its status starts over); True if there was one."""
+    state = State.load(exercise.root)
+    if not state.forget(exercise.id):
+        return False
+    state.save()
+    return True

@@ -111,9 +111,11 @@ class Step:
 
 def watch_course(exercise, *, grade_source: Callable, read: Callable[[Path], str],
                  unreadable: tuple[type[Exception], ...], on_progress: Callable[[object, object], None],
-                 next_unfinished: Callable) -> Iterator[Step]:
+                 next_unfinished: Callable, stay: bool = False) -> Iterator[Step]:
     """Grade ``exercise`` now and after each save; after full marks, move to
     ``next_unfinished(after=exercise)``.  Yields one Step per grading; ends when the course is done.
+    ``stay``: keep watching ``exercise`` even when it passes (the student asked for an
+    exercise already finished, to go on working on it).
 
     ``read(path)`` gives the file's text or raises one of ``unreadable`` (the file is missing,
     too large…), in which case the Step says why and the watch goes on."""
@@ -128,7 +130,7 @@ def watch_course(exercise, *, grade_source: Callable, read: Callable[[Path], str
                     continue
                 result = grade_source(exercise, source)
                 on_progress(exercise, result)
-                if result.passed:
+                if result.passed and not stay:
                     following = next_unfinished(after=exercise)
                     yield Step(exercise, result, moved_to=following, finished=following is None)
                     exercise = following

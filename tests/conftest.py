@@ -52,8 +52,13 @@ def submissions(kind: str):
 
 
 requires_bwrap = pytest.mark.skipif(
-    os.environ.get("DLGRADE_SANDBOX") == "rlimit" or not __import__("shutil").which("bwrap"),
-    reason="needs bubblewrap (apt-get install bubblewrap); absent or DLGRADE_SANDBOX=rlimit")
+    os.environ.get("DLGRADE_SANDBOX") in ("rlimit", "portable") or not __import__("shutil").which("bwrap"),
+    reason="needs bubblewrap (apt-get install bubblewrap); absent or DLGRADE_SANDBOX=rlimit/portable")
+#: for what only the zygote's sandbox does (a process between the grader and the student's
+#: code, fork per submission): the portable backend (DLGRADE_SANDBOX=portable) runs the
+#: code as a direct child of the grading process, which that code could end
+requires_zygote = pytest.mark.skipif(os.environ.get("DLGRADE_SANDBOX") == "portable",
+                                     reason="the zygote's sandbox only (DLGRADE_SANDBOX=portable)")
 
 
 def make_student_root(target: Path) -> Path:

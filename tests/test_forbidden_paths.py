@@ -103,6 +103,10 @@ def test_numpy_function_refused_by_every_path(path, grade_file):
     reached = by_name["lecture_convolve_valid"]
     if path == "garbage_collector" and "no convolve, correlate or correlate2 reachable" in reached.message:
         return  # nothing to call: the originals are gone, the refusals are not named so
+    if path == "garbage_collector" and reached.status == "error" and "gc.get_objects" in reached.message:
+        # The sandbox refuses the collector's view of objects to student code altogether.
+        assert by_name["random_convolve"].score == 0 and by_name["lecture_correlate2d_valid"].status == "passed"
+        return
     assert reached.status == "forbidden", reached.message
     assert "numpy.convolve" in reached.message or "numpy.correlate" in reached.message
     assert by_name["random_convolve"].status == "forbidden"

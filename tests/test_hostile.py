@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from conftest import ROOT, descendants, requires_bwrap
+from conftest import ROOT, descendants, requires_bwrap, requires_zygote
 from dlgrade.sandbox import Limits
 
 SOLUTION = (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text()
@@ -242,6 +242,7 @@ def test_memory_bomb_is_stopped(grade_hostile):
 
 
 
+@requires_zygote
 def test_fork_swarm_is_bounded_and_leaves_nothing_behind(grade_hostile, grading_context):
     source = SOLUTION + hostile("""
         import os, time
@@ -277,6 +278,7 @@ def test_output_flood_is_cut_off(grade_hostile):
     assert len(result.output) < 10_000
 
 
+@requires_zygote
 def test_killing_the_parent_does_not_kill_the_grader(grade_hostile):
     source = SOLUTION + hostile("""
         import os, signal

@@ -121,10 +121,11 @@ def test_check_in_the_bundle_fails_a_mutant_on_its_public_checks(bundle, course,
     public = {s.name for s in collect_checks(load_grader(course.resolve("ex05"))) if not s.hidden}
     assert set(expected_failures(mutant)) & public <= failed
     full = grade_file("ex05", mutant, only=sorted(public))
-    assert failed == {c.name for c in full.checks if not c.passed}
+    assert failed & public == {c.name for c in full.checks if not c.passed}
     assert "convolution, not the cross-correlation" in next(c["message"] for c in result["checks"]
                                                             if c["name"] == "lecture_correlate_valid")
-    assert {c["visibility"] for c in result["checks"]} == {"public"}
+    assert {c["visibility"] for c in result["checks"] if c["name"] in public} == {"public"}
+    assert {c["visibility"] for c in result["checks"] if c["name"] not in public} == {"self"}  # no hidden check
 
 
 @pytest.mark.parametrize("folder,path", submissions("mutants"))
@@ -135,7 +136,7 @@ def test_public_checks_in_the_bundle_grade_every_mutant_as_the_full_grader(bundl
     source = read_submission(path)
     full = grade(ex, source, context=grading_context, only=public)
     replayed = grade(mine, source, context=grading_context)
-    assert [c.to_dict() for c in replayed.checks] == [c.to_dict() for c in full.checks]
+    assert [c.to_dict() for c in replayed.checks if c.visibility != "self"] == [c.to_dict() for c in full.checks]
 
 
 @pytest.mark.parametrize("exercise_id", [ex.id for ex in load_course(ROOT)])
@@ -275,3 +276,104 @@ def test_a_recorded_object_passed_by_keyword_reaches_the_reference_itself():
     box = reference.make(3)
     assert reference.double(box) == 6
     assert reference.double(box=box) == 6
+
+
+def test_a_local_result_never_says_full_marks_while_hidden_checks_wait(bundle, course):
+    ex = course.resolve("ex05")
+    correct = next((SUBMISSIONS / ex.folder / "correct").glob("*.py"))
+    hidden = [s for s in collect_checks(load_grader(ex)) if s.hidden]
+    points = sum(s.points for s in hidden)
+    english = " ".join(run_in_bundle(bundle, "check", "ex05", "--file", str(correct)).stdout.split())
+    korean = " ".join(run_in_bundle(bundle, "check", "ex05", "--file", str(correct), "--lang", "ko").stdout.split())
+    for text in (english, korean):
+        assert "만점" not in text and "full marks" not in text.lower()
+        assert "All checks passed" not in text and "모든 검사를 통과했습니다" not in text
+    assert "The public checks and self-checks all passed" in english
+    assert f"the exercise is worth {ex.points:g} points at grading" in english
+    assert f"{len(hidden)} hidden check(s) worth {points:g} points" in english
+    assert "공개 검사와 자가 검사를 모두 통과했습니다" in korean and f"숨은 검사 {len(hidden)}개({points:g}점)" in korean
+    done = run_in_bundle(bundle, "check", "ex05", "--file", str(correct), "--json")
+    assert done.returncode == 0
+    result = json.loads(done.stdout)
+    assert result["score"] == result["max_score"] == ex.points - points
+    assert result["complete"] is False
+    assert result["pending"] == {"hidden_checks": len(hidden), "hidden_points": points,
+                                 "max_score_at_grading": ex.points}
+    assert {c["visibility"] for c in result["checks"]} == {"public", "self"}
+
+
+def test_what_loses_points_at_grading_mostly_fails_at_home_too(bundle_course, course, grading_context):
+    from dlgrade.bridges.home_coverage import home_outcomes
+
+    outcomes = home_outcomes(course, grading_context, bundle_course=bundle_course)
+    assert {o.exercise for o in outcomes} == {ex.id for ex in course}
+    assert len(outcomes) >= 50  # every test mutant loses points at grading
+    missed = [f"{o.exercise}/{o.mutant}" for o in outcomes if not o.caught]
+    assert sum(o.caught for o in outcomes) >= 0.9 * len(outcomes), missed
+    public = {ex.id: {s.name for s in collect_checks(load_grader(ex)) if not s.hidden} for ex in course}
+    by_self_checks_only = [o for o in outcomes if o.caught and not set(o.failed_at_home) & public[o.exercise]]
+    assert by_self_checks_only  # the self-checks catch what the public checks alone do not
+
+
+def test_status_list_and_watch_in_the_bundle_say_the_hidden_checks_are_still_to_come(bundle, course, tmp_path):
+    mine = tmp_path / "bundle"
+    shutil.copytree(bundle, mine)
+    ex = course.resolve("ex05")
+    hidden = [s for s in collect_checks(load_grader(ex)) if s.hidden]
+    points = sum(s.points for s in hidden)
+    shutil.copy(ex.solution_path, mine / "exercises" / ex.folder / ex.file)
+    assert run_in_bundle(mine, "check", "ex05").returncode == 0
+    status = json.loads(run_in_bundle(mine, "status", "--json").stdout)
+    assert status["status"]["ex05"] == "public_passed" and status["done"] == 0
+    assert status["pending_points"] == points and status["next"] == "ex01"
+    listed = {e["id"]: e for e in json.loads(run_in_bundle(mine, "list", "--json").stdout)}
+    assert listed["ex05"]["status"] == "public_passed" and listed["ex05"]["best"] == ex.points - points
+    text = " ".join(run_in_bundle(mine, "status").stdout.split())
+    assert f"1 exercise(s) pass every check that runs here; their hidden checks ({points:g} points) run at grading" \
+        in text
+
+
+@pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux (apt-get install tmux)")
+def test_watch_in_the_bundle_moves_on_without_claiming_full_marks(bundle, course, tmp_path):
+    from test_watch import Terminal
+
+    mine = tmp_path / "bundle"
+    shutil.copytree(bundle, mine)
+    ex = course.resolve("ex05")
+    hidden = [s for s in collect_checks(load_grader(ex)) if s.hidden]
+    shutil.copy(ex.solution_path, mine / "exercises" / ex.folder / ex.file)
+    env = {"DLGRADE_HOME": str(mine), "DLGRADE_LANG": "en", "TERM": "xterm-256color"}
+    term = Terminal(f"{sys.executable} -m dlgrade.cli watch ex05", env)
+    try:
+        screen = term.wait_for(f"ex05: the public checks and self-checks pass ({len(hidden)} hidden checks, "
+                               f"{sum(s.points for s in hidden):g} points, run at grading). On to the next exercise: "
+                               "ex06", "dlgrade watch — ex06")
+        assert "full marks" not in screen
+        term.keys("C-c")
+        term.wait_for("WATCH-EXIT=0")
+    finally:
+        term.close()
+
+
+def test_the_bundle_has_no_instructor_commands(bundle):
+    helped = run_in_bundle(bundle, "--help")
+    assert helped.returncode == 0 and "Student commands:" in helped.stdout
+    assert "Instructor commands" not in helped.stdout
+    for name in ("grade", "release", "session", "export", "report"):
+        assert f"  {name} " not in helped.stdout
+        refused = run_in_bundle(bundle, name, "anything", "--lang", "ko")
+        assert refused.returncode == 2
+        assert f"dlgrade {name}은(는) 강사용 명령이라 학생용 배포본에는 없습니다" in refused.stderr
+
+
+def test_the_bundle_readme_guides_in_korean_and_english(bundle, course):
+    text = (bundle / "README.md").read_text(encoding="utf-8")
+    korean, english = text.split("## Guide in English")
+    for part in (korean, english):
+        assert "Anaconda Prompt" in part and "Colab" in part and "pip install -e ." in part
+        for command in ("dlgrade check ex01", "dlgrade hint ex01", "dlgrade watch", "dlgrade submit"):
+            assert command in part, command
+    assert "## 한국어 안내" in korean and "숨은 검사" in korean and "제출" in korean
+    hidden = sum(len([s for s in collect_checks(load_grader(ex)) if s.hidden]) for ex in course)
+    assert f"The {hidden} **hidden checks**" in english
+    assert 'cd "F:\\텐서플로우 수업자료\\students"' in text  # quoted: Korean letters and a space

@@ -8,7 +8,8 @@
       untestable: "why (it tells the student where to type, ...)"
 
 The statement (statement.en.md) is split into sentences — headings, code blocks and table
-rows skipped — and each must contain the text of some entry.  An entry whose text is not in
+rows skipped — and each must contain the text of some entry (an entry may also name a table
+row, whose values a check judges).  An entry whose text is not in
 the statement, a check the grader does not have, or a requirement no hidden check judges,
 fails.  The Korean statement must hold the same code blocks and the same number of
 sections, so that it states the same contract.
@@ -50,7 +51,7 @@ def statement_sentences(markdown: str) -> list[str]:
             flush()
             in_code = not in_code
             continue
-        if in_code:
+        if in_code or (line.startswith(("    ", "\t")) and not current):  # fenced or indented code
             continue
         if not stripped or stripped.startswith(("#", "|")):
             flush()
@@ -62,7 +63,8 @@ def statement_sentences(markdown: str) -> list[str]:
     flush()
     sentences = []
     for paragraph in paragraphs:
-        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z`(*\"'\[])", normalise(paragraph)):
+        # A sentence ends at . ! or ? before a capital, a quote or code, but not after e.g. / i.e.
+        for sentence in re.split(r"(?<![Ee]\.g\.)(?<![Ii]\.e\.)(?<=[.!?])\s+(?=[A-Z`(*\"'\[])", normalise(paragraph)):
             if re.search(r"[A-Za-z]", sentence):
                 sentences.append(sentence)
     return sentences
@@ -101,6 +103,9 @@ def test_every_sentence_is_judged_by_a_hidden_check(exercise_id, course):
     exercise = course.resolve(exercise_id)
     statement = (exercise.stub_path.parent / "statement.en.md").read_text(encoding="utf-8")
     sentences = statement_sentences(statement)
+    # Entries may also name a table row or an indented formula, whose values checks judge.
+    rows = [line.strip() for line in statement.splitlines() if line.strip().startswith("|")]
+    rows += [" ".join(block.split()) for block in re.findall(r"(?:^(?:    |\t)[^\n]*\n?)+", statement, flags=re.M)]
     specs = {s.name: s for s in collect_checks(load_grader(exercise))}
     entries = load_entries(exercise)
     problems = []
@@ -109,7 +114,7 @@ def test_every_sentence_is_judged_by_a_hidden_check(exercise_id, course):
         if not text:
             problems.append(f"entry {n}: no sentence")
             continue
-        if not any(text in s for s in sentences):
+        if not any(text in s for s in sentences) and not any(text in normalise(row) for row in rows):
             problems.append(f"entry {n}: {text!r} is not (part of) a sentence of the statement")
         if "untestable" in entry:
             if not str(entry["untestable"]).strip() or "checks" in entry:

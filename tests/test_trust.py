@@ -24,6 +24,17 @@ from conftest import ROOT
 CORRECT = (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8")
 ENV = {"DLGRADE_HOME": str(ROOT), "DLGRADE_LANG": "en", "COLUMNS": "200"}
 
+
+def _check_count(exercise: str) -> int:
+    from dlgrade.course import load_course
+    from dlgrade.grading.checks import collect_checks
+    from dlgrade.grading.runner import load_grader
+
+    return len(collect_checks(load_grader(load_course(ROOT).resolve(exercise))))
+
+
+EX05_CHECKS = _check_count("ex05")  #: every check ex05's grader declares: each is reported, whatever happens
+
 #: Files a hostile (or unlucky) student may hand in; each must be graded, never crash the tool.
 HOSTILE = {
     "parens": "x = " + "(" * 100_000 + "1" + ")" * 100_000 + "\n",
@@ -195,7 +206,7 @@ def test_a_failure_before_any_check_makes_every_check_a_tool_error(grade_file, m
     monkeypatch.setattr(runner.forbidden_scan, "scan", exhausted)
     result = grade_file("ex05", CORRECT)
     assert {c.status for c in result.checks} == {"tool-error"}
-    assert result.score == 0 and result.max_score == 22 and len(result.checks) == 15
+    assert result.score == 0 and result.max_score == 22 and len(result.checks) == EX05_CHECKS
     assert "MemoryError" in result.checks[0].internal
 
 
@@ -326,7 +337,7 @@ def test_a_folder_name_that_is_not_utf8_is_graded_under_a_readable_id(tmp_path):
     result = CliRunner().invoke(main, ["grade", str(folder), "--exercises", "ex05", "--db", str(db), "--json"],
                                 env=ENV)
     assert result.exit_code == 0, result.output[-2000:]
-    assert {r["student"]: r["score"] for r in json.loads(result.stdout)} == {"good": 22, "bad\\xff\\xfe": 22}
+    assert {r["student"]: r["score"] for r in json.loads(result.stdout)["results"]} == {"good": 22, "bad\\xff\\xfe": 22}
     again = CliRunner().invoke(main, ["grade", str(folder), "--exercises", "ex05", "--db", str(db)], env=ENV)
     assert again.exit_code == 0 and "2 unchanged" in again.output  # the same id on a rerun: resumed
 
@@ -354,7 +365,7 @@ def test_gradescope_writes_valid_results_for_hostile_files(tmp_path, course, nam
     run_autograder(root)
     text = (root / "results" / "results.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    assert text.isascii() and data["score"] < 22 and len(data["tests"]) == 15
+    assert text.isascii() and data["score"] < 22 and len(data["tests"]) == EX05_CHECKS
 
 
 def test_gradescope_writes_valid_results_whatever_breaks(tmp_path, course, monkeypatch):
@@ -410,7 +421,7 @@ def test_grading_from_inside_a_student_folder_never_imports_its_course(tmp_path,
     up = CliRunner().invoke(main, ["grade", "..", "--exercises", "ex05", "--db", str(tmp_path / "up.db"), "--jobs", jobs,
                                    "--json"],
                             env=env)
-    assert up.exit_code == 0 and {r["student"]: r["score"] for r in json.loads(up.stdout)} == {"alice": 22, "bob": 22}
+    assert up.exit_code == 0 and {r["student"]: r["score"] for r in json.loads(up.stdout)["results"]} == {"alice": 22, "bob": 22}
     session = tmp_path / "s.yaml"
     session.write_text("name: s\nexercises: {ex05: 100}\nopens: 2026-11-27 14:00\ncloses: 2026-11-27 15:00\n",
                        encoding="utf-8")

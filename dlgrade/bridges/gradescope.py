@@ -242,6 +242,8 @@ def build_autograder(course: Course, exercise: Exercise, out: Path, *, lang: str
     files += [(course.root / "course.yaml", "course.yaml"),
               (exercise.grader_path, exercise.grader_path.relative_to(course.root).as_posix()),
               (exercise.solution_path, exercise.solution_path.relative_to(course.root).as_posix())]
+    if exercise.stub_path.is_file():  # the stub as handed out: a .py equal to it is not the work
+        files.append((exercise.stub_path, exercise.stub_path.relative_to(course.root).as_posix()))
     texts = {"setup.sh": SETUP_SH, "run_autograder": RUN_AUTOGRADER,
              "README.md": BUNDLE_README.format(exercise=exercise.folder, file=exercise.file),
              CONFIG_FILE: json.dumps({"exercise": exercise.id, "lang": lang, "seed_salt": seed_salt}, indent=1) + "\n"}

@@ -5,11 +5,14 @@ needs), course.yaml, exercises/ (stubs and statements), a README for students, t
 pristine stubs under ``.dlgrade/stubs/`` (``dlgrade reset``), and per exercise a
 *public grader*: the grader's source sliced with :mod:`ast` to its imports, the public
 checks and only the helpers and constants they use, plus the reference solution's and
-oracle's answers to those checks, recorded (see :mod:`dlgrade.bridges.replay`).
+oracle's answers to those checks, recorded (see :mod:`dlgrade.bridges.replay`), and the
+grader's self-checks (``selfcheck.py``: answer-free checks of the student's functions
+against each other, which need no expected value).
 
 Out: solutions/, hidden checks and whatever only they use, the oracle cache, tests/.
 ``dlgrade check`` in the bundle runs the real public checks (same feedback, same mistake
-names) and says how many hidden checks, worth how many points, run at grading time.
+names) and the self-checks, and says how many hidden checks, worth how many points, run at
+grading time; it never calls a local result full marks.
 """
 
 from __future__ import annotations
@@ -25,18 +28,15 @@ from pathlib import Path
 from dlgrade.course import Course, Exercise
 
 BUNDLE_FILE = ".dlgrade/bundle.json"  #: marks a student bundle; holds the hidden checks' counts and points
-RELEASE_README = """# {title}
+#: The bundle's README: the course's title, then the same guide in Korean and in English
+#: (release.readme.guide in the message catalog).
+RELEASE_README = """# {title_ko} · {title_en}
 
-{intro}
+{guide_ko}
 
-```bash
-pip install -e .              # {install}
-dlgrade list
-dlgrade show ex01
-dlgrade check ex01            # {check}
-```
+---
 
-{hidden}
+{guide_en}
 """
 
 
@@ -264,6 +264,7 @@ def _check_out(out: Path, course: Course, force: bool) -> None:
 def build_release(course: Course, out: Path, *, force: bool = False, lang: str = "ko", context=None) -> dict:
     """Write the student bundle into ``out``; returns what went in (exercises, checks, points)."""
     from dlgrade.bridges.gradescope import package_files, package_root
+    from dlgrade.grading.runner import SELF_CHECK_FILE
     from dlgrade.messages import say
 
     _check_out(out, course, force)
@@ -289,18 +290,22 @@ def build_release(course: Course, out: Path, *, force: bool = False, lang: str =
         grader_dir.mkdir(parents=True, exist_ok=True)
         (grader_dir / "grader.py").write_text(sliced.source, encoding="utf-8")
         record_public_checks(exercise, sliced, grader_dir, context=context)
+        self_checks = exercise.grader_path.parent / SELF_CHECK_FILE
+        if self_checks.is_file():  # answer-free by construction (@self_check asks for no reference or oracle)
+            shutil.copy2(self_checks, grader_dir / SELF_CHECK_FILE)
         summary["exercises"][exercise.id] = {"public": list(sliced.public), "hidden_checks": len(sliced.hidden),
                                              "hidden_points": sum(p for _, p in sliced.hidden)}
         hidden_names[exercise.folder] = {name for name, _ in sliced.hidden}
     _write_course_file(course.root / "course.yaml", out / "course.yaml", hidden_names)
     (out / BUNDLE_FILE).write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     hidden_total = sum(e["hidden_checks"] for e in summary["exercises"].values())
+    hidden_points = sum(e["hidden_points"] for e in summary["exercises"].values())
+    guides = {language: say("release.readme.guide", language, folder=out.name, n=hidden_total, points=hidden_points,
+                            example=course.exercises[0].id if course.exercises else "ex01")
+              for language in ("ko", "en")}
     (out / "README.md").write_text(RELEASE_README.format(
-        title=course.title.get(lang),
-        intro=say("release.readme.intro", lang), install=say("release.readme.install", lang),
-        check=say("release.readme.check", lang),
-        hidden=say("release.hidden_pending", lang, n=hidden_total,
-                   points=sum(e["hidden_points"] for e in summary["exercises"].values()))), encoding="utf-8")
+        title_ko=course.title.ko, title_en=course.title.en, guide_ko=guides["ko"], guide_en=guides["en"]),
+        encoding="utf-8")
     return summary
 
 
@@ -342,12 +347,9 @@ def bundle_info(root: Path) -> dict | None:
         return None
 
 
-def hidden_note(exercise: Exercise, lang: str) -> str | None:
-    """In a student bundle, the line saying which hidden checks run at grading time."""
-    from dlgrade.messages import say
-
+def hidden_pending(exercise: Exercise) -> tuple[int, float]:
+    """(hidden checks, their points) left out of a student bundle, which run only at
+    grading time; (0, 0.0) in the course repository, where every check runs."""
     info = bundle_info(exercise.root)
-    entry = (info or {}).get("exercises", {}).get(exercise.id)
-    if not entry or not entry.get("hidden_checks"):
-        return None
-    return say("release.hidden_pending", lang, n=entry["hidden_checks"], points=entry["hidden_points"])
+    entry = (info or {}).get("exercises", {}).get(exercise.id) or {}
+    return int(entry.get("hidden_checks", 0)), float(entry.get("hidden_points", 0.0))

@@ -21,7 +21,10 @@ reported, nothing is recorded under that id until the instructor renames or remo
 3. a notebook: ``conv.ipynb``, ``ex05.ipynb``, ``ex05_correlate2d.ipynb`` (renamed the same
    ways) — handed over as the exercise's file (its ``name`` ends in ``.ipynb``).  **When a
    student hands in both a .py and a notebook for one exercise, the .py is graded** (it is
-   the file the stub asks for) and the notebook is listed as not taken;
+   the file the stub asks for) and the notebook is listed as not taken — **unless the .py is
+   not the student's work**: the exercise's untouched stub (whitespace aside), or a file
+   defining none of the exercise's functions while the notebook defines one
+   (dlgrade.notebook.choice); then the notebook is graded and the .py listed with the reason;
 4. with ``sole_file`` (the Gradescope autograder, where one upload is one exercise): the
    only Python file or notebook handed in.
 
@@ -45,6 +48,7 @@ as ``stated_at`` and used for late policies only when a session file asks for it
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -231,8 +235,9 @@ class Intake:
 
     @property
     def needs_attention(self) -> bool:
-        """Conflicts or refused submissions: something the instructor has to resolve."""
-        return bool(self.conflicts) or any(sub.refused for sub in self.submissions)
+        """Conflicts: entries left ungraded until the instructor renames or removes one.  (A refused
+        archive is that student's result, recorded as refused with its reason, like any other.)"""
+        return bool(self.conflicts)
 
     def to_dict(self, lang: str = "en") -> dict:
         return {"folder": self.folder, "exercises": [ex.id for ex in self.exercises], "partial": self.partial,
@@ -248,7 +253,8 @@ class CollectError(Exception):
 
 def decoded(name: str) -> str:
     """A file name as text, NFC: a name that is not UTF-8 on disk (an archive unpacked on Linux
-    from Korean Windows keeps CP949 bytes) is read as CP949, else shown with U+FFFD."""
+    from Korean Windows keeps CP949 bytes) is read as CP949, else its bytes are written as
+    ``\\xff`` escapes, so that two such names stay two students and a rerun gives the same id."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -256,7 +262,7 @@ def decoded(name: str) -> str:
         try:
             name = raw.decode("cp949")
         except UnicodeDecodeError:
-            name = raw.decode("utf-8", errors="replace")
+            name = raw.decode("utf-8", errors="backslashreplace")
     return normalise_id(name)
 
 
@@ -398,7 +404,7 @@ class _Reader:
                 elif not stat.S_ISREG(info.st_mode):
                     self.sub.skip(shown, Note("intake.not_regular"))
                 else:
-                    self.add(rel, shown, info.st_size, _file_reader(full, info.st_size), _mtime(info))
+                    self.add(rel, shown, info.st_size, _file_reader(full, info), _mtime(info))
 
     def _link(self, full: Path, root: Path, shown: str, name: str) -> None:
         try:
@@ -509,9 +515,32 @@ def _join(root: str, rel: str) -> str:
     return f"{root}/{rel}" if root else rel
 
 
-def _file_reader(path: Path, size: int):
+def _open_as_seen(path: Path, info: os.stat_result):
+    """``path`` opened for reading only if it is still the regular file ``info`` (its lstat)
+    describes.  A student's folder may change while it is read (``session watch`` reads
+    folders students hand in to): a symbolic link, FIFO or device put in the file's place — or
+    in a folder's above it — after it was looked at would otherwise be followed, reading
+    another student's work or the course's files as this student's, or blocking the run."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
+            raise OSError(f"{path.name} was replaced while it was being read") from None
+        raise
+    try:
+        now = os.fstat(fd)
+        if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+            raise OSError(f"{path.name} was replaced while it was being read")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _file_reader(path: Path, info: os.stat_result):
     def read() -> bytes:
-        with open(path, "rb") as handle:  # never a symlink: it was lstat'ed as a regular file
+        with _open_as_seen(path, info) as handle:
             return handle.read(max(MAX_FILE_BYTES, MAX_NESTED_BYTES, file_limit(path.name)) + 1)
     return read
 
@@ -579,14 +608,22 @@ def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise
                             key=lambda c: (c[0], c[1]))
         if not candidates and sole_file and len(exercises) == 1 and len(items) == 1:
             candidates = [(3, (), 0, "sole")]
+        demoted = _not_the_work(candidates, items, ex, used)
+        if demoted:  # behind the notebooks, in their own order
+            candidates.sort(key=lambda c: (c[0] + (2.5 if c[2] in demoted else 0), c[1]))
         for _tier_, _r, i, how in candidates:
             if i in used:
                 continue
             item = items[i]
             if ex.id in sub.files:
-                sub.skip(item.shown, Note("intake.not_taken", {"exercise": ex.id, "taken": sub.files[ex.id].path}))
+                taken = sub.files[ex.id].path
+                note = (Note(f"intake.py_not_the_work.{demoted[i]}", {"exercise": ex.id, "taken": taken})
+                        if i in demoted else Note("intake.not_taken", {"exercise": ex.id, "taken": taken}))
+                sub.skip(item.shown, note)
                 used.add(i)
                 continue
+            if how == "notebook" and demoted:
+                how = f"notebook_over_{next(iter(demoted.values()))}"
             used.add(i)
             limit = file_limit(item.path.name)
             if item.size > limit:
@@ -617,6 +654,43 @@ def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise
             sub.skip(item.shown, Note("intake.no_exercise"))
 
 
+def _not_the_work(candidates, items: list[_Item], exercise: Exercise, used: set[int]) -> dict[int, str]:
+    """The .py candidates that are not the student's work beside a notebook that is (the
+    exercise's untouched stub, or no function of the exercise while the notebook has one),
+    index → reason (dlgrade.notebook.choice): the notebook is graded instead."""
+    from dlgrade.notebook.choice import py_not_the_work, stub_text
+
+    notebooks = [c for c in candidates if c[3] == "notebook" and c[2] not in used]
+    py_files = [c for c in candidates if c[3] in ("exact", "renamed") and c[2] not in used]
+    if not notebooks or not py_files:
+        return {}
+    notebook = _read_small(items[notebooks[0][2]])
+    if notebook is None:
+        return {}
+    stub = stub_text(exercise)
+    demoted = {}
+    for _t, _r, i, _how in py_files:
+        data = _read_small(items[i])
+        reason = py_not_the_work(data, notebook, stub) if data is not None else None
+        if reason is None:
+            break  # the first .py that is the work wins, as before
+        demoted[i] = reason
+    return demoted
+
+
+def _read_small(item: _Item) -> bytes | None:
+    """The item's bytes when within its size limit and readable, else None (the choice then
+    stays as it was, and taking the file reports the problem)."""
+    limit = file_limit(item.path.name)
+    if item.size > limit:
+        return None
+    try:
+        data = item.read()
+    except Exception:
+        return None
+    return data if len(data) <= limit else None
+
+
 def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = None, shown: str | None = None,
                zip_timezone: tzinfo = timezone.utc, sole_file: bool = False,
                course: list[Exercise] | None = None) -> StudentSubmission:
@@ -640,7 +714,7 @@ def read_entry(path: Path, exercises: list[Exercise], *, student: str | None = N
             else:
                 info = path.lstat()
                 reader.tally(label)
-                with open(path, "rb") as handle:
+                with _open_as_seen(path, info) as handle:
                     reader.archive(handle, name, label, PurePosixPath(), _mtime(info), 1)
                     _choose(sub, reader.items, exercises, sole_file, course)
                 return sub

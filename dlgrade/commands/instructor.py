@@ -189,7 +189,7 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
                              missing=b.not_submitted, refused=b.refused, seconds=b.seconds))
         obj.output.print(say("session.next", lang, db=db, session=s.name), style="dim")
     if intake is not None and intake.needs_attention:
-        raise SystemExit(1)  # a conflict or a refused archive: the instructor has something to resolve
+        raise SystemExit(1)  # a conflict: students left ungraded until the instructor resolves it
 
 
 @main.command("report")

@@ -41,9 +41,12 @@ class CheckSpec:
     func: Callable  #: the check function itself
     parameters: tuple[str, ...]  #: which of CHECK_PARAMETERS it asks for
     title_ko: str = ""  #: the title in Korean (``@check(title_ko=…)``)
+    self_check: bool = False  #: a self-check (``@self_check``): run at home, worth no points
 
     @property
     def visibility(self) -> str:
+        if self.self_check:
+            return "self"
         return "hidden" if self.hidden else "public"
 
 
@@ -73,6 +76,33 @@ def check(func: Callable | None = None, *, points: float = 1, hidden: bool = Fal
         return f
 
     return decorate(func) if func is not None else decorate
+
+
+def self_check(func: Callable | None = None, *, title: str | None = None, title_ko: str = ""):
+    """Mark a function as a self-check: a check the student bundle runs at home that needs
+    no expected value (the student's backward against differences of their own forward,
+    one function of theirs against another, invariants of the contract).  It is worth no
+    points and never runs at grading time; it asks for ``student`` and ``rng`` only, since
+    what it ships must hold neither an answer nor a working solution."""
+    def decorate(f: Callable) -> Callable:
+        if hasattr(f, "__dlgrade_check__"):
+            raise GraderDefinitionError(f"@self_check applied twice to {f.__name__}")
+        params = tuple(inspect.signature(f).parameters)
+        unknown = [p for p in params if p not in SELF_CHECK_PARAMETERS]
+        if unknown:
+            raise GraderDefinitionError(f"self-check {f.__name__} asks for {unknown}; a self-check may ask only for "
+                                        f"{sorted(SELF_CHECK_PARAMETERS)} (it holds no expected values)")
+        doc = inspect.getdoc(f) or ""
+        f.__dlgrade_check__ = CheckSpec(name=f.__name__, points=0.0, hidden=False,
+                                        title=title or (doc.splitlines()[0] if doc else f.__name__.replace("_", " ")),
+                                        func=f, parameters=params, title_ko=title_ko, self_check=True)
+        return f
+
+    return decorate(func) if func is not None else decorate
+
+
+#: What a self-check may ask for: no reference, no oracle (it must hold no expected value).
+SELF_CHECK_PARAMETERS = ("student", "rng", "seed")
 
 
 def collect_checks(module: ModuleType) -> list[CheckSpec]:

@@ -27,6 +27,7 @@ from dlgrade.inert import clean
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.sandbox import Limits, SandboxError, Session, Student, StudentCodeError, Worker
 from dlgrade.sandbox.functions import Function
+from dlgrade.suggest import expected_names
 
 DEFAULT_SEED = 0
 #: Once checks have used this many times the per-check limit waiting on slow
@@ -69,6 +70,27 @@ def load_grader(exercise: Exercise) -> ModuleType:
     module = _load_module(path, f"dlgrade_graders.{exercise.folder}")
     _graders[path] = (mtime, module)
     return module
+
+
+SELF_CHECK_FILE = "selfcheck.py"  #: next to an exercise's grader: its self-checks (shipped in the student bundle)
+
+
+def load_self_checks(exercise: Exercise) -> list[CheckSpec]:
+    """The exercise's self-checks (``graders/<folder>/selfcheck.py``), or none; each must be
+    a ``@self_check`` (worth no points, holding no expected value)."""
+    path = exercise.grader_path.parent / SELF_CHECK_FILE
+    if not path.exists():
+        return []
+    mtime = path.stat().st_mtime
+    cached = _graders.get(path)
+    if not (cached and cached[0] == mtime):
+        cached = _graders[path] = (mtime, _load_module(path, f"dlgrade_selfchecks.{exercise.folder}"))
+    specs = collect_checks(cached[1])
+    wrong = [s.name for s in specs if not s.self_check]
+    if wrong:
+        raise GraderDefinitionError(f"{path}: {', '.join(wrong)} must be declared with @self_check, not @check "
+                                    "(self-checks are worth no points)")
+    return specs
 
 
 _references: dict[Path, ModuleType] = {}
@@ -129,11 +151,15 @@ def read_submission(path: Path) -> str:
 
 
 def grade(exercise: Exercise, source: str, *, seed: int = DEFAULT_SEED, context: GradingContext | None = None,
-          limits: Limits | None = None, only: list[str] | None = None, reference=None, oracle=None) -> ExerciseResult:
+          limits: Limits | None = None, only: list[str] | None = None, reference=None, oracle=None,
+          self_checks: bool | None = None) -> ExerciseResult:
     """Run every check of ``exercise`` on ``source`` (the student's file's text).
 
     ``reference`` and ``oracle`` replace what checks asking for them get (the reference
     solution and ``context.oracle``; in a student bundle, replays of their recorded answers).
+    ``self_checks``: also run the exercise's self-checks, after the graded ones (default:
+    where hidden checks are pending, i.e. in a student bundle).  In a student bundle the
+    result says how many hidden checks, worth how much, run only at grading time.
 
     Whatever grading this one submission meets becomes its result: an exception anywhere
     (the grader, the analysis of the source, a reply that cannot be handled) gives every
@@ -143,7 +169,7 @@ def grade(exercise: Exercise, source: str, *, seed: int = DEFAULT_SEED, context:
     own_context = context is None
     context = context or GradingContext.create()
     try:
-        return _grade(exercise, source, seed, context, limits, only, reference, oracle)
+        return _grade(exercise, source, seed, context, limits, only, reference, oracle, self_checks)
     except (KeyboardInterrupt, SystemExit):
         raise
     except SandboxError:
@@ -193,19 +219,27 @@ def trusted_helpers(exercise: Exercise, oracle):
     return bundle_replay(exercise.grader_path.parent) or (load_reference(exercise), oracle)
 
 
-def _grade(exercise, source, seed, context, limits, only, reference=None, oracle=None) -> ExerciseResult:
+def _grade(exercise, source, seed, context, limits, only, reference=None, oracle=None,
+           self_checks=None) -> ExerciseResult:
+    from dlgrade.bridges.release import hidden_pending
+
     limits = limits or Limits(wall_seconds=exercise.time_limit,
                               cpu_seconds=int(exercise.time_limit * (TOTAL_BUDGET_FACTOR + 1)) + 5)
     grader = load_grader(exercise)
     specs = collect_checks(grader)
+    pending = hidden_pending(exercise) if only is None else (0, 0.0)
+    if self_checks is None:
+        self_checks = pending[0] > 0
+    if self_checks:
+        specs = specs + load_self_checks(exercise)
     if only:
-        specs = [s for s in specs if s.name in only]
+        specs = [s for s in specs if s.name in only or (self_checks and s.self_check)]
     if reference is None:
         reference, oracle = trusted_helpers(exercise, oracle or context.oracle)
     oracle = oracle or context.oracle
     origin = describe(source)
     result = ExerciseResult(exercise=exercise.id, seed=int(seed), grader_version=exercise.grader_version(),
-                            sandbox=context.worker.backend)
+                            sandbox=context.worker.backend, pending_checks=pending[0], pending_points=pending[1])
     if origin.problem is not None:  # not text Python could run: nothing runs, each check says why
         result.checks = [_result(spec, "error", origin.problem.text("en")) for spec in specs]
         return result
@@ -218,6 +252,7 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
     student = Student(session)
     budget = limits.wall_seconds * TOTAL_BUDGET_FACTOR
     spent_waiting = 0.0
+    expected = expected_names(exercise)
     try:
         for spec in specs:
             if spent_waiting >= budget:
@@ -225,7 +260,7 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
                                              f"time budget ({budget:g} s)"))
                 continue
             try:
-                check_result = _run_check(spec, student, seed, reference, oracle)
+                check_result = _run_check(spec, student, seed, reference, oracle, expected, exercise.forbidden)
                 spent_waiting = session.lost_seconds  # every time-out or death of the child, counted once
                 reached = set(student.transcript.names)
                 hit = everywhere[0] if everywhere else next((tainted[n] for n in sorted(reached) if n in tainted),
@@ -243,9 +278,29 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
         for check_result in result.checks:
             check_result.message = relocate(check_result.message, origin, exercise.file)
     result.output = clean(session.output.text())
+    result.notes.extend(cell_error_notes(session.cell_errors, origin, exercise.file))
     if session.strays:
         result.notes.append(f"your code left {session.strays} process(es) running; they were killed")
     return result
+
+
+def cell_error_notes(errors: list[dict], origin, filename: str) -> list[str]:
+    """One note per notebook cell that raised while the notebook ran (the other cells were
+    graded): where (cell and line), and what it raised."""
+    from dlgrade.messages import say
+
+    notes = []
+    for error in errors:
+        where = origin.where(error["line"]) or f"line {error['line']}"
+        key = "source.cell_import_skipped" if error.get("skipped_import") else "source.cell_raised"
+        note = say(key, "en", file=origin.name or filename, where=where,
+                   error=" ".join(error["error"].split())[:300].rstrip("."))
+        trace = relocate(error["traceback"], origin, filename).rstrip()
+        if trace:
+            note += "\n" + trace
+        if note not in notes:
+            notes.append(note)
+    return notes
 
 
 def _result(spec: CheckSpec, status: str, message: str = "", mistake: str | None = None,
@@ -256,7 +311,8 @@ def _result(spec: CheckSpec, status: str, message: str = "", mistake: str | None
                        title_ko=spec.title_ko)
 
 
-def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle) -> CheckResult:
+def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle, expected=(),
+               forbidden=()) -> CheckResult:
     student.transcript.clear()
     available = {"student": student, "rng": check_rng(seed, spec.name), "reference": reference,
                  "oracle": oracle, "seed": seed}
@@ -266,7 +322,10 @@ def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle) 
     except CheckFailed as failure:
         return _result(spec, "failed", _with_call(failure.message, student, spec), failure.mistake)
     except StudentCodeError as exc:
-        message = exc.message + (f"\n{exc.detail.rstrip()}" if exc.detail else "")
+        message = _unavailable_module(exc.message, forbidden) + (f"\n{exc.detail.rstrip()}" if exc.detail else "")
+        near = _near_function(exc, student, expected)
+        if near:
+            message += f"\n{near}"
         return _result(spec, exc.status, _with_call(message, student, spec))
     except (SandboxError, KeyboardInterrupt, SystemExit):
         raise
@@ -275,6 +334,42 @@ def _run_check(spec: CheckSpec, student: Student, seed: int, reference, oracle) 
     finally:
         hidden_check.reset(token)
     return _result(spec, "passed")
+
+
+def _unavailable_module(message: str, forbidden=()) -> str:
+    """A file that imports a module the sandbox does not have (``import scipy``): said plainly,
+    with what of it the exercise forbids, instead of Python's ModuleNotFoundError."""
+    import re
+
+    found = re.match(r"(\S+) could not be loaded: ModuleNotFoundError: No module named '([\w.]+)'$", message)
+    if not found:
+        return message
+    filename, module = found.groups()
+    top = module.split(".")[0]
+    text = (f"{filename} imports {module}, which is not there when your code is graded: only Python's standard "
+            "library and NumPy are. Remove the import")
+    related = [name for name in forbidden if name == top or name.startswith(top + ".")]
+    if related:
+        text += f"; {', '.join(related)} {'is' if len(related) == 1 else 'are'} forbidden in this exercise"
+    return text + "."
+
+
+def _near_function(exc: StudentCodeError, student: Student, expected=()) -> str:
+    """For a function the file lacks while it defines one spelled almost alike (``perceptrn``
+    for ``perceptron``): the line saying so, else ""."""
+    import re
+
+    from dlgrade.sandbox import StudentMissing
+    from dlgrade.suggest import near_name
+
+    found = re.match(r"(\S+) has no attribute '(\w+)'$", exc.message) if isinstance(exc, StudentMissing) else None
+    if not found:
+        return ""
+    defined = list(getattr(student._session, "functions", {}) or {})
+    near = near_name(found.group(2), defined, expected)
+    if not near:
+        return ""
+    return f"{found.group(1)} defines {near}, not {found.group(2)}: did you mean to name it {found.group(2)}?"
 
 
 def _with_call(message: str, student: Student, spec: CheckSpec) -> str:

@@ -34,6 +34,11 @@ _NOOP = "(lambda *_a, **_k: None)"
 _NOOPS = {"getoutput": "(lambda *_a, **_k: [])"}
 MAX_CODE_CHARS = 1 << 20  #: the code cells together: as much as a .py file may hold
 MAX_IPYTHON_REWRITES = 2000  #: statements rewritten by IPython's transformers in one notebook
+#: JSON values a notebook may hold, counted as ``, [ {`` bytes (strings included, so an
+#: over-count): nbformat builds an object for each, some 4 µs and 500 bytes apiece, so 16 MiB
+#: of ``{},{},…`` cost 23 s and 2.8 GB in the grading process.  A notebook of a hundred
+#: cells with their outputs holds a few thousand; images are base64, which has none.
+MAX_NOTEBOOK_VALUES = 250_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _IPYTHON_CALL = re.compile(r"\bget_ipython\(\)\.(\w+)")
 
@@ -87,6 +92,9 @@ def read_code_cells(data: bytes, name: str) -> list[tuple[int, str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UnreadableSource("source.notebook_not_utf8", file=name) from None
+    # Counted at memchr speed before any is built (as the sandbox's replies are).
+    if text.count(",") + text.count("[") + text.count("{") > MAX_NOTEBOOK_VALUES:
+        raise UnreadableSource("source.notebook_too_many_values", file=name, limit=f"{MAX_NOTEBOOK_VALUES:,}")
     try:
         import nbformat
         from nbformat.reader import reads

@@ -169,7 +169,7 @@ def _inputs_after(owner: RemoteObject, reply: dict, reply_blobs, label: str) -> 
                  for i, a in enumerate(reply.get("args_after", []))]
         kw_after = {str(k): owner._wrap(wire.decode(v, reply_blobs), f"{label} argument {k}")
                     for k, v in dict(reply.get("kwargs_after", {})).items()}
-    except (wire.WireError, TypeError, ValueError, AttributeError) as exc:
+    except (wire.WireError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise StudentReplyError(f"the sandbox sent a malformed reply ({exc})") from None
     return after, kw_after
 

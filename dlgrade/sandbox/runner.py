@@ -83,6 +83,16 @@ class SandboxError(Exception):
     """The sandbox itself failed (cannot start): a tool problem, not the student's."""
 
 
+class SandboxConfigError(SandboxError):
+    """The sandbox asked for (DLGRADE_SANDBOX) is unknown or cannot run here: a usage error."""
+
+
+def sandbox_notice(backend: str) -> str | None:
+    """The message key of the note shown before student code runs with ``backend``
+    (None for bubblewrap)."""
+    return {"bwrap": None, "portable": "sandbox.portable"}.get(backend, "sandbox.insecure")
+
+
 # --------------------------------------------------------------------------- limits
 @dataclass(frozen=True)
 class Limits:
@@ -117,9 +127,35 @@ def bubblewrap_available() -> bool:
     return probe.returncode == 0
 
 
+BACKENDS = ("auto", "bwrap", "rlimit", "portable")
+
+
+def fork_sandbox_possible() -> bool:
+    """True where the zygote can run: fork, Unix sockets and descriptor passing exist
+    (not on Windows)."""
+    return (os.name != "nt" and hasattr(os, "fork") and hasattr(socket, "AF_UNIX")
+            and hasattr(socket, "send_fds") and hasattr(os, "setsid"))
+
+
 def choose_backend(requested: str | None = None) -> str:
-    """'bwrap' or 'rlimit'.  DLGRADE_SANDBOX=rlimit forces the fallback."""
-    requested = requested or os.environ.get("DLGRADE_SANDBOX") or "auto"
+    """'bwrap', 'rlimit' or 'portable'.  DLGRADE_SANDBOX=rlimit forces the fallback,
+    DLGRADE_SANDBOX=portable the subprocess-with-pipes backend
+    (:mod:`dlgrade.sandbox.portable`), which is also what Windows, or any system without
+    fork and Unix sockets, gets."""
+    requested = (requested or os.environ.get("DLGRADE_SANDBOX") or "auto").strip().lower()
+    if requested not in BACKENDS:
+        from dlgrade.messages import detect_language, say
+
+        raise SandboxConfigError(say("sandbox.unknown_backend", detect_language(), name=requested,
+                               known=", ".join(BACKENDS)))
+    if requested == "portable":
+        return "portable"
+    if not fork_sandbox_possible():
+        if requested != "auto":
+            from dlgrade.messages import detect_language, say
+
+            raise SandboxConfigError(say("sandbox.backend_unavailable", detect_language(), name=requested))
+        return "portable"
     if requested == "rlimit":
         return "rlimit"
     if requested == "bwrap":
@@ -243,7 +279,16 @@ def _sandbox_uids(slot: int) -> str:
 
 # --------------------------------------------------------------------------- worker
 class Worker:
-    """One warm zygote; runs one session at a time."""
+    """One warm zygote; runs one session at a time.
+
+    ``Worker(backend)`` is a ``PortableWorker`` when the backend chosen is 'portable'."""
+
+    def __new__(cls, backend: str | None = None, slot: int = 0):
+        if cls is Worker and choose_backend(backend) == "portable":
+            from dlgrade.sandbox.portable import PortableWorker
+
+            return super().__new__(PortableWorker)
+        return super().__new__(cls)
 
     def __init__(self, backend: str | None = None, slot: int = 0):
         self.backend = choose_backend(backend)
@@ -405,7 +450,16 @@ class Output:
 
 
 class Session:
-    """One submission loaded in one sandboxed child."""
+    """One submission loaded in one sandboxed child.
+
+    A session of a worker that names its own ``session_class`` (the portable backend's)
+    is an instance of that class."""
+
+    def __new__(cls, worker=None, *args, **kwargs):
+        own = getattr(worker, "session_class", None)
+        if cls is Session and own is not None:
+            return super().__new__(own)
+        return super().__new__(cls)
 
     def __init__(self, worker: Worker, source: str, filename: str, forbidden=(), limits: Limits | None = None):
         self.worker = worker
@@ -431,6 +485,9 @@ class Session:
         #: seconds spent waiting on requests that ended in a time-out or the child's death,
         #: each counted once
         self.lost_seconds = 0.0
+        #: a notebook's cells that raised while the module loaded, as the child reported them
+        #: (its word, about its own code): [{"line": module line, "error": "…", "traceback": "…"}]
+        self.cell_errors: list[dict] = []
 
     # ---- lifecycle
     def open(self) -> None:
@@ -457,6 +514,8 @@ class Session:
             self.load_error = exc
             raise
         self.functions = _function_handles(reply.get("functions")) if reply.get("ok") else {}
+        if reply.get("ok") and not self.cell_errors:
+            self.cell_errors = _cell_errors(reply.get("notes"))
         if not reply.get("ok"):
             kind = reply.get("kind")
             message = str(reply.get("error", "could not be loaded"))
@@ -648,3 +707,16 @@ def _death_message(info: dict, what: str) -> str:
     if "code" in status:
         return f"your code ended the process during {what} (exit code {status['code']})"
     return f"the process running your code ended during {what}"
+
+
+def _cell_errors(notes) -> list[dict]:
+    """The child's list of cells that raised, kept only as far as it has the expected shape."""
+    out = []
+    for note in notes if isinstance(notes, list) else []:
+        if len(out) >= 20:
+            break
+        if isinstance(note, dict) and type(note.get("line")) is int and isinstance(note.get("error"), str):
+            out.append({"line": note["line"], "error": note["error"][:2000],
+                        "traceback": str(note.get("traceback") or "")[:4000],
+                        "skipped_import": note.get("skipped_import") is True})
+    return out

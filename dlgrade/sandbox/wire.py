@@ -73,14 +73,19 @@ def decode(enc, blobs: list[bytes], depth: int = 0):
             raise WireError("bad float")
         try:
             number = float(val)
-        except ValueError:
+            return number if dtype == "float64" else np.dtype(dtype).type(number)
+        except (ValueError, OverflowError, TypeError):
             raise WireError("bad float") from None
-        return number if dtype == "float64" else np.dtype(dtype).type(number)
     if tag == "$int":
         dtype = enc.get("dtype", "int64")
         if type(val) is not int or dtype not in _SCALAR_DTYPES:
             raise WireError("bad integer")
-        return np.dtype(dtype).type(val) if np.dtype(dtype).kind in "iu" else val
+        if np.dtype(dtype).kind not in "iu":
+            return val
+        bounds = np.iinfo(dtype)
+        if not bounds.min <= val <= bounds.max:  # not a value of its dtype: a forged reply
+            raise WireError(f"integer {val} out of range for {dtype}")
+        return np.dtype(dtype).type(val)
     if tag == "$bool":
         if type(val) is not bool:
             raise WireError("bad bool")

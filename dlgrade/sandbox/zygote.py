@@ -341,6 +341,8 @@ _violations = []
 #: Checks install_guards adds, run after every request (see _guarded): a forbidden module
 #: found loaded however it got there (the import system changed, say) is a violation.
 _after_each_request = []
+#: The forbidden NumPy functions of this exercise (install_guards), for the audit hook.
+_refused_numpy = []
 
 # The C functions NumPy builds a forbidden function on, guarded with it: np.convolve is the
 # legacy C correlate of the flipped kernel, reachable as numpy._core.multiarray.correlate.
@@ -381,6 +383,7 @@ def install_guards(forbidden):
         for key in _BUILT_ON.get(attr, ()):
             refused.setdefault(key, ("numpy." + attr, True))
     numpy_loaded = {name for name in sys.modules if name == "numpy" or name.startswith("numpy.")}
+    _refused_numpy[:] = ["numpy." + attr for attr in attributes]
 
     def violation(name, via):
         _violations.append(name)
@@ -527,6 +530,16 @@ def _introspection_guard(source, filename):
             raise RuntimeError("audit hooks cannot be added")
         if reading[0]:
             return
+        if event == "import" and len(args) > 2 and args[2] is None and args[0] in sys.modules:
+            # An extension module created afresh (its loader's create_module, _imp.create_dynamic,
+            # a reload) starts from the interpreter's saved copy of its first namespace: the
+            # functions the guards replaced would come back.  A first import is not refused.
+            name = args[0]
+            if _refused_numpy and (name == "numpy" or name.startswith("numpy.")):
+                _violations.append(_refused_numpy[0])
+                raise ForbiddenName("%s is not allowed in this exercise (reached as a fresh copy of %s)"
+                                    % (_refused_numpy[0], name))
+            raise IntrospectionRefused("a fresh copy of %s is not available to submissions" % name)
         if (event in REFUSED_EVENTS
                 or (event == "object.__getattr__" and len(args) > 1 and args[1] in REFUSED_ATTRIBUTES)
                 # The interpreter's own C API through ctypes (PyEval_GetFrame, PyFrame_GetBack…).
@@ -561,6 +574,71 @@ def _introspection_guard(source, filename):
     return install, traceback
 
 
+# --------------------------------------------------------------------------- notebooks
+#: The headers of a notebook's module: a notebook file, or the cells of a running notebook.
+_NOTEBOOK_HEADERS = ('# dlgrade-source: {"kind": "notebook"', '# dlgrade-source: {"kind": "kernel"')
+_CELL_MARKER = "# dlgrade-cell: "
+#: At most this many cells that raised are reported (each once, in the order they ran).
+MAX_CELL_NOTES = 20
+
+
+def notebook_cells(source):
+    """A notebook's module (dlgrade.grading.source: a header, then a marker before each
+    cell's lines; dlgrade.notebook.live: before each definition) as its parts:
+    [(0, preamble)] + [(line of the cell's marker, the cell's text padded with empty lines so
+    that its line numbers are the module's)], or None for any other source."""
+    if not source.startswith(_NOTEBOOK_HEADERS):
+        return None
+    lines = source.split("\n")
+    starts = [n for n, line in enumerate(lines) if line.startswith(_CELL_MARKER)]
+    parts = [(0, "\n".join(lines[:starts[0]] if starts else lines))]
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(lines)
+        parts.append((start + 1, "\n" * start + "\n".join(lines[start:end])))
+    return parts
+
+
+def _run_cells(cells, module, filename, traceback):
+    """Run a notebook's cells in order in ``module``, each on its own, as Jupyter does: a
+    cell that raises stops there (its later statements do not run) and the next cell runs;
+    a top-level import of a module the sandbox lacks (matplotlib, pandas…) is skipped and
+    the cell goes on, its name left undefined.  Returns what raised and where (the module's
+    line), at most MAX_CELL_NOTES.  A forbidden name (a BaseException, recorded as a violation
+    even when the student's code catches it), an exit and a refused introspection stop the
+    whole load as in a .py file."""
+    import ast
+
+    notes = []
+
+    def note(line, error, trace="", skipped=False):
+        if len(notes) < MAX_CELL_NOTES:
+            notes.append({"line": int(line or 0), "error": error[:_MAX_STR], "traceback": trace,
+                          "skipped_import": skipped})
+
+    for start, text in cells:
+        try:
+            tree = ast.parse(text, filename)
+        except SyntaxError as exc:  # a cell that parses only with the next one's lines: not run alone
+            note(exc.lineno or start, "SyntaxError: %s" % exc.msg)
+            continue
+        for statement in tree.body:
+            try:
+                code = compile(ast.Module(body=[statement], type_ignores=[]), filename, "exec", dont_inherit=True)
+                exec(code, module.__dict__)
+            except IntrospectionRefused:
+                raise
+            except Exception as exc:
+                trace = traceback(exc)
+                at = _re.findall(r'line (\d+), in <module>', trace)
+                skipped = isinstance(exc, ImportError) and isinstance(statement, (ast.Import, ast.ImportFrom))
+                note(int(at[0]) if at else statement.lineno, _describe(exc), trace, skipped)
+                exc.__traceback__ = None
+                if skipped:
+                    continue
+                break
+    return notes
+
+
 # --------------------------------------------------------------------------- harness
 def _student_traceback(exc, filename):
     """The traceback limited to frames of the student's file (without the guard installed;
@@ -593,12 +671,20 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
     module.__file__ = filename
     codec.handles[0] = module
 
+    if source.startswith(_NOTEBOOK_HEADERS):
+        import ast  # noqa: F401  (for _run_cells, imported before the guards are in place)
     install_guards(forbidden)
     install_guard, traceback = _introspection_guard(source, filename)
 
+    cells = notebook_cells(source)
+
     def load():
         try:
+            # The whole source first, a notebook's too: code Python cannot parse anywhere is not
+            # graded at all (as a .py file), and what the parent scanned is what runs.
             code = compile(source, filename, "exec", dont_inherit=True)
+            if cells is not None:
+                code = compile(cells[0][1], filename, "exec", dont_inherit=True)
         except SyntaxError as exc:
             return {"ok": False, "kind": "syntax", "error": "%s (line %s)" % (exc.msg, exc.lineno),
                     "line": exc.lineno, "text": (exc.text or "").rstrip()[:200]}
@@ -608,7 +694,13 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
         sys.modules["__main__"] = module
         install_guard()
         exec(code, module.__dict__)
-        return {"ok": True, "functions": _module_functions(codec, module)}
+        reply = {"ok": True}
+        if cells is not None:
+            notes = _run_cells(cells[1:], module, filename, traceback)
+            if notes:
+                reply["notes"] = notes
+        reply["functions"] = _module_functions(codec, module)
+        return reply
 
     reply = _guarded(load, filename, "the module called exit(%r) while being imported", traceback)
     send_frame(conn, reply)
@@ -864,16 +956,27 @@ def _isolate(as_root):
                    "mounting a fresh " + path)
 
 
+_MOUNT_ATTR = []  # struct mount_attr, made once by the zygote rather than by every child
+
+
+def _mount_attr():
+    if not _MOUNT_ATTR:
+        import ctypes
+
+        class MountAttr(ctypes.Structure):
+            _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                        ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+
+        _MOUNT_ATTR.append(MountAttr)
+    return _MOUNT_ATTR[0]
+
+
 def _read_only_everywhere(libc):
     """Every mount of this child's namespace read-only: no folder a later child sees can be
     written (the scratch folders are mounted afresh afterwards)."""
     import ctypes
 
-    class MountAttr(ctypes.Structure):
-        _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
-                    ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
-
-    attr = MountAttr(1, 0, 0, 0)  # MOUNT_ATTR_RDONLY, on the whole tree at once (Linux 5.12)
+    attr = _mount_attr()(1, 0, 0, 0)  # MOUNT_ATTR_RDONLY, on the whole tree at once (Linux 5.12)
     if libc.syscall(ctypes.c_long(442), ctypes.c_long(-100), b"/", ctypes.c_long(0x8000), ctypes.byref(attr),
                     ctypes.c_long(ctypes.sizeof(attr))) == 0:
         return
@@ -1097,7 +1200,8 @@ def _exit_status(raw):
 PRELOAD = ("math", "cmath", "itertools", "functools", "collections", "random", "copy", "typing",
            "dataclasses", "fractions", "decimal", "statistics", "operator", "string", "re",
            "numbers", "abc", "enum", "warnings", "time", "traceback", "io", "json", "resource", "ctypes",
-           "types", "importlib.abc", "importlib.util", "signal", "heapq", "bisect", "array", "struct")
+           "types", "importlib.abc", "importlib.util", "signal", "heapq", "bisect", "array", "struct",
+           "threading")  # the session's own thread (_off_the_main_thread), not imported per child
 
 
 def _world_reachable(path):
@@ -1177,6 +1281,7 @@ def zygote_main(control_fd, uid_spec):
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     as_root = os.geteuid() == 0 and uids is not None
+    _mount_attr()
     isolated = _isolation_works(as_root)
     # A child's standard streams, made once: each child points descriptors 1 and 2 at its
     # own output pipe, and these line-buffered writers (empty at every fork) follow them.

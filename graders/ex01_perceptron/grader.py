@@ -330,33 +330,6 @@ def gate_lookup(name, table):
             f"return {table!r}[(1 if x1 > 0.5 else 0) * 2 + (1 if x2 > 0.5 else 0)]")
 
 
-@check(points=2, hidden=True, title_ko="XOR_gate = AND(NAND(x1, x2), OR(x1, x2)): 진리표가 맞고, 게이트의 진리표가 다르면 그 게이트를 따라 바뀝니다.")
-def xor_built_from_gates(student, rng):
-    """XOR_gate is AND(NAND(x1, x2), OR(x1, x2)): its truth table is right, and follows the gates when theirs change."""
-    expect_table(student, "XOR_gate")  # the property counts only with the right table
-    for tables in gate_variants(rng):
-        # The file loaded afresh with other truth tables for the three gates, nothing patched
-        # into a running module: an XOR over the gates now gives AND(NAND, OR) of these tables.
-        variant = with_gate_tables(student.source, tables)
-        if variant is None:
-            raise CheckFailed("XOR_gate cannot be judged: the file does not parse")
-        with student.loaded_from(variant):
-            got = truth_table(student, "XOR_gate")
-        if got == composed(tables):
-            continue
-        if got == TABLES["XOR_gate"]:
-            raise CheckFailed("XOR_gate does not follow the gates: when AND_gate, NAND_gate and OR_gate are given "
-                              "other truth tables, XOR_gate still gives its own answers — build XOR from the gates "
-                              "(AND(NAND(x1, x2), OR(x1, x2))) instead of a lookup table", mistake="xor_lookup_table")
-        for gate in GATES:  # named only when XOR with that gate alone kept real gives exactly this table
-            if got == composed({**tables, gate: TABLES[gate]}):
-                raise CheckFailed(f"XOR_gate does not call {gate}: when the gates are given other truth tables, "
-                                  f"XOR_gate follows the others but computes {gate[:-5]} its own way — call "
-                                  f"{gate} itself", mistake="xor_bypasses_gate")
-        raise CheckFailed("XOR_gate is not AND_gate(NAND_gate(x1, x2), OR_gate(x1, x2)): when the three gates are "
-                          "given other truth tables, XOR_gate does not give AND of NAND and OR of them")
-
-
 def separable_data(rng, d, n):
     """Points with a margin around a random hyperplane that does not pass through the origin."""
     w_true = rng.normal(size=d)
@@ -439,3 +412,32 @@ def follows_the_learning_rule(student, rng, reference):
         what = f"case {case + 1}: train_perceptron(X of shape {X.shape}, y)"
         w, b, _converged = expect_training_result(result, d, what)
         expect_learning_rule(w, b, None, X, y, 1000, reference, what)
+
+
+# Last: it loads the file afresh with other gate tables (a fresh child), and the checks after
+# it would need the student's own file loaded again.
+@check(points=2, hidden=True, title_ko="XOR_gate = AND(NAND(x1, x2), OR(x1, x2)): 진리표가 맞고, 게이트의 진리표가 다르면 그 게이트를 따라 바뀝니다.")
+def xor_built_from_gates(student, rng):
+    """XOR_gate is AND(NAND(x1, x2), OR(x1, x2)): its truth table is right, and follows the gates when theirs change."""
+    expect_table(student, "XOR_gate")  # the property counts only with the right table
+    for tables in gate_variants(rng):
+        # The file loaded afresh with other truth tables for the three gates, nothing patched
+        # into a running module: an XOR over the gates now gives AND(NAND, OR) of these tables.
+        variant = with_gate_tables(student.source, tables)
+        if variant is None:
+            raise CheckFailed("XOR_gate cannot be judged: the file does not parse")
+        with student.loaded_from(variant):
+            got = truth_table(student, "XOR_gate")
+        if got == composed(tables):
+            continue
+        if got == TABLES["XOR_gate"]:
+            raise CheckFailed("XOR_gate does not follow the gates: when AND_gate, NAND_gate and OR_gate are given "
+                              "other truth tables, XOR_gate still gives its own answers — build XOR from the gates "
+                              "(AND(NAND(x1, x2), OR(x1, x2))) instead of a lookup table", mistake="xor_lookup_table")
+        for gate in GATES:  # named only when XOR with that gate alone kept real gives exactly this table
+            if got == composed({**tables, gate: TABLES[gate]}):
+                raise CheckFailed(f"XOR_gate does not call {gate}: when the gates are given other truth tables, "
+                                  f"XOR_gate follows the others but computes {gate[:-5]} its own way — call "
+                                  f"{gate} itself", mistake="xor_bypasses_gate")
+        raise CheckFailed("XOR_gate is not AND_gate(NAND_gate(x1, x2), OR_gate(x1, x2)): when the three gates are "
+                          "given other truth tables, XOR_gate does not give AND of NAND and OR of them")

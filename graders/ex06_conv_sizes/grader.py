@@ -203,8 +203,11 @@ def lecture_tf_output_size(student):
 @check(points=1, title_ko="pool_output_size(28, 2) → 14: 케라스처럼 stride의 기본값은 풀 크기.")
 def lecture_pool_output_size(student):
     """pool_output_size(28, 2) → 14: the stride defaults to the pool size, as in Keras."""
-    got = student.pool_output_size(28, 2)
-    expect_int(got, 14, "pool_output_size(28, 2)", mistake="pool_stride_default" if got == 27 else None)
+    default, one = student.in_one_round_trip([(student.pool_output_size, (28, 2), {}),
+                                               (student.pool_output_size, (28, 2, 1), {})])
+    expect_int(default, 14, "pool_output_size(28, 2)", mistake="pool_stride_default" if default == 27 else None)
+    # The same pool with an explicit stride of 1 (27): a constant answer cannot pass both.
+    expect_int(one, 27, "pool_output_size(28, 2, 1)")
 
 
 @check(points=1, title_ko="강의의 케라스 CNN 파라미터 수: Conv2D 3·3·1·10 + 10 = 100, Dense 196,100과 1,010.")
@@ -500,11 +503,16 @@ def below_one_configs(rng):
 def conv_output_size_below_one(student, rng):
     """conv_output_size raises ValueError when N − F + 2P is negative (an output below 1), and gives 1 when the filter just fits."""
     too_small, fitting = below_one_configs(rng)
-    calls = ([("conv_output_size", (n, f), {"stride": s, "pad": p}) for n, f, s, p in fitting]
+    # One stride more than just fitting gives 2: with it, a constant 1 (and raising on exactly
+    # the impossible sizes) earns nothing.
+    one_more = [(n + s, f, s, p) for n, f, s, p in fitting]
+    calls = ([("conv_output_size", (n, f), {"stride": s, "pad": p}) for n, f, s, p in fitting + one_more]
              + [("conv_output_size", (n, f), {"stride": s, "pad": p}) for n, f, s, p in too_small])
     outcomes = outcomes_in_one_round_trip(student, calls)
     for n, f, s, p in fitting:
         expect_int(value_of(next(outcomes)), 1, f"conv_output_size({n}, {f}, stride={s}, pad={p}) (the filter just fits)")
+    for n, f, s, p in one_more:
+        expect_int(value_of(next(outcomes)), 2, f"conv_output_size({n}, {f}, stride={s}, pad={p}) (one stride more)")
     for case, (n, f, s, p) in enumerate(too_small):
         outcome = next(outcomes)
         expect_value_error(lambda: value_of(outcome), f"case {case + 1}: conv_output_size({n}, {f}, stride={s}, "

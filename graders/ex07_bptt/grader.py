@@ -393,7 +393,7 @@ def random_time_rnn_vs_keras(student, rng):
                      tolerance=result_tolerance(hs, xs.shape[1]))
 
 
-@check(points=2, hidden=True, title_ko="forward가 맞고, 여러분의 forward로 sum(hs * dhs)를 중앙 차분한 값이 backward의 grads와 일치합니다.")
+@check(points=2, hidden=True, title_ko="forward가 맞고, 여러분의 forward로 sum(hs * dhs)를 중심 차분한 값이 backward의 grads와 일치합니다.")
 def gradient_check_own_forward(student, rng):
     """Your forward is right, and central differences of it, sum(hs * dhs), agree with your backward's grads."""
     xs, Wx, Wh, b, dhs = gradient_check_case(rng)
