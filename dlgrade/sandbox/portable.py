@@ -523,17 +523,7 @@ class PortableSession(Session):
         self._watch_memory = process.job is None and "RLIMIT_AS" not in (applied.get("limits") or [])
         reply, _ = self._receive(max(0.0, self.limits.wall_seconds - (time.monotonic() - started)) or 0.001,
                                  what=what)
-        self.functions = _function_handles(reply.get("functions")) if reply.get("ok") else {}
-        if not reply.get("ok"):
-            kind = reply.get("kind")
-            message = str(reply.get("error", "could not be loaded"))
-            self.close()
-            if kind == "forbidden":
-                self.load_error = StudentForbidden(message)
-            else:
-                detail = str(reply.get("traceback") or reply.get("text") or "")
-                self.load_error = StudentLoadError(f"{self.filename} could not be loaded: {message}", detail)
-            raise self.load_error
+        self.take_load_reply(reply)
 
     def close(self) -> dict:
         info: dict = {}

@@ -513,6 +513,11 @@ class Session:
             # (and wait for) the same again, so it is the load's result from now on.
             self.load_error = exc
             raise
+        self.take_load_reply(reply)
+
+    def take_load_reply(self, reply: dict) -> None:
+        """What the reply to loading the module says, for every backend: the module's functions
+        and a notebook's cells that raised; or the load's error, kept and raised."""
         self.functions = _function_handles(reply.get("functions")) if reply.get("ok") else {}
         if reply.get("ok") and not self.cell_errors:
             self.cell_errors = _cell_errors(reply.get("notes"))
