@@ -152,7 +152,11 @@ class LocalizedCommand(click.Command):
         from dlgrade.click_messages import language
         from dlgrade.messages import MESSAGES
 
-        entry = MESSAGES.get(f"help.{self.name}") if language() == "ko" else None
+        # Listed by its group: the key is the group's path and this command's name
+        # ("session grade", not "grade").
+        ctx = click.get_current_context(silent=True)
+        parent = ctx.command_path.split(" ")[1:] if ctx is not None and ctx.command is not self else []
+        entry = MESSAGES.get(f"help.{' '.join(parent + [self.name])}") if language() == "ko" else None
         return entry["ko"].split("\n")[0] if entry else super().get_short_help_str(limit)
 
     def collect_usage_pieces(self, ctx):

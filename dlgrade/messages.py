@@ -782,6 +782,185 @@ MESSAGES.update({
 })
 
 
+# Korean help for the instructor's commands.
+MESSAGES.update({
+    'help.grade': {
+        "ko": '반 전체를 채점해 SQLite 성적부에 기록합니다.\n\nSUBMISSIONS(제출물)에는 학생마다 폴더 하나 또는 zip 파일 하나가 있고(이름이 학번), 그 안 어디에든 스텁과 같은 이름의 학생 파일이 있습니다. 결과는 하나 끝날 때마다 기록되므로 중단되어도 잃는 것이 없고, 다시 실행하면 이어서 채점합니다(바뀌지 않은 제출물은 두 번 채점하지 않습니다). --format json/results-json은 학생과 과제마다 JSON 한 줄({"student", "exercise", "result"})을, --format junit은 XML 문서 하나를 출력합니다.\n\nSUBMISSIONS의 모든 항목은 접수 요약(--json: "intake")에 채점됨, 미제출, 또는 건너뜀(이유와 함께)으로 빠짐없이 나옵니다. 이름이 바뀐 파일(Conv.py, conv (1).py), 노트북(conv.ipynb, ex05.ipynb), 제출물 안의 폴더와 zip, .tar.gz 압축 파일도 받습니다. 한 과제에 .py와 노트북을 함께 내면 .py를 채점합니다. 같은 학생을 가리키는 두 항목(대소문자, NFC/NFD, 공백, - _ .만 다름)은 충돌이며, 하나의 이름을 바꾸거나 지울 때까지 둘 다 채점하지 않고 종료 코드는 1입니다. 안전하지 않은 압축 파일은 이유와 함께 거부되어 그 학생의 결과가 됩니다.\n\n예:\n  dlgrade grade examples/class --db gradebook.db\n  dlgrade grade lms_export/ --exercises ex04,ex05 --seed-salt week3 --json\n  dlgrade grade examples/class --format junit > grades.xml',
+        "en": 'Grade a whole class into a SQLite gradebook.\n\nSUBMISSIONS holds one folder or one zip file per student (the student id is\nits name), with the students\' files by the stub\'s name, anywhere inside.\nEach result is committed as it completes: an interrupted run loses nothing,\nand rerunning resumes (unchanged submissions are not graded twice).\n--format json/results-json prints one JSON line per student and exercise\n({"student", "exercise", "result"}); --format junit one XML document.\n\nEvery entry of SUBMISSIONS is accounted for in the intake summary (--json:\n"intake"): graded, not submitted, or skipped with the reason. Renamed files\n(Conv.py, conv (1).py), notebooks (conv.ipynb, ex05.ipynb), folders and zips\ninside a submission and .tar.gz archives are taken; when both a .py and a\nnotebook are handed in for one exercise, the .py is graded. Two entries that\nname the same student (case, NFC/NFD, spaces, - _ .) are a conflict: neither\nis graded until one is renamed or removed, and the exit code is 1. An unsafe\narchive is refused, with the reason, as that student\'s result.\n\nExamples:  dlgrade grade examples/class --db gradebook.db\n           dlgrade grade lms_export/ --exercises ex04,ex05 --seed-salt week3 --json\n           dlgrade grade examples/class --format junit > grades.xml'},
+    'help.export': {
+        "ko": '성적과 채점기를 다른 도구로 내보냅니다: csv, json, lms, gradescope.\n\n예:\n  dlgrade export csv --db gradebook.db --out grades.csv\n  dlgrade export lms --lms canvas --db gradebook.db --out canvas.csv\n  dlgrade export gradescope ex05 --out autograder.zip',
+        "en": 'Export grades and graders to other tools: csv, json, lms, gradescope.\n\nExamples:  dlgrade export csv --db gradebook.db --out grades.csv\n           dlgrade export lms --lms canvas --db gradebook.db --out canvas.csv\n           dlgrade export gradescope ex05 --out autograder.zip'},
+    'help.export csv': {
+        "ko": '성적부를 CSV로 내보냅니다.\n\n학생마다 한 행, 과제마다 한 열, 그리고 합계(수동 점수 조정 반영). --session을 주면: 세션의 가중치와 지각 감점을 반영한 점수, 명단의 이름, points_possible 행, 상태 열(graded, late, not_submitted, refused).\n\n예:\n  dlgrade export csv --db gradebook.db --out grades.csv\n  dlgrade export csv --db week3.db --session week3 --out week3.csv',
+        "en": "The gradebook as CSV: one row per student, one column per exercise, and the total\n(overrides applied). With --session: the session's weighted, late-adjusted scores, the\nroster name, a points_possible row and a status column (graded, late, not_submitted,\nrefused).\n\nExample:  dlgrade export csv --db gradebook.db --out grades.csv\n          dlgrade export csv --db week3.db --session week3 --out week3.csv"},
+    'help.export json': {
+        "ko": '성적부를 JSON으로 내보냅니다.\n\n학생마다 각 과제의 점수, 상태, 시드, 채점기 버전.\n\n예:\n  dlgrade export json --db gradebook.db',
+        "en": "The gradebook as JSON: per student, each exercise's score, status, seed and grader version.\n\nExample:  dlgrade export json --db gradebook.db"},
+    'help.export gradescope': {
+        "ko": '과제 하나의 Gradescope 자동 채점기 묶음을 만듭니다.\n\nzip을 프로그래밍 과제의 autograder로 올리세요: setup.sh가 dlgrade를 설치하고, run_autograder가 학생 파일을 모든 검사로 채점해 results.json을 씁니다(숨은 검사는 성적을 공개한 뒤에 보입니다).\n\n예:\n  dlgrade export gradescope ex05 --out autograder.zip',
+        "en": "A Gradescope autograder bundle for one exercise.\n\nUpload the zip as a programming assignment's autograder: setup.sh installs\ndlgrade, run_autograder grades the student's file with every check and writes\nresults.json (hidden checks visible after the grades are published).\n\nExample:  dlgrade export gradescope ex05 --out autograder.zip"},
+    'help.export lms': {
+        "ko": '성적부를 LMS 성적부(Canvas 또는 Moodle)가 가져올 수 있는 CSV로 내보냅니다.\n\n--session을 주면: 세션을 과제 하나로, 가중치와 지각 감점을 반영한 합계를 세션 만점에 대한 점수로 내보냅니다. 아무것도 내지 않은 학생은 0점이 아니라 빈칸(성적 없음)입니다.\n\n예:\n  dlgrade export lms --lms canvas --db gradebook.db --out canvas.csv\n  dlgrade export lms --lms canvas --db week3.db --session week3 --out week3_canvas.csv',
+        "en": "The gradebook as a CSV the LMS gradebook imports (Canvas or Moodle). With --session:\nthe session as one assignment, its weighted late-adjusted total out of the session's\nmaximum; a student who handed in nothing gets no grade (empty), not 0.\n\nExample:  dlgrade export lms --lms canvas --db gradebook.db --out canvas.csv\n          dlgrade export lms --lms canvas --db week3.db --session week3 --out week3_canvas.csv"},
+    'help.dev': {
+        "ko": '과정 작성자를 위한 명령.',
+        "en": "Commands for the course's authors."},
+    'help.dev check': {
+        "ko": '과정의 모든 과제를 검증하고 고치는 방법을 알려 줍니다.\n\n검사 항목: 두 언어의 문제 설명, 힌트, 모든 스텁의 TODO, 스텁이 풀이와 같은 것을 정의하는지, 공개 검사와 숨은 검사가 있고 배점이 course.yaml과 맞는 채점기, docs/exercises.md의 모든 풀이 예시가 채점기에 있는지, 모든 스텁이 0점이고 모든 풀이가 만점인지.\n\n예:\n  dlgrade dev check',
+        "en": 'Verify every exercise of the course and say how to fix each problem.\n\nChecks: statements in both languages, hints, a TODO in every stub, the stub\ndefines what the solution does, graders with public and hidden checks whose\npoints match course.yaml, every worked example of docs/exercises.md in a\ngrader, every stub scores 0 and every solution full marks.\n\nExample:  dlgrade dev check'},
+    'help.release': {
+        "ko": '학생용 배포본을 만듭니다: 패키지, 스텁, 문제 설명, 공개 검사.\n\n풀이도, 숨은 검사도, 오라클 캐시도 넣지 않습니다. 공개 검사의 기댓값은 배포본을 만들 때 참조 풀이로 기록합니다. 배포본에서 dlgrade check는 공개 검사를 실행합니다.\n\n예:\n  dlgrade release dist/students --zip',
+        "en": "Build the student bundle: package, stubs, statements and public checks.\n\nNo solutions, no hidden checks, no oracle cache: the public checks' expected\nvalues are recorded from the reference solution when the bundle is built.\nIn the bundle, dlgrade check runs the public checks.\n\nExample:  dlgrade release dist/students --zip"},
+    'help.session': {
+        "ko": '금요일 평가 세션: 세션 파일 검사, 채점, 실시간 지켜보기.\n\n예:\n  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db',
+        "en": 'Friday evaluation sessions: check a session file, grade, watch live.\n\nExample:  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db'},
+    'help.session check': {
+        "ko": '세션 파일을 검증하고 그 뜻을 보여 줍니다.\n\n세션 시간대의 시각, 가중치, 지각 규칙을 보여 줍니다.\n\n예:\n  dlgrade session check examples/sessions/week3.yaml',
+        "en": 'Validate a session file and show what it means (times in its zone, weights, late policy).\n\nExample:  dlgrade session check examples/sessions/week3.yaml'},
+    'help.session grade': {
+        "ko": '세션을 채점합니다.\n\n세션의 과제를 세션의 시드 솔트로 채점하고, 각 제출물의 시각에 지각 규칙을 적용해 가중 합계를 세션 이름으로 성적부에 기록합니다.\n\n시각은 각 파일이 SUBMISSIONS(제출물)에 도착한 때입니다(학생 압축 파일의 수정 시각, 또는 학생 폴더 안 파일의 수정 시각). --times로 이를 덮어씁니다. zip 안에 적힌 시각은 학생이 마음대로 정할 수 있으므로, 세션 파일에 times_from: archive_entries라고 적혀 있을 때만(세션 시간대로 읽어) 인정합니다. 보고서에 각 시각의 출처가 나옵니다. SUBMISSIONS의 모든 항목은 접수 요약에 빠짐없이 나오며, 같은 학생을 가리키는 항목들은 충돌로서 채점하지 않습니다(종료 코드 1). 다시 실행하면 이어서 채점합니다.\n\n예:\n  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db \\\n      --times examples/sessions/week3_times.csv',
+        "en": "Grade a session: its exercises with its seed salt, the late policy applied to each\nsubmission's time, and weighted totals, into the gradebook under the session's name.\n\nTimes are when each file arrived in SUBMISSIONS (the modification time of the\nstudent's archive, or of the file in the student's folder); --times overrides\nthem. The times written inside zips are the students' to set: they count only\nif the session file says times_from: archive_entries (read in its time zone).\nThe report says where each time came from. Every entry of SUBMISSIONS is\naccounted for in the intake summary; entries that name the same student are a\nconflict, not graded (exit code 1). Rerunning resumes.\n\nExample:  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db \\\n              --times examples/sessions/week3_times.csv"},
+    'help.session watch': {
+        "ko": '세션을 실시간으로 지켜봅니다.\n\n폴더에 새로 들어오거나 바뀐 제출물을 채점하고, 누가 제출했는지, 현재 점수와 분포를 보여 줍니다. Ctrl-C로 멈추고, 다시 시작하면 성적부에서 이어 갑니다(두 번 채점하지 않습니다).\n\n예:\n  dlgrade session watch examples/sessions/week3.yaml submissions/ --db week3.db',
+        "en": 'Watch a session live: grade new or changed submissions as they appear in the folder,\nand show who has submitted, running scores and the distribution. Stop with Ctrl-C;\nstarting again continues from the gradebook (nothing is graded twice).\n\nExample:  dlgrade session watch examples/sessions/week3.yaml submissions/ --db week3.db'},
+    'help.report': {
+        "ko": '강사용 보고서.\n\n과제별 점수 분포, 많은 학생이 실패한 검사와 그 실패 메시지(묶어서), 도움이 필요한 학생, 이전 세션.\n\n예:\n  dlgrade report --db week3.db --session week3 --html week3.html',
+        "en": "The instructor's report: score distribution per exercise, the checks most students\nfailed with their failure messages grouped, students who need help, and earlier sessions.\n\nExample:  dlgrade report --db week3.db --session week3 --html week3.html"},
+    'help.similarity': {
+        "ko": '한 과제에 대해 코드가 의심스러울 만큼 비슷한 학생 쌍을 보여 줍니다.\n\n변수 이름, 배치, 주석, 함수 순서가 달라도 찾아내며, 스텁의 코드는 빼고 비교합니다.\n\nSUBMISSIONS(제출물)는 `dlgrade grade`처럼 읽습니다(학생마다 폴더 또는 zip 하나). 비교는 copydetect의 winnowing(MOSS와 같은 방식)입니다. 점수는 두 파일을 살펴볼 이유일 뿐 판정이 아닙니다. 종료 코드 0(보고서), 사용법 오류는 2.\n\n예:\n  dlgrade similarity submissions/ --exercises ex05\n  dlgrade similarity submissions/ --exercises ex05,ex06 --html similar.html --json',
+        "en": "List pairs of students whose code for an exercise is suspiciously alike, whatever the\nvariable names, layout, comments or order of functions; the stub's code is left out.\n\nSUBMISSIONS is read as by `dlgrade grade` (one folder or zip per student). The\ncomparison is copydetect's winnowing (as in MOSS). A score is a reason to look at\nthe two files, not a verdict. Exit code 0 (a report), 2 on usage errors.\n\nExamples:  dlgrade similarity submissions/ --exercises ex05\n           dlgrade similarity submissions/ --exercises ex05,ex06 --html similar.html --json"},
+    'help.override': {
+        "ko": '한 학생의 한 과제 점수를 이유와 함께 직접 정합니다.\n\n다시 채점해도 유지되고, --clear 할 때까지 내보내기, 세션(지각 감점 없음), 피드백에 반영됩니다.\n\n예:\n  dlgrade override s17 ex05 --score 8 --reason "grader bug on a valid edge case" --db week3.db\n  dlgrade override s17 ex05 --clear --db week3.db',
+        "en": 'Set one student\'s score for one exercise by hand, with the reason; it is kept across\nregrades and counts in exports, sessions (no late penalty) and feedback until --clear.\n\nExamples:  dlgrade override s17 ex05 --score 8 --reason "grader bug on a valid edge case" --db week3.db\n           dlgrade override s17 ex05 --clear --db week3.db'},
+    'help.history': {
+        "ko": '한 학생의 과제를 채점한 모든 버전.\n\n언제, 점수, 무엇이 바뀌었는지(새 제출물, 새 채점기, 고쳐지거나 깨진 검사), 수동 점수 조정 포함.\n\n예:\n  dlgrade history s17 --db week3.db\n  dlgrade history s17 ex05 --db week3.db --json',
+        "en": "Every graded version of a student's exercises: when, the score, and what changed\n(a new submission, a new grader, checks fixed or broken), with overrides.\n\nExamples:  dlgrade history s17 --db week3.db\n           dlgrade history s17 ex05 --db week3.db --json"},
+    'help.option:The course folder (course.yaml, graders, solutions). Grading commands never take it from the current folder: this, else $DLGRADE_COURSE/$DLGRADE_HOME, else the installed course.': {
+        "ko": '과정 폴더(course.yaml, 채점기, 풀이). 채점 명령은 현재 폴더에서 찾지 않습니다: 이 값, 없으면 $DLGRADE_COURSE/$DLGRADE_HOME, 없으면 설치된 과정.',
+        "en": 'The course folder (course.yaml, graders, solutions). Grading commands never take it from the current folder: this, else $DLGRADE_COURSE/$DLGRADE_HOME, else the installed course.'},
+    'help.option:The SQLite gradebook (created if missing; reruns resume).': {
+        "ko": 'SQLite 성적부(없으면 만듭니다; 다시 실행하면 이어서 채점).',
+        "en": 'The SQLite gradebook (created if missing; reruns resume).'},
+    'help.option:Parallel sandboxes (default: one per CPU).': {
+        "ko": '동시에 실행할 샌드박스 수(기본값: CPU마다 하나).',
+        "en": 'Parallel sandboxes (default: one per CPU).'},
+    'help.option:Salt of the per-student seeds (e.g. the session name).': {
+        "ko": '학생별 시드의 솔트(예: 세션 이름).',
+        "en": 'Salt of the per-student seeds (e.g. the session name).'},
+    'help.option:Regrade even unchanged submissions.': {
+        "ko": '바뀌지 않은 제출물도 다시 채점합니다.',
+        "en": 'Regrade even unchanged submissions.'},
+    'help.option:Write one Markdown feedback file per student into this folder.': {
+        "ko": '학생마다 Markdown 피드백 파일 하나를 이 폴더에 씁니다.',
+        "en": 'Write one Markdown feedback file per student into this folder.'},
+    'help.option:Print {"results": per student and exercise score, max_score and status, "intake": what became of every entry, "changes": regraded scores that went up or down} as JSON.': {
+        "ko": '{"results": 학생과 과제마다 점수, max_score, 상태, "intake": 각 항목의 처리 결과, "changes": 다시 채점해 오르거나 내린 점수}를 JSON으로 출력합니다.',
+        "en": 'Print {"results": per student and exercise score, max_score and status, "intake": what became of every entry, "changes": regraded scores that went up or down} as JSON.'},
+    'help.option:Comma-separated student ids: grade (or with --force regrade) only them.': {
+        "ko": '쉼표로 구분한 학번: 이 학생들만 채점합니다(--force와 함께면 다시 채점).',
+        "en": 'Comma-separated student ids: grade (or with --force regrade) only them.'},
+    'help.option:Seconds to wait for another run grading into the same gradebook before refusing.': {
+        "ko": '같은 성적부에 채점 중인 다른 실행을 거부하기 전에 기다릴 초.',
+        "en": 'Seconds to wait for another run grading into the same gradebook before refusing.'},
+    'help.option:Allow grading without bubblewrap (resource limits only).': {
+        "ko": 'bubblewrap 없이 채점을 허용합니다(자원 제한만 적용).',
+        "en": 'Allow grading without bubblewrap (resource limits only).'},
+    'help.option:The gradebook to export.': {
+        "ko": '내보낼 성적부.',
+        "en": 'The gradebook to export.'},
+    'help.option:Write to this file instead of standard output.': {
+        "ko": '표준 출력 대신 이 파일에 씁니다.',
+        "en": 'Write to this file instead of standard output.'},
+    "help.option:Export this session's grades: weighted, late-adjusted totals as session grade computed them.": {
+        "ko": '이 세션의 성적을 내보냅니다: session grade가 계산한 가중치·지각 감점 반영 합계.',
+        "en": "Export this session's grades: weighted, late-adjusted totals as session grade computed them."},
+    'help.option:The autograder zip to write.': {
+        "ko": '쓸 자동 채점기 zip 파일.',
+        "en": 'The autograder zip to write.'},
+    'help.option:Salt of the per-student seeds of the hidden checks.': {
+        "ko": '숨은 검사의 학생별 시드의 솔트.',
+        "en": 'Salt of the per-student seeds of the hidden checks.'},
+    'help.option:The LMS to import into.': {
+        "ko": '가져올 LMS.',
+        "en": 'The LMS to import into.'},
+    'help.option:Canvas: the column that holds the student id.': {
+        "ko": 'Canvas: 학번이 들어 있는 열.',
+        "en": 'Canvas: the column that holds the student id.'},
+    'help.option:Skip grading the stubs and solutions.': {
+        "ko": '스텁과 풀이 채점을 건너뜁니다.',
+        "en": 'Skip grading the stubs and solutions.'},
+    'help.option:Also write OUT.zip.': {
+        "ko": 'OUT.zip도 만듭니다.',
+        "en": 'Also write OUT.zip.'},
+    'help.option:Replace an earlier bundle in OUT.': {
+        "ko": 'OUT에 있는 이전 배포본을 바꿉니다.',
+        "en": 'Replace an earlier bundle in OUT.'},
+    'help.option:Print the validated session as JSON.': {
+        "ko": '검증한 세션을 JSON으로 출력합니다.',
+        "en": 'Print the validated session as JSON.'},
+    "help.option:CSV student,submitted_at[,exercise] overriding the files' times (ISO 8601).": {
+        "ko": '파일 시각을 덮어쓰는 CSV: student,submitted_at[,exercise] (ISO 8601).',
+        "en": "CSV student,submitted_at[,exercise] overriding the files' times (ISO 8601)."},
+    'help.option:Regrade even unchanged submissions; also accept a session whose exercises, weights, times or late policy changed since the gradebook stored it.': {
+        "ko": '바뀌지 않은 제출물도 다시 채점합니다. 성적부에 저장된 뒤 과제, 가중치, 시각 또는 지각 규칙이 바뀐 세션도 받아들입니다.',
+        "en": 'Regrade even unchanged submissions; also accept a session whose exercises, weights, times or late policy changed since the gradebook stored it.'},
+    "help.option:Print each student's exercises and weighted total as JSON.": {
+        "ko": '학생마다 과제와 가중 합계를 JSON으로 출력합니다.',
+        "en": "Print each student's exercises and weighted total as JSON."},
+    'help.option:Seconds between scans of the folder.': {
+        "ko": '폴더를 살펴보는 간격(초).',
+        "en": 'Seconds between scans of the folder.'},
+    'help.option:Scan and grade once, print the view and stop.': {
+        "ko": '한 번 살펴보고 채점한 뒤 화면을 출력하고 멈춥니다.',
+        "en": 'Scan and grade once, print the view and stop.'},
+    "help.option:Stop by itself at this time (ISO 8601; in the session's time zone without an offset).": {
+        "ko": '이 시각에 스스로 멈춥니다(ISO 8601; 오프셋이 없으면 세션 시간대).',
+        "en": "Stop by itself at this time (ISO 8601; in the session's time zone without an offset)."},
+    'help.option:Parallel sandboxes.': {
+        "ko": '동시에 실행할 샌드박스 수.',
+        "en": 'Parallel sandboxes.'},
+    "help.option:Report on this session (default: the gradebook's current results).": {
+        "ko": '이 세션에 대한 보고서(기본값: 성적부의 현재 결과).',
+        "en": "Report on this session (default: the gradebook's current results)."},
+    'help.option:Also write the report as one self-contained HTML page (charts included; opens offline).': {
+        "ko": '보고서를 독립된 HTML 페이지 하나로도 씁니다(차트 포함; 오프라인에서 열림).',
+        "en": 'Also write the report as one self-contained HTML page (charts included; opens offline).'},
+    "help.option:Also write each student's feedback file into this folder; the HTML report links them.": {
+        "ko": '학생별 피드백 파일도 이 폴더에 씁니다. HTML 보고서가 이 파일들에 연결합니다.',
+        "en": "Also write each student's feedback file into this folder; the HTML report links them."},
+    "help.option:Print the report's data as JSON.": {
+        "ko": '보고서 데이터를 JSON으로 출력합니다.',
+        "en": "Print the report's data as JSON."},
+    'help.option:Comma-separated exercises to compare, or all.': {
+        "ko": '비교할 과제(쉼표로 구분), 또는 all.',
+        "en": 'Comma-separated exercises to compare, or all.'},
+    'help.option:Show pairs where at least this share of one file is in the other (default 0.6).': {
+        "ko": '한 파일의 적어도 이 비율이 다른 파일에 있는 쌍을 보여 줍니다(기본값 0.6).',
+        "en": 'Show pairs where at least this share of one file is in the other (default 0.6).'},
+    "help.option:Also write one HTML page with each pair's files side by side, shared code marked.": {
+        "ko": '각 쌍의 파일을 나란히 놓고 공통 코드를 표시한 HTML 페이지도 씁니다.',
+        "en": "Also write one HTML page with each pair's files side by side, shared code marked."},
+    'help.option:Print the pairs as JSON.': {
+        "ko": '쌍을 JSON으로 출력합니다.',
+        "en": 'Print the pairs as JSON.'},
+    "help.option:The exercise's score in its points (replaces the graded one).": {
+        "ko": '과제의 점수(그 과제의 배점 기준; 채점된 점수를 대신함).',
+        "en": "The exercise's score in its points (replaces the graded one)."},
+    'help.option:Why (kept with who and when; shown in the report and feedback).': {
+        "ko": '이유(누가, 언제와 함께 보관되며 보고서와 피드백에 표시).',
+        "en": 'Why (kept with who and when; shown in the report and feedback).'},
+    'help.option:Take the override back: the graded score counts again.': {
+        "ko": '수동 점수 조정을 취소합니다: 채점된 점수가 다시 반영됩니다.',
+        "en": 'Take the override back: the graded score counts again.'},
+    'help.option:Print what was recorded as JSON.': {
+        "ko": '기록한 내용을 JSON으로 출력합니다.',
+        "en": 'Print what was recorded as JSON.'},
+    'help.option:Print every version as JSON.': {
+        "ko": '모든 버전을 JSON으로 출력합니다.',
+        "en": 'Print every version as JSON.'},
+})
+
+
 def detect_language() -> str:
     """ko or en, from DLGRADE_LANG or the locale (LC_ALL, LC_MESSAGES, LANG)."""
     explicit = os.environ.get("DLGRADE_LANG", "").lower()
