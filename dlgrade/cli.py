@@ -176,13 +176,21 @@ class LocalizedCommand(click.Command):
         from dlgrade.click_messages import language
         from dlgrade.messages import MESSAGES
 
+        # The parameters are shared by every invocation in the process: the Korean help is
+        # put in for this one and the English taken back after it.
+        english = {}
         if language() == "ko":
             for param in self.get_params(ctx):
                 entry = (MESSAGES.get(f"help.option:{getattr(param, 'help', None)}")
                          or MESSAGES.get(f"click:{getattr(param, 'help', None)}"))
                 if entry:
+                    english[param] = param.help
                     param.help = entry["ko"]
-        super().format_options(ctx, formatter)
+        try:
+            super().format_options(ctx, formatter)
+        finally:
+            for param, text in english.items():
+                param.help = text
 
 
 class StudentFirstGroup(LocalizedCommand, click.Group):
