@@ -785,7 +785,7 @@ MESSAGES.update({
 # Korean help for the instructor's commands.
 MESSAGES.update({
     'help.grade': {
-        "ko": '반 전체를 채점해 SQLite 성적부에 기록합니다.\n\nSUBMISSIONS(제출물)에는 학생마다 폴더 하나 또는 zip 파일 하나가 있고(이름이 학번), 그 안 어디에든 스텁과 같은 이름의 학생 파일이 있습니다. 결과는 하나 끝날 때마다 기록되므로 중단되어도 잃는 것이 없고, 다시 실행하면 이어서 채점합니다(바뀌지 않은 제출물은 두 번 채점하지 않습니다). --format json/results-json은 학생과 과제마다 JSON 한 줄({"student", "exercise", "result"})을, --format junit은 XML 문서 하나를 출력합니다.\n\nSUBMISSIONS의 모든 항목은 접수 요약(--json: "intake")에 채점됨, 미제출, 또는 건너뜀(이유와 함께)으로 빠짐없이 나옵니다. 이름이 바뀐 파일(Conv.py, conv (1).py), 노트북(conv.ipynb, ex05.ipynb), 제출물 안의 폴더와 zip, .tar.gz 압축 파일도 받습니다. 한 과제에 .py와 노트북을 함께 내면 .py를 채점합니다. 같은 학생을 가리키는 두 항목(대소문자, NFC/NFD, 공백, - _ .만 다름)은 충돌이며, 하나의 이름을 바꾸거나 지울 때까지 둘 다 채점하지 않고 종료 코드는 1입니다. 안전하지 않은 압축 파일은 이유와 함께 거부되어 그 학생의 결과가 됩니다.\n\n예:\n  dlgrade grade examples/class --db gradebook.db\n  dlgrade grade lms_export/ --exercises ex04,ex05 --seed-salt week3 --json\n  dlgrade grade examples/class --format junit > grades.xml',
+        "ko": '반 전체를 채점해 SQLite 성적부에 기록합니다.\n\n제출물에는 학생마다 폴더 하나 또는 zip 파일 하나가 있고(이름이 학번), 그 안 어디에든 스텁과 같은 이름의 학생 파일이 있습니다. 결과는 하나 끝날 때마다 기록되므로 중단되어도 잃는 것이 없고, 다시 실행하면 이어서 채점합니다(바뀌지 않은 제출물은 두 번 채점하지 않습니다). --format json/results-json은 학생과 과제마다 JSON 한 줄({"student", "exercise", "result"})을, --format junit은 XML 문서 하나를 출력합니다.\n\n제출물의 모든 항목은 접수 요약(--json: "intake")에 채점됨, 미제출, 또는 건너뜀(이유와 함께)으로 빠짐없이 나옵니다. 이름이 바뀐 파일(Conv.py, conv (1).py), 노트북(conv.ipynb, ex05.ipynb), 제출물 안의 폴더와 zip, .tar.gz 압축 파일도 받습니다. 한 과제에 .py와 노트북을 함께 내면 .py를 채점합니다. 같은 학생을 가리키는 두 항목(대소문자, NFC/NFD, 공백, - _ .만 다름)은 충돌이며, 하나의 이름을 바꾸거나 지울 때까지 둘 다 채점하지 않고 종료 코드는 1입니다. 안전하지 않은 압축 파일은 이유와 함께 거부되어 그 학생의 결과가 됩니다.\n\n예:\n  dlgrade grade examples/class --db gradebook.db\n  dlgrade grade lms_export/ --exercises ex04,ex05 --seed-salt week3 --json\n  dlgrade grade examples/class --format junit > grades.xml',
         "en": 'Grade a whole class into a SQLite gradebook.\n\nSUBMISSIONS holds one folder or one zip file per student (the student id is\nits name), with the students\' files by the stub\'s name, anywhere inside.\nEach result is committed as it completes: an interrupted run loses nothing,\nand rerunning resumes (unchanged submissions are not graded twice).\n--format json/results-json prints one JSON line per student and exercise\n({"student", "exercise", "result"}); --format junit one XML document.\n\nEvery entry of SUBMISSIONS is accounted for in the intake summary (--json:\n"intake"): graded, not submitted, or skipped with the reason. Renamed files\n(Conv.py, conv (1).py), notebooks (conv.ipynb, ex05.ipynb), folders and zips\ninside a submission and .tar.gz archives are taken; when both a .py and a\nnotebook are handed in for one exercise, the .py is graded. Two entries that\nname the same student (case, NFC/NFD, spaces, - _ .) are a conflict: neither\nis graded until one is renamed or removed, and the exit code is 1. An unsafe\narchive is refused, with the reason, as that student\'s result.\n\nExamples:  dlgrade grade examples/class --db gradebook.db\n           dlgrade grade lms_export/ --exercises ex04,ex05 --seed-salt week3 --json\n           dlgrade grade examples/class --format junit > grades.xml'},
     'help.export': {
         "ko": '성적과 채점기를 다른 도구로 내보냅니다: csv, json, lms, gradescope.\n\n예:\n  dlgrade export csv --db gradebook.db --out grades.csv\n  dlgrade export lms --lms canvas --db gradebook.db --out canvas.csv\n  dlgrade export gradescope ex05 --out autograder.zip',
@@ -818,7 +818,7 @@ MESSAGES.update({
         "ko": '세션 파일을 검증하고 그 뜻을 보여 줍니다.\n\n세션 시간대의 시각, 가중치, 지각 규칙을 보여 줍니다.\n\n예:\n  dlgrade session check examples/sessions/week3.yaml',
         "en": 'Validate a session file and show what it means (times in its zone, weights, late policy).\n\nExample:  dlgrade session check examples/sessions/week3.yaml'},
     'help.session grade': {
-        "ko": '세션을 채점합니다.\n\n세션의 과제를 세션의 시드 솔트로 채점하고, 각 제출물의 시각에 지각 규칙을 적용해 가중 합계를 세션 이름으로 성적부에 기록합니다.\n\n시각은 각 파일이 SUBMISSIONS(제출물)에 도착한 때입니다(학생 압축 파일의 수정 시각, 또는 학생 폴더 안 파일의 수정 시각). --times로 이를 덮어씁니다. zip 안에 적힌 시각은 학생이 마음대로 정할 수 있으므로, 세션 파일에 times_from: archive_entries라고 적혀 있을 때만(세션 시간대로 읽어) 인정합니다. 보고서에 각 시각의 출처가 나옵니다. SUBMISSIONS의 모든 항목은 접수 요약에 빠짐없이 나오며, 같은 학생을 가리키는 항목들은 충돌로서 채점하지 않습니다(종료 코드 1). 다시 실행하면 이어서 채점합니다.\n\n예:\n  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db \\\n      --times examples/sessions/week3_times.csv',
+        "ko": '세션을 채점합니다.\n\n세션의 과제를 세션의 시드 솔트로 채점하고, 각 제출물의 시각에 지각 규칙을 적용해 가중 합계를 세션 이름으로 성적부에 기록합니다.\n\n시각은 각 파일이 제출물에 도착한 때입니다(학생 압축 파일의 수정 시각, 또는 학생 폴더 안 파일의 수정 시각). --times로 이를 덮어씁니다. zip 안에 적힌 시각은 학생이 마음대로 정할 수 있으므로, 세션 파일에 times_from: archive_entries라고 적혀 있을 때만(세션 시간대로 읽어) 인정합니다. 보고서에 각 시각의 출처가 나옵니다. 제출물의 모든 항목은 접수 요약에 빠짐없이 나오며, 같은 학생을 가리키는 항목들은 충돌로서 채점하지 않습니다(종료 코드 1). 다시 실행하면 이어서 채점합니다.\n\n예:\n  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db \\\n      --times examples/sessions/week3_times.csv',
         "en": "Grade a session: its exercises with its seed salt, the late policy applied to each\nsubmission's time, and weighted totals, into the gradebook under the session's name.\n\nTimes are when each file arrived in SUBMISSIONS (the modification time of the\nstudent's archive, or of the file in the student's folder); --times overrides\nthem. The times written inside zips are the students' to set: they count only\nif the session file says times_from: archive_entries (read in its time zone).\nThe report says where each time came from. Every entry of SUBMISSIONS is\naccounted for in the intake summary; entries that name the same student are a\nconflict, not graded (exit code 1). Rerunning resumes.\n\nExample:  dlgrade session grade examples/sessions/week3.yaml examples/class --db week3.db \\\n              --times examples/sessions/week3_times.csv"},
     'help.session watch': {
         "ko": '세션을 실시간으로 지켜봅니다.\n\n폴더에 새로 들어오거나 바뀐 제출물을 채점하고, 누가 제출했는지, 현재 점수와 분포를 보여 줍니다. Ctrl-C로 멈추고, 다시 시작하면 성적부에서 이어 갑니다(두 번 채점하지 않습니다).\n\n예:\n  dlgrade session watch examples/sessions/week3.yaml submissions/ --db week3.db',
@@ -827,7 +827,7 @@ MESSAGES.update({
         "ko": '강사용 보고서.\n\n과제별 점수 분포, 많은 학생이 실패한 검사와 그 실패 메시지(묶어서), 도움이 필요한 학생, 이전 세션.\n\n예:\n  dlgrade report --db week3.db --session week3 --html week3.html',
         "en": "The instructor's report: score distribution per exercise, the checks most students\nfailed with their failure messages grouped, students who need help, and earlier sessions.\n\nExample:  dlgrade report --db week3.db --session week3 --html week3.html"},
     'help.similarity': {
-        "ko": '한 과제에 대해 코드가 의심스러울 만큼 비슷한 학생 쌍을 보여 줍니다.\n\n변수 이름, 배치, 주석, 함수 순서가 달라도 찾아내며, 스텁의 코드는 빼고 비교합니다.\n\nSUBMISSIONS(제출물)는 `dlgrade grade`처럼 읽습니다(학생마다 폴더 또는 zip 하나). 비교는 copydetect의 winnowing(MOSS와 같은 방식)입니다. 점수는 두 파일을 살펴볼 이유일 뿐 판정이 아닙니다. 종료 코드 0(보고서), 사용법 오류는 2.\n\n예:\n  dlgrade similarity submissions/ --exercises ex05\n  dlgrade similarity submissions/ --exercises ex05,ex06 --html similar.html --json',
+        "ko": '한 과제에 대해 코드가 의심스러울 만큼 비슷한 학생 쌍을 보여 줍니다.\n\n변수 이름, 배치, 주석, 함수 순서가 달라도 찾아내며, 스텁의 코드는 빼고 비교합니다.\n\n제출물은 `dlgrade grade`처럼 읽습니다(학생마다 폴더 또는 zip 하나). 비교는 copydetect의 winnowing(MOSS와 같은 방식)입니다. 점수는 두 파일을 살펴볼 이유일 뿐 판정이 아닙니다. 종료 코드 0(보고서), 사용법 오류는 2.\n\n예:\n  dlgrade similarity submissions/ --exercises ex05\n  dlgrade similarity submissions/ --exercises ex05,ex06 --html similar.html --json',
         "en": "List pairs of students whose code for an exercise is suspiciously alike, whatever the\nvariable names, layout, comments or order of functions; the stub's code is left out.\n\nSUBMISSIONS is read as by `dlgrade grade` (one folder or zip per student). The\ncomparison is copydetect's winnowing (as in MOSS). A score is a reason to look at\nthe two files, not a verdict. Exit code 0 (a report), 2 on usage errors.\n\nExamples:  dlgrade similarity submissions/ --exercises ex05\n           dlgrade similarity submissions/ --exercises ex05,ex06 --html similar.html --json"},
     'help.override': {
         "ko": '한 학생의 한 과제 점수를 이유와 함께 직접 정합니다.\n\n다시 채점해도 유지되고, --clear 할 때까지 내보내기, 세션(지각 감점 없음), 피드백에 반영됩니다.\n\n예:\n  dlgrade override s17 ex05 --score 8 --reason "grader bug on a valid edge case" --db week3.db\n  dlgrade override s17 ex05 --clear --db week3.db',
@@ -890,10 +890,10 @@ MESSAGES.update({
         "ko": '스텁과 풀이 채점을 건너뜁니다.',
         "en": 'Skip grading the stubs and solutions.'},
     'help.option:Also write OUT.zip.': {
-        "ko": 'OUT.zip도 만듭니다.',
+        "ko": '폴더와 같은 이름의 zip 파일(폴더.zip)도 만듭니다.',
         "en": 'Also write OUT.zip.'},
     'help.option:Replace an earlier bundle in OUT.': {
-        "ko": 'OUT에 있는 이전 배포본을 바꿉니다.',
+        "ko": '폴더에 있던 이전 배포본을 바꿉니다.',
         "en": 'Replace an earlier bundle in OUT.'},
     'help.option:Print the validated session as JSON.': {
         "ko": '검증한 세션을 JSON으로 출력합니다.',
@@ -958,6 +958,13 @@ MESSAGES.update({
     'help.option:Print every version as JSON.': {
         "ko": '모든 버전을 JSON으로 출력합니다.',
         "en": 'Print every version as JSON.'},
+    'click.placeholder:SUBMISSIONS': {"ko": '제출물', "en": 'SUBMISSIONS'},
+    'click.placeholder:SESSION': {"ko": '세션', "en": 'SESSION'},
+    'click.placeholder:STUDENT': {"ko": '학번', "en": 'STUDENT'},
+    'click.placeholder:OUT': {"ko": '폴더', "en": 'OUT'},
+    'click.placeholder:FLOAT': {"ko": '실수', "en": 'FLOAT'},
+    'click.placeholder:FLOAT RANGE': {"ko": '실수 범위', "en": 'FLOAT RANGE'},
+    'click:required': {"ko": '필수', "en": 'required'},
 })
 
 

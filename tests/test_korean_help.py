@@ -90,6 +90,11 @@ def test_help_is_korean(monkeypatch, path, command):
     output, rows = _rows(monkeypatch, path, {"DLGRADE_LANG": "ko"})
     own = _own_help(output)
     assert HANGUL.search(own), f"dlgrade {' '.join(path)}: help is not Korean:\n{own}"
+    # the usage line's and the options' placeholders too (a choice list's values excepted)
+    for shown in [output.splitlines()[0]] + [first for first, _ in rows if first.startswith("-")]:
+        english = re.findall(r"\b[A-Z][A-Z_]+\b", re.sub(r"\[[^\[\]]*\|[^\[\]]*\]", "", shown))
+        assert not english, f"dlgrade {' '.join(path)}: {shown!r}"
+    assert "[required]" not in output and "default:" not in output
     for param in command.params:
         if not isinstance(param, click.Option) or param.hidden or not param.help or _only_a_format_list(param):
             continue
