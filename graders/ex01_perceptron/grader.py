@@ -12,12 +12,11 @@ to the sandbox in one round trip where they can (``student.batch()``), their
 values judged in the order of the calls, as if each had been made alone.
 """
 
-import ast
 import itertools
 
 import numpy as np
 
-from dlgrade.grading import CheckFailed, check, expect_close, expect_equal, expect_unchanged
+from dlgrade.grading import CheckFailed, check, expect_close, expect_equal, expect_unchanged, with_definitions
 from dlgrade.grading.compare import describe
 from dlgrade.messages import say
 
@@ -298,31 +297,7 @@ def with_gate_tables(source, tables):
     """The student's source with every top-level definition of the three gates replaced by a
     lookup of ``tables`` — the rest exactly as written, line numbers kept — or None when the
     source does not parse (its failure is reported by the other checks)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    lines = source.splitlines()
-    inserted = []  # (after line, text): gates bound other than by def (assignment, import)
-    for node in tree.body:
-        names = set()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in tables:
-            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            lines[first - 1] = gate_lookup(node.name, tables[node.name])
-            for n in range(first, node.end_lineno):
-                lines[n] = ""
-            continue
-        for target in ast.walk(node) if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Import,
-                                                         ast.ImportFrom)) else ():
-            if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store):
-                names.add(target.id)
-            elif isinstance(target, ast.alias):
-                names.add((target.asname or target.name).split(".")[0])
-        for name in sorted(names & set(tables)):
-            inserted.append((node.end_lineno, gate_lookup(name, tables[name])))
-    for after, text in sorted(inserted, reverse=True):
-        lines.insert(after, text)
-    return "\n".join(lines) + "\n"
+    return with_definitions(source, {name: gate_lookup(name, table) for name, table in tables.items()})
 
 
 def gate_lookup(name, table):
