@@ -397,9 +397,11 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
                dlgrade check 5 --file my_conv.py --seed 7 --json
                dlgrade check ex05 --format junit > report.xml
     """
-    from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, SubmissionTooLarge, grade, read_submission
+    from dlgrade.grading.runner import (
+        DEFAULT_SEED, GradingContext, SubmissionError, SubmissionTooLarge, grade, read_submission,
+    )
     from dlgrade.report import render_check
-    from dlgrade.sandbox import SandboxConfigError, SandboxError, choose_backend, sandbox_notice
+    from dlgrade.sandbox import SandboxError
     from dlgrade.state import record_result
 
     lang = lang_of(lang)
@@ -428,12 +430,11 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     except SubmissionError as exc:
         raise click.BadParameter(str(exc), param_hint="--file") from None
     try:
-        notice = sandbox_notice(choose_backend())
-        if notice and fmt == "text":
-            obj.output.warn(say(notice, lang))
-        result = grade(ex, source, seed=DEFAULT_SEED if seed is None else seed)
-    except SandboxConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        sandbox = sandbox_choice(lang)
+        if sandbox.notice and fmt == "text":
+            obj.output.warn(say(sandbox.notice, lang))
+        with GradingContext.create(backend=sandbox.backend) as context:
+            result = grade(ex, source, seed=DEFAULT_SEED if seed is None else seed, context=context)
     except SandboxError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -597,20 +598,27 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
         sys.exit(1)  # a conflict: students left ungraded until the instructor resolves it
 
 
-def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False) -> str:
-    """The sandbox to grade with: bubblewrap, or resource limits only with --insecure."""
-    from dlgrade.sandbox import SandboxConfigError, choose_backend
+def sandbox_choice(lang: str, *, bulk: bool = False, insecure: bool = False):
+    """The sandbox student code runs in (dlgrade.sandbox.choose_sandbox), a usage error
+    (exit 2) when DLGRADE_SANDBOX names one that cannot run, or bulk grading lacks bubblewrap
+    and --insecure."""
+    from dlgrade.sandbox import SandboxConfigError, SandboxRefused, choose_sandbox
 
     try:
-        backend = choose_backend()
+        return choose_sandbox(bulk=bulk, insecure=insecure)
+    except SandboxRefused:
+        raise click.UsageError(say(SandboxRefused.key, lang)) from None
     except SandboxConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    if backend != "bwrap":
-        if not insecure:
-            raise click.UsageError(say("grade.needs_bwrap", lang))
-        if not quiet:
-            obj.output.warn(say("sandbox.insecure", lang))
-    return backend
+
+
+def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False) -> str:
+    """The sandbox to grade a class with: bubblewrap, or resource limits only with --insecure
+    (said on stderr unless ``quiet``)."""
+    choice = sandbox_choice(lang, bulk=True, insecure=insecure)
+    if choice.notice and not quiet:
+        obj.output.warn(say(choice.notice, lang))
+    return choice.backend
 
 
 def with_progress(obj: Context, lang: str, run):

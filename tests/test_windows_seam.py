@@ -9,6 +9,7 @@ of Windows (which limits, which calls, in which order), not that Windows honours
 
 import ctypes
 import functools
+import json
 import os
 import subprocess
 import sys
@@ -213,6 +214,52 @@ def test_the_zygote_backends_are_kept_where_they_can_run(monkeypatch):
     monkeypatch.delenv("DLGRADE_SANDBOX", raising=False)
     assert choose_backend("rlimit") == "rlimit"
     assert choose_backend() in ("bwrap", "rlimit")
+
+
+@pytest.mark.parametrize("asked", ["rlimit", "portable", "bwrap"])
+def test_one_sandbox_choice_for_a_students_check_and_for_bulk_grading(monkeypatch, asked):
+    from dlgrade.sandbox import SandboxRefused, choose_sandbox
+
+    if asked == "bwrap" and not runner.bubblewrap_available():
+        pytest.skip("needs bubblewrap")
+    monkeypatch.setenv("DLGRADE_SANDBOX", asked)
+    monkeypatch.setenv("DLGRADE_LANG", "en")
+    student = choose_sandbox()
+    assert student.backend == asked
+    assert student.notice == {"rlimit": "sandbox.insecure", "portable": "sandbox.portable", "bwrap": None}[asked]
+    if asked == "bwrap":
+        assert choose_sandbox(bulk=True) == choose_sandbox(bulk=True, insecure=True) == student
+        return
+    with pytest.raises(SandboxRefused, match="--insecure") as refused:
+        choose_sandbox(bulk=True)
+    assert isinstance(refused.value, SandboxConfigError)  # a usage error wherever it is caught
+    allowed = choose_sandbox(bulk=True, insecure=True)
+    assert (allowed.backend, allowed.notice) == (asked, "sandbox.insecure")
+
+
+def test_an_unknown_sandbox_is_refused_by_the_one_choice_for_every_use(monkeypatch):
+    from dlgrade.sandbox import SandboxRefused, choose_sandbox
+
+    monkeypatch.setenv("DLGRADE_SANDBOX", "portabel")
+    for bulk, insecure in ((False, False), (True, False), (True, True)):
+        with pytest.raises(SandboxConfigError, match="portabel") as refused:
+            choose_sandbox(bulk=bulk, insecure=insecure)
+        assert not isinstance(refused.value, SandboxRefused)
+
+
+@pytest.mark.parametrize("asked", ["rlimit", "portable"])
+def test_check_grades_in_the_sandbox_it_announced(asked):
+    env = dict(os.environ, DLGRADE_SANDBOX=asked, DLGRADE_LANG="en", PYTHONPATH=str(ROOT), DLGRADE_HOME=str(ROOT))
+    solution = ROOT / "solutions" / "ex01_perceptron" / "perceptron.py"
+    shown = subprocess.run([sys.executable, "-m", "dlgrade.cli", "check", "ex01", "--file", str(solution)],
+                           env=env, capture_output=True, text=True, timeout=600)
+    quiet = subprocess.run([sys.executable, "-m", "dlgrade.cli", "check", "ex01", "--file", str(solution),
+                            "--json"], env=env, capture_output=True, text=True, timeout=600)
+    assert shown.returncode == 0 and quiet.returncode == 0, shown.stderr + quiet.stderr
+    note = {"rlimit": "resource limits only", "portable": "(no bubblewrap)"}[asked]
+    assert note in " ".join(shown.stderr.split())
+    assert note not in " ".join(quiet.stderr.split())  # --json: the data alone
+    assert json.loads(quiet.stdout)["sandbox"] == asked
 
 
 # --------------------------------------------------------------------------- limits set by the child itself

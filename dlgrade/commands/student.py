@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dlgrade.cli import LANG_OPTION, Context, lang_of, main
+from dlgrade.cli import LANG_OPTION, Context, lang_of, main, sandbox_choice
 from dlgrade.messages import say
 
 
@@ -29,7 +29,7 @@ def watch(obj: Context, exercise, lang):
     """
     from dlgrade.grading.runner import DEFAULT_SEED, GradingContext, SubmissionError, grade, read_submission
     from dlgrade.report import render_check
-    from dlgrade.sandbox import SandboxConfigError, SandboxError, choose_backend, sandbox_notice
+    from dlgrade.sandbox import SandboxError
     from dlgrade.state import FINISHED_HERE, State, record_result
     from dlgrade.watch import watch_course
 
@@ -42,10 +42,8 @@ def watch(obj: Context, exercise, lang):
         out.print(_course_finished(state, course, lang), style="bold green")
         return
     stay = exercise is not None and state.status(ex) in FINISHED_HERE
-    try:
-        notice = sandbox_notice(choose_backend())
-    except SandboxConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+    sandbox = sandbox_choice(lang)
+    notice = sandbox.notice
 
     def show(step, moved):
         """One screen: what is watched at the top; the result; at the bottom, the move to this
@@ -70,7 +68,7 @@ def watch(obj: Context, exercise, lang):
             out.print(say("watch.waiting", lang, file=_shown_path(current.stub_path)), style="dim")
 
     try:
-        with GradingContext.create() as context:
+        with GradingContext.create(backend=sandbox.backend) as context:
             def grade_source(current, source):
                 out.print(say("watch.grading", lang, exercise=current.id), style="dim")
                 return grade(current, source, seed=DEFAULT_SEED, context=context)

@@ -2,15 +2,15 @@
 
 from dlgrade.sandbox.remote import RemoteObject, Student, Transcript
 from dlgrade.sandbox.runner import (
-    Limits, SandboxConfigError, SandboxError, Session, StudentCodeError, StudentCrashed, StudentException,
-    StudentForbidden, StudentLoadError, StudentMissing, StudentReplyError, StudentTimeout, Worker,
-    bubblewrap_available, choose_backend, sandbox_notice,
+    Limits, SandboxChoice, SandboxConfigError, SandboxError, SandboxRefused, Session, StudentCodeError,
+    StudentCrashed, StudentException, StudentForbidden, StudentLoadError, StudentMissing, StudentReplyError,
+    StudentTimeout, Worker, bubblewrap_available, choose_backend, choose_sandbox, sandbox_notice,
 )
 from dlgrade.sandbox.wire import InvalidValue
 
 __all__ = [
-    "InvalidValue", "Limits", "RemoteObject", "SandboxConfigError", "SandboxError", "Session", "Student", "StudentCodeError",
-    "StudentCrashed", "StudentException", "StudentForbidden", "StudentLoadError", "StudentMissing",
-    "StudentReplyError", "StudentTimeout", "Transcript", "Worker", "bubblewrap_available", "choose_backend",
-    "sandbox_notice",
+    "InvalidValue", "Limits", "RemoteObject", "SandboxChoice", "SandboxConfigError", "SandboxError",
+    "SandboxRefused", "Session", "Student", "StudentCodeError", "StudentCrashed", "StudentException",
+    "StudentForbidden", "StudentLoadError", "StudentMissing", "StudentReplyError", "StudentTimeout",
+    "Transcript", "Worker", "bubblewrap_available", "choose_backend", "choose_sandbox", "sandbox_notice",
 ]

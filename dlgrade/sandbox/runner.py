@@ -87,10 +87,40 @@ class SandboxConfigError(SandboxError):
     """The sandbox asked for (DLGRADE_SANDBOX) is unknown or cannot run here: a usage error."""
 
 
+class SandboxRefused(SandboxConfigError):
+    """Bulk grading without bubblewrap, and without the instructor's ``--insecure``: a usage error."""
+
+    key = "grade.needs_bwrap"  #: the message that says how to install it, or to pass --insecure
+
+
 def sandbox_notice(backend: str) -> str | None:
     """The message key of the note shown before student code runs with ``backend``
     (None for bubblewrap)."""
     return {"bwrap": None, "portable": "sandbox.portable"}.get(backend, "sandbox.insecure")
+
+
+@dataclass(frozen=True)
+class SandboxChoice:
+    """The sandbox a command runs student code in, and what it says about it first."""
+
+    backend: str  #: 'bwrap', 'rlimit' or 'portable'
+    notice: str | None  #: message key of the note shown before student code runs (None: nothing to say)
+
+
+def choose_sandbox(*, bulk: bool = False, insecure: bool = False, requested: str | None = None) -> SandboxChoice:
+    """The one decision of which sandbox runs student code (see :func:`choose_backend` for
+    ``DLGRADE_SANDBOX``).  A student's own check runs in whatever this computer has, with a
+    note when it is not bubblewrap.  Bulk grading (``bulk``) needs bubblewrap: anything else
+    raises :class:`SandboxRefused` unless the instructor passed ``insecure``, and then the
+    note is the warning that namespaces are missing."""
+    backend = choose_backend(requested)
+    if not bulk or backend == "bwrap":
+        return SandboxChoice(backend, sandbox_notice(backend))
+    if not insecure:
+        from dlgrade.messages import detect_language, say
+
+        raise SandboxRefused(say(SandboxRefused.key, detect_language()))
+    return SandboxChoice(backend, "sandbox.insecure")
 
 
 # --------------------------------------------------------------------------- limits
