@@ -643,8 +643,9 @@ def _print_summary(obj, book, summary, chosen, lang):
     from dlgrade.bulk.export import exercise_statistics, score_matrix
     from dlgrade.inert import visible
 
-    students, exercises, cells = score_matrix(book, obj.course)
-    exercises = [e for e in exercises if e in {ex.id for ex in chosen}]
+    matrix = score_matrix(book, obj.course)
+    students, cells = matrix.students, matrix.cells
+    exercises = [e for e in matrix.exercises if e in {ex.id for ex in chosen}]
     table = Table(title=say("grade.summary", lang))
     table.add_column(say("col.student", lang))
     for ex in exercises:

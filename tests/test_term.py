@@ -768,3 +768,35 @@ def test_terminal_report_shows_titles_who_broken_roster_and_overrides(report_boo
     assert "roster: 6 students · absent: 1 · not on the roster: 0" in text
     assert "title of b" in text and "max abs err 0.31" in text
     assert f"{course.resolve('ex05').points / 2:g}/{course.resolve('ex05').points:g} ✎" in text  # s4's override
+
+
+# ----------------------------------------------------------------------------- one score matrix
+def test_one_score_matrix_behind_the_exports_and_the_gradebook_report(term, course):
+    from dlgrade.bridges.lms import lms_csv
+    from dlgrade.bulk.export import export_rows, score_matrix
+    from dlgrade.reporting.model import build_report
+
+    p1, p5 = course.resolve("ex01").points, course.resolve("ex05").points
+    with Gradebook(term["db"]) as book:
+        override(book, course, "s2", "ex05", score=3.0, reason="regraded by hand", by="prof")
+        matrix = score_matrix(book, course)
+        assert matrix.students == ["s1", "s2", "s4", "s5", "s6"]  # s3 handed in nothing
+        assert matrix.exercises == ["ex01", "ex05"]
+        assert matrix.score("s2", "ex05") == 3.0 and matrix.cells[("s2", "ex05")].score == pytest.approx(p5 / 2)
+        assert matrix.score("s4", "ex05") == 0.0 and ("s4", "ex05") not in matrix.cells
+        assert matrix.score("s5", "ex05") == 0.0 and matrix.cells[("s5", "ex05")].status == "refused"
+        finals = [p1 + p5, p1 + 3.0, p1, p1, p1 + p5]  # the override counts in every export
+        columns, rows = export_rows(book, course)
+        assert columns == ["student", "ex01", "ex05", "total"]
+        assert [r["total"] for r in rows] == pytest.approx(finals)
+        assert [e["total"] for e in json.loads(export_json(book, course))] == pytest.approx(finals)
+        moodle = list(csv.reader(io.StringIO(lms_csv(book, course, "moodle"))))
+        assert [float(r[2]) for r in moodle[1:]] == pytest.approx([p5, 3.0, 0.0, 0.0, p5])
+        exported = list(csv.DictReader(io.StringIO(export_csv(book, course))))
+        assert [float(r["total"]) for r in exported] == pytest.approx(finals)
+        # The report reads the same matrix: the graded scores, the override listed beside them.
+        report = build_report(book, course)
+        assert [r.student for r in report.students] == matrix.students
+        assert [e.exercise for e in report.exercises] == matrix.exercises
+        assert [r.total for r in report.students] == pytest.approx([p1 + p5, p1 + p5 / 2, p1, p1, p1 + p5])
+        assert [(o["student"], o["exercise"], o["score"]) for o in report.overrides] == [("s2", "ex05", 3.0)]

@@ -6,42 +6,60 @@ import csv
 import io
 import json
 import statistics
+from dataclasses import dataclass
 from pathlib import Path
 
-from dlgrade.bulk.gradebook import Gradebook
+from dlgrade.bulk.gradebook import CurrentResult, Gradebook, Override
 from dlgrade.course import Course
 from dlgrade.inert import clean, csv_cell, visible
 from dlgrade.results import ExerciseResult
 
 
-def score_matrix(book: Gradebook, course: Course) -> tuple[list[str], list[str], dict]:
-    """(students, exercise ids, {(student, exercise): CurrentResult}) for exercises in the gradebook."""
+@dataclass(frozen=True)
+class ScoreMatrix:
+    """Students × exercises of the gradebook's current results: the one computation behind the
+    summary table, the exports, the feedback files and the instructor's report."""
+
+    students: list[str]  #: every student with a current result, by id
+    exercises: list[str]  #: the course's exercises that have a result, in the course's order
+    #: (student, exercise) → current result, in the gradebook's order; an exercise since
+    #: removed from the course keeps its cells (it is not in ``exercises``)
+    cells: dict[tuple[str, str], CurrentResult]
+    overrides: dict[tuple[str, str], Override]  #: the scores set by hand in force
+
+    def score(self, student: str, exercise: str) -> float:
+        """What the student's exercise counts for: the instructor's override when one is in
+        force, else the graded score, else 0."""
+        override = self.overrides.get((student, exercise))
+        if override is not None:
+            return override.score
+        cell = self.cells.get((student, exercise))
+        return cell.score if cell else 0.0
+
+
+def score_matrix(book: Gradebook, course: Course) -> ScoreMatrix:
+    """The gradebook's current results as students × exercises (see ScoreMatrix)."""
     results = book.current_results()
     present = {r.exercise for r in results}
-    exercises = [ex.id for ex in course if ex.id in present]
-    students = sorted({r.student for r in results})
-    return students, exercises, {(r.student, r.exercise): r for r in results}
+    return ScoreMatrix(students=sorted({r.student for r in results}),
+                       exercises=[ex.id for ex in course if ex.id in present],
+                       cells={(r.student, r.exercise): r for r in results}, overrides=book.active_overrides())
 
 
 def export_rows(book: Gradebook, course: Course) -> tuple[list[str], list[dict]]:
     """Columns and one row per student: each exercise's score (the instructor's override when
     one is in force) and the total."""
-    students, exercises, cells = score_matrix(book, course)
-    overrides = book.active_overrides()
+    matrix = score_matrix(book, course)
     rows = []
-    for student in students:
+    for student in matrix.students:
         row = {"student": student}
         total = 0.0
-        for ex in exercises:
-            cell = cells.get((student, ex))
-            score = cell.score if cell else 0.0
-            if (student, ex) in overrides:
-                score = overrides[(student, ex)].score
-            row[ex] = score
-            total += score
+        for ex in matrix.exercises:
+            row[ex] = matrix.score(student, ex)
+            total += row[ex]
         row["total"] = round(total, 6)
         rows.append(row)
-    return ["student", *exercises, "total"], rows
+    return ["student", *matrix.exercises, "total"], rows
 
 
 def export_csv(book: Gradebook, course: Course) -> str:
@@ -56,17 +74,16 @@ def export_csv(book: Gradebook, course: Course) -> str:
 
 
 def export_json(book: Gradebook, course: Course) -> str:
-    students, exercises, cells = score_matrix(book, course)
-    overrides = book.active_overrides()
+    matrix = score_matrix(book, course)
     out = []
-    for student in students:
+    for student in matrix.students:
         entry = {"student": student, "exercises": {}, "total": 0.0, "max_total": 0.0}
-        for ex in exercises:
-            cell = cells.get((student, ex))
+        for ex in matrix.exercises:
+            cell = matrix.cells.get((student, ex))
             if cell is None:
                 continue
-            o = overrides.get((student, ex))
-            score = o.score if o else cell.score
+            o = matrix.overrides.get((student, ex))
+            score = matrix.score(student, ex)
             entry["exercises"][ex] = {"score": score, "max_score": cell.max_score, "status": cell.status,
                                       "seed": cell.seed, "grader_version": cell.grader_version}
             if o:
@@ -80,9 +97,10 @@ def export_json(book: Gradebook, course: Course) -> str:
 
 def exercise_statistics(book: Gradebook, course: Course) -> list[dict]:
     """Mean and median per exercise, over students who submitted."""
-    students, exercises, cells = score_matrix(book, course)
+    matrix = score_matrix(book, course)
+    students, cells = matrix.students, matrix.cells
     stats = []
-    for ex in exercises:
+    for ex in matrix.exercises:
         graded = [cells[(s, ex)] for s in students if (s, ex) in cells and cells[(s, ex)].status == "graded"]
         scores = [c.score for c in graded]
         stats.append({"exercise": ex, "submitted": len(graded), "students": len(students),
@@ -151,7 +169,7 @@ def write_feedback(book: Gradebook, course: Course, folder: Path, lang: str) -> 
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    students, _exercises, _cells = score_matrix(book, course)
+    students = score_matrix(book, course).students
     stems = file_stems(students)
     for student in students:
         path = folder / f"{stems[student]}.md"

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
+from dlgrade.bulk.export import ScoreMatrix, score_matrix
 from dlgrade.bulk.gradebook import Gradebook
 from dlgrade.course import Course, CourseError
 
@@ -209,11 +210,11 @@ def _rows_for_session(book: Gradebook, session: str) -> tuple[list[StudentRow], 
     return rows, results
 
 
-def _rows_for_gradebook(book: Gradebook) -> tuple[list[StudentRow], list[dict]]:
+def _rows_for_gradebook(book: Gradebook, matrix: ScoreMatrix) -> tuple[list[StudentRow], list[dict]]:
     ids = book.current_result_ids()
     results = [{"student": r.student, "exercise": r.exercise, "status": r.status, "score": r.score,
                 "max_score": r.max_score, "result_id": ids.get((r.student, r.exercise)), "timing": "unknown",
-                "multiplier": 1.0, "weighted": r.score, "weight": r.max_score} for r in book.current_results()]
+                "multiplier": 1.0, "weighted": r.score, "weight": r.max_score} for r in matrix.cells.values()]
     by_student = defaultdict(dict)
     for r in results:
         by_student[r["student"]][r["exercise"]] = r
@@ -328,10 +329,10 @@ def build_report(book: Gradebook, course: Course, session: str | None = None) ->
         weights = info["config"]["exercises"]
         exercise_ids = list(weights)
     else:
-        rows, results = _rows_for_gradebook(book)
+        matrix = score_matrix(book, course)
+        rows, results = _rows_for_gradebook(book, matrix)
         weights = {}
-        present = {r["exercise"] for r in results}
-        exercise_ids = [ex.id for ex in course if ex.id in present]
+        exercise_ids = matrix.exercises
     if not rows:
         raise ReportError(f"{book.path} holds no results" + (f" for session {session}" if session else ""))
     exercises = []
