@@ -597,6 +597,53 @@ def test_the_gradescope_autograder_grades_a_renamed_file_inside_an_uploaded_zip(
     assert "upload.zip:week5/Conv (1).py" in data["output"]
 
 
+NFD_NAME = unicodedata.normalize("NFD", "홍길동")
+
+
+@pytest.mark.parametrize("user, expected", [
+    ({"sid": NFD_NAME + " "}, "홍길동"),  # as macOS writes a Korean name: the id bulk grading gives its folder
+    ({"sid": "\u200b", "email": "kim@example.com"}, "kim@example.com"),  # an invisible sid names no one
+    ({"sid": "2024\udc80"}, "2024\\x80"),  # a byte that is not text: written out, never a crash
+    ({"sid": 2024001}, "2024001"),
+    ({"sid": "\x07\t", "name": "  "}, None),
+    ({}, None),
+])
+def test_the_gradescope_autograder_reads_the_submitter_as_the_intake_reads_a_student(autograder_root, tmp_path,
+                                                                                     user, expected):
+    from dlgrade.bridges.gradescope import _student_id
+
+    (autograder_root / "submission_metadata.json").write_text(json.dumps({"users": [user]}), encoding="utf-8")
+    assert _student_id(autograder_root) == expected
+    if user.get("sid") in (NFD_NAME + " ", "\x07\t"):  # a folder of that name, graded in bulk: the same id
+        (tmp_path / "class" / user["sid"]).mkdir(parents=True)
+        assert [s.student for s in take_in(tmp_path / "class", []).submissions] == ([expected] if expected else [])
+
+
+def test_the_gradescope_autograder_grades_a_submitter_whose_id_is_not_text(autograder_root, ex05):
+    from dlgrade.bridges.gradescope import run_autograder
+    from dlgrade.bulk.runner import student_seed
+
+    (autograder_root / "submission_metadata.json").write_text(json.dumps({"users": [{"sid": "2024\udc80"}]}))
+    put(autograder_root / "submission" / "conv.py", ex05.solution_path.read_text(encoding="utf-8"))
+    data = run_autograder(autograder_root)
+    assert data["score"] == ex05.points  # not a tool failure worth 0
+    seed = student_seed("2024\\x80", "ex05")
+    assert f"seed {seed})" in data["output"]
+    assert json.loads((autograder_root / "results" / "results.json").read_text(encoding="ascii")) == data
+
+
+def test_the_gradescope_autograder_never_follows_a_link_and_says_so(autograder_root, ex05):
+    from dlgrade.bridges.gradescope import run_autograder
+
+    sub = autograder_root / "submission"
+    (sub / "conv.py").symlink_to(ex05.solution_path)  # the reference solution, outside the upload
+    data = run_autograder(autograder_root)
+    assert data["score"] == 0 and data["tests"] and all(t["score"] == 0 for t in data["tests"])
+    taken = read_entry(sub, [ex05], student="", shown="")
+    assert [n.key for n in taken.notes] == ["intake.link_outside"]  # what `grade` reports for the same folder
+    assert taken.notes[0].text("en") in data["output"]
+
+
 # ----------------------------------------------------------------------------- messages
 def test_intake_messages_exist_in_korean_and_english_with_the_same_fields():
     import string

@@ -28,6 +28,7 @@ import traceback
 import zipfile
 from pathlib import Path
 
+from dlgrade.bulk.identity import student_id
 from dlgrade.course import Course, Exercise
 from dlgrade.inert import clean
 from dlgrade.messages import say
@@ -93,11 +94,16 @@ def take_submission(folder: Path, exercise: Exercise):
 
 # ----------------------------------------------------------------------------- running in the container
 def _student_id(root: Path) -> str | None:
+    """The submitter's id as the intake reads a student's folder name (NFC, stripped, readable
+    text; see dlgrade.bulk.identity.student_id), so that a student's hidden inputs are the
+    same here as in ``dlgrade grade``: the first of Gradescope's sid, email and name that
+    names someone, or None."""
     try:
         meta = json.loads((root / "submission_metadata.json").read_text(encoding="utf-8"))
         user = (meta.get("users") or [{}])[0]
-        return str(user.get("sid") or user.get("email") or user.get("name") or "") or None
-    except (OSError, ValueError, AttributeError, IndexError):
+        named = (student_id(str(user.get(key) or "")) for key in ("sid", "email", "name"))
+        return next((student for student in named if student), None)
+    except (OSError, ValueError, AttributeError, IndexError, TypeError):
         return None
 
 

@@ -62,7 +62,7 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from dlgrade.bulk.identity import identity_key, normalise_id
+from dlgrade.bulk.identity import identity_key, normalise_id, student_id
 from dlgrade.course import Exercise
 
 MAX_FILES = 2000  #: entries in one student's folder or archive (archives inside it included)
@@ -755,14 +755,14 @@ def _classify(entry: Path) -> tuple[str, str | None, Note | None]:
     if stat.S_ISLNK(info.st_mode):
         return "link", None, Note("intake.entry_link")
     if stat.S_ISDIR(info.st_mode):
-        kind, student = "folder", name
+        kind, student = "folder", student_id(name)
     elif stat.S_ISREG(info.st_mode) and archive_stem(name):
-        kind, student = "archive", normalise_id(archive_stem(name))
+        kind, student = "archive", student_id(archive_stem(name))
     elif stat.S_ISREG(info.st_mode):
         return "file", None, Note("intake.entry_loose_code" if _code(name) else "intake.entry_stray")
     else:
         return "other", None, Note("intake.not_regular")
-    if not identity_key(student):
+    if student is None:
         return kind, None, Note("intake.entry_no_id")
     return kind, student, None
 

@@ -26,6 +26,17 @@ def normalise_id(name: str) -> str:
     return unicodedata.normalize("NFC", name).strip()
 
 
+def student_id(name: str) -> str | None:
+    """The student id ``name`` stands for (an entry of the submissions folder, the id
+    Gradescope gives): readable text (:func:`dlgrade.inert.readable_id`), NFC, stripped; None
+    when it names no one (nothing is left of it once case, separators, control and format
+    characters are set aside)."""
+    from dlgrade.inert import readable_id
+
+    student = normalise_id(readable_id(name))
+    return student if identity_key(student) else None
+
+
 def identity_key(student: str) -> str:
     """What two ids of the same student have in common (see the module's docstring)."""
     text = unicodedata.normalize("NFKC", student)
