@@ -778,6 +778,16 @@ def student_entries(folder: Path) -> list[tuple[str, Path]]:
     return out
 
 
+def same_students(entries) -> dict[str, list[tuple[Path, str]]]:
+    """Identity key → the (entry, student id) pairs of ``entries`` that name that student, in
+    the order given: a key with more than one entry is a conflict (see
+    dlgrade.bulk.identity), which the intake reports and does not read."""
+    groups: dict[str, list[tuple[Path, str]]] = {}
+    for entry, student in entries:
+        groups.setdefault(identity_key(student), []).append((entry, student))
+    return groups
+
+
 def take_in(folder: Path, exercises: list[Exercise], *, zip_timezone: tzinfo = timezone.utc,
             only: set[str] | None = None) -> Intake:
     """What the submissions ``folder`` holds for ``exercises``: every entry accounted for, one
@@ -794,10 +804,7 @@ def take_in(folder: Path, exercises: list[Exercise], *, zip_timezone: tzinfo = t
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         kind, student, note = _classify(entry)
         classified.append((entry, kind, student, note))
-    groups: dict[str, list] = {}
-    for entry, kind, student, note in classified:
-        if note is None:
-            groups.setdefault(identity_key(student), []).append((entry, student))
+    groups = same_students((entry, student) for entry, _kind, student, note in classified if note is None)
     clashing = {key for key, members in groups.items() if len(members) > 1}
     for key in sorted(clashing):
         members = groups[key]

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from dlgrade.bulk.collect import student_entries
+from dlgrade.bulk.collect import same_students, student_entries
 from dlgrade.bulk.identity import identity_key
 from dlgrade.session.config import Session
 from dlgrade.session.runner import grade_session
@@ -75,17 +75,14 @@ class Watcher:
         if not self.folder.is_dir():
             return {}
         entries = student_entries(self.folder)
-        groups: dict[str, list[str]] = {}
-        ids: dict[str, set[str]] = {}
-        for student, entry in entries:
-            groups.setdefault(identity_key(student), []).append(entry.name)
-            ids.setdefault(identity_key(student), set()).add(student)
-        self.conflicts = [(names, sorted(ids[key])) for key, names in sorted(groups.items()) if len(names) > 1]
+        groups = same_students((entry, student) for student, entry in entries)
+        self.conflicts = [([e.name for e, _ in members], sorted({s for _, s in members}))
+                          for _key, members in sorted(groups.items()) if len(members) > 1]
         found: dict[str, Fingerprint] = {}
         for student, entry in entries:
             if student in found:
                 continue
-            group = groups[identity_key(student)]
+            group = [e.name for e, _ in groups[identity_key(student)]]
             prints = fingerprint(entry)
             found[student] = prints if len(group) == 1 else (("conflict", tuple(group), -1),) + prints
         return found
