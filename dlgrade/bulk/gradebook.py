@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -176,6 +177,12 @@ class CurrentResult:
     content_hash: str | None
 
 
+#: The CurrentResult columns of every current result (a condition may follow: `` AND …``).
+CURRENT_RESULTS = ("SELECT r.student, r.exercise, r.status, r.score, r.max_score, r.seed, r.grader_version, "
+                   "s.content_hash FROM results r LEFT JOIN submissions s ON s.id = r.submission_id "
+                   "WHERE r.current = 1")
+
+
 @dataclass(frozen=True)
 class Override:
     """A score set by hand for one student and exercise."""
@@ -252,19 +259,27 @@ class Gradebook:
     def __exit__(self, *exc):
         self.close()
 
+    @contextmanager
+    def transaction(self):
+        """One write, all of it or none: the write lock taken at once (``BEGIN IMMEDIATE``,
+        so two runs never both read then fail to write), committed at the end, rolled back on
+        anything raised (an interruption included)."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
     # ---- reading
     def current(self, student: str, exercise: str) -> CurrentResult | None:
-        row = self.db.execute(
-            "SELECT r.student, r.exercise, r.status, r.score, r.max_score, r.seed, r.grader_version, s.content_hash "
-            "FROM results r LEFT JOIN submissions s ON s.id = r.submission_id "
-            "WHERE r.student = ? AND r.exercise = ? AND r.current = 1", (student, exercise)).fetchone()
+        row = self.db.execute(CURRENT_RESULTS + " AND r.student = ? AND r.exercise = ?", (student, exercise)).fetchone()
         return CurrentResult(*row) if row else None
 
     def current_results(self) -> list[CurrentResult]:
-        rows = self.db.execute(
-            "SELECT r.student, r.exercise, r.status, r.score, r.max_score, r.seed, r.grader_version, s.content_hash "
-            "FROM results r LEFT JOIN submissions s ON s.id = r.submission_id WHERE r.current = 1 "
-            "ORDER BY r.student, r.exercise").fetchall()
+        rows = self.db.execute(CURRENT_RESULTS + " ORDER BY r.student, r.exercise").fetchall()
         return [CurrentResult(*row) for row in rows]
 
     def current_result_json(self, student: str, exercise: str) -> dict | None:
@@ -286,17 +301,11 @@ class Gradebook:
     # ---- the instructor's decisions
     def set_override(self, student: str, exercise: str, score: float, reason: str, by: str) -> None:
         """Put a score set by hand in force (an earlier one for the same pair is kept, cleared)."""
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction() as db:
             db.execute("UPDATE overrides SET cleared_by = ?, cleared_at = ? WHERE student = ? AND exercise = ? "
                        "AND cleared_at IS NULL", (by, now(), student, exercise))
             db.execute("INSERT INTO overrides (student, exercise, score, reason, set_by, set_at) "
                        "VALUES (?, ?, ?, ?, ?, ?)", (student, exercise, float(score), reason, by, now()))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def clear_override(self, student: str, exercise: str, by: str) -> bool:
         """Take the override of (student, exercise) out of force; False when there was none."""
@@ -315,16 +324,10 @@ class Gradebook:
 
     def store_times(self, session: str, times: dict, source: str) -> None:
         """Keep a session's ``--times`` ((student, exercise or None) → aware datetime): later runs use them."""
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction() as db:
             for (student, exercise), moment in times.items():
                 db.execute("INSERT OR REPLACE INTO session_times VALUES (?, ?, ?, ?, ?, ?)",
                            (session, student, exercise or "", moment.isoformat(), source, now()))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def stored_times(self, session: str) -> dict:
         """The ``--times`` kept for ``session``: (student, exercise or None) → aware datetime."""
@@ -340,9 +343,7 @@ class Gradebook:
         overrides now in force (after an override is set or cleared); returns the rows changed."""
         overrides = self.active_overrides()
         changed = 0
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction() as db:
             for session, student, exercise, status, score, max_score, weight, multiplier, old, old_override \
                     in db.execute("SELECT session, student, exercise, status, score, max_score, weight, multiplier, "
                                   "weighted, override FROM session_results").fetchall():
@@ -360,19 +361,13 @@ class Gradebook:
             db.execute("UPDATE session_students SET total = (SELECT ROUND(COALESCE(SUM(weighted), 0), 6) FROM "
                        "session_results r WHERE r.session = session_students.session AND "
                        "r.student = session_students.student)")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return changed
 
     # ---- writing: one transaction per result
     def record(self, *, student: str, exercise: str, grader_version: str, max_score: float,
                result: ExerciseResult | None = None, file=None, status: str = "graded", note: str = "") -> None:
         """Store one outcome and make it the current one for (student, exercise)."""
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction() as db:
             db.execute("INSERT OR IGNORE INTO students (id) VALUES (?)", (student,))
             submission_id = None
             if file is not None:
@@ -395,10 +390,6 @@ class Gradebook:
                 db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                [(cursor.lastrowid, c.name, c.visibility, c.status, c.score, c.max_score, c.message,
                                  c.mistake) for c in result.checks])
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     # ---- evaluation sessions
     def current_detail(self, student: str, exercise: str) -> tuple | None:
@@ -442,9 +433,7 @@ class Gradebook:
         """Store one student's scored exercises for a session and their total, in one transaction.
         Each row: exercise, result_id, status, submitted_at, timing, late_seconds, multiplier, score,
         max_score, weight, weighted."""
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction() as db:
             for row in rows:
                 db.execute("INSERT OR REPLACE INTO session_results (session, student, exercise, result_id, status, "
                            "submitted_at, timing, late_seconds, multiplier, score, max_score, weight, weighted, "
@@ -460,10 +449,6 @@ class Gradebook:
             if name:
                 db.execute("INSERT OR IGNORE INTO students (id) VALUES (?)", (student,))
                 db.execute("UPDATE students SET name = ? WHERE id = ?", (name, student))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def record_intake(self, *, folder: str, summary: dict, session: str | None = None) -> None:
         """Keep what a run's intake made of the submissions folder (every entry, conflicts,
