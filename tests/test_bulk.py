@@ -352,3 +352,17 @@ def test_collect_reads_only_the_students_asked_for(tmp_path, course):
     only = collect(tmp_path, [ex05], only={"민지"})
     assert [s.student for s in only] == ["민지"] and not only[0].problems  # the broken zip was not opened
     assert "correlate" in only[0].files["ex05"].source
+
+
+def test_a_gradebook_write_is_all_or_nothing(tmp_path):
+    with Gradebook(tmp_path / "g.db") as book:
+        for stop in (RuntimeError("a bug half way"), KeyboardInterrupt()):
+            with pytest.raises(type(stop)):
+                with book.transaction() as db:
+                    db.execute("INSERT INTO students (id) VALUES ('s1')")
+                    raise stop
+            assert book.db.execute("SELECT COUNT(*) FROM students").fetchone()[0] == 0
+        with book.transaction() as db:
+            db.execute("INSERT INTO students (id) VALUES ('s2')")
+    with sqlite3.connect(tmp_path / "g.db") as other:  # committed: another connection sees it
+        assert other.execute("SELECT id FROM students").fetchall() == [("s2",)]
