@@ -263,9 +263,12 @@ def test_check_grades_in_the_sandbox_it_announced(asked):
 
 
 # --------------------------------------------------------------------------- limits set by the child itself
-LIMITS_PROBE = ("import json, sys\n"
-                "from dlgrade.sandbox.portable_child import apply_limits\n"
-                "print(json.dumps(apply_limits(json.loads(sys.argv[1]))))\n")
+# The child's code as the parent sends it (the zygote's followed by portable_child's), run as one program.
+LIMITS_PROBE = ("import json, sys, types\n"
+                "from dlgrade.sandbox.portable import harness_source\n"
+                "harness = types.ModuleType('dlgrade_sandbox')\n"
+                "exec(compile(harness_source()[4:].decode('utf-8'), 'dlgrade-sandbox', 'exec'), harness.__dict__)\n"
+                "print(json.dumps(harness.apply_limits(json.loads(sys.argv[1]))))\n")
 
 
 def test_the_child_sets_resource_limits_where_resource_exists():

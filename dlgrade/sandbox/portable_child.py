@@ -2,7 +2,7 @@
 
 The parent starts ``python -I -S -c BOOTSTRAP`` with three pipes and sends this
 file's source, appended to ``zygote.py``'s, over standard input; the two run as
-one program whose globals are ``zygote.py``'s (``run_session`` and the framing).  So, like ``zygote.py``, it imports only the standard library at
+one program whose globals are ``zygote.py``'s (``run_session``, the framing, ``_process_count``).  So, like ``zygote.py``, it imports only the standard library at
 module level, and nothing that Windows lacks: no fork, no AF_UNIX socket, no
 ``resource``/``fcntl``/``termios``/``pwd`` unless guarded, no sessions or uids.
 
@@ -46,18 +46,6 @@ def _add_conda_dll_folder():
             pass
 
 
-def _process_count(uid):
-    count = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if os.stat("/proc/" + entry).st_uid == uid:
-                    count += 1
-            except OSError:
-                pass
-    return count
-
-
 def apply_limits(limits):
     """Resource limits where the ``resource`` module exists (Linux, macOS); on Windows
     the parent's Job Object bounds memory, CPU time and processes instead.
@@ -96,7 +84,7 @@ def apply_limits(limits):
     limit("RLIMIT_CORE", 0)
     if limits.get("processes") and os.path.isdir("/proc") and hasattr(os, "getuid"):
         # RLIMIT_NPROC counts every process of the uid: allow what it runs already plus the budget.
-        limit("RLIMIT_NPROC", _process_count(os.getuid()) + int(limits["processes"]))
+        limit("RLIMIT_NPROC", _process_count(os.getuid()) + int(limits["processes"]))  # noqa: F821 (zygote's)
     return applied
 
 

@@ -858,16 +858,21 @@ def _set_limits(limits):
     if procs:
         # RLIMIT_NPROC counts every process of the real uid, so allow what that
         # uid already runs plus the budget.
-        uid = os.getuid()
-        count = 0
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    if os.stat("/proc/" + entry).st_uid == uid:
-                        count += 1
-                except OSError:
-                    pass
-        resource.setrlimit(resource.RLIMIT_NPROC, (count + int(procs),) * 2)
+        resource.setrlimit(resource.RLIMIT_NPROC, (_process_count(os.getuid()) + int(procs),) * 2)
+
+
+def _process_count(uid):
+    """How many processes ``uid`` runs (from /proc): what RLIMIT_NPROC counts besides the
+    budget, here and in the portable sandbox's child (portable_child.apply_limits)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat("/proc/" + entry).st_uid == uid:
+                    count += 1
+            except OSError:
+                pass
+    return count
 
 
 _libc = []  # the C library, opened once by the zygote (a child's prctl then costs no dlopen)
