@@ -644,6 +644,20 @@ def test_the_gradescope_autograder_never_follows_a_link_and_says_so(autograder_r
     assert taken.notes[0].text("en") in data["output"]
 
 
+def test_the_gradescope_autograder_names_a_file_as_bulk_grading_does(autograder_root, ex05, tmp_path):
+    from dlgrade.bridges.gradescope import run_autograder
+
+    korean = os.fsdecode("과제".encode("cp949"))  # a folder unpacked on Linux from a Korean Windows zip
+    put(autograder_root / "submission" / korean / "Conv (1).py", ex05.solution_path.read_text(encoding="utf-8"))
+    data = run_autograder(autograder_root)
+    assert data["score"] == ex05.points
+    assert "과제/Conv (1).py" in data["output"]
+    shutil.copytree(autograder_root / "submission", tmp_path / "class" / "s1")
+    taken = take_in(tmp_path / "class", [ex05]).submissions[0]
+    assert taken.files["ex05"].path == "s1/과제/Conv (1).py"  # the same file, named the same way
+    assert json.loads((autograder_root / "results" / "results.json").read_text(encoding="ascii")) == data
+
+
 # ----------------------------------------------------------------------------- messages
 def test_intake_messages_exist_in_korean_and_english_with_the_same_fields():
     import string
