@@ -68,6 +68,39 @@ def test_a_self_check_cannot_ask_for_an_expected_value():
             self_check(namespace["probe"])
 
 
+@pytest.mark.parametrize("decorator", ["check", "self_check"])
+def test_both_decorators_attach_the_same_way_and_refuse_the_same_misuse(decorator):
+    from dlgrade.grading import checks
+
+    mark = getattr(checks, decorator)
+
+    def documented(student, rng):
+        """The first line is the title.
+
+        Not this one."""
+
+    assert mark(documented) is documented  # the function itself, with its metadata attached
+    spec = documented.__dlgrade_check__
+    assert (spec.name, spec.title, spec.parameters, spec.func) == (
+        "documented", "The first line is the title.", ("student", "rng"), documented)
+    assert spec.self_check == (decorator == "self_check") and spec.points == (0.0 if spec.self_check else 1.0)
+
+    def plain_name(student):
+        pass
+
+    assert mark(title_ko="제목")(plain_name).__dlgrade_check__.title == "plain name"
+    assert plain_name.__dlgrade_check__.title_ko == "제목"
+    with pytest.raises(GraderDefinitionError, match=f"@{decorator} applied twice to documented"):
+        mark(documented)
+
+    def asks_for_nothing_known(student, answers):
+        pass
+
+    with pytest.raises(GraderDefinitionError, match=r"asks for .*\['answers'\]"):
+        mark(asks_for_nothing_known)
+    assert not hasattr(asks_for_nothing_known, "__dlgrade_check__")
+
+
 def test_a_graded_check_in_a_self_check_file_is_refused(tmp_path):
     import dataclasses
 

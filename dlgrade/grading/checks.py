@@ -54,6 +54,24 @@ class GraderDefinitionError(Exception):
     """A grader module is malformed (a tool error, not a student's)."""
 
 
+def _mark(f: Callable, decorator: str, allowed, refusal: Callable[[list], str], *, title: str | None,
+          **spec) -> Callable:
+    """Attach ``f``'s CheckSpec to it and return ``f`` itself: what ``@check`` and ``@self_check``
+    both do.  Applied twice, or asking for a parameter not in ``allowed``, fails at import
+    (``refusal`` words the latter); the title is the docstring's first line unless given."""
+    if hasattr(f, "__dlgrade_check__"):
+        raise GraderDefinitionError(f"{decorator} applied twice to {f.__name__}")
+    params = tuple(inspect.signature(f).parameters)
+    unknown = [p for p in params if p not in allowed]
+    if unknown:
+        raise GraderDefinitionError(refusal(unknown))
+    doc = inspect.getdoc(f) or ""
+    f.__dlgrade_check__ = CheckSpec(name=f.__name__, title=title or (doc.splitlines()[0] if doc else
+                                                                     f.__name__.replace("_", " ")),
+                                    func=f, parameters=params, **spec)
+    return f
+
+
 def check(func: Callable | None = None, *, points: float = 1, hidden: bool = False, title: str | None = None,
           title_ko: str = ""):
     """Mark a function as a check.  Usable bare (``@check``) or with arguments; ``title_ko``
@@ -62,18 +80,10 @@ def check(func: Callable | None = None, *, points: float = 1, hidden: bool = Fal
         raise GraderDefinitionError(f"points must be a positive number, not {points!r}")
 
     def decorate(f: Callable) -> Callable:
-        if hasattr(f, "__dlgrade_check__"):
-            raise GraderDefinitionError(f"@check applied twice to {f.__name__}")
-        params = tuple(inspect.signature(f).parameters)
-        unknown = [p for p in params if p not in CHECK_PARAMETERS]
-        if unknown:
-            raise GraderDefinitionError(
-                f"check {f.__name__} asks for unknown parameter(s) {unknown}; known: {sorted(CHECK_PARAMETERS)}")
-        doc = inspect.getdoc(f) or ""
-        f.__dlgrade_check__ = CheckSpec(name=f.__name__, points=float(points), hidden=hidden,
-                                        title=title or (doc.splitlines()[0] if doc else f.__name__.replace("_", " ")),
-                                        func=f, parameters=params, title_ko=title_ko)
-        return f
+        return _mark(f, "@check", CHECK_PARAMETERS,
+                     lambda unknown: f"check {f.__name__} asks for unknown parameter(s) {unknown}; "
+                                     f"known: {sorted(CHECK_PARAMETERS)}",
+                     points=float(points), hidden=hidden, title=title, title_ko=title_ko)
 
     return decorate(func) if func is not None else decorate
 
@@ -85,18 +95,10 @@ def self_check(func: Callable | None = None, *, title: str | None = None, title_
     points and never runs at grading time; it asks for ``student`` and ``rng`` only, since
     what it ships must hold neither an answer nor a working solution."""
     def decorate(f: Callable) -> Callable:
-        if hasattr(f, "__dlgrade_check__"):
-            raise GraderDefinitionError(f"@self_check applied twice to {f.__name__}")
-        params = tuple(inspect.signature(f).parameters)
-        unknown = [p for p in params if p not in SELF_CHECK_PARAMETERS]
-        if unknown:
-            raise GraderDefinitionError(f"self-check {f.__name__} asks for {unknown}; a self-check may ask only for "
-                                        f"{sorted(SELF_CHECK_PARAMETERS)} (it holds no expected values)")
-        doc = inspect.getdoc(f) or ""
-        f.__dlgrade_check__ = CheckSpec(name=f.__name__, points=0.0, hidden=False,
-                                        title=title or (doc.splitlines()[0] if doc else f.__name__.replace("_", " ")),
-                                        func=f, parameters=params, title_ko=title_ko, self_check=True)
-        return f
+        return _mark(f, "@self_check", SELF_CHECK_PARAMETERS,
+                     lambda unknown: f"self-check {f.__name__} asks for {unknown}; a self-check may ask only for "
+                                     f"{sorted(SELF_CHECK_PARAMETERS)} (it holds no expected values)",
+                     points=0.0, hidden=False, title=title, title_ko=title_ko, self_check=True)
 
     return decorate(func) if func is not None else decorate
 
