@@ -45,7 +45,7 @@ from pathlib import Path
 from dlgrade.sandbox import windows, wire
 from dlgrade.sandbox.runner import (
     MiB, ZYGOTE_SOURCE, Limits, SandboxError, Session, StudentCrashed, StudentForbidden, StudentLoadError,
-    FrameReader, StudentTimeout, Worker, _child_env, _death_message, _function_handles, _interpreter, _numpy_dirs,
+    FrameReader, Worker, _child_env, _death_message, _function_handles, _interpreter, _numpy_dirs,
 )
 
 CHILD_SOURCE = Path(__file__).with_name("portable_child.py")
@@ -525,34 +525,30 @@ class PortableSession(Session):
                                  what=what)
         self.take_load_reply(reply)
 
-    def close(self) -> dict:
-        info: dict = {}
-        process = self.sock
-        if process is not None:
-            self.sock = None
-            # Handles of the process that ends here mean nothing to the next one.
-            self.generation += 1
-            self.functions = {}
-            status = process.exit_status(0) if not process.alive else None
-            for kind, data in process.end():  # what it printed before it ended
-                if kind == "output":
-                    self.output.add(data)
-            info = {"status": status}
-            self.strays += process.strays
+    def _end_child(self, process: SandboxProcess) -> dict:
+        """End the process (and what it started), keeping what it printed before it ended."""
+        status = process.exit_status(0) if not process.alive else None
+        for kind, data in process.end():
+            if kind == "output":
+                self.output.add(data)
+        return {"status": status, "strays": process.strays}
+
+    def _take_progress(self) -> int | None:
         path = getattr(self, "_progress_path", None)
-        if path is not None:
-            try:
-                with open(path, "rb") as progress:
-                    data = progress.read(4)
-                self.progress = int.from_bytes(data, "little") if len(data) == 4 else 0
-            except OSError:
-                self.progress = 0
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-            self._progress_path = None
-        return info
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as progress:
+                data = progress.read(4)
+            taken = int.from_bytes(data, "little") if len(data) == 4 else 0
+        except OSError:
+            taken = 0
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        self._progress_path = None
+        return taken
 
     def request(self, header: dict, blobs=(), timeout: float | None = None):
         self.open()
@@ -570,9 +566,7 @@ class PortableSession(Session):
                 return frame
             left = deadline - time.monotonic()
             if left <= 0:
-                self.close()
-                raise StudentTimeout(f"{what} did not finish within {timeout:g} s (time limit); "
-                                     "look for an infinite loop or a very slow computation")
+                raise self._timed_out(what, timeout)
             event = process.next_event(min(left, MEMORY_POLL_SECONDS) if self._watch_memory else left)
             if self._watch_memory and time.monotonic() >= self._next_measure:
                 self._next_measure = time.monotonic() + MEMORY_POLL_SECONDS
@@ -586,9 +580,7 @@ class PortableSession(Session):
             if kind == "output":
                 self.output.add(data)
                 if self.output.total > self.limits.output_bytes:
-                    self.close()
-                    raise StudentCrashed(f"the code printed more than {self.limits.output_bytes // 1024} KiB "
-                                         "of output (output limit); the process was stopped")
+                    raise self._printed_too_much()
                 continue
             if not data:
                 # The replies' pipe closed: the process is ending.  Give it a moment to end on
@@ -598,9 +590,7 @@ class PortableSession(Session):
                 raise StudentCrashed(_portable_death_message(info, what))
             self._buffered += data
             if len(self._buffered) > self.limits.result_bytes:
-                self.close()
-                raise StudentCrashed(f"the result of {what} is larger than "
-                                     f"{self.limits.result_bytes // MiB} MiB (size limit)")
+                raise self._reply_too_large(what)
 
     def _take_frame(self):
         """The first complete frame of what has been received (removed from it), or None."""

@@ -563,26 +563,60 @@ class Session:
             raise self.load_error
 
     def close(self) -> dict:
+        """End the child, if one runs, and take what it leaves: how it ended (``status``),
+        the processes it left behind (counted in ``strays``), the batch progress it wrote and
+        what it printed.  The same steps for every backend; :meth:`_end_child`,
+        :meth:`_take_progress` and :meth:`_release` are each backend's own."""
         info = {}
         if self.sock is not None:
-            self.sock.close()
-            self.sock = None
+            child, self.sock = self.sock, None
+            info = self._end_child(child)
             # Handles of the child that ends here mean nothing to the next one: every proxy
             # made for it is lost from now on, not sent to a fresh child by mistake.
             self.generation += 1
             self.functions = {}
-            info = self.worker.reap()
             self.strays += int(info.get("strays") or 0)
-        if self._progress_fd is not None:
-            data = os.pread(self._progress_fd, 4, 0)
-            self.progress = int.from_bytes(data, "little") if len(data) == 4 else 0
-            os.close(self._progress_fd)
-            self._progress_fd = None
+        progress = self._take_progress()
+        if progress is not None:
+            self.progress = progress
+        self._release()
+        return info
+
+    def _end_child(self, sock) -> dict:
+        """Close the child's socket and collect it from the zygote: its exit status, strays."""
+        sock.close()
+        return self.worker.reap()
+
+    def _take_progress(self) -> int | None:
+        """The batch item the child wrote it was at (None when no progress file is open)."""
+        if self._progress_fd is None:
+            return None
+        data = os.pread(self._progress_fd, 4, 0)
+        os.close(self._progress_fd)
+        self._progress_fd = None
+        return int.from_bytes(data, "little") if len(data) == 4 else 0
+
+    def _release(self) -> None:
+        """What the child printed last, then its output pipe closed."""
         if self.out_fd is not None:
             self._drain(0)
             os.close(self.out_fd)
             self.out_fd = None
-        return info
+
+    # ---- a limit reached: the child is ended, and the student is told which limit
+    def _timed_out(self, what: str, timeout: float) -> StudentTimeout:
+        self.close()
+        return StudentTimeout(f"{what} did not finish within {timeout:g} s (time limit); "
+                              "look for an infinite loop or a very slow computation")
+
+    def _printed_too_much(self) -> StudentCrashed:
+        self.close()
+        return StudentCrashed(f"the code printed more than {self.limits.output_bytes // 1024} KiB "
+                              "of output (output limit); the process was stopped")
+
+    def _reply_too_large(self, what: str) -> StudentCrashed:
+        self.close()
+        return StudentCrashed(f"the result of {what} is larger than {self.limits.result_bytes // MiB} MiB (size limit)")
 
     def __enter__(self):
         return self
@@ -630,9 +664,7 @@ class Session:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                self.close()
-                raise StudentTimeout(f"{what} did not finish within {timeout:g} s (time limit); "
-                                     "look for an infinite loop or a very slow computation")
+                raise self._timed_out(what, timeout)
             watch = [self.sock] + ([self.out_fd] if out_open else [])
             ready, _, _ = select.select(watch, [], [], left)
             if self.out_fd in ready:
@@ -641,9 +673,7 @@ class Session:
                     out_open = False
                 self.output.add(data)
                 if self.output.total > self.limits.output_bytes:
-                    self.close()
-                    raise StudentCrashed(f"the code printed more than {self.limits.output_bytes // 1024} KiB "
-                                         "of output (output limit); the process was stopped")
+                    raise self._printed_too_much()
             if self.sock in ready:
                 try:
                     chunk = self.sock.recv(65536)  # below malloc's mmap threshold: no mapping per call
@@ -655,9 +685,7 @@ class Session:
                     info = self.close()
                     raise StudentCrashed(_death_message(info, what))
                 if len(reader.buffered) + len(chunk) > self.limits.result_bytes + 4:
-                    self.close()
-                    raise StudentCrashed(f"the result of {what} is larger than "
-                                         f"{self.limits.result_bytes // MiB} MiB (size limit)")
+                    raise self._reply_too_large(what)
                 try:
                     frame = reader.feed(chunk)
                 except StudentCrashed:
