@@ -401,8 +401,6 @@ MESSAGES.update({
                                "outputs)."},
     "submit.not_utf8": {"ko": "{file}이(가) UTF-8이 아닙니다 (메모장의 ANSI/CP949 저장일 수 있습니다). UTF-8로 다시 저장하세요.",
                         "en": "{file} is not UTF-8 (perhaps saved as ANSI/CP949 by Notepad): save it again as UTF-8."},
-    "submit.bad_notebook": {"ko": "{file}은(는) 읽을 수 있는 Jupyter 노트북이 아닙니다: {reason}",
-                            "en": "{file} is not a readable Jupyter notebook: {reason}"},
     "submit.syntax": {"ko": "{file} {line}번째 줄에 문법 오류가 있습니다: {reason}",
                       "en": "{file} has a syntax error on line {line}: {reason}"},
     "submit.forbidden": {"ko": "{file} {line}번째 줄: {name}은(는) 이 과제에서 금지되어 있습니다.",

@@ -16,12 +16,13 @@ Files still equal to the stub are left out (not started).
 from __future__ import annotations
 
 import ast
-import json
 import re
 import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from dlgrade.notebook.choice import notebook_names
 
 MAX_BYTES = 1 << 20  #: what the intake reads of one file
 AVAILABLE_AT_GRADING = {"numpy"}  #: besides Python's standard library
@@ -53,11 +54,6 @@ class SubmittedExercise:
                 "problems": [{"key": key, **{k: str(v) for k, v in fields.items()}} for key, fields in self.problems]}
 
 
-def notebook_names(exercise) -> list[str]:
-    stem = exercise.file.rsplit(".", 1)[0]
-    return [f"{stem}.ipynb", f"{exercise.id}.ipynb", f"{exercise.folder}.ipynb"]
-
-
 def find_work(exercise) -> Path | None:
     """The student's work on ``exercise``: of the file course.yaml names and the notebooks of
     the names the intake accepts, in the exercise's folder, the one saved last."""
@@ -66,20 +62,13 @@ def find_work(exercise) -> Path | None:
     return max(found, key=lambda p: p.stat().st_mtime_ns) if found else None
 
 
-def notebook_code(text: str) -> str:
-    """A notebook's code cells, in order, as one module; IPython magics and shell escapes
-    (%…, !…) become blank lines, as the graders treat them."""
-    data = json.loads(text)
-    cells = data.get("cells") if isinstance(data, dict) else None
-    if not isinstance(cells, list):
-        raise ValueError("not a Jupyter notebook (no cells)")
-    lines = []
-    for cell in cells:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
-            lines += ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
-    return "\n".join(lines) + "\n"
+def notebook_code(data: bytes, name: str) -> str:
+    """A notebook's code cells, in order, as one module, read and rewritten as the graders
+    read them (dlgrade.notebook.convert: IPython's magics and shell escapes become calls that
+    do nothing, every line in its place).  Raises UnreadableSource."""
+    from dlgrade.notebook.convert import python_cells
+
+    return "".join(line + "\n" for _number, lines in python_cells(data, name) for line in lines)
 
 
 def _top_level_imports(tree: ast.Module) -> list[tuple[str, int]]:
@@ -111,10 +100,12 @@ def gradable_problems(exercise, path: Path) -> tuple[list[tuple[str, dict]], boo
         return [], False
     source = text
     if path.suffix == ".ipynb":
+        from dlgrade.grading.source import UnreadableSource
+
         try:
-            source = notebook_code(text)
-        except ValueError as exc:
-            return [("submit.bad_notebook", {"file": path.name, "reason": exc})], True
+            source = notebook_code(data, path.name)
+        except UnreadableSource as exc:  # the graders could not read it either: their reason
+            return [(exc.key, exc.fields)], True
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:

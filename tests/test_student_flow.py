@@ -355,6 +355,29 @@ def test_submit_takes_a_notebook_and_checks_its_code_cells(runner, student_root)
         assert archive.namelist() == ["ex02_backprop/backprop.py"]
 
 
+def test_submit_reads_a_notebook_as_the_graders_do(runner, student_root):
+    from dlgrade.grading.runner import grade
+    from dlgrade.grading.source import submission_source
+
+    course = load_course(student_root)
+    ex = course.resolve("ex02")
+    solution = (ROOT / "solutions" / ex.folder / ex.file).read_text(encoding="utf-8")
+    ipython = ["files = !ls\n", "np.sum?\n", "%%time\n"]  # IPython's syntax: not Python, and not an error
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [], "source": ipython[:2]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 2, "outputs": [],
+         "source": [ipython[2], *solution.splitlines(keepends=True)]}]}
+    path = ex.stub_path.parent / "ex02.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    graded = grade(ex, submission_source(path.read_bytes(), path.name))
+    assert graded.score == graded.max_score  # the graders take it ...
+    result = runner.invoke(main, ["submit", "kim-01", "--exercises", "ex02"])
+    assert result.exit_code == 0, result.output  # ... and so does submit
+    path.write_text('{"cells": "not a list"', encoding="utf-8")  # cut short: not a notebook at all
+    refused = runner.invoke(main, ["submit", "kim-01", "--exercises", "ex02"])
+    assert refused.exit_code == 1 and "ex02.ipynb cannot be read as a notebook" in flat(refused.output)
+
+
 @pytest.mark.parametrize("student_id", ["../evil", "a/b", "", "x" * 80, "kim\nlee"])
 def test_submit_refuses_an_id_that_cannot_name_a_file(runner, student_root, student_id):
     result = runner.invoke(main, ["submit", student_id])

@@ -43,13 +43,19 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _IPYTHON_CALL = re.compile(r"\bget_ipython\(\)\.(\w+)")
 
 
-def notebook_source(data: bytes, name: str) -> str:
-    """The module a notebook's code cells make, with the header and cell markers."""
+def python_cells(data: bytes, name: str) -> list[tuple[int, list[str]]]:
+    """(position in the notebook from 1, its Python lines) of every code cell, as graded:
+    IPython's syntax made inert, every line in its place.  Raises UnreadableSource."""
     code_cells = read_code_cells(data, name)
     if sum(len(text) for _, text in code_cells) > MAX_CODE_CHARS:
         raise UnreadableSource("source.notebook_code_too_large", file=name, mib=MAX_CODE_CHARS >> 20)
     rewrite = _Rewriter()
-    cells = [(number, python_lines(text, rewrite=rewrite)) for number, text in code_cells]
+    return [(number, python_lines(text, rewrite=rewrite)) for number, text in code_cells]
+
+
+def notebook_source(data: bytes, name: str) -> str:
+    """The module a notebook's code cells make, with the header and cell markers."""
+    cells = python_cells(data, name)
     code = "\n".join(line for _, lines in cells for line in lines)
     parts = [header({"kind": "notebook", "name": name})]
     if _calls_display(code):
