@@ -80,7 +80,7 @@ class ExerciseResult:
     seed: int  #: the seed the hidden inputs came from
     checks: list[CheckResult] = field(default_factory=list)
     grader_version: str = ""  #: hash of the grader and reference solution
-    sandbox: str = ""  #: "bwrap" or "rlimit"
+    sandbox: str = ""  #: the backend the code ran in: "bwrap", "rlimit" or "portable"
     output: str = ""  #: the start of what the student's code printed
     notes: list[str] = field(default_factory=list)  #: remarks for the student (processes killed, …)
     pending_checks: int = 0  #: hidden checks that did not run here (a student bundle): they run at grading
