@@ -658,6 +658,21 @@ def test_the_gradescope_autograder_names_a_file_as_bulk_grading_does(autograder_
     assert json.loads((autograder_root / "results" / "results.json").read_text(encoding="ascii")) == data
 
 
+def test_the_gradescope_autograder_picks_one_of_two_candidates_as_bulk_grading_does(autograder_root, ex05,
+                                                                                    tmp_path):
+    from dlgrade.bridges.gradescope import run_autograder
+
+    sub = autograder_root / "submission"
+    put(sub / "Conv (1).py", ex05.solution_path.read_text(encoding="utf-8"))  # a renamed copy ...
+    put(sub / "old" / "conv.py", "def correlate(x, w, mode='valid'):\n    return x\n")  # ... and the exact name
+    data = run_autograder(autograder_root)
+    shutil.copytree(sub, tmp_path / "class" / "s1")
+    taken = take_in(tmp_path / "class", [ex05]).submissions[0]
+    assert taken.files["ex05"].path == "s1/old/conv.py"  # the exact name wins, wherever it is
+    assert [(s.path, s.note.key) for s in taken.skipped] == [("s1/Conv (1).py", "intake.not_taken")]
+    assert "old/conv.py" in data["output"] and data["score"] < ex05.points  # Gradescope graded the same file
+
+
 # ----------------------------------------------------------------------------- messages
 def test_intake_messages_exist_in_korean_and_english_with_the_same_fields():
     import string
