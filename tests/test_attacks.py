@@ -5,7 +5,9 @@ marker must go).  Each runs through the real sandbox of the machine (bubblewrap 
 installed), with the same warm context as the rest of the suite.
 """
 
+import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -137,9 +139,10 @@ def test_tag_characters_hiding_a_text_in_a_students_message_are_shown(grade_file
 # ----------------------------------------------------------------------------- the fallback sandbox, as root
 # Without bubblewrap (a container, Gradescope's image), graded as root: the child runs under an
 # unprivileged uid in a mount namespace of its own with the root file system read-only and a
-# /tmp of its own — but the whole host file system stays visible, so whatever the instructor's
-# files allow the world to read (the default umask: everything) the student's code reads: the
-# reference solutions, the graders, the oracle cache, the other students' submissions.
+# /tmp of its own — and the whole host file system visible, so whatever the instructor's files
+# allow the world to read (the default umask: everything) the student's code could read: the
+# reference solutions, the graders, the oracle cache, the other students' submissions.  The
+# kernel now refuses a child every file outside the interpreter, NumPy and their libraries.
 READ_THE_REFERENCE = textwrap.dedent("""
     def correlate(x, w, mode="valid"):
         import os
@@ -155,8 +158,6 @@ READ_THE_REFERENCE = textwrap.dedent("""
 
 
 @pytest.mark.skipif(__import__("os").geteuid() != 0, reason="the fallback sandbox as root")
-@pytest.mark.xfail(strict=True, reason="the rlimit fallback, as root, leaves the host file system readable: "
-                                       "a submission reads the reference solution")
 def test_the_fallback_sandbox_as_root_hides_the_course_from_the_child(course):
     from dlgrade.grading.runner import GradingContext, grade
 
@@ -306,3 +307,88 @@ def test_an_archive_swapped_for_a_link_to_another_students_is_not_read_as_its_ow
     assert swapped
     taken = sub.files.get("ex05")
     assert taken is None or "bob's own work" not in taken.source
+
+
+# Each place the child must never read, made world-readable (so that only the sandbox can refuse it).
+PROBE = textwrap.dedent("""
+    def correlate(x, w, mode="valid"):
+        import os
+        found = []
+        for path in %r:
+            try:
+                if os.path.isdir(path):
+                    found.append("READ %%d names in %%s" %% (len(os.listdir(path)), path))
+                else:
+                    with open(path, "rb") as handle:
+                        found.append("READ %%d bytes of %%s" %% (len(handle.read()), path))
+            except OSError as exc:
+                found.append("refused %%s" %% exc.errno)
+        import numpy.fft, numpy.linalg, numpy.random  # what a program needs is still there
+        with open("/dev/zero", "rb") as handle:
+            found.append("zeros %%d" %% len(handle.read(4)))
+        raise ValueError(" | ".join(found))
+    """)
+
+
+def _world_readable(path):
+    import os
+    import stat
+
+    if not path.stat().st_mode & stat.S_IROTH:
+        return False
+    return all(folder.stat().st_mode & stat.S_IXOTH for folder in [path, *path.parents] if folder.is_dir())
+
+
+@pytest.fixture(scope="module")
+def instructors_places(tmp_path_factory):
+    """A class's folders as an instructor leaves them (umask 022): other students' work, the
+    gradebook, the oracle cache, beside the course's graders and reference solutions."""
+    import os
+    import sqlite3
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="dlgrade-class-", dir="/tmp"))
+    os.chmod(top, 0o755)
+    places = {}
+    (top / "submissions" / "20261234").mkdir(parents=True)
+    places["another student's file"] = top / "submissions" / "20261234" / "conv.py"
+    places["another student's file"].write_text(SOLUTION)
+    places["the submissions folder"] = top / "submissions"
+    (top / "gradebook").mkdir()
+    places["the gradebook"] = top / "gradebook" / "gradebook.sqlite"
+    with sqlite3.connect(places["the gradebook"]) as db:
+        db.execute("create table grades (student text, score real)")
+    (top / "cache" / "oracle").mkdir(parents=True)
+    places["the oracle cache"] = top / "cache" / "oracle" / "0123abcd.npz"
+    places["the oracle cache"].write_bytes(b"PK" + bytes(64))
+    places["the oracle cache folder"] = top / "cache" / "oracle"
+    places["a grader"] = ROOT / "graders" / "ex05_correlate2d" / "grader.py"
+    places["a reference solution"] = ROOT / "solutions" / "ex05_correlate2d" / "conv.py"
+    places["the course root"] = ROOT
+    for path in places.values():
+        for item in [path, *path.parents]:
+            if item.is_relative_to(top):
+                os.chmod(item, os.stat(item).st_mode | 0o005)
+    yield places
+    shutil.rmtree(top)
+
+
+PLACES = ["another student's file", "the submissions folder", "the gradebook", "the oracle cache",
+          "the oracle cache folder", "a grader", "a reference solution", "the course root"]
+
+
+@pytest.mark.parametrize("backend", ["rlimit", "auto"])
+def test_no_place_of_the_course_or_the_class_is_open_to_the_child(course, instructors_places, backend):
+    from dlgrade.grading.runner import GradingContext, grade
+
+    paths = [str(instructors_places[name]) for name in PLACES]
+    unreadable = [name for name in PLACES if not _world_readable(instructors_places[name])]
+    if unreadable:
+        pytest.skip("not readable by every user here, so proves nothing: %s" % unreadable)
+    with GradingContext.create(backend=backend) as context:
+        result = grade(course.resolve("ex05"), SOLUTION + PROBE % (paths,), seed=0, context=context)
+    message = next(c.message for c in result.checks if c.name == "lecture_correlate_valid")
+    assert "zeros 4" in message, message  # the probe ran, and could read what it needs
+    for name, path in zip(PLACES, paths):
+        assert "READ" not in message.split(" | ")[PLACES.index(name)], (name, message)
+    assert message.count("refused") == len(PLACES), message
