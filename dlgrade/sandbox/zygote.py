@@ -954,6 +954,21 @@ def _isolate(as_root):
         if os.path.isdir(path) and not os.path.islink(path):
             _check(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, SCRATCH_OPTIONS),
                    "mounting a fresh " + path)
+    # The POSIX message queues of the child's own (fresh, empty) IPC namespace, held by a
+    # descriptor only: the file rules (confine_files) grant the child its own queues by it.
+    del _OWN_QUEUES[:]
+    here = "/tmp/.queues"
+    try:
+        os.mkdir(here, 0o700)
+        if libc.mount(b"mqueue", here.encode(), b"mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) == 0:
+            _OWN_QUEUES.append(os.open(here, os.O_PATH | os.O_DIRECTORY))
+            libc.umount2(here.encode(), 2)  # MNT_DETACH
+        os.rmdir(here)
+    except OSError:
+        pass
+
+
+_OWN_QUEUES = []  # in a child: a descriptor of its own IPC namespace's message queues
 
 
 _MOUNT_ATTR = []  # struct mount_attr, made once by the zygote rather than by every child
@@ -1173,8 +1188,17 @@ def confine_files(abi, scratch):
             allow(folder, _FS_READ, fd)
         for device in DEVICES:
             allow(device, _FS_READ | 2)
+        # /proc as any process sees it: another process's memory, environment, descriptors and
+        # root are still refused (the kernel's ptrace rule, which Landlock narrows to the
+        # child's own processes), and a file reached through /proc/<pid>/root is judged by
+        # where it really is.
+        allow("/proc", _FS_READ)
         for folder in scratch:
             allow(folder, handled)
+        while _OWN_QUEUES:
+            fd = _OWN_QUEUES.pop()
+            allow("message queues", handled, fd)
+            os.close(fd)
         if _prctl(PR_SET_NO_NEW_PRIVS, 1) != 0:
             raise IsolationError("no_new_privs could not be set")
         _check(libc.syscall(ctypes.c_long(_SYS_LANDLOCK[2]), ctypes.c_long(ruleset), ctypes.c_uint32(0)),
