@@ -661,6 +661,8 @@ MESSAGES.update({
 
 # Intake and similarity.
 MESSAGES.update({
+    "intake.folders_too_deep": {"ko": "폴더가 {depth}단계보다 깊어서 그 안은 읽지 않음",
+                                "en": "folders nested deeper than {depth} levels; not read"},
     "similarity.title": {"ko": "코드 유사도", "en": "Code similarity"},
     "similarity.needs_copydetect": {"ko": "유사도 비교에는 copydetect가 필요합니다: pip install 'dlgrade[similarity]'",
                                     "en": "the similarity report needs copydetect: pip install 'dlgrade[similarity]'"},

@@ -248,6 +248,7 @@ def test_check_refuses_a_notebook_of_tiny_values_with_exit_1_and_no_traceback(tm
 # a symbolic link (to the reference solution, to another student's work) or a FIFO in its
 # place.  Simulated without a race: lstat itself makes the swap, right after looking.
 def _swap_after_lstat(monkeypatch, name, swap):
+    import os
     import pathlib
 
     original = pathlib.Path.lstat
@@ -261,6 +262,17 @@ def _swap_after_lstat(monkeypatch, name, swap):
         return info
 
     monkeypatch.setattr(pathlib.Path, "lstat", lstat)
+    real_lstat = os.lstat
+
+    def os_lstat(path, *args, dir_fd=None, **kwargs):  # a walk by folder descriptors looks with os.lstat
+        info = real_lstat(path, *args, dir_fd=dir_fd, **kwargs)
+        if os.path.basename(os.fsdecode(path)) == name and not done:
+            where = pathlib.Path(os.readlink(f"/proc/self/fd/{dir_fd}") if dir_fd is not None else ".") / path
+            done.append(where)
+            swap(where)
+        return info
+
+    monkeypatch.setattr(os, "lstat", os_lstat)
     return done
 
 
