@@ -60,6 +60,12 @@ MESSAGES.update({
 
 # Trust: tool errors as results, identity, encodings, inert output, the trusted process.
 MESSAGES.update({
+    "feedback.not_a_function": {
+        "ko": "{name}은(는) 함수가 아닙니다: {file}에서 {name}이(가) {what}입니다 (def {name}(…):로 정의하세요)",
+        "en": "{name} is not a function: in {file} it is {what} (define it with def {name}(…):)"},
+    "feedback.not_a_class": {
+        "ko": "{name}은(는) 클래스가 아닙니다: {file}에서 {name}이(가) {what}입니다 (class {name}:로 정의하세요)",
+        "en": "{name} is not a class: in {file} it is {what} (define it with class {name}:)"},
     "source.notebook_too_many_values": {
         "ko": "{file} 노트북에 JSON 값이 {limit}개보다 많습니다 (대부분 셀 출력이나 메타데이터). 셀 출력을 지우고"
               "(Kernel → Restart & Clear Output) 다시 저장하세요.",
@@ -1423,4 +1429,12 @@ FEEDBACK_KO += (
     (r"^(\S+) has no attribute '(\w+)'$", r"\1에 \2이(가) 없습니다"),
     (r"^(\S+) defines (\S+), not (\S+): did you mean to name it \3\?$",
      r"\1에는 \3이(가) 아니라 \2이(가) 정의되어 있습니다. 혹시 이름을 \3(으)로 쓰려던 것인가요?"),
+)
+
+
+# A name the exercise asks for, defined as something else.
+FEEDBACK_KO += _template_feedback(("feedback.not_a_function", "feedback.not_a_class")) + (
+    (r"이\(가\) a class입니다 \(", r"이(가) 클래스입니다 ("),
+    (r"이\(가\) a module입니다 \(", r"이(가) 모듈입니다 ("),
+    (r"이\(가\) an object of type (\S+)입니다 \(", r"이(가) \1 객체입니다 ("),
 )

@@ -3,7 +3,8 @@
 from dlgrade.sandbox.remote import RemoteObject, Student, Transcript
 from dlgrade.sandbox.runner import (
     Limits, SandboxConfigError, SandboxError, Session, StudentCodeError, StudentCrashed, StudentException,
-    StudentForbidden, StudentLoadError, StudentMissing, StudentReplyError, StudentTimeout, Worker,
+    StudentForbidden, StudentLoadError, StudentMissing, StudentNotDefinedAs, StudentReplyError, StudentTimeout,
+    Worker,
     bubblewrap_available, choose_backend, sandbox_notice,
 )
 from dlgrade.sandbox.wire import InvalidValue
@@ -11,6 +12,7 @@ from dlgrade.sandbox.wire import InvalidValue
 __all__ = [
     "InvalidValue", "Limits", "RemoteObject", "SandboxConfigError", "SandboxError", "Session", "Student", "StudentCodeError",
     "StudentCrashed", "StudentException", "StudentForbidden", "StudentLoadError", "StudentMissing",
+    "StudentNotDefinedAs",
     "StudentReplyError", "StudentTimeout", "Transcript", "Worker", "bubblewrap_available", "choose_backend",
     "sandbox_notice",
 ]

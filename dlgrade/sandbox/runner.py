@@ -62,6 +62,13 @@ class StudentMissing(StudentCodeError):
     """A function or attribute the check needs is not defined."""
 
 
+class StudentNotDefinedAs(StudentMissing):
+    """A name the exercise asks for is defined, but as something else (``convolve = None``, a
+    module, a class where a function is expected): the checks that need it fail."""
+
+    status = "failed"
+
+
 class StudentTimeout(StudentCodeError):
     status = "timeout"
 
