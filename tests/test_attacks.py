@@ -404,3 +404,132 @@ def test_no_place_of_the_course_or_the_class_is_open_to_the_child(course, instru
     for name, path in zip(PLACES, paths):
         assert "READ" not in message.split(" | ")[PLACES.index(name)], (name, message)
     assert message.count("refused") == len(PLACES), message
+
+
+# ----------------------------------------------------------------------------- raw memory writes in the child
+# Student code can write any byte of its own process (ctypes.memmove, a NumPy view made with
+# as_strided): nothing the child holds can be trusted, the harness's objects included.  The
+# judgements made after a call (inputs unchanged, updated in place, x restored, gradients
+# written in place) are therefore made in the parent, on the values it receives, and count only
+# with the right values: code that does not compute them scores nothing there, whatever it writes.
+RAW_MEMORY = textwrap.dedent("""
+
+
+    import ctypes as _ctypes
+    import functools as _functools
+    import types as _types
+
+    import numpy as _np
+    from numpy.lib.stride_tricks import as_strided as _as_strided
+
+    _WRONG = %r
+
+
+    def _arrays(values):
+        for v in values:
+            if isinstance(v, _np.ndarray):
+                yield v
+            elif isinstance(v, dict):
+                yield from _arrays(list(v.values()))
+            elif isinstance(v, (list, tuple)):
+                yield from _arrays(v)
+
+
+    def _scribble_and_restore(values):
+        # every byte of every array handed in overwritten through raw memory, then put back
+        for a in _arrays(values):
+            if a.nbytes and a.flags.c_contiguous and a.flags.writeable:
+                saved = _ctypes.create_string_buffer(_ctypes.string_at(a.ctypes.data, a.nbytes), a.nbytes)
+                _ctypes.memset(a.ctypes.data, 0x7F, a.nbytes)
+                _ctypes.memmove(a.ctypes.data, saved, a.nbytes)
+
+
+    def _nudge_in_place(values):
+        for a in _arrays(values):
+            if a.dtype.kind == "f" and a.size and a.flags.writeable:
+                view = _as_strided(a, shape=a.shape, strides=a.strides)
+                view += 1e-3 * (1 + _np.abs(view))
+
+
+    def _off(v):
+        if isinstance(v, (bool, _np.bool_)):
+            return not v
+        if isinstance(v, (int, _np.integer)):
+            return v + 1
+        if isinstance(v, (float, _np.floating)):
+            return v + 1e-3 * (1 + abs(v))
+        if isinstance(v, _np.ndarray):
+            return v + (1e-3 * (1 + _np.abs(v)) if v.dtype.kind in "fc" else 1)
+        if isinstance(v, (tuple, list)):
+            return type(v)(_off(x) for x in v)
+        return v
+
+
+    def _function(f):
+        @_functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            _scribble_and_restore(list(args) + list(kwargs.values()))
+            out = f(*args, **kwargs)
+            return _off(out) if _WRONG else out
+        return wrapper
+
+
+    def _method(f, name):
+        @_functools.wraps(f)
+        def wrapper(self, *args, **kwargs):
+            _scribble_and_restore(list(args) + list(kwargs.values()))
+            out = f(self, *args, **kwargs)
+            if _WRONG:
+                _nudge_in_place(args[:1] if name == "update" else getattr(self, "grads", []) if name == "backward"
+                                else [])
+                out = _off(out)
+            return out
+        return wrapper
+
+
+    for _name, _value in list(globals().items()):
+        if _name.startswith("_") or getattr(_value, "__module__", None) != __name__:
+            continue
+        if isinstance(_value, _types.FunctionType):
+            globals()[_name] = _function(_value)
+        elif isinstance(_value, type):
+            for _m in ("update", "forward", "backward"):
+                if _m in vars(_value):
+                    setattr(_value, _m, _method(vars(_value)[_m], _m))
+    """)
+
+JUDGED_AFTER_THE_CALL = [
+    ("ex01", "random_perceptron"), ("ex01", "trains_on_separable_data"),
+    ("ex02", "lecture_train_step"), ("ex02", "train_step_random"), ("ex02", "inputs_not_modified"),
+    ("ex03", "numerical_gradient_matches_autodiff"), ("ex03", "numerical_gradient_restores_x"),
+    ("ex04", "updates_in_place"), ("ex04", "grads_not_modified"),
+    ("ex05", "inputs_not_modified"), ("ex07", "inputs_not_modified"), ("ex07", "grads_written_in_place"),
+]
+
+
+def test_the_list_of_judgements_after_the_call_is_every_such_check():
+    """Every check whose grader judges arguments after a call, or arrays held across calls."""
+    import ast
+
+    judging = ("expect_unchanged", "inputs_after", "call_seeing_inputs", "_expect_written_in_place", "not_in_place",
+               "x_not_restored", "expect_weights_unchanged")
+    found = []
+    for grader in sorted((ROOT / "graders").glob("ex*/grader.py")):
+        for node in ast.parse(grader.read_text(encoding="utf-8")).body:
+            if (isinstance(node, ast.FunctionDef) and any("check" in ast.unparse(d) for d in node.decorator_list)
+                    and any(word in ast.unparse(node) for word in judging)):
+                found.append((grader.parent.name[:4], node.name))
+    assert sorted(found) == sorted(JUDGED_AFTER_THE_CALL)
+
+
+@pytest.mark.parametrize("exercise_id, check_name", JUDGED_AFTER_THE_CALL, ids=[f"{e}-{c}" for e, c in
+                                                                                JUDGED_AFTER_THE_CALL])
+def test_raw_memory_writes_never_make_a_judgement_after_the_call_pass_for_wrong_values(
+        grade_file, course, exercise_id, check_name):
+    exercise = course.resolve(exercise_id)
+    solution = (ROOT / "solutions" / exercise.folder / exercise.file).read_text(encoding="utf-8")
+    honest = {c.name: c for c in grade_file(exercise_id, solution + RAW_MEMORY % False).checks}
+    # the raw writes alone (every byte of the inputs put back) change nothing: right values pass
+    assert honest[check_name].status == "passed", honest[check_name].message
+    wrong = {c.name: c for c in grade_file(exercise_id, solution + RAW_MEMORY % True).checks}
+    assert wrong[check_name].status == "failed" and wrong[check_name].score == 0, wrong[check_name].message

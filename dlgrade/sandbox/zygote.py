@@ -1077,6 +1077,7 @@ DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full",
 #: Folders of the shared libraries an extension module may load (besides those already mapped).
 LIBRARY_FOLDERS = ("/lib", "/lib64", "/lib32", "/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/local/lib")
 _READABLE = []  # the folders a child may read, found once by the zygote
+_LISTABLE_ROOT = [False]  # whether every folder may be listed (a root made of system folders only)
 
 
 def landlock_abi():
@@ -1193,6 +1194,8 @@ def confine_files(abi, scratch):
         # child's own processes), and a file reached through /proc/<pid>/root is judged by
         # where it really is.
         allow("/proc", _FS_READ)
+        if _LISTABLE_ROOT[0]:
+            allow("/", 8)  # READ_DIR: names only, no file's content
         for folder in scratch:
             allow(folder, handled)
         while _OWN_QUEUES:
@@ -1449,7 +1452,7 @@ def _uids(spec):
     return [int(first) + i for i in range(int(count or 1))]
 
 
-def zygote_main(control_fd, uid_spec):
+def zygote_main(control_fd, uid_spec, root="-"):
     import gc
     import signal
     import time
@@ -1471,6 +1474,7 @@ def zygote_main(control_fd, uid_spec):
     as_root = os.geteuid() == 0 and uids is not None
     _mount_attr()
     isolated = _isolation_works(as_root)
+    _LISTABLE_ROOT[:] = [root == "listable-root"]
     confined = _confinement_works(landlock_abi())
     # A child's standard streams, made once: each child points descriptors 1 and 2 at its
     # own output pipe, and these line-buffered writers (empty at every fork) follow them.
@@ -1614,4 +1618,4 @@ def zygote_main(control_fd, uid_spec):
 
 
 if __name__ == "__main__":
-    zygote_main(int(sys.argv[1]), sys.argv[2])
+    zygote_main(int(sys.argv[1]), sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "-")
