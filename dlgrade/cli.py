@@ -607,7 +607,7 @@ def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False
         raise click.UsageError(str(exc)) from None
     if backend != "bwrap":
         if not insecure:
-            raise click.UsageError(say("grade.needs_bwrap", lang))
+            raise click.UsageError(say("grade.needs_bwrap", lang) + "\n" + say("sandbox.files_without_bwrap", lang))
         if not quiet:
             obj.output.warn(say("sandbox.insecure", lang))
     return backend

@@ -55,6 +55,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 # The sandbox: isolation between students, bounded replies.
 MESSAGES.update({
+    "sandbox.files_without_bwrap": {
+        "ko": "bubblewrap 없이는 학생 코드가 자신만의 네임스페이스 없이 실행되고, 커널에 Landlock(Linux 5.13 이상)도 없으면 "
+              "이 컴퓨터에서 누구나 읽을 수 있는 파일(과제 폴더, 채점기, 다른 학생의 제출물)을 읽을 수 있습니다.",
+        "en": "Without bubblewrap, student code runs without namespaces of its own and, where the kernel has no "
+              "Landlock either (Linux 5.13+), can read every file that anyone may read on this machine (the "
+              "course, its graders, other students' submissions)."},
 })
 
 

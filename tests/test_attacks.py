@@ -533,3 +533,20 @@ def test_raw_memory_writes_never_make_a_judgement_after_the_call_pass_for_wrong_
     assert honest[check_name].status == "passed", honest[check_name].message
     wrong = {c.name: c for c in grade_file(exercise_id, solution + RAW_MEMORY % True).checks}
     assert wrong[check_name].status == "failed" and wrong[check_name].score == 0, wrong[check_name].message
+
+
+@pytest.mark.parametrize("lang, words", [("en", "can read every file that anyone may read"),
+                                         ("ko", "누구나 읽을 수 있는 파일")])
+def test_bulk_grading_without_bubblewrap_is_refused_saying_what_students_could_read(tmp_path, lang, words):
+    """Where the fallback could leave the course readable (no namespaces, no Landlock), a class
+    is graded only with --insecure, and the refusal says why."""
+    from click.testing import CliRunner
+
+    from dlgrade.cli import main
+
+    env = {"DLGRADE_HOME": str(ROOT), "DLGRADE_SANDBOX": "rlimit", "DLGRADE_LANG": lang}
+    (tmp_path / "class" / "s1").mkdir(parents=True)
+    refused = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--db", str(tmp_path / "g.db"),
+                                        "--exercises", "ex01", "--lang", lang], env=env)
+    assert refused.exit_code == 2, refused.output
+    assert words in " ".join(refused.output.split()), refused.output

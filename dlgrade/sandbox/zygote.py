@@ -1102,11 +1102,24 @@ def _readable_folders():
         return _READABLE[0]
     import numpy
 
+    package = os.path.dirname(os.path.abspath(numpy.__file__))
+    try:
+        beside_numpy = os.stat(os.path.dirname(package))
+        beside_numpy = (beside_numpy.st_dev, beside_numpy.st_ino)
+    except OSError:
+        beside_numpy = None
     found = []
     for entry in sys.path:
-        if entry and not entry.rstrip("/").endswith(("site-packages", "dist-packages")):
+        # Not the folder NumPy is installed in (whatever it is called): NumPy's own folders
+        # are granted below, and whatever else is installed beside it is not the child's.
+        if not entry or entry.rstrip("/").endswith(("site-packages", "dist-packages")):
+            continue
+        try:
+            st = os.stat(entry)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) != beside_numpy:
             found.append(entry)
-    package = os.path.dirname(os.path.abspath(numpy.__file__))
     found += [package, package + ".libs", os.path.join(os.path.dirname(package), "numpy.libs")]
     try:
         with open("/proc/self/maps") as maps:
