@@ -607,7 +607,7 @@ def sandbox_choice(lang: str, *, bulk: bool = False, insecure: bool = False):
     try:
         return choose_sandbox(bulk=bulk, insecure=insecure)
     except SandboxRefused:
-        raise click.UsageError(say(SandboxRefused.key, lang)) from None
+        raise click.UsageError(say(SandboxRefused.key, lang) + "\n" + say("sandbox.files_without_bwrap", lang)) from None
     except SandboxConfigError as exc:
         raise click.UsageError(str(exc)) from None
 

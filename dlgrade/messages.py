@@ -55,11 +55,23 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 # The sandbox: isolation between students, bounded replies.
 MESSAGES.update({
+    "sandbox.files_without_bwrap": {
+        "ko": "bubblewrap 없이는 학생 코드가 자신만의 네임스페이스 없이 실행되고, 커널에 Landlock(Linux 5.13 이상)도 없으면 "
+              "이 컴퓨터에서 누구나 읽을 수 있는 파일(과제 폴더, 채점기, 다른 학생의 제출물)을 읽을 수 있습니다.",
+        "en": "Without bubblewrap, student code runs without namespaces of its own and, where the kernel has no "
+              "Landlock either (Linux 5.13+), can read every file that anyone may read on this machine (the "
+              "course, its graders, other students' submissions)."},
 })
 
 
 # Trust: tool errors as results, identity, encodings, inert output, the trusted process.
 MESSAGES.update({
+    "feedback.not_a_function": {
+        "ko": "{name}은(는) 함수가 아닙니다: {file}에서 {name}이(가) {what}입니다 (def {name}(…):로 정의하세요)",
+        "en": "{name} is not a function: in {file} it is {what} (define it with def {name}(…):)"},
+    "feedback.not_a_class": {
+        "ko": "{name}은(는) 클래스가 아닙니다: {file}에서 {name}이(가) {what}입니다 (class {name}:로 정의하세요)",
+        "en": "{name} is not a class: in {file} it is {what} (define it with class {name}:)"},
     "source.notebook_too_many_values": {
         "ko": "{file} 노트북에 JSON 값이 {limit}개보다 많습니다 (대부분 셀 출력이나 메타데이터). 셀 출력을 지우고"
               "(Kernel → Restart & Clear Output) 다시 저장하세요.",
@@ -659,6 +671,8 @@ MESSAGES.update({
 
 # Intake and similarity.
 MESSAGES.update({
+    "intake.folders_too_deep": {"ko": "폴더가 {depth}단계보다 깊어서 그 안은 읽지 않음",
+                                "en": "folders nested deeper than {depth} levels; not read"},
     "similarity.title": {"ko": "코드 유사도", "en": "Code similarity"},
     "similarity.needs_copydetect": {"ko": "유사도 비교에는 copydetect가 필요합니다: pip install 'dlgrade[similarity]'",
                                     "en": "the similarity report needs copydetect: pip install 'dlgrade[similarity]'"},
@@ -1419,4 +1433,12 @@ FEEDBACK_KO += (
     (r"^(\S+) has no attribute '(\w+)'$", r"\1에 \2이(가) 없습니다"),
     (r"^(\S+) defines (\S+), not (\S+): did you mean to name it \3\?$",
      r"\1에는 \3이(가) 아니라 \2이(가) 정의되어 있습니다. 혹시 이름을 \3(으)로 쓰려던 것인가요?"),
+)
+
+
+# A name the exercise asks for, defined as something else.
+FEEDBACK_KO += _template_feedback(("feedback.not_a_function", "feedback.not_a_class")) + (
+    (r"이\(가\) a class입니다 \(", r"이(가) 클래스입니다 ("),
+    (r"이\(가\) a module입니다 \(", r"이(가) 모듈입니다 ("),
+    (r"이\(가\) an object of type (\S+)입니다 \(", r"이(가) \1 객체입니다 ("),
 )

@@ -47,6 +47,20 @@ def near_name(missing: str, defined, expected=()) -> str | None:
     return close[0] if close else None
 
 
+def expected_kinds(exercise) -> dict[str, str]:
+    """What the exercise's stub asks each name to be: "function" (def) or "class"."""
+    import ast
+
+    for path in (exercise.pristine_stub_path, exercise.stub_path):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        return {n.name: "class" if isinstance(n, ast.ClassDef) else "function"
+                for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    return {}
+
+
 def expected_names(exercise) -> tuple[str, ...]:
     """The functions and classes the exercise's stub defines: what its checks ask for."""
     import ast

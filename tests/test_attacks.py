@@ -5,7 +5,9 @@ marker must go).  Each runs through the real sandbox of the machine (bubblewrap 
 installed), with the same warm context as the rest of the suite.
 """
 
+import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -137,9 +139,10 @@ def test_tag_characters_hiding_a_text_in_a_students_message_are_shown(grade_file
 # ----------------------------------------------------------------------------- the fallback sandbox, as root
 # Without bubblewrap (a container, Gradescope's image), graded as root: the child runs under an
 # unprivileged uid in a mount namespace of its own with the root file system read-only and a
-# /tmp of its own — but the whole host file system stays visible, so whatever the instructor's
-# files allow the world to read (the default umask: everything) the student's code reads: the
-# reference solutions, the graders, the oracle cache, the other students' submissions.
+# /tmp of its own — and the whole host file system visible, so whatever the instructor's files
+# allow the world to read (the default umask: everything) the student's code could read: the
+# reference solutions, the graders, the oracle cache, the other students' submissions.  The
+# kernel now refuses a child every file outside the interpreter, NumPy and their libraries.
 READ_THE_REFERENCE = textwrap.dedent("""
     def correlate(x, w, mode="valid"):
         import os
@@ -155,8 +158,6 @@ READ_THE_REFERENCE = textwrap.dedent("""
 
 
 @pytest.mark.skipif(__import__("os").geteuid() != 0, reason="the fallback sandbox as root")
-@pytest.mark.xfail(strict=True, reason="the rlimit fallback, as root, leaves the host file system readable: "
-                                       "a submission reads the reference solution")
 def test_the_fallback_sandbox_as_root_hides_the_course_from_the_child(course):
     from dlgrade.grading.runner import GradingContext, grade
 
@@ -247,6 +248,7 @@ def test_check_refuses_a_notebook_of_tiny_values_with_exit_1_and_no_traceback(tm
 # a symbolic link (to the reference solution, to another student's work) or a FIFO in its
 # place.  Simulated without a race: lstat itself makes the swap, right after looking.
 def _swap_after_lstat(monkeypatch, name, swap):
+    import os
     import pathlib
 
     original = pathlib.Path.lstat
@@ -260,6 +262,17 @@ def _swap_after_lstat(monkeypatch, name, swap):
         return info
 
     monkeypatch.setattr(pathlib.Path, "lstat", lstat)
+    real_lstat = os.lstat
+
+    def os_lstat(path, *args, dir_fd=None, **kwargs):  # a walk by folder descriptors looks with os.lstat
+        info = real_lstat(path, *args, dir_fd=dir_fd, **kwargs)
+        if os.path.basename(os.fsdecode(path)) == name and not done:
+            where = pathlib.Path(os.readlink(f"/proc/self/fd/{dir_fd}") if dir_fd is not None else ".") / path
+            done.append(where)
+            swap(where)
+        return info
+
+    monkeypatch.setattr(os, "lstat", os_lstat)
     return done
 
 
@@ -306,3 +319,234 @@ def test_an_archive_swapped_for_a_link_to_another_students_is_not_read_as_its_ow
     assert swapped
     taken = sub.files.get("ex05")
     assert taken is None or "bob's own work" not in taken.source
+
+
+# Each place the child must never read, made world-readable (so that only the sandbox can refuse it).
+PROBE = textwrap.dedent("""
+    def correlate(x, w, mode="valid"):
+        import os
+        found = []
+        for path in %r:
+            try:
+                if os.path.isdir(path):
+                    found.append("READ %%d names in %%s" %% (len(os.listdir(path)), path))
+                else:
+                    with open(path, "rb") as handle:
+                        found.append("READ %%d bytes of %%s" %% (len(handle.read()), path))
+            except OSError as exc:
+                found.append("refused %%s" %% exc.errno)
+        import numpy.fft, numpy.linalg, numpy.random  # what a program needs is still there
+        with open("/dev/zero", "rb") as handle:
+            found.append("zeros %%d" %% len(handle.read(4)))
+        raise ValueError(" | ".join(found))
+    """)
+
+
+def _world_readable(path):
+    import os
+    import stat
+
+    if not path.stat().st_mode & stat.S_IROTH:
+        return False
+    return all(folder.stat().st_mode & stat.S_IXOTH for folder in [path, *path.parents] if folder.is_dir())
+
+
+@pytest.fixture(scope="module")
+def instructors_places(tmp_path_factory):
+    """A class's folders as an instructor leaves them (umask 022): other students' work, the
+    gradebook, the oracle cache, beside the course's graders and reference solutions."""
+    import os
+    import sqlite3
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="dlgrade-class-", dir="/tmp"))
+    os.chmod(top, 0o755)
+    places = {}
+    (top / "submissions" / "20261234").mkdir(parents=True)
+    places["another student's file"] = top / "submissions" / "20261234" / "conv.py"
+    places["another student's file"].write_text(SOLUTION)
+    places["the submissions folder"] = top / "submissions"
+    (top / "gradebook").mkdir()
+    places["the gradebook"] = top / "gradebook" / "gradebook.sqlite"
+    with sqlite3.connect(places["the gradebook"]) as db:
+        db.execute("create table grades (student text, score real)")
+    (top / "cache" / "oracle").mkdir(parents=True)
+    places["the oracle cache"] = top / "cache" / "oracle" / "0123abcd.npz"
+    places["the oracle cache"].write_bytes(b"PK" + bytes(64))
+    places["the oracle cache folder"] = top / "cache" / "oracle"
+    places["a grader"] = ROOT / "graders" / "ex05_correlate2d" / "grader.py"
+    places["a reference solution"] = ROOT / "solutions" / "ex05_correlate2d" / "conv.py"
+    places["the course root"] = ROOT
+    for path in places.values():
+        for item in [path, *path.parents]:
+            if item.is_relative_to(top):
+                os.chmod(item, os.stat(item).st_mode | 0o005)
+    yield places
+    shutil.rmtree(top)
+
+
+PLACES = ["another student's file", "the submissions folder", "the gradebook", "the oracle cache",
+          "the oracle cache folder", "a grader", "a reference solution", "the course root"]
+
+
+@pytest.mark.parametrize("backend", ["rlimit", "auto"])
+def test_no_place_of_the_course_or_the_class_is_open_to_the_child(course, instructors_places, backend):
+    from dlgrade.grading.runner import GradingContext, grade
+
+    paths = [str(instructors_places[name]) for name in PLACES]
+    unreadable = [name for name in PLACES if not _world_readable(instructors_places[name])]
+    if unreadable:
+        pytest.skip("not readable by every user here, so proves nothing: %s" % unreadable)
+    with GradingContext.create(backend=backend) as context:
+        result = grade(course.resolve("ex05"), SOLUTION + PROBE % (paths,), seed=0, context=context)
+    message = next(c.message for c in result.checks if c.name == "lecture_correlate_valid")
+    assert "zeros 4" in message, message  # the probe ran, and could read what it needs
+    for name, path in zip(PLACES, paths):
+        assert "READ" not in message.split(" | ")[PLACES.index(name)], (name, message)
+    assert message.count("refused") == len(PLACES), message
+
+
+# ----------------------------------------------------------------------------- raw memory writes in the child
+# Student code can write any byte of its own process (ctypes.memmove, a NumPy view made with
+# as_strided): nothing the child holds can be trusted, the harness's objects included.  The
+# judgements made after a call (inputs unchanged, updated in place, x restored, gradients
+# written in place) are therefore made in the parent, on the values it receives, and count only
+# with the right values: code that does not compute them scores nothing there, whatever it writes.
+RAW_MEMORY = textwrap.dedent("""
+
+
+    import ctypes as _ctypes
+    import functools as _functools
+    import types as _types
+
+    import numpy as _np
+    from numpy.lib.stride_tricks import as_strided as _as_strided
+
+    _WRONG = %r
+
+
+    def _arrays(values):
+        for v in values:
+            if isinstance(v, _np.ndarray):
+                yield v
+            elif isinstance(v, dict):
+                yield from _arrays(list(v.values()))
+            elif isinstance(v, (list, tuple)):
+                yield from _arrays(v)
+
+
+    def _scribble_and_restore(values):
+        # every byte of every array handed in overwritten through raw memory, then put back
+        for a in _arrays(values):
+            if a.nbytes and a.flags.c_contiguous and a.flags.writeable:
+                saved = _ctypes.create_string_buffer(_ctypes.string_at(a.ctypes.data, a.nbytes), a.nbytes)
+                _ctypes.memset(a.ctypes.data, 0x7F, a.nbytes)
+                _ctypes.memmove(a.ctypes.data, saved, a.nbytes)
+
+
+    def _nudge_in_place(values):
+        for a in _arrays(values):
+            if a.dtype.kind == "f" and a.size and a.flags.writeable:
+                view = _as_strided(a, shape=a.shape, strides=a.strides)
+                view += 1e-3 * (1 + _np.abs(view))
+
+
+    def _off(v):
+        if isinstance(v, (bool, _np.bool_)):
+            return not v
+        if isinstance(v, (int, _np.integer)):
+            return v + 1
+        if isinstance(v, (float, _np.floating)):
+            return v + 1e-3 * (1 + abs(v))
+        if isinstance(v, _np.ndarray):
+            return v + (1e-3 * (1 + _np.abs(v)) if v.dtype.kind in "fc" else 1)
+        if isinstance(v, (tuple, list)):
+            return type(v)(_off(x) for x in v)
+        return v
+
+
+    def _function(f):
+        @_functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            _scribble_and_restore(list(args) + list(kwargs.values()))
+            out = f(*args, **kwargs)
+            return _off(out) if _WRONG else out
+        return wrapper
+
+
+    def _method(f, name):
+        @_functools.wraps(f)
+        def wrapper(self, *args, **kwargs):
+            _scribble_and_restore(list(args) + list(kwargs.values()))
+            out = f(self, *args, **kwargs)
+            if _WRONG:
+                _nudge_in_place(args[:1] if name == "update" else getattr(self, "grads", []) if name == "backward"
+                                else [])
+                out = _off(out)
+            return out
+        return wrapper
+
+
+    for _name, _value in list(globals().items()):
+        if _name.startswith("_") or getattr(_value, "__module__", None) != __name__:
+            continue
+        if isinstance(_value, _types.FunctionType):
+            globals()[_name] = _function(_value)
+        elif isinstance(_value, type):
+            for _m in ("update", "forward", "backward"):
+                if _m in vars(_value):
+                    setattr(_value, _m, _method(vars(_value)[_m], _m))
+    """)
+
+JUDGED_AFTER_THE_CALL = [
+    ("ex01", "random_perceptron"), ("ex01", "trains_on_separable_data"),
+    ("ex02", "lecture_train_step"), ("ex02", "train_step_random"), ("ex02", "inputs_not_modified"),
+    ("ex03", "numerical_gradient_matches_autodiff"), ("ex03", "numerical_gradient_restores_x"),
+    ("ex04", "updates_in_place"), ("ex04", "grads_not_modified"),
+    ("ex05", "inputs_not_modified"), ("ex07", "inputs_not_modified"), ("ex07", "grads_written_in_place"),
+]
+
+
+def test_the_list_of_judgements_after_the_call_is_every_such_check():
+    """Every check whose grader judges arguments after a call, or arrays held across calls."""
+    import ast
+
+    judging = ("expect_unchanged", "inputs_after", "call_seeing_inputs", "_expect_written_in_place", "not_in_place",
+               "x_not_restored", "expect_weights_unchanged")
+    found = []
+    for grader in sorted((ROOT / "graders").glob("ex*/grader.py")):
+        for node in ast.parse(grader.read_text(encoding="utf-8")).body:
+            if (isinstance(node, ast.FunctionDef) and any("check" in ast.unparse(d) for d in node.decorator_list)
+                    and any(word in ast.unparse(node) for word in judging)):
+                found.append((grader.parent.name[:4], node.name))
+    assert sorted(found) == sorted(JUDGED_AFTER_THE_CALL)
+
+
+@pytest.mark.parametrize("exercise_id, check_name", JUDGED_AFTER_THE_CALL, ids=[f"{e}-{c}" for e, c in
+                                                                                JUDGED_AFTER_THE_CALL])
+def test_raw_memory_writes_never_make_a_judgement_after_the_call_pass_for_wrong_values(
+        grade_file, course, exercise_id, check_name):
+    exercise = course.resolve(exercise_id)
+    solution = (ROOT / "solutions" / exercise.folder / exercise.file).read_text(encoding="utf-8")
+    honest = {c.name: c for c in grade_file(exercise_id, solution + RAW_MEMORY % False).checks}
+    # the raw writes alone (every byte of the inputs put back) change nothing: right values pass
+    assert honest[check_name].status == "passed", honest[check_name].message
+    wrong = {c.name: c for c in grade_file(exercise_id, solution + RAW_MEMORY % True).checks}
+    assert wrong[check_name].status == "failed" and wrong[check_name].score == 0, wrong[check_name].message
+
+
+@pytest.mark.parametrize("lang, words", [("en", "can read every file that anyone may read"),
+                                         ("ko", "누구나 읽을 수 있는 파일")])
+def test_bulk_grading_without_bubblewrap_is_refused_saying_what_students_could_read(tmp_path, lang, words):
+    """Where the fallback could leave the course readable (no namespaces, no Landlock), a class
+    is graded only with --insecure, and the refusal says why."""
+    from click.testing import CliRunner
+
+    from dlgrade.cli import main
+
+    env = {"DLGRADE_HOME": str(ROOT), "DLGRADE_SANDBOX": "rlimit", "DLGRADE_LANG": lang}
+    (tmp_path / "class" / "s1").mkdir(parents=True)
+    refused = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--db", str(tmp_path / "g.db"),
+                                        "--exercises", "ex01", "--lang", lang], env=env)
+    assert refused.exit_code == 2, refused.output
+    assert words in " ".join(refused.output.split()), refused.output

@@ -780,6 +780,97 @@ def test_an_archive_without_or_with_impossible_inner_times_is_still_read(tmp_pat
     assert (subs["s2"].source, subs["s2"].stated_at) == ("FAR", None)
 
 
+def _swap_for_a_link(folder: Path, outside: Path, moved: Path) -> None:
+    """``folder`` moved away and a symbolic link to ``outside`` put in its place."""
+    folder.rename(moved)
+    folder.symlink_to(outside, target_is_directory=True)
+
+
+def _listed_name(path) -> str:
+    return Path(os.readlink(f"/proc/self/fd/{path}") if isinstance(path, int) else path).name
+
+
+def _secret_elsewhere(tmp_path: Path) -> Path:
+    """Another student's work (or the course's) outside the student's folder, named as expected."""
+    secret = tmp_path / "elsewhere" / "sub"
+    put(secret / "conv.py", "SECRET = 'another student'\n")
+    put(secret / "ex05.py", "SECRET = 'another student'\n")
+    return secret
+
+
+def test_a_folder_swapped_for_a_link_as_it_is_about_to_be_listed_is_not_followed(tmp_path, ex05, monkeypatch):
+    """The folder was listed as a folder; when the walk comes to list it, it has become a link
+    to another student's work.  The walk lists the folder that was there, or nothing."""
+    secret = _secret_elsewhere(tmp_path)
+    folder = tmp_path / "class" / "s1"
+    put(folder / "sub" / "conv.py", "MINE = 1\n")
+    real_scandir = os.scandir
+    swapped = []
+
+    def scandir(path="."):
+        if not swapped and _listed_name(path) == "sub":
+            _swap_for_a_link(folder / "sub", secret, tmp_path / "moved")
+            swapped.append(path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    [sub] = collect(tmp_path / "class", [ex05])
+    assert swapped, "the walk never listed the folder: the test proves nothing"
+    assert all("SECRET" not in f.source for f in sub.files.values()), sub.files
+    assert "s1/sub/conv.py" in {s.path for s in sub.skipped}, sub.skipped
+
+
+def test_a_folder_swapped_for_a_link_between_listing_and_reading_is_not_followed(tmp_path, ex05, monkeypatch):
+    """Every folder walked and every file looked at; then, before the files are read, a folder
+    on their way becomes a link to another student's files of the same names."""
+    secret = _secret_elsewhere(tmp_path)
+    folder = tmp_path / "class" / "s1"
+    put(folder / "sub" / "conv.py", "MINE = 1\n")
+    real_choose = collect_module._choose
+    swapped = []
+
+    def choose(*args, **kwargs):
+        _swap_for_a_link(folder / "sub", secret, tmp_path / "moved")
+        swapped.append(True)
+        return real_choose(*args, **kwargs)
+
+    monkeypatch.setattr(collect_module, "_choose", choose)
+    [sub] = collect(tmp_path / "class", [ex05])
+    assert swapped
+    assert all("SECRET" not in f.source for f in sub.files.values()), sub.files
+    assert "s1/sub/conv.py" in {s.path for s in sub.skipped}, sub.skipped
+    assert "replaced while it was being read" in " ".join(sub.problems)
+
+
+def test_the_session_watch_fingerprint_does_not_follow_a_folder_swapped_for_a_link(tmp_path, monkeypatch):
+    from dlgrade.session.watch import fingerprint
+
+    secret = _secret_elsewhere(tmp_path)
+    folder = tmp_path / "class" / "s1"
+    put(folder / "sub" / "mine.py", "MINE = 1\n")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if _listed_name(path) == "sub" and not (folder / "sub").is_symlink():
+            _swap_for_a_link(folder / "sub", secret, tmp_path / "moved")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    names = [name for name, _size, _mtime in fingerprint(folder)]
+    assert (folder / "sub").is_symlink()
+    assert names == ["sub/mine.py"], names
+
+
+def test_folders_nested_past_the_limit_are_noted_not_read(tmp_path, ex05, monkeypatch):
+    monkeypatch.setattr(collect_module, "MAX_FOLDER_DEPTH", 3)
+    folder = tmp_path / "class" / "s1"
+    put(folder / "a" / "b" / "c" / "d" / "conv.py", "DEEP = 1\n")
+    put(folder / "a" / "conv.py", "SHALLOW = 1\n")
+    [sub] = collect(tmp_path / "class", [ex05])
+    assert sub.files["ex05"].source == "SHALLOW = 1\n"
+    assert [(s.path, s.note.key) for s in sub.skipped] == [("s1/a/b/c/d", "intake.folders_too_deep")]
+
+
 def test_an_unreadable_folder_inside_a_submission_is_listed(tmp_path, ex05, monkeypatch):
     folder = tmp_path / "class" / "s1"
     put(folder / "conv.py", "C")
@@ -787,7 +878,7 @@ def test_an_unreadable_folder_inside_a_submission_is_listed(tmp_path, ex05, monk
     real_scandir = os.scandir
 
     def scandir(path="."):  # what a folder without read permission gives (root reads every folder)
-        if Path(path).name == "locked":
+        if Path(os.readlink(f"/proc/self/fd/{path}") if isinstance(path, int) else path).name == "locked":
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 

@@ -533,3 +533,55 @@ def test_a_tool_error_in_one_submission_is_recorded_and_the_class_goes_on(tmp_pa
     assert "report.help.tool-error" in json.dumps(helped["b"])
     shown = CliRunner().invoke(main, ["report", "--db", str(db)], env=ENV)
     assert "the grading tool failed" in shown.stdout
+
+
+# ----------------------------------------------------------------------------- a required name that is not a function
+def _required_names():
+    """(exercise id, name, "function" or "class") for every name every exercise's stub defines."""
+    import ast
+
+    from dlgrade.course import load_course
+
+    found = []
+    for exercise in load_course(ROOT).exercises:
+        tree = ast.parse((ROOT / "exercises" / exercise.folder / exercise.file).read_text(encoding="utf-8"))
+        found += [(exercise.id, node.name, "class" if isinstance(node, ast.ClassDef) else "function")
+                  for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    return found
+
+
+REQUIRED = _required_names()
+#: what a file can bind a required name to at top level, none of which can be called as asked
+NOT_CALLABLE = {"None": "{name} = None\n", "a number": "{name} = 42\n", "a module": "import math as {name}\n",
+                "an instance": "class _Thing:\n    pass\n\n\n{name} = _Thing()\n",
+                "a class": "class {name}:\n    pass\n"}
+
+
+def test_the_required_names_come_from_every_exercise():
+    from dlgrade.course import load_course
+
+    assert {ex for ex, _name, _kind in REQUIRED} == {e.id for e in load_course(ROOT).exercises}
+    assert ("ex05", "convolve", "function") in REQUIRED and ("ex07", "RNN", "class") in REQUIRED
+
+
+@pytest.mark.parametrize("exercise_id, name, kind", REQUIRED, ids=[f"{e}-{n}" for e, n, _k in REQUIRED])
+def test_a_required_name_bound_to_what_cannot_be_called_fails_its_checks_with_a_clear_message(
+        grade_file, course, exercise_id, name, kind):
+    from dlgrade.messages import localize_feedback
+
+    exercise = course.resolve(exercise_id)
+    solution = (ROOT / "solutions" / exercise.folder / exercise.file).read_text(encoding="utf-8")
+    full = grade_file(exercise_id, solution)
+    assert full.score == full.max_score
+    forms = {what: text for what, text in NOT_CALLABLE.items() if not (what == "a class" and kind == "class")}
+    for what, text in forms.items():
+        result = grade_file(exercise_id, solution + "\n\n" + text.format(name=name))
+        statuses = {c.name: c.status for c in result.checks}
+        assert "tool-error" not in statuses.values(), (what, [(c.name, c.internal) for c in result.checks
+                                                             if c.status == "tool-error"])
+        said = [c for c in result.checks if f"{name} is not a {kind}" in c.message]
+        assert said, (what, {c.name: c.message[:120] for c in result.checks if c.status != "passed"})
+        assert all(c.status == "failed" and c.score == 0 for c in said), [(c.name, c.status) for c in said]
+        assert result.score < result.max_score
+        korean = localize_feedback(said[0].message, "ko")
+        assert ("함수가 아닙니다" if kind == "function" else "클래스가 아닙니다") in korean, korean

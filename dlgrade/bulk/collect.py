@@ -372,39 +372,86 @@ class _Reader:
 
     # ---- folders
     def folder(self, root: Path, shown_root: str) -> None:
-        def unreadable(error: OSError) -> None:
-            where = decoded(Path(error.filename).relative_to(root).as_posix()) if error.filename else ""
-            self.sub.skip(_join(shown_root, where), Note("intake.unreadable", {"error": error.strerror or error}))
+        """Every file below the student's folder ``root``, walked by descriptors: a folder is
+        entered only through the descriptor of the folder it was listed in, never through a
+        link, and only if it is still the folder that was listed; a file is later read through
+        those same folders (``_beneath_reader``).  A folder swapped for a symbolic link at any
+        moment never leads outside ``root``.  (os.fwalk does the same walk, but before Python
+        3.13 a folder that cannot be listed ends it with an exception.)"""
+        try:
+            root_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW)
+        except OSError as exc:
+            self.sub.skip(shown_root, Note("intake.unreadable", {"error": exc.strerror or exc}))
+            return
+        self.stack.callback(os.close, root_fd)
+        self._walk(root, root_fd, root_fd, PurePosixPath(), shown_root, 0)
 
-        for folder, dirs, files in os.walk(root, followlinks=False, onerror=unreadable):
-            here = Path(folder)
-            keep = []
-            for d in sorted(dirs):
-                rel = decoded((here / d).relative_to(root).as_posix())
-                if os.path.islink(here / d):
+    def _walk(self, root: Path, root_fd: int, dir_fd: int, here: PurePosixPath, shown_root: str, depth: int) -> bool:
+        """One folder (open as ``dir_fd``, at ``here`` below ``root``); False once the
+        student's files are past the limit."""
+        try:
+            with os.scandir(dir_fd) as listing:
+                entries = sorted((entry.name, _names_a_folder(entry)) for entry in listing)
+        except OSError as exc:
+            where = decoded(str(here)) if here.parts else ""
+            self.sub.skip(_join(shown_root, where), Note("intake.unreadable", {"error": exc.strerror or exc}))
+            return True
+        # As os.walk went: links among the folders noted, then this folder's files, then each
+        # folder below.
+        folders = []
+        for name, is_dir in entries:
+            if not is_dir or _litter(name):
+                continue
+            try:
+                listed = os.lstat(name, dir_fd=dir_fd)
+            except OSError as exc:
+                self.sub.skip(_join(shown_root, decoded(str(here / name))),
+                              Note("intake.unreadable", {"error": exc.strerror or exc}))
+                continue
+            if stat.S_ISLNK(listed.st_mode):
+                self.sub.skip(_join(shown_root, decoded(str(here / name))), Note("intake.link_skipped"))
+            else:
+                folders.append((name, listed))
+        for name, is_dir in entries:
+            if is_dir or _litter(name):
+                continue
+            raw = here / name
+            rel = PurePosixPath(decoded(str(raw)))
+            shown = _join(shown_root, str(rel))
+            if not self.room(shown_root or decoded(root.name)):
+                return False
+            try:
+                info = os.lstat(name, dir_fd=dir_fd)
+            except OSError as exc:
+                self.sub.skip(shown, Note("intake.unreadable", {"error": exc.strerror or exc}))
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                self._link(root / raw, root, shown, name)
+            elif not stat.S_ISREG(info.st_mode):
+                self.sub.skip(shown, Note("intake.not_regular"))
+            else:
+                self.add(rel, shown, info.st_size, _beneath_reader(root_fd, raw.parts, info), _mtime(info))
+        for name, listed in folders:
+            rel = decoded(str(here / name))
+            try:
+                inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW, dir_fd=dir_fd)
+            except OSError as exc:
+                # ELOOP, ENOTDIR: swapped for a link (or a file) since it was listed
+                note = (Note("intake.link_skipped") if exc.errno in (errno.ELOOP, errno.ENOTDIR) else
+                        Note("intake.unreadable", {"error": exc.strerror or exc}))
+                self.sub.skip(_join(shown_root, rel), note)
+                continue
+            try:
+                now = os.fstat(inner)
+                if (now.st_dev, now.st_ino) != (listed.st_dev, listed.st_ino):
                     self.sub.skip(_join(shown_root, rel), Note("intake.link_skipped"))
-                elif not _litter(d):
-                    keep.append(d)
-            dirs[:] = keep
-            for name in sorted(files):
-                full = here / name
-                rel = PurePosixPath(decoded(full.relative_to(root).as_posix()))
-                shown = _join(shown_root, str(rel))
-                if _litter(name):
-                    continue
-                if not self.room(shown_root or decoded(root.name)):
-                    return
-                try:
-                    info = full.lstat()
-                except OSError as exc:
-                    self.sub.skip(shown, Note("intake.unreadable", {"error": exc.strerror or exc}))
-                    continue
-                if stat.S_ISLNK(info.st_mode):
-                    self._link(full, root, shown, name)
-                elif not stat.S_ISREG(info.st_mode):
-                    self.sub.skip(shown, Note("intake.not_regular"))
-                else:
-                    self.add(rel, shown, info.st_size, _file_reader(full, info), _mtime(info))
+                elif depth >= MAX_FOLDER_DEPTH:
+                    self.sub.skip(_join(shown_root, rel), Note("intake.folders_too_deep", {"depth": MAX_FOLDER_DEPTH}))
+                elif not self._walk(root, root_fd, inner, here / name, shown_root, depth + 1):
+                    return False
+            finally:
+                os.close(inner)
+        return True
 
     def _link(self, full: Path, root: Path, shown: str, name: str) -> None:
         try:
@@ -538,10 +585,53 @@ def _open_as_seen(path: Path, info: os.stat_result):
         raise
 
 
-def _file_reader(path: Path, info: os.stat_result):
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _names_a_folder(entry: os.DirEntry) -> bool:
+    """As os.walk sorts names: a link to a folder is among the folders (and is noted as a link,
+    never entered)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+MAX_FOLDER_DEPTH = 64  #: folders below a student's folder deeper than this are not read
+
+
+def _beneath_reader(root_fd: int, parts: tuple, info: os.stat_result):
+    """Reads the file at ``parts`` below the folder open as ``root_fd``, one folder at a time,
+    following no symbolic link, and only if it is still the regular file ``info`` describes."""
     def read() -> bytes:
-        with _open_as_seen(path, info) as handle:
-            return handle.read(max(MAX_FILE_BYTES, MAX_NESTED_BYTES, file_limit(path.name)) + 1)
+        opened = []
+        try:
+            fd = root_fd
+            for part in parts[:-1]:
+                try:
+                    fd = os.open(part, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW, dir_fd=fd)
+                except OSError as exc:
+                    if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                        raise OSError(f"{parts[-1]} was replaced while it was being read") from None
+                    raise
+                opened.append(fd)
+            try:
+                final = os.open(parts[-1], os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=fd)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise OSError(f"{parts[-1]} was replaced while it was being read") from None
+                raise
+        finally:
+            for fd in opened:
+                os.close(fd)
+        try:
+            now = os.fstat(final)
+            if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+                raise OSError(f"{parts[-1]} was replaced while it was being read")
+            handle = os.fdopen(final, "rb")
+        except BaseException:
+            os.close(final)
+            raise
+        with handle:
+            return handle.read(max(MAX_FILE_BYTES, MAX_NESTED_BYTES, file_limit(parts[-1])) + 1)
     return read
 
 

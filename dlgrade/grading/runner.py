@@ -27,7 +27,7 @@ from dlgrade.inert import clean
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.sandbox import Limits, SandboxError, Session, Student, StudentCodeError, Worker
 from dlgrade.sandbox.functions import Function
-from dlgrade.suggest import expected_names
+from dlgrade.suggest import expected_kinds, expected_names
 
 DEFAULT_SEED = 0
 #: Once checks have used this many times the per-check limit waiting on slow
@@ -249,7 +249,7 @@ def _grade(exercise, source, seed, context, limits, only, reference=None, oracle
 
     context.worker.ensure()
     session = Session(context.worker, source, exercise.file, exercise.forbidden, limits)
-    student = Student(session)
+    student = Student(session, kinds=expected_kinds(exercise))
     budget = limits.wall_seconds * TOTAL_BUDGET_FACTOR
     spent_waiting = 0.0
     expected = expected_names(exercise)

@@ -3,14 +3,15 @@
 from dlgrade.sandbox.remote import RemoteObject, Student, Transcript
 from dlgrade.sandbox.runner import (
     Limits, SandboxChoice, SandboxConfigError, SandboxError, SandboxRefused, Session, StudentCodeError,
-    StudentCrashed, StudentException, StudentForbidden, StudentLoadError, StudentMissing, StudentReplyError,
-    StudentTimeout, Worker, bubblewrap_available, choose_backend, choose_sandbox, sandbox_notice,
+    StudentCrashed, StudentException, StudentForbidden, StudentLoadError, StudentMissing, StudentNotDefinedAs,
+    StudentReplyError, StudentTimeout, Worker, bubblewrap_available, choose_backend, choose_sandbox,
+    sandbox_notice,
 )
 from dlgrade.sandbox.wire import InvalidValue
 
 __all__ = [
     "InvalidValue", "Limits", "RemoteObject", "SandboxChoice", "SandboxConfigError", "SandboxError",
     "SandboxRefused", "Session", "Student", "StudentCodeError", "StudentCrashed", "StudentException",
-    "StudentForbidden", "StudentLoadError", "StudentMissing", "StudentReplyError", "StudentTimeout",
+    "StudentForbidden", "StudentLoadError", "StudentMissing", "StudentNotDefinedAs", "StudentReplyError", "StudentTimeout",
     "Transcript", "Worker", "bubblewrap_available", "choose_backend", "choose_sandbox", "sandbox_notice",
 ]

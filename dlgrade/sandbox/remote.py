@@ -13,7 +13,8 @@ from contextlib import contextmanager
 
 from dlgrade.sandbox import wire
 from dlgrade.sandbox.runner import (
-    Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden, StudentMissing, StudentReplyError,
+    Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden, StudentMissing, StudentNotDefinedAs,
+    StudentReplyError,
     StudentTimeout,
 )
 
@@ -361,11 +362,13 @@ def _call_header(handle: int, args, kwargs: dict, blobs: list, inputs_after: boo
 class Student(RemoteObject):
     """The student's module, loaded in the sandbox."""
 
-    __slots__ = ("_functions",)  # module functions: looked up once per child
+    __slots__ = ("_functions", "_kinds")  # module functions: looked up once per child
 
-    def __init__(self, session: Session, transcript: Transcript | None = None):
+    def __init__(self, session: Session, transcript: Transcript | None = None, kinds: dict | None = None):
         super().__init__(session, transcript or Transcript(), wire.Handle(0, "module", False), "")
         object.__setattr__(self, "_functions", {})
+        #: what the exercise asks each name to be ("function" or "class", from its stub)
+        object.__setattr__(self, "_kinds", dict(kinds or {}))
 
     def _lookup(self, name: str):
         # Module-level functions are looked up once per child: a round trip saved per call.
@@ -377,12 +380,31 @@ class Student(RemoteObject):
         listed = self._session.functions.get(name)
         if listed is not None:
             value = RemoteObject(self._session, self._transcript, listed, name)
-            self._functions[name] = value
-            return value
-        value = super()._lookup(name)
+        else:
+            value = super()._lookup(name)
+        self._as_asked(name, value)
         if isinstance(value, RemoteObject) and value._handle.callable:
             self._functions[name] = value
         return value
+
+    def _as_asked(self, name: str, value) -> None:
+        """Raise StudentNotDefinedAs when ``name``, which the exercise asks for as a function
+        (or a class), is something that cannot be one: None, a number, a module, an instance
+        that cannot be called — or, for a function, a class."""
+        kind = self._kinds.get(name)
+        if kind is None:
+            return
+        from dlgrade.messages import say
+
+        remote = isinstance(value, RemoteObject)
+        type_name = value._handle.type_name if remote else type(value).__name__
+        callable_ = remote and value._handle.callable and type_name != "module"
+        if callable_ and not (kind == "function" and type_name == "type"):
+            return
+        what = ("None" if value is None else "a class" if type_name == "type" else
+                "a module" if type_name == "module" else f"an object of type {type_name}")
+        raise StudentNotDefinedAs(say("feedback.not_a_" + kind, "en", name=name, what=what,
+                                      file=self._session.filename))
 
     def in_one_round_trip(self, calls):
         """The values of ``calls`` — (function, args) or (function, args, kwargs), arguments

@@ -62,6 +62,13 @@ class StudentMissing(StudentCodeError):
     """A function or attribute the check needs is not defined."""
 
 
+class StudentNotDefinedAs(StudentMissing):
+    """A name the exercise asks for is defined, but as something else (``convolve = None``, a
+    module, a class where a function is expected): the checks that need it fail."""
+
+    status = "failed"
+
+
 class StudentTimeout(StudentCodeError):
     status = "timeout"
 
@@ -333,7 +340,10 @@ class Worker:
         parent_end, child_end = socket.socketpair()
         python = _interpreter()
         source = ZYGOTE_SOURCE.read_text()
-        argv = ["-I", "-S", "-c", source, str(child_end.fileno()), _sandbox_uids(self.slot)]
+        # Under bubblewrap the root holds nothing but the system's folders: a child may list
+        # any folder there (it still reads only the files it needs); on the host, no folder.
+        argv = ["-I", "-S", "-c", source, str(child_end.fileno()), _sandbox_uids(self.slot),
+                "listable-root" if self.backend == "bwrap" else "-"]
         if self.backend == "bwrap":
             bootstrap = f"import sys; sys.path.append({SANDBOX_LIB!r}); "
             argv[3] = bootstrap + source

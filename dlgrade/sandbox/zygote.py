@@ -959,6 +959,21 @@ def _isolate(as_root):
         if os.path.isdir(path) and not os.path.islink(path):
             _check(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, SCRATCH_OPTIONS),
                    "mounting a fresh " + path)
+    # The POSIX message queues of the child's own (fresh, empty) IPC namespace, held by a
+    # descriptor only: the file rules (confine_files) grant the child its own queues by it.
+    del _OWN_QUEUES[:]
+    here = "/tmp/.queues"
+    try:
+        os.mkdir(here, 0o700)
+        if libc.mount(b"mqueue", here.encode(), b"mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) == 0:
+            _OWN_QUEUES.append(os.open(here, os.O_PATH | os.O_DIRECTORY))
+            libc.umount2(here.encode(), 2)  # MNT_DETACH
+        os.rmdir(here)
+    except OSError:
+        pass
+
+
+_OWN_QUEUES = []  # in a child: a descriptor of its own IPC namespace's message queues
 
 
 _MOUNT_ATTR = []  # struct mount_attr, made once by the zygote rather than by every child
@@ -1045,6 +1060,195 @@ def _enter_own_world(uid, isolated):
     if _prctl(PR_SET_NO_NEW_PRIVS, 1) != 0 and isolated:
         raise IsolationError("no_new_privs could not be set")
     os.environ["HOME"] = os.environ["TMPDIR"] = "/tmp"
+
+
+# --------------------------------------------------------------------------- files a child may open
+# Whatever the namespaces (none at all in some containers), a child opens only what it needs:
+# the interpreter's standard library, NumPy, the shared libraries they load, /dev/null and the
+# like, and its own fresh scratch folders.  Every other file of the machine — the course, its
+# graders and reference solutions, the oracle cache, the gradebook, the other submissions — is
+# refused by the kernel (Landlock, Linux 5.13+), even where the world may read it, even as root
+# would.  The parent hands the child the source; the child needs no file of the course.
+# (ctypes rather than a binding package: this file runs alone, with -I -S, in the sandbox.)
+_SYS_LANDLOCK = (444, 445, 446)  # create_ruleset, add_rule, restrict_self: the same on every architecture
+LANDLOCK_CREATE_RULESET_VERSION = 1
+LANDLOCK_RULE_PATH_BENEATH = 1
+_FS_READ = 1 | 4 | 8  # EXECUTE, READ_FILE, READ_DIR
+_FS_FILE = 1 | 2 | 4  # what a rule on a file (not a folder) may allow
+#: every file-system right the kernel knows, by Landlock ABI version
+_FS_ALL = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 4: (1 << 15) - 1, 5: (1 << 16) - 1}
+#: Files a program may open although no folder of them is granted.
+DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full", "/etc/ld.so.cache")
+#: Folders of the shared libraries an extension module may load (besides those already mapped).
+LIBRARY_FOLDERS = ("/lib", "/lib64", "/lib32", "/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/local/lib")
+_READABLE = []  # the folders a child may read, found once by the zygote
+_LISTABLE_ROOT = [False]  # whether every folder may be listed (a root made of system folders only)
+
+
+def landlock_abi():
+    """The Landlock ABI version this kernel offers, 0 where it has none (or refuses it)."""
+    import ctypes
+
+    if not sys.platform.startswith("linux"):
+        return 0
+    try:
+        version = _c_library().syscall(ctypes.c_long(_SYS_LANDLOCK[0]), None, ctypes.c_size_t(0),
+                                       ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION))
+    except Exception:
+        return 0
+    return version if version > 0 else 0
+
+
+def _readable_folders():
+    """Where a child's imports and shared libraries come from: each import folder of this
+    interpreter that is not a site-packages (NumPy's own folders instead), the folders of
+    every shared object already mapped, and the system's library folders.  Nothing else."""
+    if _READABLE:
+        return _READABLE[0]
+    import numpy
+
+    package = os.path.dirname(os.path.abspath(numpy.__file__))
+    try:
+        beside_numpy = os.stat(os.path.dirname(package))
+        beside_numpy = (beside_numpy.st_dev, beside_numpy.st_ino)
+    except OSError:
+        beside_numpy = None
+    found = []
+    for entry in sys.path:
+        # Not the folder NumPy is installed in (whatever it is called): NumPy's own folders
+        # are granted below, and whatever else is installed beside it is not the child's.
+        if not entry or entry.rstrip("/").endswith(("site-packages", "dist-packages")):
+            continue
+        try:
+            st = os.stat(entry)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) != beside_numpy:
+            found.append(entry)
+    found += [package, package + ".libs", os.path.join(os.path.dirname(package), "numpy.libs")]
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                fields = line.split(None, 5)
+                if len(fields) == 6 and fields[5].startswith("/") and ".so" in fields[5]:
+                    found.append(os.path.dirname(fields[5].rstrip("\n")))
+    except OSError:
+        pass
+    found += list(LIBRARY_FOLDERS)
+    # Opened here, by the zygote (as root it reaches folders the sandbox uid cannot walk to,
+    # such as an interpreter under /root): each child names its rules by these descriptors.
+    folders, seen = [], set()
+    for path in found:
+        try:
+            if not os.path.isdir(path) or os.path.realpath(path) == "/":
+                continue
+            fd = os.open(path, os.O_PATH | os.O_DIRECTORY)
+        except OSError:
+            continue
+        key = os.fstat(fd)
+        if (key.st_dev, key.st_ino) in seen:
+            os.close(fd)
+            continue
+        seen.add((key.st_dev, key.st_ino))
+        folders.append((path, fd))
+    _READABLE.append(folders)
+    return folders
+
+
+def confine_files(abi, scratch):
+    """Restrict this process (and all it starts) to the folders above, read-only, and to the
+    ``scratch`` folders (its own fresh ones) read-write.  Raises IsolationError if the kernel
+    refuses; no-op where ``abi`` is 0."""
+    import ctypes
+
+    if not abi:
+        return
+    libc = _c_library()
+    handled = _FS_ALL.get(abi, _FS_ALL[5])
+    fields = [("handled_access_fs", ctypes.c_uint64)]
+    values = [handled]
+    if abi >= 4:
+        fields.append(("handled_access_net", ctypes.c_uint64))
+        values.append(1 | 2)  # TCP bind and connect: no rule grants either
+    if abi >= 6:
+        fields.append(("scoped", ctypes.c_uint64))
+        values.append(1 | 2)  # abstract unix sockets and signals outside the child's own domain
+    attr_type = type("RulesetAttr", (ctypes.Structure,), {"_fields_": fields})
+    attr = attr_type(*values)
+    ruleset = libc.syscall(ctypes.c_long(_SYS_LANDLOCK[0]), ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
+                           ctypes.c_uint32(0))
+    if ruleset < 0:
+        _check(-1, "creating the file rules")
+
+    class PathBeneath(ctypes.Structure):
+        _pack_ = 1
+        _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+    def allow(path, access, fd=None):
+        own = fd is None
+        if own:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                return
+        try:
+            if not os.path.isdir(fd if not own else path):
+                access &= _FS_FILE | (16384 if abi >= 3 else 0)
+            rule = PathBeneath(access & handled, fd)
+            _check(libc.syscall(ctypes.c_long(_SYS_LANDLOCK[1]), ctypes.c_long(ruleset),
+                                ctypes.c_long(LANDLOCK_RULE_PATH_BENEATH), ctypes.byref(rule), ctypes.c_uint32(0)),
+                   "allowing " + path)
+        finally:
+            if own:
+                os.close(fd)
+
+    try:
+        for folder, fd in _readable_folders():
+            allow(folder, _FS_READ, fd)
+        for device in DEVICES:
+            allow(device, _FS_READ | 2)
+        # /proc as any process sees it: another process's memory, environment, descriptors and
+        # root are still refused (the kernel's ptrace rule, which Landlock narrows to the
+        # child's own processes), and a file reached through /proc/<pid>/root is judged by
+        # where it really is.
+        allow("/proc", _FS_READ)
+        if _LISTABLE_ROOT[0]:
+            allow("/", 8)  # READ_DIR: names only, no file's content
+        for folder in scratch:
+            allow(folder, handled)
+        while _OWN_QUEUES:
+            fd = _OWN_QUEUES.pop()
+            allow("message queues", handled, fd)
+            os.close(fd)
+        if _prctl(PR_SET_NO_NEW_PRIVS, 1) != 0:
+            raise IsolationError("no_new_privs could not be set")
+        _check(libc.syscall(ctypes.c_long(_SYS_LANDLOCK[2]), ctypes.c_long(ruleset), ctypes.c_uint32(0)),
+               "confining the child's files")
+    finally:
+        os.close(ruleset)
+
+
+def _own_scratch():
+    """The scratch folders a child mounted afresh for itself (``_isolate``)."""
+    return [path for path in SCRATCH if os.path.isdir(path) and not os.path.islink(path)]
+
+
+def _confinement_works(abi):
+    """The Landlock ABI a child can confine itself with here (0: none), tried once in a
+    throwaway child: a kernel may offer Landlock and a container's policy still refuse it."""
+    if not abi:
+        return 0
+    _readable_folders()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            confine_files(abi, ())
+            code = 0
+        except BaseException:
+            code = 1
+        os._exit(code)
+    _pid, raw = os.waitpid(pid, 0)
+    return abi if os.WIFEXITED(raw) and os.WEXITSTATUS(raw) == 0 else 0
 
 
 def _off_the_main_thread(run):
@@ -1266,7 +1470,7 @@ def _uids(spec):
     return [int(first) + i for i in range(int(count or 1))]
 
 
-def zygote_main(control_fd, uid_spec):
+def zygote_main(control_fd, uid_spec, root="-"):
     import gc
     import signal
     import time
@@ -1288,6 +1492,8 @@ def zygote_main(control_fd, uid_spec):
     as_root = os.geteuid() == 0 and uids is not None
     _mount_attr()
     isolated = _isolation_works(as_root)
+    _LISTABLE_ROOT[:] = [root == "listable-root"]
+    confined = _confinement_works(landlock_abi())
     # A child's standard streams, made once: each child points descriptors 1 and 2 at its
     # own output pipe, and these line-buffered writers (empty at every fork) follow them.
     child_stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
@@ -1299,7 +1505,8 @@ def zygote_main(control_fd, uid_spec):
     me = os.getpid()
     send_frame(control, {"ready": True, "pid": me, "numpy": numpy.__version__,
                          "python": sys.version.split()[0],
-                         "isolation": {"namespaces": isolated, "uids": len(uids) if uids else 0}})
+                         "isolation": {"namespaces": isolated, "uids": len(uids) if uids else 0,
+                                       "files": bool(confined)}})
     # Nothing of a student ever passes through this loop: the parent sends the source, and
     # every call and reply, over the child's own connection after the fork.  What the zygote
     # reads about a child (its exit status, /proc) holds no byte the student chose.
@@ -1345,6 +1552,7 @@ def zygote_main(control_fd, uid_spec):
                     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
                     _enter_own_world(current_uid, isolated)
                     _set_limits(command.get("limits", {}))
+                    confine_files(confined, _own_scratch() if isolated else ())
                     conn = socket.socket(fileno=session_fd)
                     load, _ = recv_frame(conn, max_bytes=8 << 20)
                     _off_the_main_thread(lambda: run_session(conn, load["source"], load["filename"],
@@ -1428,4 +1636,4 @@ def zygote_main(control_fd, uid_spec):
 
 
 if __name__ == "__main__":
-    zygote_main(int(sys.argv[1]), sys.argv[2])
+    zygote_main(int(sys.argv[1]), sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "-")

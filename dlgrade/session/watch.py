@@ -30,13 +30,18 @@ def fingerprint(entry: Path) -> Fingerprint:
         if not entry.is_dir():
             info = entry.stat()
             return (("", info.st_size, info.st_mtime_ns),)
+        # Walked by descriptors, no link followed: a folder swapped for a link to somewhere
+        # else while it is scanned is not entered (the intake reads the same way).
         files = []
-        for folder, dirs, names in os.walk(entry, followlinks=False):
-            dirs.sort()
-            for name in sorted(names):
-                path = Path(folder) / name
-                info = path.lstat()
-                files.append((str(path.relative_to(entry)), info.st_size, info.st_mtime_ns))
+        root = os.open(entry, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            for folder, dirs, names, dir_fd in os.fwalk(".", dir_fd=root, follow_symlinks=False):
+                dirs.sort()
+                for name in sorted(names):
+                    info = os.lstat(name, dir_fd=dir_fd)
+                    files.append((os.path.normpath(os.path.join(folder, name)), info.st_size, info.st_mtime_ns))
+        finally:
+            os.close(root)
         return tuple(files)
     except OSError:  # removed or renamed while scanning: treat as changing
         return (("?", -1, -1),)
