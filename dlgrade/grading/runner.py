@@ -7,8 +7,6 @@ with the traceback kept for the instructor — never a crash of the tool.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import traceback
 import zlib
 from dataclasses import dataclass
@@ -19,7 +17,7 @@ import numpy as np
 
 from dlgrade.course import Exercise
 from dlgrade.grading import forbidden as forbidden_scan
-from dlgrade.grading.checks import CheckSpec, GraderDefinitionError, collect_checks
+from dlgrade.grading.checks import CheckSpec, GraderDefinitionError, collect_checks, load_module
 from dlgrade.grading.compare import CheckFailed, hidden_check
 from dlgrade.grading.oracle import Oracle
 from dlgrade.grading.source import MAX_NOTEBOOK_BYTES, describe, is_notebook, relocate, submission_source
@@ -45,16 +43,6 @@ class SubmissionTooLarge(SubmissionError):
     limit = 1 << 20
 
 
-def _load_module(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise GraderDefinitionError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 _graders: dict[Path, tuple[float, ModuleType]] = {}
 
 
@@ -67,7 +55,7 @@ def load_grader(exercise: Exercise) -> ModuleType:
     cached = _graders.get(path)
     if cached and cached[0] == mtime:
         return cached[1]
-    module = _load_module(path, f"dlgrade_graders.{exercise.folder}")
+    module = load_module(path, f"dlgrade_graders.{exercise.folder}")
     _graders[path] = (mtime, module)
     return module
 
@@ -84,7 +72,7 @@ def load_self_checks(exercise: Exercise) -> list[CheckSpec]:
     mtime = path.stat().st_mtime
     cached = _graders.get(path)
     if not (cached and cached[0] == mtime):
-        cached = _graders[path] = (mtime, _load_module(path, f"dlgrade_selfchecks.{exercise.folder}"))
+        cached = _graders[path] = (mtime, load_module(path, f"dlgrade_selfchecks.{exercise.folder}"))
     specs = collect_checks(cached[1])
     wrong = [s.name for s in specs if not s.self_check]
     if wrong:
@@ -102,7 +90,7 @@ def load_reference(exercise: Exercise) -> ModuleType:
     if path not in _references:
         if not path.exists():
             raise GraderDefinitionError(f"{exercise.folder} has no reference solution ({path})")
-        _references[path] = _load_module(path, f"dlgrade_solutions.{exercise.folder}")
+        _references[path] = load_module(path, f"dlgrade_solutions.{exercise.folder}")
     return _references[path]
 
 
