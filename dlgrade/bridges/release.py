@@ -353,3 +353,28 @@ def hidden_pending(exercise: Exercise) -> tuple[int, float]:
     info = bundle_info(exercise.root)
     entry = (info or {}).get("exercises", {}).get(exercise.id) or {}
     return int(entry.get("hidden_checks", 0)), float(entry.get("hidden_points", 0.0))
+
+
+class StudentBundle:
+    """What grading asks of a student bundle (a :class:`~dlgrade.grading.runner.HelperSource`):
+    the recorded answers of the reference solution and the oracle, next to each public
+    grader, and how many hidden checks were left out."""
+
+    def helpers(self, exercise: Exercise, oracle):
+        from dlgrade.bridges.replay import bundle_replay
+
+        return bundle_replay(exercise.grader_path.parent)
+
+    def pending(self, exercise: Exercise) -> tuple[int, float]:
+        return hidden_pending(exercise)
+
+
+STUDENT_BUNDLE = StudentBundle()
+
+
+def grade_in_bundles() -> None:
+    """Let grading answer from a student bundle's recordings wherever an exercise is in one
+    (called where a run starts: the command line, the notebook, a bundle's own tests)."""
+    from dlgrade.grading.runner import add_helper_source
+
+    add_helper_source(STUDENT_BUNDLE)

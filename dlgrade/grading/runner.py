@@ -12,6 +12,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Protocol
 
 import numpy as np
 
@@ -199,23 +200,55 @@ def tool_error_result(exercise: Exercise, seed: int, internal: str, *, only: lis
     return result
 
 
-def trusted_helpers(exercise: Exercise, oracle):
-    """The reference solution and the oracle; in a student bundle (a recording next to the
-    grader, no solution), replays of the answers they gave when the bundle was built."""
-    from dlgrade.bridges.replay import bundle_replay
+class HelperSource(Protocol):
+    """Another source of what checks ask for than the course's own reference solution and
+    oracle; added by the layers above grading (a student bundle's recorded answers:
+    :class:`dlgrade.bridges.release.StudentBundle`), so that grading knows none of them."""
 
-    return bundle_replay(exercise.grader_path.parent) or (load_reference(exercise), oracle)
+    def helpers(self, exercise: Exercise, oracle) -> tuple | None:
+        """(reference, oracle) for ``exercise``, or None where this source has none."""
+
+    def pending(self, exercise: Exercise) -> tuple[int, float]:
+        """(hidden checks, their points) that cannot run here (they run at grading time)."""
+
+
+_helper_sources: list[HelperSource] = []
+
+
+def add_helper_source(source: HelperSource) -> None:
+    """Let ``source`` answer, before the reference solution on disk, for the exercises it
+    knows (adding the same source again changes nothing)."""
+    if source not in _helper_sources:
+        _helper_sources.append(source)
+
+
+def trusted_helpers(exercise: Exercise, oracle):
+    """The reference solution and the oracle, unless a helper source answers for the
+    exercise (in a student bundle: replays of the answers they gave when it was built)."""
+    for source in _helper_sources:
+        helpers = source.helpers(exercise, oracle)
+        if helpers is not None:
+            return helpers
+    return load_reference(exercise), oracle
+
+
+def pending_checks(exercise: Exercise) -> tuple[int, float]:
+    """(hidden checks, their points) of ``exercise`` that run only at grading time; (0, 0.0)
+    where every check runs (no helper source says otherwise)."""
+    for source in _helper_sources:
+        pending = source.pending(exercise)
+        if pending[0]:
+            return pending
+    return 0, 0.0
 
 
 def _grade(exercise, source, seed, context, limits, only, reference=None, oracle=None,
            self_checks=None) -> ExerciseResult:
-    from dlgrade.bridges.release import hidden_pending
-
     limits = limits or Limits(wall_seconds=exercise.time_limit,
                               cpu_seconds=int(exercise.time_limit * (TOTAL_BUDGET_FACTOR + 1)) + 5)
     grader = load_grader(exercise)
     specs = collect_checks(grader)
-    pending = hidden_pending(exercise) if only is None else (0, 0.0)
+    pending = pending_checks(exercise) if only is None else (0, 0.0)
     if self_checks is None:
         self_checks = pending[0] > 0
     if self_checks:

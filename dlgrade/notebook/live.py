@@ -351,10 +351,12 @@ def _literal_line(name: str, value) -> str | None:
 def check(exercise: str, *, seed: int | None = None, course=None, lang: str | None = None,
           namespace: dict | None = None) -> "NotebookResult":
     """Grade ``exercise`` (an id, number, name or folder) on the running notebook's code."""
+    from dlgrade.bridges.release import grade_in_bundles
     from dlgrade.grading.runner import DEFAULT_SEED, grade
     from dlgrade.messages import detect_language, say
     from dlgrade.state import record_result
 
+    grade_in_bundles()
     lang = lang or detect_language()
     ex = _exercise(_course(course), exercise, lang)
     made = kernel_source(contract_names(ex), user_namespace() if namespace is None else namespace)
