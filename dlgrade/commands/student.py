@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from dlgrade.cli import LANG_OPTION, Context, lang_of, main
+from dlgrade.commands.shared import LANG_OPTION, Context, command, lang_of
 from dlgrade.messages import say
 
 
-@main.command()
+@command()
 @click.argument("exercise", required=False)
 @LANG_OPTION
 @click.pass_obj
@@ -27,12 +27,14 @@ def watch(obj: Context, exercise, lang):
     Examples:  dlgrade watch
                dlgrade watch ex05 --lang ko
     """
+    from dlgrade.bridges.release import grade_in_bundles
     from dlgrade.grading.runner import DEFAULT_SEED, GradingContext, SubmissionError, grade, read_submission
     from dlgrade.report import render_check
     from dlgrade.sandbox import SandboxConfigError, SandboxError, choose_backend, sandbox_notice
     from dlgrade.state import FINISHED_HERE, State, record_result
     from dlgrade.watch import watch_course
 
+    grade_in_bundles()
     lang = lang_of(lang)
     course = obj.course
     out = obj.output
@@ -119,7 +121,7 @@ def _shown_path(path):
         return str(path)
 
 
-@main.command()
+@command()
 @LANG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
@@ -166,7 +168,7 @@ def _bar(done: int, total: int, width: int = 28) -> str:
     return "█" * filled + "░" * (width - filled) + f" {done}/{total}"
 
 
-@main.command()
+@command()
 @click.argument("exercise")
 @LANG_OPTION
 @click.pass_obj
@@ -202,7 +204,7 @@ def reset(obj: Context, exercise, lang):
 
 
 
-@main.command()
+@command()
 @click.argument("student_id")
 @click.option("--exercises", default="all", show_default=True, help="Comma-separated exercises, or all.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
