@@ -269,7 +269,8 @@ def decoded(name: str) -> str:
 def file_limit(name: str) -> int:
     """The largest file taken as an exercise's file named ``name``: a notebook's outputs
     (plots) are read, not graded, so a notebook may be larger."""
-    from dlgrade.grading.source import MAX_NOTEBOOK_BYTES, is_notebook
+    from dlgrade.grading.source import is_notebook
+    from dlgrade.grading.source_marks import MAX_NOTEBOOK_BYTES
 
     return MAX_NOTEBOOK_BYTES if is_notebook(name) else MAX_FILE_BYTES
 

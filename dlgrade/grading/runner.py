@@ -21,7 +21,8 @@ from dlgrade.grading import forbidden as forbidden_scan
 from dlgrade.grading.checks import CheckSpec, GraderDefinitionError, collect_checks, load_module
 from dlgrade.grading.compare import CheckFailed, hidden_check
 from dlgrade.grading.oracle import Oracle
-from dlgrade.grading.source import MAX_NOTEBOOK_BYTES, describe, is_notebook, relocate, submission_source
+from dlgrade.grading.source import describe, is_notebook, relocate, submission_source
+from dlgrade.grading.source_marks import MAX_NOTEBOOK_BYTES
 from dlgrade.inert import clean
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.sandbox import Limits, SandboxError, Session, Student, StudentCodeError, Worker

@@ -27,7 +27,7 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlgrade.grading.source import header, marker
+from dlgrade.grading.source_marks import header, marker
 from dlgrade.notebook.convert import _inert
 
 #: Longest literal written back for a constant the graded code uses.

@@ -1,5 +1,6 @@
 """The sandbox: student code runs only here, on the far side of a process boundary."""
 
+from dlgrade.sandbox import portable  # noqa: F401  (its worker serves Worker("portable"))
 from dlgrade.sandbox.remote import RemoteObject, Student, Transcript
 from dlgrade.sandbox.runner import (
     Limits, SandboxConfigError, SandboxError, Session, StudentCodeError, StudentCrashed, StudentException,

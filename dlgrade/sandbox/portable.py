@@ -426,7 +426,7 @@ MARK = "DLGRADE_SANDBOX_PROCESS"
 
 
 # --------------------------------------------------------------------------- worker and session
-class PortableWorker(Worker):
+class PortableWorker(Worker, backend_name="portable"):
     """Starts sandbox processes, one per submission, keeping the next one started."""
 
     session_class: type  # set below: a Session opened with this worker is a PortableSession
