@@ -61,7 +61,7 @@ class StudentFirstGroup(LocalizedCommand, click.Group):
     group_class = LocalizedGroup
 
     def main(self, args=None, *rest, **kwargs):
-        from dlgrade.click_messages import use
+        from dlgrade.commands.click_messages import use
 
         use(_language_of_args(sys.argv[1:] if args is None else args))
         return super().main(args, *rest, **kwargs)
@@ -80,7 +80,7 @@ class StudentFirstGroup(LocalizedCommand, click.Group):
         return command
 
     def format_commands(self, ctx, formatter):
-        from dlgrade.click_messages import language
+        from dlgrade.commands.click_messages import language
 
         sections = {"student": [], "instructor": []}
         for name in self.list_commands(ctx):
@@ -100,7 +100,7 @@ class StudentFirstGroup(LocalizedCommand, click.Group):
 def _not_in_bundle(name: str) -> click.Command:
     """What runs in a student bundle for an instructor's command: a usage error saying so."""
     def refuse(rest=()):
-        from dlgrade.click_messages import language
+        from dlgrade.commands.click_messages import language
 
         raise click.UsageError(say("help.not_in_bundle", language(), command=name))
 
@@ -143,7 +143,7 @@ def list_command(obj: Context, lang, as_json):
     from rich.table import Table
     from rich.text import Text
 
-    from dlgrade.state import State
+    from dlgrade.student.state import State
 
     lang = lang_of(lang)
     course = obj.course
@@ -208,7 +208,7 @@ def hint(obj: Context, exercise, number, lang, show_all, reset):
     """
     from rich.markdown import Markdown
 
-    from dlgrade.state import State
+    from dlgrade.student.state import State
 
     lang = lang_of(lang)
     ex = obj.exercise(exercise, lang)
@@ -216,7 +216,7 @@ def hint(obj: Context, exercise, number, lang, show_all, reset):
         obj.output.print(say("hint.none", lang, exercise=ex.id))
         return
     if number is not None and number > len(ex.hints):
-        from dlgrade.click_messages import placeholder
+        from dlgrade.commands.click_messages import placeholder
 
         raise click.BadParameter(say("hint.no_such", lang, exercise=ex.id, n=number, total=len(ex.hints)),
                                  param_hint=placeholder("NUMBER"))
@@ -254,10 +254,10 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
                dlgrade check ex05 --format junit > report.xml
     """
     from dlgrade.bridges.release import grade_in_bundles
-    from dlgrade.grading.runner import DEFAULT_SEED, SubmissionError, SubmissionTooLarge, grade, read_submission
-    from dlgrade.report import render_check
+    from dlgrade.grading.grade_submission import DEFAULT_SEED, SubmissionError, SubmissionTooLarge, grade, read_submission
+    from dlgrade.student.feedback import render_check
     from dlgrade.sandbox import SandboxConfigError, SandboxError, choose_backend, sandbox_notice
-    from dlgrade.state import record_result
+    from dlgrade.student.state import record_result
 
     grade_in_bundles()
     lang = lang_of(lang)
@@ -271,7 +271,7 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     own = file is None
     if file is None:  # a student working in a notebook beside an untouched .py: the notebook
         from dlgrade.commands.student import _shown_path as _shown
-        from dlgrade.notebook.choice import notebook_instead
+        from dlgrade.grading.notebook_choice import notebook_instead
 
         instead = notebook_instead(ex, [Path.cwd()])
         if instead is not None:
@@ -359,7 +359,7 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     from dlgrade.bulk.export import write_feedback
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
     from dlgrade.bulk.lock import GradebookLocked
-    from dlgrade.bulk.runner import GradingInterrupted, default_jobs, grade_class
+    from dlgrade.bulk.grade_class import GradingInterrupted, default_jobs, grade_class
     from dlgrade.sandbox import SandboxError
 
     lang = lang_of(lang)
@@ -500,7 +500,7 @@ def export_csv_command(obj: Context, db, out, session_name):
               dlgrade export csv --db week3.db --session week3 --out week3.csv
     """
     from dlgrade.bulk.export import export_csv
-    from dlgrade.bulk.session_export import session_csv
+    from dlgrade.bridges.session_export import session_csv
 
     if session_name:
         export_text(obj, db, out, session_render(obj, session_name,

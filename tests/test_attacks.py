@@ -158,7 +158,7 @@ READ_THE_REFERENCE = textwrap.dedent("""
 @pytest.mark.xfail(strict=True, reason="the rlimit fallback, as root, leaves the host file system readable: "
                                        "a submission reads the reference solution")
 def test_the_fallback_sandbox_as_root_hides_the_course_from_the_child(course):
-    from dlgrade.grading.runner import GradingContext, grade
+    from dlgrade.grading.grade_submission import GradingContext, grade
 
     source = SOLUTION + READ_THE_REFERENCE % (str(ROOT), str(ROOT.parent))
     with GradingContext.create(backend="rlimit") as context:
@@ -193,7 +193,7 @@ def test_a_notebook_of_millions_of_tiny_values_is_refused_before_any_is_built(ki
     import nbformat.reader
 
     from dlgrade.grading.source import UnreadableSource
-    from dlgrade.notebook import convert
+    from dlgrade.grading import notebook_source as convert
 
     def never(*_args, **_kwargs):
         raise AssertionError("nbformat was handed the notebook")
@@ -214,7 +214,7 @@ def test_a_real_notebook_with_outputs_and_images_is_still_read():
     import base64
     import os
 
-    from dlgrade.notebook import convert
+    from dlgrade.grading import notebook_source as convert
 
     png = base64.b64encode(os.urandom(96 << 10)).decode()
     printed = {"output_type": "stream", "name": "stdout",

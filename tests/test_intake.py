@@ -28,7 +28,7 @@ from dlgrade.cli import main
 from dlgrade.messages import MESSAGES, say
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.session.config import SessionError, load_session, read_times
-from dlgrade.session.runner import score_session
+from dlgrade.session.grade_session import score_session
 
 SEOUL = ZoneInfo("Asia/Seoul")
 STAMP = (2026, 11, 27, 14, 30, 0)  # a zip entry's time (Seoul wall clock in the session tests)
@@ -324,7 +324,7 @@ def test_different_students_are_not_a_conflict(tmp_path, ex05):
 
 
 def test_a_conflict_keeps_what_was_already_graded_and_records_nothing(tmp_path, course, ex01):
-    from dlgrade.bulk.runner import grade_class
+    from dlgrade.bulk.grade_class import grade_class
 
     cls, db = tmp_path / "class", tmp_path / "g.db"
     put(cls / "kim" / "perceptron.py", "def perceptron(x, w, b):\n    return 0\n")

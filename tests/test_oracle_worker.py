@@ -79,7 +79,7 @@ def test_an_oracle_computation_with_an_empty_cache_never_imports_tensorflow_here
 
 
 def test_bulk_runs_start_the_worker_only_for_graders_that_ask_tensorflow(course, tmp_path):
-    from dlgrade.bulk.runner import uses_tensorflow
+    from dlgrade.bulk.grade_class import uses_tensorflow
 
     # Every grader of the course takes its expected values from NumPy at grading time
     # (the oracle tests hold them to TensorFlow); a grader that asks TensorFlow starts it.

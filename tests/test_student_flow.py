@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from conftest import ROOT, make_student_root
 from dlgrade.cli import main
 from dlgrade.course import load_course
-from dlgrade.state import State
-from dlgrade.watch import watch_course
+from dlgrade.student.state import State
+from dlgrade.student.watch import watch_course
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_a_misspelt_function_is_named_with_the_one_expected(grade_file):
 
 
 def test_near_names():
-    from dlgrade.suggest import near_name
+    from dlgrade.grading.suggest import near_name
 
     assert near_name("perceptron", ["perceptrn", "AND_gate"]) == "perceptrn"
     assert near_name("AND_gate", ["and_gate"]) == "and_gate"

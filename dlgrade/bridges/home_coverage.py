@@ -38,7 +38,7 @@ def home_outcomes(course, context, *, bundle_course=None, exercises=None) -> lis
     checks and self-checks are run here, which grade alike."""
     from dlgrade.bridges.release import grade_in_bundles
     from dlgrade.grading.checks import collect_checks
-    from dlgrade.grading.runner import grade, load_grader, read_submission
+    from dlgrade.grading.grade_submission import grade, load_grader, read_submission
 
     grade_in_bundles()
     outcomes = []

@@ -61,7 +61,7 @@ def export_lms(obj: Context, lms, id_column, db, out, session_name):
     from dlgrade.bridges.lms import lms_csv
 
     if session_name:
-        from dlgrade.bulk.session_export import session_lms_csv
+        from dlgrade.bridges.session_export import session_lms_csv
 
         export_text(obj, db, out, session_render(obj, session_name, lambda book: session_lms_csv(
             book, obj.course, session_name, lms, id_column=id_column)))

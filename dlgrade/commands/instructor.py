@@ -120,9 +120,9 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     from dlgrade.reporting.model import ReportError, build_report
     from dlgrade.reporting.terminal import roster_lines, students_table, timing_lines
     from dlgrade.sandbox import SandboxError
-    from dlgrade.session.runner import SessionChanged, grade_session
+    from dlgrade.session.grade_session import SessionChanged, grade_session
     from dlgrade.bulk.lock import GradebookLocked
-    from dlgrade.bulk.runner import GradingInterrupted, default_jobs
+    from dlgrade.bulk.grade_class import GradingInterrupted, default_jobs
 
     lang = lang_of(lang)
     obj.grading(submissions)
@@ -289,7 +289,7 @@ def session_watch(obj: Context, session_file, submissions, db, times, interval, 
     from dlgrade.session.config import parse_time
     from dlgrade.session.watch import Watcher
     from dlgrade.bulk.lock import GradebookLocked
-    from dlgrade.session.runner import SessionChanged
+    from dlgrade.session.grade_session import SessionChanged
 
     lang = lang_of(lang)
     obj.grading(submissions)

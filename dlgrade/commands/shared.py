@@ -95,7 +95,7 @@ class Context:
         try:
             return self.course.resolve(query)
         except CourseError:
-            from dlgrade.suggest import exercise_suggestions
+            from dlgrade.grading.suggest import exercise_suggestions
 
             known = ", ".join(f"{ex.id} ({ex.short_name})" for ex in self.course)
             message = say("error.unknown_exercise", lang_of(lang), query=query, known=known)
@@ -107,7 +107,7 @@ class Context:
 
 
 def _placeholder(text: str) -> str:
-    from dlgrade.click_messages import placeholder
+    from dlgrade.commands.click_messages import placeholder
 
     return placeholder(text)
 
@@ -122,7 +122,7 @@ class LocalizedCommand(click.Command):
     ``help.option:<English help>``), English from the docstrings."""
 
     def _help(self, ctx) -> str | None:
-        from dlgrade.click_messages import language
+        from dlgrade.commands.click_messages import language
         from dlgrade.messages import MESSAGES
 
         path = ctx.command_path.split(" ", 1)
@@ -139,7 +139,7 @@ class LocalizedCommand(click.Command):
             formatter.write_text("\n\n".join(f"\b\n{p}" if "\n" in p else p for p in text.split("\n\n")))
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        from dlgrade.click_messages import language
+        from dlgrade.commands.click_messages import language
         from dlgrade.messages import MESSAGES
 
         # Listed by its group: the key is the group's path and this command's name
@@ -150,20 +150,20 @@ class LocalizedCommand(click.Command):
         return entry["ko"].split("\n")[0] if entry else super().get_short_help_str(limit)
 
     def collect_usage_pieces(self, ctx):
-        from dlgrade.click_messages import placeholder
+        from dlgrade.commands.click_messages import placeholder
 
         return [" ".join(placeholder(word) for word in piece.split(" ")) for piece in super().collect_usage_pieces(ctx)]
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
         if option is not None:
-            from dlgrade.click_messages import _translate
+            from dlgrade.commands.click_messages import _translate
 
             option.help = _translate("Show this message and exit.")
         return option
 
     def format_options(self, ctx, formatter):
-        from dlgrade.click_messages import language
+        from dlgrade.commands.click_messages import language
         from dlgrade.messages import MESSAGES
 
         # The parameters are shared by every invocation in the process: the Korean help is
@@ -288,7 +288,7 @@ SESSION_EXPORT_OPTION = click.option(
 
 def session_render(obj: Context, session_name: str, render):
     """``render`` for a session, turning an unknown session into a usage error (exit 2)."""
-    from dlgrade.bulk.session_export import SessionExportError
+    from dlgrade.bridges.session_export import SessionExportError
 
     def run(book):
         try:

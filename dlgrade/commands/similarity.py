@@ -38,7 +38,7 @@ def similarity(obj: Context, submissions, exercises, threshold, html_out, as_jso
     from dlgrade.bulk.collect import CollectError, collect
     from dlgrade.inert import visible
     from dlgrade.messages import say
-    from dlgrade.similarity import DEFAULT_THRESHOLD, find_similar, render_html
+    from dlgrade.reporting.similarity import DEFAULT_THRESHOLD, find_similar, render_html
 
     lang = lang_of(lang)
     import importlib.util

@@ -28,11 +28,11 @@ def watch(obj: Context, exercise, lang):
                dlgrade watch ex05 --lang ko
     """
     from dlgrade.bridges.release import grade_in_bundles
-    from dlgrade.grading.runner import DEFAULT_SEED, GradingContext, SubmissionError, grade, read_submission
-    from dlgrade.report import render_check
+    from dlgrade.grading.grade_submission import DEFAULT_SEED, GradingContext, SubmissionError, grade, read_submission
+    from dlgrade.student.feedback import render_check
     from dlgrade.sandbox import SandboxConfigError, SandboxError, choose_backend, sandbox_notice
-    from dlgrade.state import FINISHED_HERE, State, record_result
-    from dlgrade.watch import watch_course
+    from dlgrade.student.state import FINISHED_HERE, State, record_result
+    from dlgrade.student.watch import watch_course
 
     grade_in_bundles()
     lang = lang_of(lang)
@@ -131,7 +131,7 @@ def status(obj: Context, lang, as_json):
     \b
     Example:  dlgrade status --lang ko
     """
-    from dlgrade.state import STATUSES, State
+    from dlgrade.student.state import STATUSES, State
 
     lang = lang_of(lang)
     course = obj.course
@@ -182,7 +182,7 @@ def reset(obj: Context, exercise, lang):
     \b
     Example:  dlgrade reset ex05
     """
-    from dlgrade.state import ResetError, forget_progress, reset_exercise
+    from dlgrade.student.state import ResetError, forget_progress, reset_exercise
 
     lang = lang_of(lang)
     ex = obj.exercise(exercise, lang)
@@ -229,7 +229,7 @@ def submit(obj: Context, student_id, exercises, out, as_json, lang):
     from rich.table import Table
     from rich.text import Text
 
-    from dlgrade.submit import SubmitError, build_submission
+    from dlgrade.student.submit import SubmitError, build_submission
 
     lang = lang_of(lang)
     course = obj.course

@@ -42,7 +42,7 @@ def submission_source(data: bytes, name: str) -> str:
     text, a notebook's generated module, or (unreadable) a header with the reason."""
     try:
         if is_notebook(name):
-            from dlgrade.notebook.convert import notebook_source
+            from dlgrade.grading.notebook_source import notebook_source
 
             return notebook_source(data, _shown_name(name))
         return python_text(data, _shown_name(name))

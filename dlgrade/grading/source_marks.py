@@ -2,7 +2,7 @@
 graded text came from (``# dlgrade-source: {...}`` first, ``# dlgrade-cell: {...}`` before each
 notebook cell; see :mod:`dlgrade.grading.source`), the largest notebook read, and the
 exception a file that cannot become source text raises.  Shared by the ``.py`` reader
-(:mod:`dlgrade.grading.source`) and the notebook reader (:mod:`dlgrade.notebook.convert`),
+(:mod:`dlgrade.grading.source`) and the notebook reader (:mod:`dlgrade.grading.notebook_source`),
 which each import it and not each other.
 """
 

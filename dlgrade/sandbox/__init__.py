@@ -2,7 +2,7 @@
 
 from dlgrade.sandbox import portable  # noqa: F401  (its worker serves Worker("portable"))
 from dlgrade.sandbox.remote import RemoteObject, Student, Transcript
-from dlgrade.sandbox.runner import (
+from dlgrade.sandbox.worker import (
     Limits, SandboxConfigError, SandboxError, Session, StudentCodeError, StudentCrashed, StudentException,
     StudentForbidden, StudentLoadError, StudentMissing, StudentReplyError, StudentTimeout, Worker,
     bubblewrap_available, choose_backend, sandbox_notice,

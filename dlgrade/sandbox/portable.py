@@ -43,7 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dlgrade.sandbox import windows, wire
-from dlgrade.sandbox.runner import (
+from dlgrade.sandbox.worker import (
     MiB, ZYGOTE_SOURCE, Limits, SandboxError, Session, StudentCrashed, StudentForbidden, StudentLoadError,
     FrameReader, StudentTimeout, Worker, _child_env, _death_message, _function_handles, _interpreter, _numpy_dirs,
 )

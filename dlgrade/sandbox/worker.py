@@ -600,7 +600,7 @@ class Session:
             return self._receive_until(started + timeout, timeout, what)
         except (StudentTimeout, StudentCrashed):
             # Each wait that ended with the child killed or dead is counted once, here: the
-            # submission's time budget (see grading.runner) is the sum of these.
+            # submission's time budget (see grading.grade_submission) is the sum of these.
             self.lost_seconds += time.monotonic() - started
             raise
 

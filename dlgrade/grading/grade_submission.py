@@ -27,7 +27,7 @@ from dlgrade.inert import clean
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.sandbox import Limits, SandboxError, Session, Student, StudentCodeError, Worker
 from dlgrade.sandbox.functions import Function
-from dlgrade.suggest import expected_names
+from dlgrade.grading.suggest import expected_names
 
 DEFAULT_SEED = 0
 #: Once checks have used this many times the per-check limit waiting on slow
@@ -382,7 +382,7 @@ def _near_function(exc: StudentCodeError, student: Student, expected=()) -> str:
     import re
 
     from dlgrade.sandbox import StudentMissing
-    from dlgrade.suggest import near_name
+    from dlgrade.grading.suggest import near_name
 
     found = re.match(r"(\S+) has no attribute '(\w+)'$", exc.message) if isinstance(exc, StudentMissing) else None
     if not found:
