@@ -90,7 +90,7 @@ def main():
 
     import synthetic_class
 
-    from dlgrade.bulk.runner import default_jobs, grade_class
+    from dlgrade.bulk.grade_class import default_jobs, grade_class
     from dlgrade.course import load_course
 
     args.jobs = args.jobs or default_jobs()

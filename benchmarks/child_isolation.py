@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import numpy  # noqa: E402,F401  (a child the size of the zygote's)
 
 from dlgrade.sandbox import zygote  # noqa: E402
-from dlgrade.sandbox.runner import Limits, Session, Worker, bubblewrap_available  # noqa: E402
+from dlgrade.sandbox.worker import Limits, Session, Worker, bubblewrap_available  # noqa: E402
 from dlgrade.sandbox.remote import Student  # noqa: E402
 
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from dlgrade.course import load_course  # noqa: E402
 from dlgrade.grading.checks import collect_checks  # noqa: E402
-from dlgrade.grading.runner import GradingContext, grade, load_grader  # noqa: E402
+from dlgrade.grading.grade_submission import GradingContext, grade, load_grader  # noqa: E402
 
 #: (exercise, what the mistake is, text of the reference solution, the mistaken text)
 MISTAKES = (

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from dlgrade.bridges.home_coverage import home_outcomes  # noqa: E402
 from dlgrade.course import load_course  # noqa: E402
-from dlgrade.grading.runner import GradingContext  # noqa: E402
+from dlgrade.grading.grade_submission import GradingContext  # noqa: E402
 
 
 def main() -> None:
@@ -47,7 +47,7 @@ def main() -> None:
     caught = sum(o.caught for o in outcomes)
     print(f"{'all':<10}{len(outcomes):>24}{caught:>16}{caught / max(len(outcomes), 1):>8.1%}")
     from dlgrade.grading.checks import collect_checks
-    from dlgrade.grading.runner import load_grader
+    from dlgrade.grading.grade_submission import load_grader
 
     public = {ex.id: {s.name for s in collect_checks(load_grader(ex)) if not s.hidden} for ex in course}
     by_public = sum(1 for o in outcomes if set(o.failed_at_home) & public[o.exercise])

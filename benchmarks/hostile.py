@@ -35,9 +35,9 @@ FILES = {
 
 def main() -> None:
     from dlgrade.course import load_course
-    from dlgrade.grading.runner import GradingContext, grade
+    from dlgrade.grading.grade_submission import GradingContext, grade
     from dlgrade.messages import localize_feedback
-    from dlgrade.report import render_check
+    from dlgrade.student.feedback import render_check
 
     ex = load_course(ROOT).resolve("ex05")
     with GradingContext.create() as context:

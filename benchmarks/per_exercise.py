@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from dlgrade.course import load_course  # noqa: E402
 from dlgrade.grading.oracle import Oracle  # noqa: E402
-from dlgrade.grading.runner import GradingContext, grade  # noqa: E402
-from dlgrade.sandbox.runner import Session  # noqa: E402
+from dlgrade.grading.grade_submission import GradingContext, grade  # noqa: E402
+from dlgrade.sandbox.worker import Session  # noqa: E402
 from proctree import cpu_seconds, process_table  # noqa: E402
 
 

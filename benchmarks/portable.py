@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from dlgrade.course import load_course  # noqa: E402
 from dlgrade.grading.oracle import Oracle  # noqa: E402
-from dlgrade.grading.runner import GradingContext, grade  # noqa: E402
+from dlgrade.grading.grade_submission import GradingContext, grade  # noqa: E402
 from dlgrade.sandbox import bubblewrap_available  # noqa: E402
 
 

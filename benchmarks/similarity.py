@@ -20,7 +20,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, default=300)
     args = parser.parse_args()
-    from dlgrade.similarity import compare_sources
+    from dlgrade.reporting.similarity import compare_sources
 
     stub = (ROOT / "exercises" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8")
     bases = [stub + (ROOT / "tests" / "similarity" / name).read_text(encoding="utf-8")

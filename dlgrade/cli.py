@@ -14,91 +14,18 @@ from pathlib import Path
 import click
 
 from dlgrade import __version__
+from dlgrade.commands import bridges as bridge_commands
+from dlgrade.commands import instructor as instructor_commands
+from dlgrade.commands import similarity as similarity_commands
+from dlgrade.commands import student as student_commands
+from dlgrade.commands import term as term_commands
+from dlgrade.commands.shared import (
+    EXPORT_DB_OPTION, FORMAT_OPTION, GRADEBOOK_OPTION, INSECURE_OPTION, JOBS_OPTION, LANG_OPTION, OUT_OPTION,
+    SESSION_EXPORT_OPTION, WAIT_OPTION, Context, LocalizedCommand, LocalizedGroup, export_text, lang_of,
+    parse_exercises, parse_students, print_changes, sandbox_backend, sandbox_choice, say_interrupted, session_render,
+    with_progress,
+)
 from dlgrade.messages import detect_language, say
-
-FORMAT_OPTION = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "results-json", "junit"]), default="text", show_default=True,
-    help="text (the report), json (the result; --json), results-json (Gradescope's results.json) or junit (XML).")
-LANG_OPTION = click.option("--lang", type=click.Choice(["ko", "en"]), default=None,
-                           help="Language of the output (default: from the locale or DLGRADE_LANG).")
-
-GRADEBOOK_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path),
-                                default=Path("gradebook.db"), show_default=True,
-                                help="The SQLite gradebook (created if missing; reruns resume).")
-JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-                           help="Parallel sandboxes (default: one per CPU).")
-INSECURE_OPTION = click.option("--insecure", is_flag=True,
-                               help="Allow grading without bubblewrap (resource limits only).")
-
-
-class Context:
-    """What every command shares: the course (loaded on first use) and the output."""
-
-    def __init__(self, no_color: bool, course_root: Path | None = None):
-        from dlgrade.console import Output
-
-        self.output = Output(no_color=no_color)
-        self._course = None
-        self.course_root = course_root  #: --course, if given
-        self.trusted_only = False  #: a grading command: the course never comes from the current folder
-        self.graded: list[Path] = []  #: folders of submissions this command reads (never a course)
-        #: grading a file given by path: the course given or installed first, the current folder's last
-        self.trusted_first = False
-
-    def grading(self, *folders) -> None:
-        """Mark the command as one that runs graders: the course is taken by
-        :func:`dlgrade.course.trusted_root`, and never from inside ``folders``."""
-        self.trusted_only = True
-        self.graded.extend(Path(f) for f in folders if f is not None)
-
-    @property
-    def course(self):
-        if self._course is None:
-            from dlgrade.course import CourseError, UntrustedCourseError, load_course, trusted_root
-
-            try:
-                if self.trusted_only:
-                    root = trusted_root(self.course_root, self.graded)
-                elif self.trusted_first:
-                    try:
-                        root = trusted_root(self.course_root)
-                    except UntrustedCourseError:  # no course given or installed: the student's own copy
-                        root = None
-                else:
-                    root = self.course_root
-                self._course = load_course(root)
-            except UntrustedCourseError as exc:
-                raise click.UsageError(say(exc.key, lang_of(None), **exc.fields)) from None
-            except CourseError as exc:
-                raise click.UsageError(str(exc)) from None
-        return self._course
-
-    def exercise(self, query: str, lang: str | None = None):
-        from dlgrade.course import CourseError
-
-        try:
-            return self.course.resolve(query)
-        except CourseError:
-            from dlgrade.suggest import exercise_suggestions
-
-            known = ", ".join(f"{ex.id} ({ex.short_name})" for ex in self.course)
-            message = say("error.unknown_exercise", lang_of(lang), query=query, known=known)
-            near = exercise_suggestions(self.course, query)
-            if near:
-                message = say("error.did_you_mean", lang_of(lang), message=message,
-                              suggestion=", ".join(f"{ex.id} ({ex.short_name})" for ex in near))
-            raise click.BadParameter(message, param_hint=_placeholder("EXERCISE")) from None
-
-
-def _placeholder(text: str) -> str:
-    from dlgrade.click_messages import placeholder
-
-    return placeholder(text)
-
-
-def lang_of(lang: str | None) -> str:
-    return lang or detect_language()
-
 
 #: The student's commands, in the order a student needs them; every other command is the
 #: instructor's (listed apart in --help, and not available in a student bundle).
@@ -126,82 +53,16 @@ def _language_of_args(args) -> str:
     return detect_language()
 
 
-class LocalizedCommand(click.Command):
-    """A command whose help (its own, its options', its usage line's placeholders) is in the
-    language chosen: Korean from the message catalog (``help.<command path>``,
-    ``help.option:<English help>``), English from the docstrings."""
-
-    def _help(self, ctx) -> str | None:
-        from dlgrade.click_messages import language
-        from dlgrade.messages import MESSAGES
-
-        path = ctx.command_path.split(" ", 1)
-        entry = MESSAGES.get(f"help.{path[1] if len(path) > 1 else 'main'}") if language() == "ko" else None
-        return entry["ko"] if entry else None
-
-    def format_help_text(self, ctx, formatter):
-        text = self._help(ctx)
-        if text is None:
-            return super().format_help_text(ctx, formatter)
-        formatter.write_paragraph()
-        with formatter.indentation():
-            # Paragraphs of several lines (examples) are kept as written.
-            formatter.write_text("\n\n".join(f"\b\n{p}" if "\n" in p else p for p in text.split("\n\n")))
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        from dlgrade.click_messages import language
-        from dlgrade.messages import MESSAGES
-
-        # Listed by its group: the key is the group's path and this command's name
-        # ("session grade", not "grade").
-        ctx = click.get_current_context(silent=True)
-        parent = ctx.command_path.split(" ")[1:] if ctx is not None and ctx.command is not self else []
-        entry = MESSAGES.get(f"help.{' '.join(parent + [self.name])}") if language() == "ko" else None
-        return entry["ko"].split("\n")[0] if entry else super().get_short_help_str(limit)
-
-    def collect_usage_pieces(self, ctx):
-        from dlgrade.click_messages import placeholder
-
-        return [" ".join(placeholder(word) for word in piece.split(" ")) for piece in super().collect_usage_pieces(ctx)]
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            from dlgrade.click_messages import _translate
-
-            option.help = _translate("Show this message and exit.")
-        return option
-
-    def format_options(self, ctx, formatter):
-        from dlgrade.click_messages import language
-        from dlgrade.messages import MESSAGES
-
-        # The parameters are shared by every invocation in the process: the Korean help is
-        # put in for this one and the English taken back after it.
-        english = {}
-        if language() == "ko":
-            for param in self.get_params(ctx):
-                entry = (MESSAGES.get(f"help.option:{getattr(param, 'help', None)}")
-                         or MESSAGES.get(f"click:{getattr(param, 'help', None)}"))
-                if entry:
-                    english[param] = param.help
-                    param.help = entry["ko"]
-        try:
-            super().format_options(ctx, formatter)
-        finally:
-            for param, text in english.items():
-                param.help = text
-
-
 class StudentFirstGroup(LocalizedCommand, click.Group):
     """The top-level command: the student's commands first in --help, the instructor's apart,
     and, in a student bundle, the instructor's neither listed nor run; click's own messages
     in the language chosen (--lang, DLGRADE_LANG or the locale)."""
 
     command_class = LocalizedCommand
+    group_class = LocalizedGroup
 
     def main(self, args=None, *rest, **kwargs):
-        from dlgrade.click_messages import use
+        from dlgrade.commands.click_messages import use
 
         use(_language_of_args(sys.argv[1:] if args is None else args))
         return super().main(args, *rest, **kwargs)
@@ -220,7 +81,7 @@ class StudentFirstGroup(LocalizedCommand, click.Group):
         return command
 
     def format_commands(self, ctx, formatter):
-        from dlgrade.click_messages import language
+        from dlgrade.commands.click_messages import language
 
         sections = {"student": [], "instructor": []}
         for name in self.list_commands(ctx):
@@ -235,18 +96,12 @@ class StudentFirstGroup(LocalizedCommand, click.Group):
                     formatter.write_dl(rows)
 
 
-class LocalizedGroup(LocalizedCommand, click.Group):
-    command_class = LocalizedCommand
-
-
-StudentFirstGroup.group_class = LocalizedGroup
-LocalizedGroup.group_class = LocalizedGroup
 
 
 def _not_in_bundle(name: str) -> click.Command:
     """What runs in a student bundle for an instructor's command: a usage error saying so."""
     def refuse(rest=()):
-        from dlgrade.click_messages import language
+        from dlgrade.commands.click_messages import language
 
         raise click.UsageError(say("help.not_in_bundle", language(), command=name))
 
@@ -289,7 +144,7 @@ def list_command(obj: Context, lang, as_json):
     from rich.table import Table
     from rich.text import Text
 
-    from dlgrade.state import State
+    from dlgrade.student.state import State
 
     lang = lang_of(lang)
     course = obj.course
@@ -354,7 +209,7 @@ def hint(obj: Context, exercise, number, lang, show_all, reset):
     """
     from rich.markdown import Markdown
 
-    from dlgrade.state import State
+    from dlgrade.student.state import State
 
     lang = lang_of(lang)
     ex = obj.exercise(exercise, lang)
@@ -362,8 +217,10 @@ def hint(obj: Context, exercise, number, lang, show_all, reset):
         obj.output.print(say("hint.none", lang, exercise=ex.id))
         return
     if number is not None and number > len(ex.hints):
+        from dlgrade.commands.click_messages import placeholder
+
         raise click.BadParameter(say("hint.no_such", lang, exercise=ex.id, n=number, total=len(ex.hints)),
-                                 param_hint=_placeholder("NUMBER"))
+                                 param_hint=placeholder("NUMBER"))
     state = State.load(obj.course.root)
     if reset:
         state.hints_seen[ex.id] = 0
@@ -397,13 +254,13 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
                dlgrade check 5 --file my_conv.py --seed 7 --json
                dlgrade check ex05 --format junit > report.xml
     """
-    from dlgrade.grading.runner import (
-        DEFAULT_SEED, GradingContext, SubmissionError, SubmissionTooLarge, grade, read_submission,
-    )
-    from dlgrade.report import render_check
+    from dlgrade.bridges.release import grade_in_bundles
+    from dlgrade.grading.grade_submission import DEFAULT_SEED, SubmissionError, SubmissionTooLarge, grade, read_submission
+    from dlgrade.student.feedback import render_check
     from dlgrade.sandbox import SandboxError
-    from dlgrade.state import record_result
+    from dlgrade.student.state import record_result
 
+    grade_in_bundles()
     lang = lang_of(lang)
     fmt = "json" if as_json else fmt
     # Grading a file by path (an instructor's use too): the course given or installed, not one
@@ -415,7 +272,7 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     own = file is None
     if file is None:  # a student working in a notebook beside an untouched .py: the notebook
         from dlgrade.commands.student import _shown_path as _shown
-        from dlgrade.notebook.choice import notebook_instead
+        from dlgrade.grading.notebook_choice import notebook_instead
 
         instead = notebook_instead(ex, [Path.cwd()])
         if instead is not None:
@@ -453,44 +310,6 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
     except Exception:
         pass  # progress not remembered: the grade itself was shown
     sys.exit(0 if result.passed else 1)
-
-
-WAIT_OPTION = click.option("--wait", type=click.FloatRange(0, 86400), default=0.0, show_default=True,
-                           help="Seconds to wait for another run grading into the same gradebook before refusing.")
-
-
-def parse_students(value: str | None) -> set[str] | None:
-    """The ids of --students a,b (NFC, stripped), or None when not given."""
-    from dlgrade.bulk.identity import normalise_id
-
-    if value is None:
-        return None
-    ids = {normalise_id(part) for part in value.split(",") if part.strip()}
-    if not ids:
-        raise click.BadParameter(say("grade.no_students", lang_of(None)), param_hint="--students")
-    return ids
-
-
-def say_interrupted(obj, exc, db: Path, lang: str):
-    """Ctrl-C: what was saved and that rerunning resumes; exit code 130."""
-    obj.output.err.print(say("grade.interrupted", lang, n=exc.summary.graded, db=db))
-    sys.exit(130)
-
-
-def print_changes(obj, summary, lang: str) -> None:
-    from dlgrade.inert import visible
-
-    for key, changes in (("grade.changes_up", [c for c in summary.changes if c.after > c.before]),
-                         ("grade.changes_down", [c for c in summary.changes if c.after < c.before])):
-        if changes:
-            obj.output.print(say(key, lang, n=len(changes), students=", ".join(
-                f"{visible(c.student)} {c.exercise} {c.before:g}→{c.after:g}" for c in changes)))
-
-
-def _parse_exercises(obj: Context, value: str):
-    if value.strip().lower() == "all":
-        return list(obj.course)
-    return [obj.exercise(part) for part in value.split(",") if part.strip()]
 
 
 @main.command("grade")
@@ -540,12 +359,12 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
     from dlgrade.bulk.export import write_feedback
     from dlgrade.bulk.gradebook import Gradebook, GradebookError
     from dlgrade.bulk.lock import GradebookLocked
-    from dlgrade.bulk.runner import GradingInterrupted, default_jobs, grade_class
+    from dlgrade.bulk.grade_class import GradingInterrupted, default_jobs, grade_class
     from dlgrade.sandbox import SandboxError
 
     lang = lang_of(lang)
     obj.grading(submissions)
-    chosen = _parse_exercises(obj, exercises)
+    chosen = parse_exercises(obj, exercises)
     only = parse_students(students)
     backend = sandbox_backend(obj, insecure, lang)
     jobs = jobs or default_jobs()
@@ -596,44 +415,6 @@ def grade_command(obj: Context, submissions, exercises, db, jobs, seed_salt, for
         raise click.ClickException(str(exc)) from None
     if summary.intake is not None and summary.intake.needs_attention:
         sys.exit(1)  # a conflict: students left ungraded until the instructor resolves it
-
-
-def sandbox_choice(lang: str, *, bulk: bool = False, insecure: bool = False):
-    """The sandbox student code runs in (dlgrade.sandbox.choose_sandbox), a usage error
-    (exit 2) when DLGRADE_SANDBOX names one that cannot run, or bulk grading lacks bubblewrap
-    and --insecure."""
-    from dlgrade.sandbox import SandboxConfigError, SandboxRefused, choose_sandbox
-
-    try:
-        return choose_sandbox(bulk=bulk, insecure=insecure)
-    except SandboxRefused:
-        raise click.UsageError(say(SandboxRefused.key, lang) + "\n" + say("sandbox.files_without_bwrap", lang)) from None
-    except SandboxConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def sandbox_backend(obj: Context, insecure: bool, lang: str, quiet: bool = False) -> str:
-    """The sandbox to grade a class with: bubblewrap, or resource limits only with --insecure
-    (said on stderr unless ``quiet``)."""
-    choice = sandbox_choice(lang, bulk=True, insecure=insecure)
-    if choice.notice and not quiet:
-        obj.output.warn(say(choice.notice, lang))
-    return choice.backend
-
-
-def with_progress(obj: Context, lang: str, run):
-    """Call ``run(progress=…, on_plan=…)`` under a progress bar on stderr."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[last]}"), console=obj.output.err, transient=False) as bar:
-        task_id = bar.add_task(say("grade.progress", lang), total=None, last="")
-
-        def on_progress(done, total, task, result):
-            bar.update(task_id, completed=done,
-                       last=f"{task.student} {task.exercise.id} {result.score:g}/{result.max_score:g}")
-
-        return run(progress=on_progress, on_plan=lambda total: bar.update(task_id, total=total))
 
 
 def _print_summary(obj, book, summary, chosen, lang):
@@ -691,12 +472,6 @@ def _print_summary(obj, book, summary, chosen, lang):
                          seconds=summary.seconds))
 
 
-DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=Path("gradebook.db"),
-                         show_default=True, help="The gradebook to export.")
-OUT_OPTION = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                          help="Write to this file instead of standard output.")
-
-
 @main.group("export")
 @click.pass_obj
 def export_group(obj: Context):
@@ -710,46 +485,8 @@ def export_group(obj: Context):
     obj.grading()
 
 
-def export_text(obj: Context, db: Path, out: Path | None, render) -> None:
-    """Open the gradebook ``db``, write ``render(book)`` to ``out`` or standard output."""
-    from dlgrade.bulk.gradebook import Gradebook, GradebookError
-
-    if not db.exists():
-        raise click.BadParameter(say("error.missing_file", lang_of(None), path=db), param_hint="--db")
-    try:
-        with Gradebook(db) as book:
-            from dlgrade.commands.term import say_migrated
-
-            say_migrated(obj, book, lang_of(None))  # a backup was made first: say so before anything else
-            text = render(book)
-    except GradebookError as exc:
-        raise click.ClickException(str(exc)) from None
-    if out:
-        out.write_text(text, encoding="utf-8")
-    else:
-        obj.output.raw(text.rstrip("\n"))
-
-
-SESSION_EXPORT_OPTION = click.option(
-    "--session", "session_name", default=None,
-    help="Export this session's grades: weighted, late-adjusted totals as session grade computed them.")
-
-
-def session_render(obj: Context, session_name: str, render):
-    """``render`` for a session, turning an unknown session into a usage error (exit 2)."""
-    from dlgrade.bulk.session_export import SessionExportError
-
-    def run(book):
-        try:
-            return render(book)
-        except SessionExportError as exc:
-            raise click.BadParameter(say("export.no_session", lang_of(None), session=exc.session,
-                                         known=", ".join(exc.known) or "-"), param_hint="--session") from None
-    return run
-
-
 @export_group.command("csv")
-@DB_OPTION
+@EXPORT_DB_OPTION
 @OUT_OPTION
 @SESSION_EXPORT_OPTION
 @click.pass_obj
@@ -764,7 +501,7 @@ def export_csv_command(obj: Context, db, out, session_name):
               dlgrade export csv --db week3.db --session week3 --out week3.csv
     """
     from dlgrade.bulk.export import export_csv
-    from dlgrade.bulk.session_export import session_csv
+    from dlgrade.bridges.session_export import session_csv
 
     if session_name:
         export_text(obj, db, out, session_render(obj, session_name,
@@ -774,7 +511,7 @@ def export_csv_command(obj: Context, db, out, session_name):
 
 
 @export_group.command("json")
-@DB_OPTION
+@EXPORT_DB_OPTION
 @OUT_OPTION
 @click.pass_obj
 def export_json_command(obj: Context, db, out):
@@ -826,12 +563,13 @@ def dev_check(obj: Context, quick, lang):
     obj.output.print(say("devcheck.ok", lang, n=len(obj.course.exercises)), style="green")
 
 
-# Commands defined in dlgrade/commands/ register themselves on ``main``.
-import dlgrade.commands.bridges  # noqa: E402,F401
-import dlgrade.commands.instructor  # noqa: E402,F401
-import dlgrade.commands.similarity  # noqa: E402,F401
-import dlgrade.commands.term  # noqa: E402,F401
-import dlgrade.commands.student  # noqa: E402,F401
+# The commands defined in dlgrade/commands/.
+for command in (student_commands.watch, student_commands.status, student_commands.reset, student_commands.submit,
+                instructor_commands.session, instructor_commands.report_command, similarity_commands.similarity,
+                term_commands.override_command, term_commands.history_command, bridge_commands.release):
+    main.add_command(command)
+export_group.add_command(bridge_commands.export_gradescope)
+export_group.add_command(bridge_commands.export_lms)
 
 
 def run():  # console-script entry point
@@ -857,8 +595,4 @@ def run():  # console-script entry point
 
 
 if __name__ == "__main__":
-    # Run the canonical module's group: under ``python -m dlgrade.cli`` this file is ``__main__``,
-    # and the command modules registered themselves on ``dlgrade.cli.main``, not on this copy.
-    from dlgrade.cli import run as _run
-
-    _run()
+    run()

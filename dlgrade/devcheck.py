@@ -86,7 +86,7 @@ def check_exercise(ex: Exercise, worked_examples: str | None, *, run_graders: bo
         problem("stub_lacks", names=sorted(missing))
 
     from dlgrade.grading.checks import GraderDefinitionError, collect_checks
-    from dlgrade.grading.runner import load_grader
+    from dlgrade.grading.grade_submission import load_grader
 
     try:
         specs = collect_checks(load_grader(ex))
@@ -113,7 +113,7 @@ def check_exercise(ex: Exercise, worked_examples: str | None, *, run_graders: bo
         for number in _missing_numbers(worked_examples, grader_source):
             problem("worked_example_missing", number=number)
     if run_graders:
-        from dlgrade.grading.runner import grade, read_submission
+        from dlgrade.grading.grade_submission import grade, read_submission
 
         stub_result = grade(ex, read_submission(ex.stub_path))
         if stub_result.score > 0:

@@ -220,7 +220,7 @@ MESSAGES.update({
         "ko": "{file}, {where}: {error}. 채점 환경에는 NumPy만 있어 이 import는 건너뛰고 셀의 나머지를 실행했습니다.",
         "en": "{file}, {where}: {error}; grading has NumPy only, so this import was skipped and the rest of the "
               "cell ran."},
-    # A notebook handed in beside a .py that is not the student's work (dlgrade.notebook.choice).
+    # A notebook handed in beside a .py that is not the student's work (dlgrade.grading.notebook_choice).
     "intake.how.notebook_over_stub": {
         "ko": "노트북: 함께 낸 .py는 손대지 않은 과제 원본",
         "en": "notebook: the .py handed in with it is the exercise's untouched stub"},
@@ -276,7 +276,7 @@ MESSAGES.update({
     "error.did_you_mean": {"ko": "{message}\n혹시 {suggestion}을(를) 찾으셨나요?", "en": "{message}\nDid you mean {suggestion}?"},
     "check.file_problem": {"ko": "파일 전체의 문제 (그래서 모든 검사가 실패했습니다)",
                            "en": "A problem with the file as a whole (so every check failed)"},
-    # click's own messages (dlgrade.click_messages): the key holds click's English text exactly.
+    # click's own messages (dlgrade.commands.click_messages): the key holds click's English text exactly.
     "click:Usage:": {"ko": "사용법:", "en": "Usage:"},
     "click:Try '{command} {option}' for help.": {"ko": "도움말을 보려면: '{command} {option}'",
                                                  "en": "Try '{command} {option}' for help."},

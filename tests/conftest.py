@@ -5,7 +5,11 @@ import pytest
 
 from dlgrade.course import load_course
 from dlgrade.grading.oracle import Oracle
-from dlgrade.grading.runner import GradingContext, grade, read_submission
+from dlgrade.bridges.release import grade_in_bundles
+from dlgrade.grading.grade_submission import GradingContext, grade, read_submission
+
+# Exercises of a student bundle built by a test are graded as the bundle's `dlgrade check` grades them.
+grade_in_bundles()
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"

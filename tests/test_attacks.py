@@ -159,7 +159,7 @@ READ_THE_REFERENCE = textwrap.dedent("""
 
 @pytest.mark.skipif(__import__("os").geteuid() != 0, reason="the fallback sandbox as root")
 def test_the_fallback_sandbox_as_root_hides_the_course_from_the_child(course):
-    from dlgrade.grading.runner import GradingContext, grade
+    from dlgrade.grading.grade_submission import GradingContext, grade
 
     source = SOLUTION + READ_THE_REFERENCE % (str(ROOT), str(ROOT.parent))
     with GradingContext.create(backend="rlimit") as context:
@@ -194,7 +194,7 @@ def test_a_notebook_of_millions_of_tiny_values_is_refused_before_any_is_built(ki
     import nbformat.reader
 
     from dlgrade.grading.source import UnreadableSource
-    from dlgrade.notebook import convert
+    from dlgrade.grading import notebook_source as convert
 
     def never(*_args, **_kwargs):
         raise AssertionError("nbformat was handed the notebook")
@@ -215,7 +215,7 @@ def test_a_real_notebook_with_outputs_and_images_is_still_read():
     import base64
     import os
 
-    from dlgrade.notebook import convert
+    from dlgrade.grading import notebook_source as convert
 
     png = base64.b64encode(os.urandom(96 << 10)).decode()
     printed = {"output_type": "stream", "name": "stdout",
@@ -391,7 +391,7 @@ PLACES = ["another student's file", "the submissions folder", "the gradebook", "
 
 @pytest.mark.parametrize("backend", ["rlimit", "auto"])
 def test_no_place_of_the_course_or_the_class_is_open_to_the_child(course, instructors_places, backend):
-    from dlgrade.grading.runner import GradingContext, grade
+    from dlgrade.grading.grade_submission import GradingContext, grade
 
     paths = [str(instructors_places[name]) for name in PLACES]
     unreadable = [name for name in PLACES if not _world_readable(instructors_places[name])]

@@ -5,8 +5,8 @@ call comes, after the calls before it are judged."""
 
 import pytest
 
-from dlgrade.grading.runner import check_rng, load_grader, load_reference
-from dlgrade.sandbox.runner import Session
+from dlgrade.grading.grade_submission import check_rng, load_grader, load_reference
+from dlgrade.sandbox.worker import Session
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SUBMISSIONS, expected_failures
 from dlgrade.bulk.gradebook import Gradebook
-from dlgrade.bulk.runner import student_seed
+from dlgrade.bulk.grade_class import student_seed
 from dlgrade.cli import main
 from dlgrade.grading.checks import collect_checks
-from dlgrade.grading.runner import load_grader
+from dlgrade.grading.grade_submission import load_grader
 
 COMMANDS = ["export csv", "export json", "export gradescope", "export lms", "release"]
 EX05 = SUBMISSIONS / "ex05_correlate2d"

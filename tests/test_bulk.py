@@ -20,10 +20,10 @@ from dlgrade.bulk import collect as collect_module
 from dlgrade.bulk.collect import collect
 from dlgrade.bulk.export import export_csv, export_json
 from dlgrade.bulk.gradebook import Gradebook
-from dlgrade.bulk.runner import grade_class, student_seed
+from dlgrade.bulk.grade_class import grade_class, student_seed
 from dlgrade.cli import main
 from dlgrade.grading.checks import collect_checks
-from dlgrade.grading.runner import load_grader
+from dlgrade.grading.grade_submission import load_grader
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic_class  # noqa: E402
@@ -143,7 +143,7 @@ def _snapshot(db):
 def test_grading_processes_and_threads_give_the_same_gradebook(tmp_path, course):
     """jobs=4 deals the submissions to grading processes (one per CPU) sharing one oracle process;
     jobs=1 grades them in this process: the gradebooks are the same."""
-    from dlgrade.bulk.runner import grading_processes
+    from dlgrade.bulk.grade_class import grading_processes
 
     assert grading_processes(4) == min(4, os.cpu_count() or 1) and grading_processes(1) == 1
     folder = tmp_path / "class"

@@ -6,8 +6,8 @@ from rich.console import Console
 
 from conftest import ROOT
 from dlgrade.grading.checks import collect_checks
-from dlgrade.grading.runner import load_grader
-from dlgrade.report import render_check
+from dlgrade.grading.grade_submission import load_grader
+from dlgrade.student.feedback import render_check
 
 HANGUL = re.compile(r"[가-힣]")
 

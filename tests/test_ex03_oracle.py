@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, load_copy
 from dlgrade.grading import Function, X, compare
-from dlgrade.grading.runner import check_rng
+from dlgrade.grading.grade_submission import check_rng
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT, load_copy
 from dlgrade.grading import compare, tolerance_for
-from dlgrade.grading.runner import check_rng
+from dlgrade.grading.grade_submission import check_rng
 
 SEEDS = range(20)
 OPTIMIZERS = ["SGD", "Momentum", "AdaGrad", "RMSprop", "Adam"]

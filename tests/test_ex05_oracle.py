@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, load_copy
 from dlgrade.grading import compare
-from dlgrade.grading.runner import check_rng
+from dlgrade.grading.grade_submission import check_rng
 
 SEEDS = range(60)
 

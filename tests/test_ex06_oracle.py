@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from dlgrade.grading.oracle import memo, tensorflow
-from dlgrade.grading.runner import check_rng, load_grader, load_reference
+from dlgrade.grading.grade_submission import check_rng, load_grader, load_reference
 
 SEEDS = range(100)
 

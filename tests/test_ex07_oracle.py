@@ -19,7 +19,7 @@ import pytest
 from conftest import SUBMISSIONS, load_copy
 from dlgrade.grading.checks import collect_checks
 from dlgrade.grading.oracle import Oracle, memo, tensorflow
-from dlgrade.grading.runner import check_rng, grade, load_grader, load_reference
+from dlgrade.grading.grade_submission import check_rng, grade, load_grader, load_reference
 
 SEEDS = range(40)  #: students' seeds per hidden check
 TIGHT = {"rtol": 1e-10, "atol": 1e-12}  #: float64 against float64: rounding only
@@ -334,7 +334,7 @@ class _NoTensorFlow(Oracle):
 def test_grading_asks_no_tensorflow(course, grading_context):
     """Grading ex07 never asks the TensorFlow oracle (and a bulk run starts no oracle
     process for it)."""
-    from dlgrade.bulk.runner import uses_tensorflow
+    from dlgrade.bulk.grade_class import uses_tensorflow
 
     exercise = course.resolve("ex07")
     assert not uses_tensorflow(exercise)

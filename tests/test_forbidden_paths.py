@@ -178,7 +178,7 @@ def test_a_module_loaded_behind_the_finders_back_is_refused(course):
     """With the rlimit sandbox the machine's own packages can be found: a submission that takes
     the finder off sys.meta_path and imports a forbidden module (here: registers one under the
     forbidden name, as a successful import would) is refused after the call."""
-    from dlgrade.grading.runner import GradingContext, grade
+    from dlgrade.grading.grade_submission import GradingContext, grade
 
     exercise = course.resolve("ex02")
     source = exercise.solution_path.read_text(encoding="utf-8") + (

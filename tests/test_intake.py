@@ -28,7 +28,7 @@ from dlgrade.cli import main
 from dlgrade.messages import MESSAGES, say
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.session.config import SessionError, load_session, read_times
-from dlgrade.session.runner import score_session
+from dlgrade.session.grade_session import score_session
 
 SEOUL = ZoneInfo("Asia/Seoul")
 STAMP = (2026, 11, 27, 14, 30, 0)  # a zip entry's time (Seoul wall clock in the session tests)
@@ -324,7 +324,7 @@ def test_different_students_are_not_a_conflict(tmp_path, ex05):
 
 
 def test_a_conflict_keeps_what_was_already_graded_and_records_nothing(tmp_path, course, ex01):
-    from dlgrade.bulk.runner import grade_class
+    from dlgrade.bulk.grade_class import grade_class
 
     cls, db = tmp_path / "class", tmp_path / "g.db"
     put(cls / "kim" / "perceptron.py", "def perceptron(x, w, b):\n    return 0\n")
@@ -621,7 +621,7 @@ def test_the_gradescope_autograder_reads_the_submitter_as_the_intake_reads_a_stu
 
 def test_the_gradescope_autograder_grades_a_submitter_whose_id_is_not_text(autograder_root, ex05):
     from dlgrade.bridges.gradescope import run_autograder
-    from dlgrade.bulk.runner import student_seed
+    from dlgrade.bulk.grade_class import student_seed
 
     (autograder_root / "submission_metadata.json").write_text(json.dumps({"users": [{"sid": "2024\udc80"}]}))
     put(autograder_root / "submission" / "conv.py", ex05.solution_path.read_text(encoding="utf-8"))

@@ -345,7 +345,7 @@ def test_bulk_grading_isolates_consecutive_students_of_one_worker(tmp_path, cour
     student a then student b; b's file looks, at import, for what a's planted at import."""
     import json
 
-    from dlgrade.bulk.runner import grade_class
+    from dlgrade.bulk.grade_class import grade_class
 
     prefix, secret, name = markers()
     own = "own" + uuid.uuid4().hex
@@ -530,12 +530,12 @@ def test_without_namespaces_what_a_uid_left_is_swept():
 
 
 def test_the_workers_of_one_process_never_share_a_uid(monkeypatch):
-    from dlgrade.sandbox import runner
+    from dlgrade.sandbox import worker
 
-    monkeypatch.setattr(runner.os, "getuid", lambda: 0)
+    monkeypatch.setattr(worker.os, "getuid", lambda: 0)
     blocks = []
     for slot in range(64):  # dlgrade grade's processes number their workers' slots k * 16 + i
-        first, count = (int(n) for n in runner._sandbox_uids(slot).split(":"))
+        first, count = (int(n) for n in worker._sandbox_uids(slot).split(":"))
         assert count >= 2
         blocks.append(set(range(first, first + count)))
     assert all(not (a & b) for i, a in enumerate(blocks) for b in blocks[i + 1:])

@@ -19,10 +19,10 @@ from conftest import ROOT, SUBMISSIONS, expected_failures, make_student_root, re
 from dlgrade.bulk.collect import collect
 from dlgrade.cli import main
 from dlgrade.course import load_course
-from dlgrade.grading.runner import grade, read_submission
+from dlgrade.grading.grade_submission import grade, read_submission
 from dlgrade.messages import localize_feedback
-from dlgrade.notebook.choice import NOTHING_DEFINED, UNTOUCHED_STUB, py_not_the_work
-from dlgrade.state import State
+from dlgrade.grading.notebook_choice import NOTHING_DEFINED, UNTOUCHED_STUB, py_not_the_work
+from dlgrade.student.state import State
 
 SOLUTION = (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8")
 STUB = (ROOT / "exercises" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8")
@@ -183,7 +183,7 @@ def test_dlgrade_check_in_a_notebook_skips_an_import_the_sandbox_lacks(course, g
     used only to plot while debugging, is noted once and the functions are graded."""
     from test_notebook_kernel import run_cells
 
-    from dlgrade.grading.runner import grade
+    from dlgrade.grading.grade_submission import grade
     from dlgrade.notebook.live import contract_names, kernel_source
 
     ex = course.resolve("ex05")

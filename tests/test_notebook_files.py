@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from conftest import ROOT, SUBMISSIONS, expected_failures
 from dlgrade.bulk.collect import StudentSubmission, SubmittedFile, collect
 from dlgrade.bulk.gradebook import Gradebook
-from dlgrade.bulk.runner import grade_class
+from dlgrade.bulk.grade_class import grade_class
 from dlgrade.cli import main
-from dlgrade.grading.runner import read_submission
+from dlgrade.grading.grade_submission import read_submission
 from dlgrade.grading.source import describe, python_text, submission_source, UnreadableSource
-from dlgrade.notebook import convert
-from dlgrade.notebook.convert import python_lines
+from dlgrade.grading import notebook_source as convert
+from dlgrade.grading.notebook_source import python_lines
 from dlgrade.sandbox import choose_backend
 
 SOLUTION = (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text(encoding="utf-8")

@@ -157,7 +157,7 @@ def test_colab_as_root_without_bubblewrap_checks_under_resource_limits(student_r
 
 
 def test_the_result_object_renders_as_html_and_text(course, grading_context):
-    from dlgrade.grading.runner import grade
+    from dlgrade.grading.grade_submission import grade
 
     ex = course.resolve("ex05")
     result = grade(ex, MUTANT.read_text(encoding="utf-8"), context=grading_context)
@@ -235,7 +235,7 @@ def test_in_colab_the_student_bundle_unpacked_below_checks_the_notebook(tmp_path
 
 
 def test_feedback_on_a_running_notebook_points_at_in_and_line(course, grading_context):
-    from dlgrade.grading.runner import grade
+    from dlgrade.grading.grade_submission import grade
 
     ex = course.resolve("ex05")
     namespace, counts = run_cells([

@@ -60,8 +60,8 @@ def test_an_oracle_computation_with_an_empty_cache_never_imports_tensorflow_here
         from pathlib import Path
         import numpy as np
         from dlgrade.grading.oracle import Oracle
-        from dlgrade.grading.runner import _load_module
-        grader = _load_module(Path({str(grader)!r}), "dlgrade_graders.example")
+        from dlgrade.grading.checks import load_module
+        grader = load_module(Path({str(grader)!r}), "dlgrade_graders.example")
         oracle = Oracle()
         value = oracle.tf("square_sum", grader.square_sum, np.arange(4.0))
         assert float(value) == 14.0, value
@@ -79,7 +79,7 @@ def test_an_oracle_computation_with_an_empty_cache_never_imports_tensorflow_here
 
 
 def test_bulk_runs_start_the_worker_only_for_graders_that_ask_tensorflow(course, tmp_path):
-    from dlgrade.bulk.runner import uses_tensorflow
+    from dlgrade.bulk.grade_class import uses_tensorflow
 
     # Every grader of the course takes its expected values from NumPy at grading time
     # (the oracle tests hold them to TensorFlow); a grader that asks TensorFlow starts it.
@@ -108,8 +108,8 @@ def test_the_processes_of_a_bulk_run_share_one_oracle_process(tmp_path):
             from pathlib import Path
             import numpy as np
             from dlgrade.grading.oracle import Oracle
-            from dlgrade.grading.runner import _load_module
-            grader = _load_module(Path({str(grader)!r}), "dlgrade_graders.example")
+            from dlgrade.grading.checks import load_module
+            grader = load_module(Path({str(grader)!r}), "dlgrade_graders.example")
             n = float(sys.argv[1])
             value = Oracle(use_cache=False).tf("square_sum", grader.square_sum, np.full(3, n))
             assert float(value) == 3 * n * n, value

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, descendants, expected_failures, submissions
 from dlgrade.course import load_course
 from dlgrade.grading.oracle import Oracle
-from dlgrade.grading.runner import GradingContext, grade, read_submission
+from dlgrade.grading.grade_submission import GradingContext, grade, read_submission
 from dlgrade.sandbox import Limits, Session, Student, StudentCodeError, Worker
 from dlgrade.sandbox.portable import PortableSession, PortableWorker
 

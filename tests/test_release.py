@@ -18,7 +18,7 @@ from dlgrade.course import load_course
 from dlgrade.grading.checks import collect_checks
 from dlgrade.grading.compare import CheckFailed
 from dlgrade.grading.oracle import cache_dir
-from dlgrade.grading.runner import grade, load_grader, read_submission
+from dlgrade.grading.grade_submission import grade, load_grader, read_submission
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 from dlgrade.sandbox import Limits, Session, Student, StudentCodeError, StudentCrashed, StudentTimeout, wire
-from dlgrade.sandbox.runner import FrameReader
+from dlgrade.sandbox.worker import FrameReader
 
 LIMITS = Limits(wall_seconds=20, cpu_seconds=60, result_bytes=32 << 20)
 SOLUTION = (ROOT / "solutions" / "ex05_correlate2d" / "conv.py").read_text()

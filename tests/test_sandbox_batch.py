@@ -151,7 +151,7 @@ def test_a_patched_function_is_looked_up_again(student):
 def test_a_tampered_function_list_is_ignored(grading_context):
     # The child's word about its functions is checked: the parent keeps only well-formed
     # handles and looks the rest up.
-    from dlgrade.sandbox.runner import _function_handles
+    from dlgrade.sandbox.worker import _function_handles
 
     assert _function_handles({'pair': {'$nd': 99}, 'total': 'nonsense', 7: None}) == {}
     assert _function_handles(["not", "a", "dict"]) == {}
@@ -231,7 +231,7 @@ def test_outcomes_still_raise_when_the_time_limit_is_reached(student):
 
 
 def test_a_pending_value_shows_as_its_call_in_feedback(student):
-    from dlgrade.grading.runner import format_call
+    from dlgrade.grading.grade_submission import format_call
 
     counter = student.Counter()
     batch = student.batch()

@@ -12,8 +12,8 @@ import pytest
 from conftest import ROOT, SUBMISSIONS
 from dlgrade.course import load_course
 from dlgrade.grading.checks import SELF_CHECK_PARAMETERS, GraderDefinitionError, self_check
-from dlgrade.grading.runner import SELF_CHECK_FILE, load_self_checks
-from dlgrade.report import verdict
+from dlgrade.grading.grade_submission import SELF_CHECK_FILE, load_self_checks
+from dlgrade.student.feedback import verdict
 from dlgrade.results import CheckResult, ExerciseResult
 
 COURSE = load_course(ROOT)

@@ -22,7 +22,7 @@ from dlgrade.reporting.model import build_report, histogram, message_pattern
 from dlgrade.reporting.terminal import render_report
 from dlgrade.session.config import SessionError, load_session, read_roster, read_times
 from dlgrade.session.late import EARLY, LATE, ON_TIME, LatePolicy, assess, kept_fraction, weighted_score
-from dlgrade.session.runner import grade_session, score_session
+from dlgrade.session.grade_session import grade_session, score_session
 
 SEOUL = ZoneInfo("Asia/Seoul")
 OPENS = datetime(2026, 11, 27, 14, 0, tzinfo=SEOUL)
@@ -340,7 +340,7 @@ def test_session_grading_applies_times_late_policy_and_weights(small_class):
 
 
 def test_session_uses_its_seed_salt(small_class):
-    from dlgrade.bulk.runner import student_seed
+    from dlgrade.bulk.grade_class import student_seed
 
     with Gradebook(small_class["db"]) as book:
         assert book.current("s1", "ex05").seed == student_seed("s1", "ex05", "week9")

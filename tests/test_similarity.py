@@ -44,7 +44,7 @@ def synthetic_class(tmp_path_factory) -> Path:
 
 def test_copy_is_flagged_and_independent_solutions_are_not(synthetic_class, course):
     from dlgrade.bulk.collect import collect
-    from dlgrade.similarity import find_similar
+    from dlgrade.reporting.similarity import find_similar
 
     ex = course.resolve("ex05")
     report = find_similar(collect(synthetic_class, [ex]), ex)
@@ -58,7 +58,7 @@ def test_copy_is_flagged_and_independent_solutions_are_not(synthetic_class, cour
 
 
 def test_no_independent_pair_comes_near_the_threshold(course):
-    from dlgrade.similarity import DEFAULT_THRESHOLD, compare_sources
+    from dlgrade.reporting.similarity import DEFAULT_THRESHOLD, compare_sources
 
     independent = {"loops": STUB + LOOPS, "matmul": STUB + MATMUL, "windows": WINDOWS, "reference": REFERENCE}
     report = compare_sources(independent, stub=STUB, threshold=0.0)
@@ -70,7 +70,7 @@ def test_scores_are_the_same_in_every_process():
     import subprocess
     import sys
 
-    code = ("from pathlib import Path; from dlgrade.similarity import compare_sources; "
+    code = ("from pathlib import Path; from dlgrade.reporting.similarity import compare_sources; "
             f"r = compare_sources({{'a': Path({str(HERE / 'similarity' / 'loops.py')!r}).read_text(), "
             f"'b': Path({str(HERE / 'similarity' / 'gather_matmul.py')!r}).read_text()}}, threshold=0.0); "
             "print(r.pairs[0].share_a, r.pairs[0].share_b)")
@@ -81,7 +81,7 @@ def test_scores_are_the_same_in_every_process():
 
 
 def test_the_stubs_code_is_never_a_match():
-    from dlgrade.similarity import compare_sources
+    from dlgrade.reporting.similarity import compare_sources
 
     with_stub = compare_sources({"a": STUB + LOOPS, "b": STUB + MATMUL}, stub=STUB, threshold=0.0)
     without = compare_sources({"a": LOOPS, "b": MATMUL}, stub=STUB, threshold=0.0)

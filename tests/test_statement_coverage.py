@@ -26,7 +26,7 @@ import yaml
 from conftest import ROOT
 from dlgrade.course import load_course
 from dlgrade.grading.checks import collect_checks
-from dlgrade.grading.runner import load_grader
+from dlgrade.grading.grade_submission import load_grader
 
 STATEMENTS = Path(__file__).resolve().parent / "statements"
 COURSE = load_course(ROOT)

@@ -14,7 +14,7 @@ from conftest import ROOT, SUBMISSIONS
 from dlgrade.cli import main
 from dlgrade.course import CourseError, load_course
 from dlgrade.messages import MESSAGES
-from dlgrade.state import State
+from dlgrade.student.state import State
 
 COMMANDS = ["watch", "status", "reset"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -138,7 +138,7 @@ def test_reset_restores_the_stub_and_keeps_a_backup(runner, student_root):
 
 
 def test_two_resets_in_one_second_keep_both_backups(student_root):
-    from dlgrade.state import reset_exercise
+    from dlgrade.student.state import reset_exercise
 
     ex = load_course(student_root).resolve("ex06")
     found = []
@@ -249,7 +249,7 @@ def test_a_malformed_hint_list_is_a_clear_usage_error(runner, student_root):
 def test_watch_screen_keeps_the_feedback_to_the_first_failures():
     from rich.console import Console
 
-    from dlgrade.report import render_check
+    from dlgrade.student.feedback import render_check
     from dlgrade.results import CheckResult, ExerciseResult
 
     result = ExerciseResult("ex05", 0, [CheckResult(f"c{i}", "public", "failed", 0, 1, message=f"message {i}")

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from conftest import ROOT, make_student_root
 from dlgrade.cli import main
 from dlgrade.course import load_course
-from dlgrade.state import State
-from dlgrade.watch import watch_course
+from dlgrade.student.state import State
+from dlgrade.student.watch import watch_course
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_a_misspelt_function_is_named_with_the_one_expected(grade_file):
 
 
 def test_near_names():
-    from dlgrade.suggest import near_name
+    from dlgrade.grading.suggest import near_name
 
     assert near_name("perceptron", ["perceptrn", "AND_gate"]) == "perceptrn"
     assert near_name("AND_gate", ["and_gate"]) == "and_gate"
@@ -356,7 +356,7 @@ def test_submit_takes_a_notebook_and_checks_its_code_cells(runner, student_root)
 
 
 def test_submit_reads_a_notebook_as_the_graders_do(runner, student_root):
-    from dlgrade.grading.runner import grade
+    from dlgrade.grading.grade_submission import grade
     from dlgrade.grading.source import submission_source
 
     course = load_course(student_root)

@@ -19,11 +19,11 @@ from conftest import ROOT
 from dlgrade.bulk.decisions import DecisionError, override
 from dlgrade.bulk.export import export_csv, export_json, feedback_markdown
 from dlgrade.bulk.gradebook import SCHEMA_VERSION, Gradebook
-from dlgrade.bulk.session_export import session_csv, session_grades, session_lms_csv
+from dlgrade.bridges.session_export import session_csv, session_grades, session_lms_csv
 from dlgrade.cli import main
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.session.config import SessionError, load_session
-from dlgrade.session.runner import SessionChanged, changed_settings, grade_session, score_session
+from dlgrade.session.grade_session import SessionChanged, changed_settings, grade_session, score_session
 
 SEOUL = ZoneInfo("Asia/Seoul")
 UTC = ZoneInfo("UTC")

@@ -28,7 +28,7 @@ ENV = {"DLGRADE_HOME": str(ROOT), "DLGRADE_LANG": "en", "COLUMNS": "200"}
 def _check_count(exercise: str) -> int:
     from dlgrade.course import load_course
     from dlgrade.grading.checks import collect_checks
-    from dlgrade.grading.runner import load_grader
+    from dlgrade.grading.grade_submission import load_grader
 
     return len(collect_checks(load_grader(load_course(ROOT).resolve(exercise))))
 
@@ -178,7 +178,7 @@ def test_check_a_file_over_one_mebibyte_fails_with_a_message(tmp_path):
 
 # ----------------------------------------------------------------------------- tool errors as results
 def test_a_grader_failure_on_one_check_is_a_tool_error_worth_zero(grade_file, monkeypatch):
-    import dlgrade.grading.runner as runner
+    import dlgrade.grading.grade_submission as runner
 
     real = runner.check_rng
 
@@ -198,7 +198,7 @@ def test_a_grader_failure_on_one_check_is_a_tool_error_worth_zero(grade_file, mo
 
 
 def test_a_failure_before_any_check_makes_every_check_a_tool_error(grade_file, monkeypatch):
-    import dlgrade.grading.runner as runner
+    import dlgrade.grading.grade_submission as runner
 
     def exhausted(source, forbidden):
         raise MemoryError
@@ -211,7 +211,7 @@ def test_a_failure_before_any_check_makes_every_check_a_tool_error(grade_file, m
 
 
 def test_unshowable_call_arguments_keep_the_message(grade_file, monkeypatch):
-    import dlgrade.grading.runner as runner
+    import dlgrade.grading.grade_submission as runner
 
     def too_deep(*args, **kwargs):
         raise RecursionError
@@ -225,7 +225,7 @@ def test_tool_error_is_rendered_everywhere():
     from dlgrade.bridges.gradescope import results_json
     from dlgrade.bridges.junit import junit_xml
     from dlgrade.messages import say
-    from dlgrade.report import render_check
+    from dlgrade.student.feedback import render_check
 
     check = CheckResult(name="c", visibility="hidden", status="tool-error", score=0.0, max_score=2.0,
                         message="dlgrade could not grade this", internal="Traceback …")
@@ -255,7 +255,7 @@ def test_gradebook_stores_what_students_wrote_whatever_it_holds(tmp_path):
 def test_a_result_the_gradebook_cannot_store_is_stored_as_a_tool_error(tmp_path, course):
     from dlgrade.bulk.collect import SubmittedFile
     from dlgrade.bulk.gradebook import Gradebook
-    from dlgrade.bulk.runner import Task, record_result
+    from dlgrade.bulk.grade_class import Task, record_result
 
     class Unstorable(ExerciseResult):
         def to_dict(self, *, internal=False):
@@ -369,7 +369,7 @@ def test_gradescope_writes_valid_results_for_hostile_files(tmp_path, course, nam
 
 
 def test_gradescope_writes_valid_results_whatever_breaks(tmp_path, course, monkeypatch):
-    import dlgrade.grading.runner as runner
+    import dlgrade.grading.grade_submission as runner
     from dlgrade.bridges.gradescope import run_autograder
 
     root = _autograder_root(tmp_path, course, {"conv.py": CORRECT})
@@ -477,13 +477,13 @@ def test_trusted_root_rules(tmp_path, monkeypatch):
 def test_a_failure_of_dlgrade_itself_is_a_message_not_a_traceback(monkeypatch, capsys):
     import sys
 
-    import dlgrade.state
+    import dlgrade.student.state
     from dlgrade.cli import run
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(dlgrade.state.State, "load", broken)
+    monkeypatch.setattr(dlgrade.student.state.State, "load", broken)
     monkeypatch.setattr(sys, "argv", ["dlgrade", "list"])
     monkeypatch.setenv("DLGRADE_HOME", str(ROOT))
     monkeypatch.setenv("DLGRADE_LANG", "en")
@@ -503,9 +503,9 @@ def test_similarity_has_help():
 
 
 def test_a_tool_error_in_one_submission_is_recorded_and_the_class_goes_on(tmp_path, course, monkeypatch):
-    import dlgrade.grading.runner as runner
+    import dlgrade.grading.grade_submission as runner
     from dlgrade.bulk.gradebook import Gradebook
-    from dlgrade.bulk.runner import grade_class
+    from dlgrade.bulk.grade_class import grade_class
 
     real = runner.forbidden_scan.scan
 

@@ -122,7 +122,7 @@ def test_only_writes_of_the_watched_file_count_as_saves(tmp_path):
     from watchdog.events import (DirModifiedEvent, FileClosedEvent, FileClosedNoWriteEvent, FileCreatedEvent,
                                  FileModifiedEvent, FileMovedEvent, FileOpenedEvent)
 
-    from dlgrade.watch import save_handler
+    from dlgrade.student.watch import save_handler
 
     path = tmp_path / "conv.py"
     other = tmp_path / "other.py"
@@ -142,7 +142,7 @@ def test_only_writes_of_the_watched_file_count_as_saves(tmp_path):
 def test_file_watcher_wakes_on_a_rename_over_the_file(tmp_path):
     import threading
 
-    from dlgrade.watch import FileWatcher
+    from dlgrade.student.watch import FileWatcher
 
     path = tmp_path / "conv.py"
     path.write_text("old = 1\n", encoding="utf-8")

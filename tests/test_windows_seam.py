@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT
 from dlgrade.sandbox import Limits, SandboxConfigError, Session, Student, Worker, choose_backend
-from dlgrade.sandbox import runner, windows
+from dlgrade.sandbox import worker, windows
 from dlgrade.sandbox.portable import JOB_BASE_MEMORY
 
 MiB = 1 << 20
@@ -191,9 +191,9 @@ def test_portable_where_fork_or_unix_sockets_are_missing(monkeypatch, missing):
 
 def test_portable_on_windows(monkeypatch):
     monkeypatch.delenv("DLGRADE_SANDBOX", raising=False)
-    monkeypatch.setattr(runner.os, "name", "nt")
+    monkeypatch.setattr(worker.os, "name", "nt")
     try:
-        assert not runner.fork_sandbox_possible()
+        assert not worker.fork_sandbox_possible()
         assert choose_backend() == "portable"
     finally:
         monkeypatch.undo()

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from dlgrade.devcheck import _catalogue, _missing_numbers
-from dlgrade.grading.runner import load_grader, load_reference
+from dlgrade.grading.grade_submission import load_grader, load_reference
 
 
 @pytest.mark.parametrize("exercise_id", ["ex02", "ex03"])

@@ -76,7 +76,7 @@ def not_graded(exercise: Exercise, message: str, seed: int) -> ExerciseResult:
     """Every check of the exercise at 0 with ``message`` (the file is missing): the
     gradebook still sees each check and the points it was worth."""
     from dlgrade.grading.checks import collect_checks
-    from dlgrade.grading.runner import load_grader
+    from dlgrade.grading.grade_submission import load_grader
 
     checks = [CheckResult(name=s.name, visibility=s.visibility, status="error", score=0.0, max_score=s.points,
                           message=message, title=s.title) for s in collect_checks(load_grader(exercise))]
@@ -115,9 +115,9 @@ def run_autograder(root: Path) -> dict:
     results_file.parent.mkdir(parents=True, exist_ok=True)
     lang = "en"
     try:
-        from dlgrade.bulk.runner import student_seed
+        from dlgrade.bulk.grade_class import student_seed
         from dlgrade.course import load_course
-        from dlgrade.grading.runner import DEFAULT_SEED, grade
+        from dlgrade.grading.grade_submission import DEFAULT_SEED, grade
 
         config = json.loads((root / "source" / CONFIG_FILE).read_text(encoding="utf-8"))
         lang = config.get("lang", "en")

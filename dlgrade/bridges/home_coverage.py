@@ -36,9 +36,11 @@ def home_outcomes(course, context, *, bundle_course=None, exercises=None) -> lis
     ``bundle_course``: a built student bundle, graded there as the student would (its
     recorded public checks and its self-checks); without it, the course's own public
     checks and self-checks are run here, which grade alike."""
+    from dlgrade.bridges.release import grade_in_bundles
     from dlgrade.grading.checks import collect_checks
-    from dlgrade.grading.runner import grade, load_grader, read_submission
+    from dlgrade.grading.grade_submission import grade, load_grader, read_submission
 
+    grade_in_bundles()
     outcomes = []
     for exercise in course:
         if exercises and exercise.id not in exercises:

@@ -191,7 +191,7 @@ def record_public_checks(exercise: Exercise, sliced: SlicedGrader, folder: Path,
     and every test mutant (so that naming their mistakes replays too), recording every answer
     of ``reference``, ``oracle`` and the sealed helpers; the reference must pass every check."""
     from dlgrade.bridges.replay import Recorder, recording_helpers
-    from dlgrade.grading.runner import GradingContext, grade, load_grader, load_reference, read_submission
+    from dlgrade.grading.grade_submission import GradingContext, grade, load_grader, load_reference, read_submission
 
     recorder = Recorder()
     mutants = sorted((exercise.root / "tests" / "submissions" / exercise.folder / "mutants").glob("*.py"))
@@ -264,7 +264,7 @@ def _check_out(out: Path, course: Course, force: bool) -> None:
 def build_release(course: Course, out: Path, *, force: bool = False, lang: str = "ko", context=None) -> dict:
     """Write the student bundle into ``out``; returns what went in (exercises, checks, points)."""
     from dlgrade.bridges.gradescope import package_files, package_root
-    from dlgrade.grading.runner import SELF_CHECK_FILE
+    from dlgrade.grading.grade_submission import SELF_CHECK_FILE
     from dlgrade.messages import say
 
     _check_out(out, course, force)
@@ -313,7 +313,7 @@ def _check_split(exercise: Exercise, sliced: SlicedGrader) -> None:
     """The slicer reads decorators from the source; the grader itself, loaded, says which
     checks are hidden: they must agree, or a hidden check could ship as a public one."""
     from dlgrade.grading.checks import collect_checks
-    from dlgrade.grading.runner import load_grader
+    from dlgrade.grading.grade_submission import load_grader
 
     specs = collect_checks(load_grader(exercise))
     if (sorted(s.name for s in specs if not s.hidden) != sorted(sliced.public)
@@ -353,3 +353,28 @@ def hidden_pending(exercise: Exercise) -> tuple[int, float]:
     info = bundle_info(exercise.root)
     entry = (info or {}).get("exercises", {}).get(exercise.id) or {}
     return int(entry.get("hidden_checks", 0)), float(entry.get("hidden_points", 0.0))
+
+
+class StudentBundle:
+    """What grading asks of a student bundle (a :class:`~dlgrade.grading.grade_submission.HelperSource`):
+    the recorded answers of the reference solution and the oracle, next to each public
+    grader, and how many hidden checks were left out."""
+
+    def helpers(self, exercise: Exercise, oracle):
+        from dlgrade.bridges.replay import bundle_replay
+
+        return bundle_replay(exercise.grader_path.parent)
+
+    def pending(self, exercise: Exercise) -> tuple[int, float]:
+        return hidden_pending(exercise)
+
+
+STUDENT_BUNDLE = StudentBundle()
+
+
+def grade_in_bundles() -> None:
+    """Let grading answer from a student bundle's recordings wherever an exercise is in one
+    (called where a run starts: the command line, the notebook, a bundle's own tests)."""
+    from dlgrade.grading.grade_submission import add_helper_source
+
+    add_helper_source(STUDENT_BUNDLE)

@@ -24,7 +24,7 @@ reported, nothing is recorded under that id until the instructor renames or remo
    the file the stub asks for) and the notebook is listed as not taken — **unless the .py is
    not the student's work**: the exercise's untouched stub (whitespace aside), or a file
    defining none of the exercise's functions while the notebook defines one
-   (dlgrade.notebook.choice); then the notebook is graded and the .py listed with the reason;
+   (dlgrade.grading.notebook_choice); then the notebook is graded and the .py listed with the reason;
 4. with ``sole_file`` (the Gradescope autograder, where one upload is one exercise): the
    only Python file or notebook handed in.
 
@@ -269,7 +269,8 @@ def decoded(name: str) -> str:
 def file_limit(name: str) -> int:
     """The largest file taken as an exercise's file named ``name``: a notebook's outputs
     (plots) are read, not graded, so a notebook may be larger."""
-    from dlgrade.grading.source import MAX_NOTEBOOK_BYTES, is_notebook
+    from dlgrade.grading.source import is_notebook
+    from dlgrade.grading.source_marks import MAX_NOTEBOOK_BYTES
 
     return MAX_NOTEBOOK_BYTES if is_notebook(name) else MAX_FILE_BYTES
 
@@ -747,8 +748,8 @@ def _choose(sub: StudentSubmission, items: list[_Item], exercises: list[Exercise
 def _not_the_work(candidates, items: list[_Item], exercise: Exercise, used: set[int]) -> dict[int, str]:
     """The .py candidates that are not the student's work beside a notebook that is (the
     exercise's untouched stub, or no function of the exercise while the notebook has one),
-    index → reason (dlgrade.notebook.choice): the notebook is graded instead."""
-    from dlgrade.notebook.choice import py_not_the_work, stub_text
+    index → reason (dlgrade.grading.notebook_choice): the notebook is graded instead."""
+    from dlgrade.grading.notebook_choice import py_not_the_work, stub_text
 
     notebooks = [c for c in candidates if c[3] == "notebook" and c[2] not in used]
     py_files = [c for c in candidates if c[3] in ("exact", "renamed") and c[2] not in used]

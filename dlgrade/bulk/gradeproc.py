@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dlgrade.course import load_course
 from dlgrade.grading.oracle import Oracle
-from dlgrade.grading.runner import GradingContext, grade, tool_error_result
+from dlgrade.grading.grade_submission import GradingContext, grade, tool_error_result
 
 
 def main() -> int:

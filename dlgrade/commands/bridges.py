@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from dlgrade.cli import (
-    DB_OPTION, LANG_OPTION, OUT_OPTION, SESSION_EXPORT_OPTION, Context, export_group, export_text, lang_of, main,
+from dlgrade.commands.shared import (
+    EXPORT_DB_OPTION, LANG_OPTION, OUT_OPTION, SESSION_EXPORT_OPTION, Context, command, export_text, lang_of,
     session_render,
 )
 from dlgrade.messages import say
 
 
-@export_group.command("gradescope")
+@command("gradescope")
 @click.argument("exercise")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("autograder.zip"),
               show_default=True, help="The autograder zip to write.")
@@ -41,11 +41,11 @@ def export_gradescope(obj: Context, exercise, out, seed_salt, lang):
     obj.output.print(say("export.gradescope_written", lang, exercise=ex.id, path=out))
 
 
-@export_group.command("lms")
+@command("lms")
 @click.option("--lms", "lms", type=click.Choice(["canvas", "moodle"]), required=True, help="The LMS to import into.")
 @click.option("--id-column", type=click.Choice(["SIS User ID", "SIS Login ID", "ID"]), default="SIS User ID",
               show_default=True, help="Canvas: the column that holds the student id.")
-@DB_OPTION
+@EXPORT_DB_OPTION
 @OUT_OPTION
 @SESSION_EXPORT_OPTION
 @click.pass_obj
@@ -61,7 +61,7 @@ def export_lms(obj: Context, lms, id_column, db, out, session_name):
     from dlgrade.bridges.lms import lms_csv
 
     if session_name:
-        from dlgrade.bulk.session_export import session_lms_csv
+        from dlgrade.bridges.session_export import session_lms_csv
 
         export_text(obj, db, out, session_render(obj, session_name, lambda book: session_lms_csv(
             book, obj.course, session_name, lms, id_column=id_column)))
@@ -69,7 +69,7 @@ def export_lms(obj: Context, lms, id_column, db, out, session_name):
     export_text(obj, db, out, lambda book: lms_csv(book, obj.course, lms, id_column=id_column))
 
 
-@main.command("release")
+@command("release")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--zip", "as_zip", is_flag=True, help="Also write OUT.zip.")
 @click.option("--force", is_flag=True, help="Replace an earlier bundle in OUT.")

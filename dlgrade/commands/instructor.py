@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from dlgrade.cli import GRADEBOOK_OPTION as DB_OPTION
-from dlgrade.cli import (
-    INSECURE_OPTION, JOBS_OPTION, LANG_OPTION, WAIT_OPTION, Context, lang_of, main, sandbox_backend, with_progress,
+from dlgrade.commands.shared import (
+    GRADEBOOK_OPTION, INSECURE_OPTION, JOBS_OPTION, LANG_OPTION, WAIT_OPTION, Context, command, group, jobs_option,
+    lang_of, print_changes, sandbox_backend, say_interrupted, say_migrated, with_progress,
 )
 
 SESSION_ARGUMENT = click.argument("session_file", metavar="SESSION.yaml",
@@ -44,7 +44,7 @@ def check_folder(submissions: Path, lang: str):
         raise click.BadParameter(say("session.no_folder", lang, path=submissions), param_hint="SUBMISSIONS")
 
 
-@main.group()
+@group()
 @click.pass_context
 def session(ctx: click.Context):
     """Friday evaluation sessions: check a session file, grade, watch live.
@@ -89,7 +89,7 @@ def session_check(obj: Context, session_file, as_json, lang):
 @session.command("grade")
 @SESSION_ARGUMENT
 @SUBMISSIONS_ARGUMENT
-@DB_OPTION
+@GRADEBOOK_OPTION
 @TIMES_OPTION
 @JOBS_OPTION
 @click.option("--force", is_flag=True, help="Regrade even unchanged submissions; also accept a session whose "
@@ -120,10 +120,9 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
     from dlgrade.reporting.model import ReportError, build_report
     from dlgrade.reporting.terminal import roster_lines, students_table, timing_lines
     from dlgrade.sandbox import SandboxError
-    from dlgrade.session.runner import SessionChanged, grade_session
+    from dlgrade.session.grade_session import SessionChanged, grade_session
     from dlgrade.bulk.lock import GradebookLocked
-    from dlgrade.bulk.runner import GradingInterrupted, default_jobs
-    from dlgrade.cli import say_interrupted
+    from dlgrade.bulk.grade_class import GradingInterrupted, default_jobs
 
     lang = lang_of(lang)
     obj.grading(submissions)
@@ -164,7 +163,6 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
             obj.output.print(say("session.times_reused", lang, n=summary.times_reused))
         if summary.alike:
             obj.output.warn(say("session.alike_ids", lang, pairs=", ".join(f"{a} ≈ {b}" for a, b in summary.alike)))
-        from dlgrade.cli import print_changes
 
         print_changes(obj, summary.bulk, lang)
     if as_json:
@@ -192,8 +190,8 @@ def session_grade(obj: Context, session_file, submissions, db, times, jobs, forc
         raise SystemExit(1)  # a conflict: students left ungraded until the instructor resolves it
 
 
-@main.command("report")
-@DB_OPTION
+@command("report")
+@GRADEBOOK_OPTION
 @click.option("--session", "session_name", default=None,
               help="Report on this session (default: the gradebook's current results).")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -221,8 +219,6 @@ def report_command(obj: Context, db, session_name, html_out, feedback_dir, as_js
         raise click.BadParameter(say("report.no_db", lang, path=db), param_hint="--db")
     try:
         with Gradebook(db) as book:
-            from dlgrade.commands.term import say_migrated
-
             say_migrated(obj, book, lang)  # a backup was made first: say so before anything else
             report = build_report(book, obj.course, session_name)
     except ReportError as exc:
@@ -261,14 +257,14 @@ def report_command(obj: Context, db, session_name, html_out, feedback_dir, as_js
 @session.command("watch")
 @SESSION_ARGUMENT
 @SUBMISSIONS_ARGUMENT
-@DB_OPTION
+@GRADEBOOK_OPTION
 @TIMES_OPTION
 @click.option("--interval", type=click.FloatRange(0.2, 600), default=2.0, show_default=True,
               help="Seconds between scans of the folder.")
 @click.option("--once", is_flag=True, help="Scan and grade once, print the view and stop.")
 @click.option("--until", "until", default=None,
               help="Stop by itself at this time (ISO 8601; in the session's time zone without an offset).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Parallel sandboxes.")
+@jobs_option(default=1, show_default=True, help="Parallel sandboxes.")
 @INSECURE_OPTION
 @LANG_OPTION
 @click.pass_obj
@@ -293,7 +289,7 @@ def session_watch(obj: Context, session_file, submissions, db, times, interval, 
     from dlgrade.session.config import parse_time
     from dlgrade.session.watch import Watcher
     from dlgrade.bulk.lock import GradebookLocked
-    from dlgrade.session.runner import SessionChanged
+    from dlgrade.session.grade_session import SessionChanged
 
     lang = lang_of(lang)
     obj.grading(submissions)

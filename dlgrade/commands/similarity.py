@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from dlgrade.cli import LANG_OPTION, Context, lang_of, main
+from dlgrade.commands.shared import LANG_OPTION, Context, command, lang_of, parse_exercises
 
 
-@main.command("similarity")
+@command("similarity")
 @click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--exercises", required=True, help="Comma-separated exercises to compare, or all.")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
@@ -36,10 +36,9 @@ def similarity(obj: Context, submissions, exercises, threshold, html_out, as_jso
     from rich.text import Text
 
     from dlgrade.bulk.collect import CollectError, collect
-    from dlgrade.cli import _parse_exercises
     from dlgrade.inert import visible
     from dlgrade.messages import say
-    from dlgrade.similarity import DEFAULT_THRESHOLD, find_similar, render_html
+    from dlgrade.reporting.similarity import DEFAULT_THRESHOLD, find_similar, render_html
 
     lang = lang_of(lang)
     import importlib.util
@@ -47,7 +46,7 @@ def similarity(obj: Context, submissions, exercises, threshold, html_out, as_jso
     if importlib.util.find_spec("copydetect") is None:
         raise click.ClickException(say("similarity.needs_copydetect", lang))
     obj.grading(submissions)
-    chosen = _parse_exercises(obj, exercises)
+    chosen = parse_exercises(obj, exercises)
     try:
         found = collect(submissions, chosen)
     except CollectError as exc:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from dlgrade.cli import LANG_OPTION, Context, lang_of, main, sandbox_choice
+from dlgrade.commands.shared import LANG_OPTION, Context, command, lang_of, sandbox_choice
 from dlgrade.messages import say
 
 
-@main.command()
+@command()
 @click.argument("exercise", required=False)
 @LANG_OPTION
 @click.pass_obj
@@ -27,12 +27,14 @@ def watch(obj: Context, exercise, lang):
     Examples:  dlgrade watch
                dlgrade watch ex05 --lang ko
     """
-    from dlgrade.grading.runner import DEFAULT_SEED, GradingContext, SubmissionError, grade, read_submission
-    from dlgrade.report import render_check
+    from dlgrade.bridges.release import grade_in_bundles
+    from dlgrade.grading.grade_submission import DEFAULT_SEED, GradingContext, SubmissionError, grade, read_submission
+    from dlgrade.student.feedback import render_check
     from dlgrade.sandbox import SandboxError
-    from dlgrade.state import FINISHED_HERE, State, record_result
-    from dlgrade.watch import watch_course
+    from dlgrade.student.state import FINISHED_HERE, State, record_result
+    from dlgrade.student.watch import watch_course
 
+    grade_in_bundles()
     lang = lang_of(lang)
     course = obj.course
     out = obj.output
@@ -117,7 +119,7 @@ def _shown_path(path):
         return str(path)
 
 
-@main.command()
+@command()
 @LANG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
@@ -127,7 +129,7 @@ def status(obj: Context, lang, as_json):
     \b
     Example:  dlgrade status --lang ko
     """
-    from dlgrade.state import STATUSES, State
+    from dlgrade.student.state import STATUSES, State
 
     lang = lang_of(lang)
     course = obj.course
@@ -164,7 +166,7 @@ def _bar(done: int, total: int, width: int = 28) -> str:
     return "█" * filled + "░" * (width - filled) + f" {done}/{total}"
 
 
-@main.command()
+@command()
 @click.argument("exercise")
 @LANG_OPTION
 @click.pass_obj
@@ -178,7 +180,7 @@ def reset(obj: Context, exercise, lang):
     \b
     Example:  dlgrade reset ex05
     """
-    from dlgrade.state import ResetError, forget_progress, reset_exercise
+    from dlgrade.student.state import ResetError, forget_progress, reset_exercise
 
     lang = lang_of(lang)
     ex = obj.exercise(exercise, lang)
@@ -200,7 +202,7 @@ def reset(obj: Context, exercise, lang):
 
 
 
-@main.command()
+@command()
 @click.argument("student_id")
 @click.option("--exercises", default="all", show_default=True, help="Comma-separated exercises, or all.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -225,7 +227,7 @@ def submit(obj: Context, student_id, exercises, out, as_json, lang):
     from rich.table import Table
     from rich.text import Text
 
-    from dlgrade.submit import SubmitError, build_submission
+    from dlgrade.student.submit import SubmitError, build_submission
 
     lang = lang_of(lang)
     course = obj.course

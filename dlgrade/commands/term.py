@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dlgrade.cli import GRADEBOOK_OPTION, LANG_OPTION, Context, lang_of, main
+from dlgrade.commands.shared import GRADEBOOK_OPTION, LANG_OPTION, Context, command, lang_of, say_migrated
 
 
 def open_book(db: Path, lang: str):
@@ -23,17 +23,7 @@ def open_book(db: Path, lang: str):
         raise click.ClickException(str(exc)) from None
 
 
-def say_migrated(obj: Context, book, lang: str) -> None:
-    """Tell the instructor that opening the gradebook upgraded it, and where the copy is."""
-    from dlgrade.bulk.gradebook import SCHEMA_VERSION
-    from dlgrade.messages import say
-
-    if book.migrated_from:
-        old, backup = book.migrated_from
-        obj.output.warn(say("gradebook.migrated", lang, path=book.path, old=old, new=SCHEMA_VERSION, backup=backup))
-
-
-@main.command("override")
+@command("override")
 @click.argument("student")
 @click.argument("exercise")
 @click.option("--score", type=float, default=None, help="The exercise's score in its points (replaces the graded one).")
@@ -79,7 +69,7 @@ def override_command(obj: Context, student, exercise, score, reason, clear, db, 
         obj.output.print(say("override.sessions", lang, n=outcome.sessions_changed))
 
 
-@main.command("history")
+@command("history")
 @click.argument("student")
 @click.argument("exercise", required=False)
 @GRADEBOOK_OPTION

@@ -15,8 +15,11 @@ order.
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
@@ -115,3 +118,15 @@ def collect_checks(module: ModuleType) -> list[CheckSpec]:
     if len(set(names)) != len(names):
         raise GraderDefinitionError(f"duplicate check names in {module.__name__}")
     return specs
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import the trusted file at ``path`` (a grader, its self-checks, a reference solution)
+    as the module ``name``, in this process."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise GraderDefinitionError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

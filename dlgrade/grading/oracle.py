@@ -18,6 +18,9 @@ from typing import Callable
 
 import numpy as np
 
+from dlgrade.tensorflow_handle import run_lock
+from dlgrade.tensorflow_handle import tensorflow  # noqa: F401  (graders' name for it: dlgrade.grading.tensorflow)
+
 
 def cache_dir() -> Path:
     """$DLGRADE_CACHE, else ~/.cache/dlgrade (XDG_CACHE_HOME respected)."""
@@ -27,35 +30,7 @@ def cache_dir() -> Path:
     return Path(base) / "dlgrade"
 
 
-_tf = None
-
-
-_tf_lock = threading.Lock()
-
-
-def tensorflow():
-    """The tensorflow module, imported once, quietly, on first use (thread-safe)."""
-    with _tf_lock:
-        return _tf if _tf is not None else _import_tensorflow()
-
-
-def _import_tensorflow():
-    global _tf
-    if _tf is None:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
-        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-        import tensorflow as tf  # heavy: only here
-
-        tf.get_logger().setLevel("ERROR")  # one trace per compiled oracle is expected, not worth a warning
-        _tf = tf
-    return _tf
-
-
-#: Held while an oracle computation runs: TensorFlow objects built once and reused
-#: (compiled functions, their variables, Keras layers) are not safe to share between
-#: threads running at the same time.
-_run_lock = threading.RLock()
+_run_lock = run_lock  #: held while an oracle computation runs (see dlgrade.tensorflow_handle.run_lock)
 _memo: dict = {}
 
 

@@ -207,9 +207,9 @@ def _function(header, modules: dict):
             if header["module"].startswith("dlgrade."):
                 module = importlib.import_module(header["module"])
             else:
-                from dlgrade.grading.runner import _load_module
+                from dlgrade.grading.checks import load_module
 
-                module = _load_module(Path(path), header["module"])
+                module = load_module(Path(path), header["module"])
             modules[path] = (mtime, module)
         module = modules[path][1]
     return getattr(module, header["function"])
@@ -221,7 +221,7 @@ def serve(owner: socket.socket, listener: socket.socket | None = None) -> None:
     end when the owner closes its end."""
     import select
 
-    from dlgrade.grading.oracle import _run_lock, tensorflow
+    from dlgrade.tensorflow_handle import run_lock, tensorflow
 
     try:
         tf, broken = tensorflow(), None
@@ -243,7 +243,7 @@ def serve(owner: socket.socket, listener: socket.socket | None = None) -> None:
                 clients.remove(sock)
                 sock.close()
                 continue
-            reply, out = _compute(request, blobs, tf, broken, modules, _run_lock)
+            reply, out = _compute(request, blobs, tf, broken, modules, run_lock)
             try:
                 send_frame(sock, reply, out)
             except OSError:

@@ -31,27 +31,7 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-HEADER = "# dlgrade-source: "
-MARKER = "# dlgrade-cell: "
-
-#: How large a notebook may be: its outputs (plots, printed tables) are ignored but read.
-MAX_NOTEBOOK_BYTES = 16 << 20
-
-
-class UnreadableSource(Exception):
-    """The file cannot be turned into source text; ``key`` and ``fields`` name the message
-    (dlgrade.messages, in Korean and English)."""
-
-    def __init__(self, key: str, **fields):
-        self.key = key
-        self.fields = fields
-        super().__init__(self.text("en"))
-
-    def text(self, lang: str) -> str:
-        from dlgrade.messages import say
-
-        return say(self.key, lang, **self.fields)
-
+from dlgrade.grading.source_marks import HEADER, MARKER, UnreadableSource, header
 
 def is_notebook(name: str) -> bool:
     return PurePath(str(name)).suffix.lower() == ".ipynb"
@@ -62,7 +42,7 @@ def submission_source(data: bytes, name: str) -> str:
     text, a notebook's generated module, or (unreadable) a header with the reason."""
     try:
         if is_notebook(name):
-            from dlgrade.notebook.convert import notebook_source
+            from dlgrade.grading.notebook_source import notebook_source
 
             return notebook_source(data, _shown_name(name))
         return python_text(data, _shown_name(name))
@@ -77,14 +57,6 @@ def _shown_name(name: str) -> str:
     if ".zip:" in base:  # "kim.zip:ex05.ipynb", where bulk grading found it
         base = base.split(".zip:", 1)[1]
     return "".join(ch if ch.isprintable() else "?" for ch in base)[:200]
-
-
-def header(info: dict) -> str:
-    return HEADER + json.dumps(info, ensure_ascii=True) + "\n"
-
-
-def marker(info: dict) -> str:
-    return MARKER + json.dumps(info, ensure_ascii=True) + "\n"
 
 
 # --------------------------------------------------------------------------- Python's rules

@@ -27,8 +27,8 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlgrade.grading.source import header, marker
-from dlgrade.notebook.convert import _inert
+from dlgrade.grading.source_marks import header, marker
+from dlgrade.grading.notebook_source import _inert
 
 #: Longest literal written back for a constant the graded code uses.
 MAX_LITERAL = 10_000
@@ -231,7 +231,7 @@ def cell_code(entry: str) -> tuple[str, int]:
     """The Python code of a cell as IPython's history holds it, and how many lines precede it
     in the cell: a ``%%time`` (``%%timeit``, ``%%capture``…) cell is kept as a call of the magic
     with the body as a string, and the body — the code the cell ran — starts on line 2."""
-    from dlgrade.notebook.convert import PYTHON_CELL_MAGICS
+    from dlgrade.grading.notebook_source import PYTHON_CELL_MAGICS
 
     try:
         tree = ast.parse(entry)
@@ -351,10 +351,12 @@ def _literal_line(name: str, value) -> str | None:
 def check(exercise: str, *, seed: int | None = None, course=None, lang: str | None = None,
           namespace: dict | None = None) -> "NotebookResult":
     """Grade ``exercise`` (an id, number, name or folder) on the running notebook's code."""
-    from dlgrade.grading.runner import DEFAULT_SEED, grade
+    from dlgrade.bridges.release import grade_in_bundles
+    from dlgrade.grading.grade_submission import DEFAULT_SEED, grade
     from dlgrade.messages import detect_language, say
-    from dlgrade.state import record_result
+    from dlgrade.student.state import record_result
 
+    grade_in_bundles()
     lang = lang or detect_language()
     ex = _exercise(_course(course), exercise, lang)
     made = kernel_source(contract_names(ex), user_namespace() if namespace is None else namespace)
@@ -368,7 +370,7 @@ def check(exercise: str, *, seed: int | None = None, course=None, lang: str | No
 def hint(exercise: str, number: int | None = None, *, course=None, lang: str | None = None) -> "Hint":
     """The next hint of ``exercise`` (one more each call), or hint ``number``."""
     from dlgrade.messages import detect_language
-    from dlgrade.state import State
+    from dlgrade.student.state import State
 
     lang = lang or detect_language()
     loaded = _course(course)
@@ -485,7 +487,7 @@ class NotebookResult:
 
         from rich.console import Console
 
-        from dlgrade.report import render_check
+        from dlgrade.student.feedback import render_check
 
         buffer = StringIO()
         console = Console(file=buffer, markup=False, highlight=False, no_color=True, width=100,

@@ -1,7 +1,8 @@
 """The sandbox: student code runs only here, on the far side of a process boundary."""
 
+from dlgrade.sandbox import portable  # noqa: F401  (its worker serves Worker("portable"))
 from dlgrade.sandbox.remote import RemoteObject, Student, Transcript
-from dlgrade.sandbox.runner import (
+from dlgrade.sandbox.worker import (
     Limits, SandboxChoice, SandboxConfigError, SandboxError, SandboxRefused, Session, StudentCodeError,
     StudentCrashed, StudentException, StudentForbidden, StudentLoadError, StudentMissing, StudentNotDefinedAs,
     StudentReplyError, StudentTimeout, Worker, bubblewrap_available, choose_backend, choose_sandbox,

@@ -43,7 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dlgrade.sandbox import windows, wire
-from dlgrade.sandbox.runner import (
+from dlgrade.sandbox.worker import (
     MiB, ZYGOTE_SOURCE, Limits, SandboxError, Session, StudentCrashed, StudentForbidden, StudentLoadError,
     FrameReader, Worker, _child_env, _death_message, _function_handles, _interpreter, _numpy_dirs,
 )
@@ -426,7 +426,7 @@ MARK = "DLGRADE_SANDBOX_PROCESS"
 
 
 # --------------------------------------------------------------------------- worker and session
-class PortableWorker(Worker):
+class PortableWorker(Worker, backend_name="portable"):
     """Starts sandbox processes, one per submission, keeping the next one started."""
 
     session_class: type  # set below: a Session opened with this worker is a PortableSession

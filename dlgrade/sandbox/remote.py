@@ -12,7 +12,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from dlgrade.sandbox import wire
-from dlgrade.sandbox.runner import (
+from dlgrade.sandbox.worker import (
     Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden, StudentMissing, StudentNotDefinedAs,
     StudentReplyError,
     StudentTimeout,

@@ -19,7 +19,7 @@ from typing import Callable
 from dlgrade.bulk.collect import same_students, student_entries
 from dlgrade.bulk.identity import identity_key
 from dlgrade.session.config import Session
-from dlgrade.session.runner import grade_session
+from dlgrade.session.grade_session import grade_session
 
 Fingerprint = tuple
 

@@ -23,7 +23,7 @@ from dlgrade.bulk.gradebook import Gradebook
 from dlgrade.course import Exercise
 from dlgrade.grading.oracle import Oracle
 from dlgrade.grading.oracle_worker import oracle_process
-from dlgrade.grading.runner import GradingContext, grade
+from dlgrade.grading.grade_submission import GradingContext, grade
 from dlgrade.inert import readable_id
 from dlgrade.results import ExerciseResult
 from dlgrade.trusted import helper_options
@@ -235,7 +235,7 @@ def record_result(book: Gradebook, task: Task, result: ExerciseResult) -> Exerci
     except Exception:
         import traceback
 
-        from dlgrade.grading.runner import tool_error_result
+        from dlgrade.grading.grade_submission import tool_error_result
 
         failed = tool_error_result(task.exercise, task.seed, traceback.format_exc(), sandbox=result.sandbox)
         book.record(student=task.student, exercise=task.exercise.id, grader_version=failed.grader_version,

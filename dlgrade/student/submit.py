@@ -22,7 +22,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlgrade.notebook.choice import notebook_names
+from dlgrade.grading.notebook_choice import notebook_names
 
 MAX_BYTES = 1 << 20  #: what the intake reads of one file
 AVAILABLE_AT_GRADING = {"numpy"}  #: besides Python's standard library
@@ -64,9 +64,9 @@ def find_work(exercise) -> Path | None:
 
 def notebook_code(data: bytes, name: str) -> str:
     """A notebook's code cells, in order, as one module, read and rewritten as the graders
-    read them (dlgrade.notebook.convert: IPython's magics and shell escapes become calls that
+    read them (dlgrade.grading.notebook_source: IPython's magics and shell escapes become calls that
     do nothing, every line in its place).  Raises UnreadableSource."""
-    from dlgrade.notebook.convert import python_cells
+    from dlgrade.grading.notebook_source import python_cells
 
     return "".join(line + "\n" for _number, lines in python_cells(data, name) for line in lines)
 

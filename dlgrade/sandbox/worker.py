@@ -318,13 +318,24 @@ def _sandbox_uids(slot: int) -> str:
 class Worker:
     """One warm zygote; runs one session at a time.
 
-    ``Worker(backend)`` is a ``PortableWorker`` when the backend chosen is 'portable'."""
+    ``Worker(backend)`` is the worker class of the backend chosen: a subclass naming its
+    backend (``PortableWorker``: ``backend_name = "portable"``) serves that backend.  The
+    subclasses live in modules of their own, above this one; importing :mod:`dlgrade.sandbox`
+    (which Python does before any of its modules) imports them all."""
+
+    #: backend name → the subclass serving it (filled in as the subclasses are defined)
+    _by_backend: dict[str, type] = {}
+
+    def __init_subclass__(cls, backend_name: str | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if backend_name is not None:
+            Worker._by_backend[backend_name] = cls
 
     def __new__(cls, backend: str | None = None, slot: int = 0):
-        if cls is Worker and choose_backend(backend) == "portable":
-            from dlgrade.sandbox.portable import PortableWorker
-
-            return super().__new__(PortableWorker)
+        if cls is Worker:
+            chosen = choose_backend(backend)
+            if chosen not in ("bwrap", "rlimit"):
+                cls = Worker._by_backend[chosen]
         return super().__new__(cls)
 
     def __init__(self, backend: str | None = None, slot: int = 0):
@@ -663,7 +674,7 @@ class Session:
             return self._receive_until(started + timeout, timeout, what)
         except (StudentTimeout, StudentCrashed):
             # Each wait that ended with the child killed or dead is counted once, here: the
-            # submission's time budget (see grading.runner) is the sum of these.
+            # submission's time budget (see grading.grade_submission) is the sum of these.
             self.lost_seconds += time.monotonic() - started
             raise
 

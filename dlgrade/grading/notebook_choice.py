@@ -117,7 +117,7 @@ def notebook_instead(exercise, folders=()) -> tuple[Path, str] | None:
         return None
     notebook = max(found)[2]
     try:
-        from dlgrade.grading.source import MAX_NOTEBOOK_BYTES
+        from dlgrade.grading.source_marks import MAX_NOTEBOOK_BYTES
 
         if notebook.stat().st_size > MAX_NOTEBOOK_BYTES:
             return None

@@ -7,27 +7,27 @@ with the traceback kept for the instructor — never a crash of the tool.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import traceback
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Protocol
 
 import numpy as np
 
 from dlgrade.course import Exercise
 from dlgrade.grading import forbidden as forbidden_scan
-from dlgrade.grading.checks import CheckSpec, GraderDefinitionError, collect_checks
+from dlgrade.grading.checks import CheckSpec, GraderDefinitionError, collect_checks, load_module
 from dlgrade.grading.compare import CheckFailed, hidden_check
 from dlgrade.grading.oracle import Oracle
-from dlgrade.grading.source import MAX_NOTEBOOK_BYTES, describe, is_notebook, relocate, submission_source
+from dlgrade.grading.source import describe, is_notebook, relocate, submission_source
+from dlgrade.grading.source_marks import MAX_NOTEBOOK_BYTES
 from dlgrade.inert import clean
 from dlgrade.results import CheckResult, ExerciseResult
 from dlgrade.sandbox import Limits, SandboxError, Session, Student, StudentCodeError, Worker
 from dlgrade.sandbox.functions import Function
-from dlgrade.suggest import expected_kinds, expected_names
+from dlgrade.grading.suggest import expected_kinds, expected_names
 
 DEFAULT_SEED = 0
 #: Once checks have used this many times the per-check limit waiting on slow
@@ -45,16 +45,6 @@ class SubmissionTooLarge(SubmissionError):
     limit = 1 << 20
 
 
-def _load_module(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise GraderDefinitionError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 _graders: dict[Path, tuple[float, ModuleType]] = {}
 
 
@@ -67,7 +57,7 @@ def load_grader(exercise: Exercise) -> ModuleType:
     cached = _graders.get(path)
     if cached and cached[0] == mtime:
         return cached[1]
-    module = _load_module(path, f"dlgrade_graders.{exercise.folder}")
+    module = load_module(path, f"dlgrade_graders.{exercise.folder}")
     _graders[path] = (mtime, module)
     return module
 
@@ -84,7 +74,7 @@ def load_self_checks(exercise: Exercise) -> list[CheckSpec]:
     mtime = path.stat().st_mtime
     cached = _graders.get(path)
     if not (cached and cached[0] == mtime):
-        cached = _graders[path] = (mtime, _load_module(path, f"dlgrade_selfchecks.{exercise.folder}"))
+        cached = _graders[path] = (mtime, load_module(path, f"dlgrade_selfchecks.{exercise.folder}"))
     specs = collect_checks(cached[1])
     wrong = [s.name for s in specs if not s.self_check]
     if wrong:
@@ -102,7 +92,7 @@ def load_reference(exercise: Exercise) -> ModuleType:
     if path not in _references:
         if not path.exists():
             raise GraderDefinitionError(f"{exercise.folder} has no reference solution ({path})")
-        _references[path] = _load_module(path, f"dlgrade_solutions.{exercise.folder}")
+        _references[path] = load_module(path, f"dlgrade_solutions.{exercise.folder}")
     return _references[path]
 
 
@@ -211,23 +201,55 @@ def tool_error_result(exercise: Exercise, seed: int, internal: str, *, only: lis
     return result
 
 
-def trusted_helpers(exercise: Exercise, oracle):
-    """The reference solution and the oracle; in a student bundle (a recording next to the
-    grader, no solution), replays of the answers they gave when the bundle was built."""
-    from dlgrade.bridges.replay import bundle_replay
+class HelperSource(Protocol):
+    """Another source of what checks ask for than the course's own reference solution and
+    oracle; added by the layers above grading (a student bundle's recorded answers:
+    :class:`dlgrade.bridges.release.StudentBundle`), so that grading knows none of them."""
 
-    return bundle_replay(exercise.grader_path.parent) or (load_reference(exercise), oracle)
+    def helpers(self, exercise: Exercise, oracle) -> tuple | None:
+        """(reference, oracle) for ``exercise``, or None where this source has none."""
+
+    def pending(self, exercise: Exercise) -> tuple[int, float]:
+        """(hidden checks, their points) that cannot run here (they run at grading time)."""
+
+
+_helper_sources: list[HelperSource] = []
+
+
+def add_helper_source(source: HelperSource) -> None:
+    """Let ``source`` answer, before the reference solution on disk, for the exercises it
+    knows (adding the same source again changes nothing)."""
+    if source not in _helper_sources:
+        _helper_sources.append(source)
+
+
+def trusted_helpers(exercise: Exercise, oracle):
+    """The reference solution and the oracle, unless a helper source answers for the
+    exercise (in a student bundle: replays of the answers they gave when it was built)."""
+    for source in _helper_sources:
+        helpers = source.helpers(exercise, oracle)
+        if helpers is not None:
+            return helpers
+    return load_reference(exercise), oracle
+
+
+def pending_checks(exercise: Exercise) -> tuple[int, float]:
+    """(hidden checks, their points) of ``exercise`` that run only at grading time; (0, 0.0)
+    where every check runs (no helper source says otherwise)."""
+    for source in _helper_sources:
+        pending = source.pending(exercise)
+        if pending[0]:
+            return pending
+    return 0, 0.0
 
 
 def _grade(exercise, source, seed, context, limits, only, reference=None, oracle=None,
            self_checks=None) -> ExerciseResult:
-    from dlgrade.bridges.release import hidden_pending
-
     limits = limits or Limits(wall_seconds=exercise.time_limit,
                               cpu_seconds=int(exercise.time_limit * (TOTAL_BUDGET_FACTOR + 1)) + 5)
     grader = load_grader(exercise)
     specs = collect_checks(grader)
-    pending = hidden_pending(exercise) if only is None else (0, 0.0)
+    pending = pending_checks(exercise) if only is None else (0, 0.0)
     if self_checks is None:
         self_checks = pending[0] > 0
     if self_checks:
@@ -360,7 +382,7 @@ def _near_function(exc: StudentCodeError, student: Student, expected=()) -> str:
     import re
 
     from dlgrade.sandbox import StudentMissing
-    from dlgrade.suggest import near_name
+    from dlgrade.grading.suggest import near_name
 
     found = re.match(r"(\S+) has no attribute '(\w+)'$", exc.message) if isinstance(exc, StudentMissing) else None
     if not found:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 import re
 
-from dlgrade.grading.source import MAX_NOTEBOOK_BYTES, UnreadableSource, header, marker
+from dlgrade.grading.source_marks import MAX_NOTEBOOK_BYTES, UnreadableSource, header, marker
 
 #: Cell magics whose body is Python code that Jupyter runs (timed, captured, profiled).
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})

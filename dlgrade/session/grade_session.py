@@ -15,7 +15,7 @@ from typing import Callable
 
 from dlgrade.bulk.collect import TIME_ARCHIVE_ENTRY, TIME_TIMES, Intake, StudentSubmission, take_in
 from dlgrade.bulk.gradebook import Gradebook
-from dlgrade.bulk.runner import BulkSummary, grade_class
+from dlgrade.bulk.grade_class import BulkSummary, grade_class
 from dlgrade.session.config import Session
 from dlgrade.session.late import assess, weighted_score
 
