@@ -37,6 +37,8 @@ class FrameError(Exception):
 
 
 def _read_exact(sock, n):
+    if n == 0:
+        return b""
     chunks = []
     while n:
         chunk = sock.recv(min(n, 1 << 20))
@@ -108,7 +110,16 @@ def recv_frame(sock, max_bytes=1 << 40, with_fds=0):
         data = _read_exact(sock, HEADER.size)
     length = header_length(data, max_bytes)
     header, sizes = parse_header(_read_exact(sock, length), max_bytes)
-    blobs = [_read_exact(sock, s) for s in sizes]
+    # The blobs follow one another: read together (a request may carry dozens of arrays, and
+    # a system call each would cost more than decoding them), then cut apart.
+    if len(sizes) > 1:
+        data = _read_exact(sock, sum(sizes))
+        blobs, offset = [], 0
+        for size in sizes:
+            blobs.append(data[offset:offset + size])
+            offset += size
+    else:
+        blobs = [_read_exact(sock, s) for s in sizes]
     if with_fds:
         return header, blobs, fds
     return header, blobs
@@ -126,25 +137,58 @@ _NPY_MAGIC = b"\x93NUMPY\x01\x00"
 _NPY_HEADER = _re.compile(rb"\{'descr': '([<|][biuf][1248])', 'fortran_order': False, 'shape': \(((?:\d+, )*\d*|\d+,)\), \} *\n")
 
 
-def npy_bytes(array):
-    import numpy as np
+#: The .npy headers met so far: (dtype, shape) -> the bytes before the data, and the header's
+#: bytes -> (dtype, shape, data size).  A few shapes recur thousands of times per submission;
+#: each table stops growing at _NPY_KNOWN_MAX entries (a reply may hold any number of shapes).
+_NPY_PREFIXES = {}
+_NPY_LAYOUTS = {}
+_NPY_KNOWN_MAX = 1024
 
+
+def npy_bytes(array):
     if not array.flags.c_contiguous:
         array = array.copy(order="C")  # (np.ascontiguousarray would turn a 0-d array into shape (1,))
-    descr = array.dtype.str
-    if descr[0] == "=":
-        descr = "<" + descr[1:]
-    if descr[0] not in "<|" or array.dtype.kind not in "biuf":
-        import io
+    key = (array.dtype, array.shape)
+    prefix = _NPY_PREFIXES.get(key)
+    if prefix is None:
+        descr = array.dtype.str
+        if descr[0] == "=":
+            descr = "<" + descr[1:]
+        if descr[0] not in "<|" or array.dtype.kind not in "biuf":
+            import io
 
-        buf = io.BytesIO()
-        np.save(buf, array, allow_pickle=False)
-        return buf.getvalue()
-    shape = "(%s)" % ("%d," % array.shape[0] if array.ndim == 1 else ", ".join(str(n) for n in array.shape))
-    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
-    pad = 64 - (len(_NPY_MAGIC) + 2 + len(header) + 1) % 64
-    header = (header + " " * pad + "\n").encode("latin1")
-    return _NPY_MAGIC + struct.pack("<H", len(header)) + header + array.tobytes()
+            import numpy as np
+
+            buf = io.BytesIO()
+            np.save(buf, array, allow_pickle=False)
+            return buf.getvalue()
+        shape = "(%s)" % ("%d," % array.shape[0] if array.ndim == 1 else ", ".join(str(n) for n in array.shape))
+        header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+        pad = 64 - (len(_NPY_MAGIC) + 2 + len(header) + 1) % 64
+        header = (header + " " * pad + "\n").encode("latin1")
+        prefix = _NPY_MAGIC + struct.pack("<H", len(header)) + header
+        if len(_NPY_PREFIXES) < _NPY_KNOWN_MAX:
+            _NPY_PREFIXES[key] = prefix
+    return prefix + array.tobytes()
+
+
+def _npy_layout(header):
+    """(dtype, shape, data size) of a header in the common form, or None."""
+    import numpy as np
+
+    match = _NPY_HEADER.fullmatch(header)
+    if not match:
+        return None
+    dtype = np.dtype(match.group(1).decode())
+    dims = match.group(2).decode().replace(",", " ").split()
+    shape = tuple(int(d) for d in dims)
+    count = 1
+    for d in shape:
+        count *= d
+    layout = (dtype, shape, count * dtype.itemsize)
+    if len(_NPY_LAYOUTS) < _NPY_KNOWN_MAX:
+        _NPY_LAYOUTS[header] = layout
+    return layout
 
 
 def npy_array(blob):
@@ -152,19 +196,14 @@ def npy_array(blob):
     import numpy as np
 
     if blob[:8] == _NPY_MAGIC and len(blob) >= 10:
-        (length,) = struct.unpack("<H", blob[8:10])
-        match = _NPY_HEADER.fullmatch(blob[10:10 + length])
-        if match:
-            dtype = np.dtype(match.group(1).decode())
-            dims = match.group(2).decode().replace(",", " ").split()
-            shape = tuple(int(d) for d in dims)
-            count = 1
-            for d in shape:
-                count *= d
-            data = blob[10 + length:]
-            if len(data) != count * dtype.itemsize:
+        start = 10 + (blob[8] | blob[9] << 8)
+        header = bytes(blob[10:start])
+        layout = _NPY_LAYOUTS.get(header) or _npy_layout(header)
+        if layout is not None:
+            dtype, shape, size = layout
+            if len(blob) - start != size:
                 raise ValueError("array data does not match its header")
-            return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+            return np.frombuffer(blob, dtype, size // dtype.itemsize, start).reshape(shape).copy()
     import io
 
     return np.load(io.BytesIO(blob), allow_pickle=False)
@@ -183,6 +222,9 @@ class Codec:
     parent's arguments (arrays, functions from a whitelisted description)."""
 
     def __init__(self):
+        import numpy
+
+        self.np = numpy
         self.handles = {}
         self.next_handle = 1
         self.last = None  # the object the last request produced (see the batch request)
@@ -194,36 +236,36 @@ class Codec:
         return h
 
     def encode(self, value, blobs, depth=0):
-        import numpy as np
-
         if depth > 20:
             return {"$bad": "value nested too deeply"}
+        np = self.np
         t = type(value)
-        if value is None:
-            return None
-        if t is bool or t is np.bool_:
-            return {"$bool": bool(value)}
-        if t is int:
-            return value if abs(value) < 2 ** 63 else {"$bad": "integer too large"}
-        if isinstance(value, np.integer) and t.__module__ == "numpy":
-            return {"$int": int(value), "dtype": str(value.dtype)}
-        if t is float:
-            return {"$float": repr(value), "dtype": "float64"}
-        if isinstance(value, np.floating) and t.__module__ == "numpy":
-            return {"$float": repr(float(value)), "dtype": str(value.dtype)}
+        # The common types first, by exact type: a request's reply may hold hundreds of values.
         if t is np.ndarray:
             if value.dtype.kind not in "biuf":
                 return {"$bad": "ndarray of dtype %s" % value.dtype}
             blobs.append(npy_bytes(value))
             return {"$nd": len(blobs) - 1}
-        if isinstance(value, np.ndarray):
-            return {"$bad": "an ndarray subclass (%s), not a numpy.ndarray" % t.__name__}
-        if t is str:
-            return {"$str": value[:_MAX_STR]}
+        if value is None:
+            return None
+        if t is float:
+            return {"$float": repr(value), "dtype": "float64"}
+        if t is int:
+            return value if abs(value) < 2 ** 63 else {"$bad": "integer too large"}
+        if t is bool or t is np.bool_:
+            return {"$bool": bool(value)}
         if t is tuple:
             return {"$tuple": [self.encode(v, blobs, depth + 1) for v in value]}
         if t is list:
             return {"$list": [self.encode(v, blobs, depth + 1) for v in value]}
+        if isinstance(value, np.integer) and t.__module__ == "numpy":
+            return {"$int": int(value), "dtype": str(value.dtype)}
+        if isinstance(value, np.floating) and t.__module__ == "numpy":
+            return {"$float": repr(float(value)), "dtype": str(value.dtype)}
+        if isinstance(value, np.ndarray):
+            return {"$bad": "an ndarray subclass (%s), not a numpy.ndarray" % t.__name__}
+        if t is str:
+            return {"$str": value[:_MAX_STR]}
         if t is dict and all(type(k) is str for k in value):
             return {"$dict": {k: self.encode(v, blobs, depth + 1) for k, v in value.items()}}
         if t in (complex,) or isinstance(value, (np.complexfloating,)):
@@ -231,31 +273,36 @@ class Codec:
         return {"$handle": self.keep(value), "type": _type_name(value), "callable": callable(value)}
 
     def decode(self, enc, blobs):
-        if enc is None or type(enc) in (int, bool):
+        t = type(enc)
+        if t is dict:
+            for tag, val in enc.items():
+                break
+            else:
+                raise ValueError("empty value")
+            if tag == "$nd":
+                return npy_array(blobs[val])
+            if tag == "$float":
+                return float(val)
+            if tag == "$list":
+                return [self.decode(v, blobs) for v in val]
+            if tag == "$tuple":
+                return tuple([self.decode(v, blobs) for v in val])
+            if tag == "$bool":
+                return bool(val)
+            if tag == "$str":
+                return val
+            if tag == "$dict":
+                return {k: self.decode(v, blobs) for k, v in val.items()}
+            if tag == "$ref":
+                return self.handles[val]
+            if tag == "$fn":
+                return build_function(val)
+            raise ValueError("unknown tag %r" % tag)
+        if enc is None or t is int or t is bool:
             return enc
-        if type(enc) is list:
+        if t is list:
             return [self.decode(v, blobs) for v in enc]
-        tag = next(iter(enc))
-        val = enc[tag]
-        if tag == "$nd":
-            return npy_array(blobs[val])
-        if tag == "$float":
-            return float(val)
-        if tag == "$bool":
-            return bool(val)
-        if tag == "$str":
-            return val
-        if tag == "$tuple":
-            return tuple(self.decode(v, blobs) for v in val)
-        if tag == "$list":
-            return [self.decode(v, blobs) for v in val]
-        if tag == "$dict":
-            return {k: self.decode(v, blobs) for k, v in val.items()}
-        if tag == "$ref":
-            return self.handles[val]
-        if tag == "$fn":
-            return build_function(val)
-        raise ValueError("unknown tag %r" % tag)
+        raise ValueError("unknown value %r" % t.__name__)
 
 
 def _type_name(value):
@@ -702,6 +749,7 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
         reply["functions"] = _module_functions(codec, module)
         return reply
 
+    note_progress = _progress_noter(progress_fd)
     reply = _guarded(load, filename, "the module called exit(%r) while being imported", traceback)
     send_frame(conn, reply)
     if not reply["ok"]:
@@ -722,8 +770,8 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
             replies = []
             for n, sub in enumerate(request.get("requests") or []):
                 codec.last = None
-                if progress_fd is not None:
-                    os.pwrite(progress_fd, struct.pack("<I", n + 1), 0)
+                if note_progress is not None:
+                    note_progress(n + 1)
                 replies.append(_answer(codec, sub, blobs, out_blobs, filename, traceback))
                 if not replies[-1]["ok"]:
                     if request.get("keep_going"):
@@ -740,6 +788,34 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
             send_frame(conn, response, out_blobs)
         except (OSError, ValueError) as exc:
             send_frame(conn, {"ok": False, "kind": "exception", "error": "result could not be sent: %s" % exc})
+
+
+def _progress_noter(progress_fd):
+    """A function writing a batch item's number at the start of ``progress_fd`` (None without
+    one).  Where the system maps files, the first four bytes are mapped once and written in
+    place: a request then costs no system call for it."""
+    if progress_fd is None:
+        return None
+    pack = struct.Struct("<I").pack
+    if os.name == "posix":
+        try:
+            import mmap
+
+            if os.fstat(progress_fd).st_size < 4:
+                os.ftruncate(progress_fd, 4)
+            mapped = mmap.mmap(progress_fd, 4)
+        except (ImportError, OSError, ValueError):
+            pass
+        else:
+            def note(n):
+                mapped[0:4] = pack(n)
+
+            return note
+
+    def write(n):
+        os.pwrite(progress_fd, pack(n), 0)
+
+    return write
 
 
 def _module_functions(codec, module, limit=256):
@@ -1267,6 +1343,8 @@ def zygote_main(control_fd, uid_spec):
     import time
 
     import importlib
+
+    import mmap  # noqa: F401  (each child maps its progress file: not loaded once per child)
 
     import numpy  # noqa: F401  (the whole point: import once, fork many)
 
