@@ -429,7 +429,8 @@ def install_guards(forbidden):
     for attr in attributes:
         for key in _BUILT_ON.get(attr, ()):
             refused.setdefault(key, ("numpy." + attr, True))
-    numpy_loaded = {name for name in sys.modules if name == "numpy" or name.startswith("numpy.")}
+    numpy_modules = _numpy_modules()
+    numpy_loaded = frozenset(name for name, _module in numpy_modules) if refused else frozenset()
     _refused_numpy[:] = ["numpy." + attr for attr in attributes]
 
     def violation(name, via):
@@ -536,9 +537,34 @@ def install_guards(forbidden):
             implementation.__code__ = _refusing.__code__
             implementation.__defaults__ = None
             implementation.__kwdefaults__ = {"_dlgrade_refused": refusal("numpy." + attr, "numpy." + attr)}
-    for modname, mod in list(sys.modules.items()):
-        if mod is not None and (modname == "numpy" or modname.startswith("numpy.")):
+    for modname, mod in numpy_modules:
+        if mod is not None:
             guard_module(modname, mod)
+
+
+#: What the zygote had imported when it started forking: [len(sys.modules), the NumPy modules
+#: as (name, module) pairs].  A child that has imported nothing more reads these instead of
+#: walking sys.modules: a walk touches every module and name, and each page touched after the
+#: fork is a page copied, child after child.
+_AT_FORK = []
+
+
+def _note_modules_at_fork():
+    _AT_FORK[:] = [len(sys.modules), tuple((name, module) for name, module in sys.modules.items()
+                                           if name == "numpy" or name.startswith("numpy."))]
+
+
+def _as_at_fork():
+    """Whether sys.modules still holds what the zygote had imported, and no more (before any
+    student code runs, modules are only ever added)."""
+    return bool(_AT_FORK) and len(sys.modules) == _AT_FORK[0]
+
+
+def _numpy_modules():
+    if _as_at_fork():
+        return _AT_FORK[1]
+    return [(name, module) for name, module in list(sys.modules.items())
+            if name == "numpy" or name.startswith("numpy.")]
 
 
 # --------------------------------------------------------------------------- the harness out of reach
@@ -1086,11 +1112,20 @@ KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -4, -5
 _SYS_KEYCTL = {"x86_64": 250, "aarch64": 219, "riscv64": 219, "i686": 288, "i386": 288}
 
 
+_KEYCTL_NUMBER = []
+
+
+def _keyctl_number():
+    if not _KEYCTL_NUMBER:
+        _KEYCTL_NUMBER.append(_SYS_KEYCTL.get(os.uname().machine) if sys.platform.startswith("linux") else None)
+    return _KEYCTL_NUMBER[0]
+
+
 def _keyctl(operation, argument):
     """keyctl(2), where the system has it (a container may refuse it to everyone alike)."""
     import ctypes
 
-    number = _SYS_KEYCTL.get(os.uname().machine) if sys.platform.startswith("linux") else None
+    number = _keyctl_number()
     if number is not None:
         _c_library().syscall(ctypes.c_long(number), ctypes.c_long(operation), ctypes.c_long(argument))
 
@@ -1360,6 +1395,11 @@ def zygote_main(control_fd, uid_spec):
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     as_root = os.geteuid() == 0 and uids is not None
     _mount_attr()
+    # The C functions a child calls to make its world, looked up here once (ctypes keeps each
+    # on the library object): not looked up again, and allocated again, by every child.
+    for name in ("unshare", "mount", "syscall", "capset"):
+        getattr(_c_library(), name, None)
+    _keyctl_number()
     isolated = _isolation_works(as_root)
     # A child's standard streams, made once: each child points descriptors 1 and 2 at its
     # own output pipe, and these line-buffered writers (empty at every fork) follow them.
@@ -1367,6 +1407,7 @@ def zygote_main(control_fd, uid_spec):
     child_stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
     # Everything imported so far moves out of the collector's sight: a child's collections
     # then never walk (and so never copy, page by page) the objects it shares with us.
+    _note_modules_at_fork()
     gc.freeze()
     control = socket.socket(fileno=control_fd)
     me = os.getpid()
