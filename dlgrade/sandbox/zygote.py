@@ -1300,6 +1300,30 @@ def _descendants_and_strays(me, sandbox_uid):
     return result
 
 
+def _end_watch(pid):
+    """``wait(seconds)``: returns once process ``pid`` (a child) has ended or ``seconds`` have
+    passed, whichever is first; ``wait(None)`` releases what it holds.  Through a pidfd, one
+    system call whenever the child takes to end; where there is none, a short sleep."""
+    import select
+    import time
+
+    try:
+        fd = os.pidfd_open(pid) if pid is not None else None
+    except (AttributeError, OSError):
+        fd = None
+
+    def wait(seconds):
+        if seconds is None:
+            if fd is not None:
+                os.close(fd)
+        elif fd is not None:
+            select.select([fd], [], [], max(seconds, 0))
+        else:
+            time.sleep(0.0002)
+
+    return wait
+
+
 def _exit_status(raw):
     if os.WIFSIGNALED(raw):
         return {"signal": os.WTERMSIG(raw)}
@@ -1482,6 +1506,7 @@ def zygote_main(control_fd, uid_spec):
             # sees the end of its input, is given a moment to finish on its own, so that how
             # it ended (an exit code, a signal) is known for certain, not by a race.
             own_end = time.monotonic() + 0.1
+            ended = _end_watch(current)
             while current is not None:
                 try:
                     pid, raw = os.waitpid(current, os.WNOHANG)
@@ -1492,9 +1517,10 @@ def zygote_main(control_fd, uid_spec):
                     status = _exit_status(raw)
                     current = None
                 elif time.monotonic() < own_end:
-                    time.sleep(0.0002)
+                    ended(own_end - time.monotonic())
                 else:
                     break
+            ended(None)
             killed = 0
             deadline = time.monotonic() + 2.0
             while True:
