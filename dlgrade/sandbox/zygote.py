@@ -581,6 +581,8 @@ REFUSED_EVENTS = frozenset({
 })
 #: Attributes that hand out a frame (audited as "object.__getattr__").
 REFUSED_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"})
+#: Every event the audit hook looks at; any other passes through untouched.
+_WATCHED_EVENTS = REFUSED_EVENTS | {"import", "object.__getattr__", "ctypes.dlsym", "ctypes.dlsym/handle"}
 
 
 class IntrospectionRefused(ValueError):
@@ -595,8 +597,13 @@ def _introspection_guard(source, filename):
     let through only while it does (no student code runs there: C attributes only)."""
     lines = source.splitlines()
     reading = [False]
+    watched = _WATCHED_EVENTS
 
     def hook(event, args):
+        # Every event of a running program reaches this hook (opening a file, compiling...):
+        # those it has nothing to say about leave at once.
+        if event not in watched:
+            return
         if event == "sys.addaudithook":
             # A hook of the student's would see the objects the harness's own reads are
             # audited with; only a RuntimeError stops it being added (and is suppressed).
