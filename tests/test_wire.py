@@ -51,3 +51,74 @@ def test_what_cannot_cross_is_refused():
         wire.encode(object(), [])
     with pytest.raises(TypeError, match="cannot send a function"):
         wire.encode(lambda x: x, [])
+
+
+def test_arrays_of_a_shape_met_before_arrive_equal_and_each_its_own():
+    """The .npy header of a shape already met is written and read from a table: the bytes are
+    those NumPy itself reads, and every array read is a writable copy of its own."""
+    import io
+
+    from dlgrade.sandbox.zygote import npy_array, npy_bytes
+
+    for array in (np.arange(6.0).reshape(2, 3), np.arange(5, dtype=np.int16), np.array(2.5, dtype=np.float32),
+                  np.zeros((0, 3)), np.array([[True], [False]])):
+        blob = npy_bytes(array)
+        assert npy_bytes(array.copy()) == blob
+        np.testing.assert_array_equal(np.load(io.BytesIO(blob), allow_pickle=False), array)
+        first, second = npy_array(blob), npy_array(blob)
+        for got in (first, second):
+            assert type(got) is np.ndarray and got.dtype == array.dtype and got.shape == array.shape
+            assert got.flags.owndata and got.flags.writeable
+            np.testing.assert_array_equal(got, array)
+        if array.size:
+            first.reshape(-1)[0] = 1 - first.reshape(-1)[0]
+            np.testing.assert_array_equal(second, array)
+
+
+def test_array_data_that_does_not_match_its_known_header_is_refused():
+    from dlgrade.sandbox.zygote import npy_array, npy_bytes
+
+    blob = npy_bytes(np.zeros((2, 3)))
+    npy_array(blob)  # the header is known from now on
+    for bad in (blob[:-8], blob + bytes(8), blob[:60]):
+        with pytest.raises(ValueError):
+            npy_array(bad)
+        with pytest.raises(wire.WireError, match="unreadable array"):
+            wire.decode({"$nd": 0}, [bad])
+
+
+def test_a_frames_blobs_arrive_cut_where_they_were_joined():
+    import socket
+
+    from dlgrade.sandbox.zygote import recv_frame, send_frame
+
+    blobs = [b"", b"abc", bytes(range(256)) * 100, b"", b"z"]  # within one socket buffer: one thread
+    left, right = socket.socketpair()
+    try:
+        send_frame(left, {"op": "first"}, blobs)
+        send_frame(left, {"op": "second"}, [b"only"])
+        send_frame(left, {"op": "third"})
+        assert recv_frame(right) == ({"op": "first", "blobs": [len(b) for b in blobs]}, blobs)
+        assert recv_frame(right) == ({"op": "second", "blobs": [4]}, [b"only"])
+        assert recv_frame(right) == ({"op": "third", "blobs": []}, [])
+    finally:
+        left.close()
+        right.close()
+
+
+def test_what_the_child_sends_back_arrives_as_it_was():
+    """The child's Codec.encode read by the grader's wire.decode: types and values kept,
+    what cannot be compared refused as an invalid value."""
+    child, blobs = Codec(), []
+    value = {"w": np.arange(3.0), "n": np.int32(4), "f": np.float32(0.5), "ok": np.bool_(True), "flag": False,
+             "t": (1, None, "text"), "l": [2.5, np.zeros((0, 2), dtype=np.int8)], "x": 1.25,
+             "strings": np.array(["a"]), "sub": np.arange(2).view(np.matrix), "z": 1j}
+    got = wire.decode(child.encode(value, blobs), blobs)
+    np.testing.assert_array_equal(got["w"], value["w"])
+    assert type(got["n"]) is np.int32 and got["n"] == 4
+    assert type(got["f"]) is np.float32 and got["f"] == 0.5
+    assert got["ok"] is True and got["flag"] is False and got["x"] == 1.25 and type(got["x"]) is float
+    assert got["t"] == (1, None, "text") and type(got["t"]) is tuple
+    assert got["l"][0] == 2.5 and got["l"][1].shape == (0, 2) and got["l"][1].dtype == np.int8
+    for key in ("strings", "sub", "z"):
+        assert isinstance(got[key], wire.InvalidValue), key

@@ -37,6 +37,8 @@ class FrameError(Exception):
 
 
 def _read_exact(sock, n):
+    if n == 0:
+        return b""
     chunks = []
     while n:
         chunk = sock.recv(min(n, 1 << 20))
@@ -108,7 +110,16 @@ def recv_frame(sock, max_bytes=1 << 40, with_fds=0):
         data = _read_exact(sock, HEADER.size)
     length = header_length(data, max_bytes)
     header, sizes = parse_header(_read_exact(sock, length), max_bytes)
-    blobs = [_read_exact(sock, s) for s in sizes]
+    # The blobs follow one another: read together (a request may carry dozens of arrays, and
+    # a system call each would cost more than decoding them), then cut apart.
+    if len(sizes) > 1:
+        data = _read_exact(sock, sum(sizes))
+        blobs, offset = [], 0
+        for size in sizes:
+            blobs.append(data[offset:offset + size])
+            offset += size
+    else:
+        blobs = [_read_exact(sock, s) for s in sizes]
     if with_fds:
         return header, blobs, fds
     return header, blobs
@@ -126,25 +137,58 @@ _NPY_MAGIC = b"\x93NUMPY\x01\x00"
 _NPY_HEADER = _re.compile(rb"\{'descr': '([<|][biuf][1248])', 'fortran_order': False, 'shape': \(((?:\d+, )*\d*|\d+,)\), \} *\n")
 
 
-def npy_bytes(array):
-    import numpy as np
+#: The .npy headers met so far: (dtype, shape) -> the bytes before the data, and the header's
+#: bytes -> (dtype, shape, data size).  A few shapes recur thousands of times per submission;
+#: each table stops growing at _NPY_KNOWN_MAX entries (a reply may hold any number of shapes).
+_NPY_PREFIXES = {}
+_NPY_LAYOUTS = {}
+_NPY_KNOWN_MAX = 1024
 
+
+def npy_bytes(array):
     if not array.flags.c_contiguous:
         array = array.copy(order="C")  # (np.ascontiguousarray would turn a 0-d array into shape (1,))
-    descr = array.dtype.str
-    if descr[0] == "=":
-        descr = "<" + descr[1:]
-    if descr[0] not in "<|" or array.dtype.kind not in "biuf":
-        import io
+    key = (array.dtype, array.shape)
+    prefix = _NPY_PREFIXES.get(key)
+    if prefix is None:
+        descr = array.dtype.str
+        if descr[0] == "=":
+            descr = "<" + descr[1:]
+        if descr[0] not in "<|" or array.dtype.kind not in "biuf":
+            import io
 
-        buf = io.BytesIO()
-        np.save(buf, array, allow_pickle=False)
-        return buf.getvalue()
-    shape = "(%s)" % ("%d," % array.shape[0] if array.ndim == 1 else ", ".join(str(n) for n in array.shape))
-    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
-    pad = 64 - (len(_NPY_MAGIC) + 2 + len(header) + 1) % 64
-    header = (header + " " * pad + "\n").encode("latin1")
-    return _NPY_MAGIC + struct.pack("<H", len(header)) + header + array.tobytes()
+            import numpy as np
+
+            buf = io.BytesIO()
+            np.save(buf, array, allow_pickle=False)
+            return buf.getvalue()
+        shape = "(%s)" % ("%d," % array.shape[0] if array.ndim == 1 else ", ".join(str(n) for n in array.shape))
+        header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+        pad = 64 - (len(_NPY_MAGIC) + 2 + len(header) + 1) % 64
+        header = (header + " " * pad + "\n").encode("latin1")
+        prefix = _NPY_MAGIC + struct.pack("<H", len(header)) + header
+        if len(_NPY_PREFIXES) < _NPY_KNOWN_MAX:
+            _NPY_PREFIXES[key] = prefix
+    return prefix + array.tobytes()
+
+
+def _npy_layout(header):
+    """(dtype, shape, data size) of a header in the common form, or None."""
+    import numpy as np
+
+    match = _NPY_HEADER.fullmatch(header)
+    if not match:
+        return None
+    dtype = np.dtype(match.group(1).decode())
+    dims = match.group(2).decode().replace(",", " ").split()
+    shape = tuple(int(d) for d in dims)
+    count = 1
+    for d in shape:
+        count *= d
+    layout = (dtype, shape, count * dtype.itemsize)
+    if len(_NPY_LAYOUTS) < _NPY_KNOWN_MAX:
+        _NPY_LAYOUTS[header] = layout
+    return layout
 
 
 def npy_array(blob):
@@ -152,19 +196,14 @@ def npy_array(blob):
     import numpy as np
 
     if blob[:8] == _NPY_MAGIC and len(blob) >= 10:
-        (length,) = struct.unpack("<H", blob[8:10])
-        match = _NPY_HEADER.fullmatch(blob[10:10 + length])
-        if match:
-            dtype = np.dtype(match.group(1).decode())
-            dims = match.group(2).decode().replace(",", " ").split()
-            shape = tuple(int(d) for d in dims)
-            count = 1
-            for d in shape:
-                count *= d
-            data = blob[10 + length:]
-            if len(data) != count * dtype.itemsize:
+        start = 10 + (blob[8] | blob[9] << 8)
+        header = bytes(blob[10:start])
+        layout = _NPY_LAYOUTS.get(header) or _npy_layout(header)
+        if layout is not None:
+            dtype, shape, size = layout
+            if len(blob) - start != size:
                 raise ValueError("array data does not match its header")
-            return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+            return np.frombuffer(blob, dtype, size // dtype.itemsize, start).reshape(shape).copy()
     import io
 
     return np.load(io.BytesIO(blob), allow_pickle=False)
@@ -183,6 +222,9 @@ class Codec:
     parent's arguments (arrays, functions from a whitelisted description)."""
 
     def __init__(self):
+        import numpy
+
+        self.np = numpy
         self.handles = {}
         self.next_handle = 1
         self.last = None  # the object the last request produced (see the batch request)
@@ -194,36 +236,36 @@ class Codec:
         return h
 
     def encode(self, value, blobs, depth=0):
-        import numpy as np
-
         if depth > 20:
             return {"$bad": "value nested too deeply"}
+        np = self.np
         t = type(value)
-        if value is None:
-            return None
-        if t is bool or t is np.bool_:
-            return {"$bool": bool(value)}
-        if t is int:
-            return value if abs(value) < 2 ** 63 else {"$bad": "integer too large"}
-        if isinstance(value, np.integer) and t.__module__ == "numpy":
-            return {"$int": int(value), "dtype": str(value.dtype)}
-        if t is float:
-            return {"$float": repr(value), "dtype": "float64"}
-        if isinstance(value, np.floating) and t.__module__ == "numpy":
-            return {"$float": repr(float(value)), "dtype": str(value.dtype)}
+        # The common types first, by exact type: a request's reply may hold hundreds of values.
         if t is np.ndarray:
             if value.dtype.kind not in "biuf":
                 return {"$bad": "ndarray of dtype %s" % value.dtype}
             blobs.append(npy_bytes(value))
             return {"$nd": len(blobs) - 1}
-        if isinstance(value, np.ndarray):
-            return {"$bad": "an ndarray subclass (%s), not a numpy.ndarray" % t.__name__}
-        if t is str:
-            return {"$str": value[:_MAX_STR]}
+        if value is None:
+            return None
+        if t is float:
+            return {"$float": repr(value), "dtype": "float64"}
+        if t is int:
+            return value if abs(value) < 2 ** 63 else {"$bad": "integer too large"}
+        if t is bool or t is np.bool_:
+            return {"$bool": bool(value)}
         if t is tuple:
             return {"$tuple": [self.encode(v, blobs, depth + 1) for v in value]}
         if t is list:
             return {"$list": [self.encode(v, blobs, depth + 1) for v in value]}
+        if isinstance(value, np.integer) and t.__module__ == "numpy":
+            return {"$int": int(value), "dtype": str(value.dtype)}
+        if isinstance(value, np.floating) and t.__module__ == "numpy":
+            return {"$float": repr(float(value)), "dtype": str(value.dtype)}
+        if isinstance(value, np.ndarray):
+            return {"$bad": "an ndarray subclass (%s), not a numpy.ndarray" % t.__name__}
+        if t is str:
+            return {"$str": value[:_MAX_STR]}
         if t is dict and all(type(k) is str for k in value):
             return {"$dict": {k: self.encode(v, blobs, depth + 1) for k, v in value.items()}}
         if t in (complex,) or isinstance(value, (np.complexfloating,)):
@@ -231,31 +273,36 @@ class Codec:
         return {"$handle": self.keep(value), "type": _type_name(value), "callable": callable(value)}
 
     def decode(self, enc, blobs):
-        if enc is None or type(enc) in (int, bool):
+        t = type(enc)
+        if t is dict:
+            for tag, val in enc.items():
+                break
+            else:
+                raise ValueError("empty value")
+            if tag == "$nd":
+                return npy_array(blobs[val])
+            if tag == "$float":
+                return float(val)
+            if tag == "$list":
+                return [self.decode(v, blobs) for v in val]
+            if tag == "$tuple":
+                return tuple([self.decode(v, blobs) for v in val])
+            if tag == "$bool":
+                return bool(val)
+            if tag == "$str":
+                return val
+            if tag == "$dict":
+                return {k: self.decode(v, blobs) for k, v in val.items()}
+            if tag == "$ref":
+                return self.handles[val]
+            if tag == "$fn":
+                return build_function(val)
+            raise ValueError("unknown tag %r" % tag)
+        if enc is None or t is int or t is bool:
             return enc
-        if type(enc) is list:
+        if t is list:
             return [self.decode(v, blobs) for v in enc]
-        tag = next(iter(enc))
-        val = enc[tag]
-        if tag == "$nd":
-            return npy_array(blobs[val])
-        if tag == "$float":
-            return float(val)
-        if tag == "$bool":
-            return bool(val)
-        if tag == "$str":
-            return val
-        if tag == "$tuple":
-            return tuple(self.decode(v, blobs) for v in val)
-        if tag == "$list":
-            return [self.decode(v, blobs) for v in val]
-        if tag == "$dict":
-            return {k: self.decode(v, blobs) for k, v in val.items()}
-        if tag == "$ref":
-            return self.handles[val]
-        if tag == "$fn":
-            return build_function(val)
-        raise ValueError("unknown tag %r" % tag)
+        raise ValueError("unknown value %r" % t.__name__)
 
 
 def _type_name(value):
@@ -382,7 +429,8 @@ def install_guards(forbidden):
     for attr in attributes:
         for key in _BUILT_ON.get(attr, ()):
             refused.setdefault(key, ("numpy." + attr, True))
-    numpy_loaded = {name for name in sys.modules if name == "numpy" or name.startswith("numpy.")}
+    numpy_modules = _numpy_modules()
+    numpy_loaded = frozenset(name for name, _module in numpy_modules) if refused else frozenset()
     _refused_numpy[:] = ["numpy." + attr for attr in attributes]
 
     def violation(name, via):
@@ -489,9 +537,34 @@ def install_guards(forbidden):
             implementation.__code__ = _refusing.__code__
             implementation.__defaults__ = None
             implementation.__kwdefaults__ = {"_dlgrade_refused": refusal("numpy." + attr, "numpy." + attr)}
-    for modname, mod in list(sys.modules.items()):
-        if mod is not None and (modname == "numpy" or modname.startswith("numpy.")):
+    for modname, mod in numpy_modules:
+        if mod is not None:
             guard_module(modname, mod)
+
+
+#: What the zygote had imported when it started forking: [len(sys.modules), the NumPy modules
+#: as (name, module) pairs].  A child that has imported nothing more reads these instead of
+#: walking sys.modules: a walk touches every module and name, and each page touched after the
+#: fork is a page copied, child after child.
+_AT_FORK = []
+
+
+def _note_modules_at_fork():
+    _AT_FORK[:] = [len(sys.modules), tuple((name, module) for name, module in sys.modules.items()
+                                           if name == "numpy" or name.startswith("numpy."))]
+
+
+def _as_at_fork():
+    """Whether sys.modules still holds what the zygote had imported, and no more (before any
+    student code runs, modules are only ever added)."""
+    return bool(_AT_FORK) and len(sys.modules) == _AT_FORK[0]
+
+
+def _numpy_modules():
+    if _as_at_fork():
+        return _AT_FORK[1]
+    return [(name, module) for name, module in list(sys.modules.items())
+            if name == "numpy" or name.startswith("numpy.")]
 
 
 # --------------------------------------------------------------------------- the harness out of reach
@@ -508,6 +581,8 @@ REFUSED_EVENTS = frozenset({
 })
 #: Attributes that hand out a frame (audited as "object.__getattr__").
 REFUSED_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"})
+#: Every event the audit hook looks at; any other passes through untouched.
+_WATCHED_EVENTS = REFUSED_EVENTS | {"import", "object.__getattr__", "ctypes.dlsym", "ctypes.dlsym/handle"}
 
 
 class IntrospectionRefused(ValueError):
@@ -522,8 +597,13 @@ def _introspection_guard(source, filename):
     let through only while it does (no student code runs there: C attributes only)."""
     lines = source.splitlines()
     reading = [False]
+    watched = _WATCHED_EVENTS
 
     def hook(event, args):
+        # Every event of a running program reaches this hook (opening a file, compiling...):
+        # those it has nothing to say about leave at once.
+        if event not in watched:
+            return
         if event == "sys.addaudithook":
             # A hook of the student's would see the objects the harness's own reads are
             # audited with; only a RuntimeError stops it being added (and is suppressed).
@@ -702,6 +782,7 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
         reply["functions"] = _module_functions(codec, module)
         return reply
 
+    note_progress = _progress_noter(progress_fd)
     reply = _guarded(load, filename, "the module called exit(%r) while being imported", traceback)
     send_frame(conn, reply)
     if not reply["ok"]:
@@ -722,8 +803,8 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
             replies = []
             for n, sub in enumerate(request.get("requests") or []):
                 codec.last = None
-                if progress_fd is not None:
-                    os.pwrite(progress_fd, struct.pack("<I", n + 1), 0)
+                if note_progress is not None:
+                    note_progress(n + 1)
                 replies.append(_answer(codec, sub, blobs, out_blobs, filename, traceback))
                 if not replies[-1]["ok"]:
                     if request.get("keep_going"):
@@ -740,6 +821,34 @@ def run_session(conn, source, filename, forbidden, progress_fd=None):
             send_frame(conn, response, out_blobs)
         except (OSError, ValueError) as exc:
             send_frame(conn, {"ok": False, "kind": "exception", "error": "result could not be sent: %s" % exc})
+
+
+def _progress_noter(progress_fd):
+    """A function writing a batch item's number at the start of ``progress_fd`` (None without
+    one).  Where the system maps files, the first four bytes are mapped once and written in
+    place: a request then costs no system call for it."""
+    if progress_fd is None:
+        return None
+    pack = struct.Struct("<I").pack
+    if os.name == "posix":
+        try:
+            import mmap
+
+            if os.fstat(progress_fd).st_size < 4:
+                os.ftruncate(progress_fd, 4)
+            mapped = mmap.mmap(progress_fd, 4)
+        except (ImportError, OSError, ValueError):
+            pass
+        else:
+            def note(n):
+                mapped[0:4] = pack(n)
+
+            return note
+
+    def write(n):
+        os.pwrite(progress_fd, pack(n), 0)
+
+    return write
 
 
 def _module_functions(codec, module, limit=256):
@@ -1030,11 +1139,20 @@ KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING = -4, -5
 _SYS_KEYCTL = {"x86_64": 250, "aarch64": 219, "riscv64": 219, "i686": 288, "i386": 288}
 
 
+_KEYCTL_NUMBER = []
+
+
+def _keyctl_number():
+    if not _KEYCTL_NUMBER:
+        _KEYCTL_NUMBER.append(_SYS_KEYCTL.get(os.uname().machine) if sys.platform.startswith("linux") else None)
+    return _KEYCTL_NUMBER[0]
+
+
 def _keyctl(operation, argument):
     """keyctl(2), where the system has it (a container may refuse it to everyone alike)."""
     import ctypes
 
-    number = _SYS_KEYCTL.get(os.uname().machine) if sys.platform.startswith("linux") else None
+    number = _keyctl_number()
     if number is not None:
         _c_library().syscall(ctypes.c_long(number), ctypes.c_long(operation), ctypes.c_long(argument))
 
@@ -1398,6 +1516,30 @@ def _descendants_and_strays(me, sandbox_uid):
     return result
 
 
+def _end_watch(pid):
+    """``wait(seconds)``: returns once process ``pid`` (a child) has ended or ``seconds`` have
+    passed, whichever is first; ``wait(None)`` releases what it holds.  Through a pidfd, one
+    system call whenever the child takes to end; where there is none, a short sleep."""
+    import select
+    import time
+
+    try:
+        fd = os.pidfd_open(pid) if pid is not None else None
+    except (AttributeError, OSError):
+        fd = None
+
+    def wait(seconds):
+        if seconds is None:
+            if fd is not None:
+                os.close(fd)
+        elif fd is not None:
+            select.select([fd], [], [], max(seconds, 0))
+        else:
+            time.sleep(0.0002)
+
+    return wait
+
+
 def _exit_status(raw):
     if os.WIFSIGNALED(raw):
         return {"signal": os.WTERMSIG(raw)}
@@ -1477,6 +1619,8 @@ def zygote_main(control_fd, uid_spec, root="-"):
 
     import importlib
 
+    import mmap  # noqa: F401  (each child maps its progress file: not loaded once per child)
+
     import numpy  # noqa: F401  (the whole point: import once, fork many)
 
     for name in PRELOAD:
@@ -1491,6 +1635,11 @@ def zygote_main(control_fd, uid_spec, root="-"):
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     as_root = os.geteuid() == 0 and uids is not None
     _mount_attr()
+    # The C functions a child calls to make its world, looked up here once (ctypes keeps each
+    # on the library object): not looked up again, and allocated again, by every child.
+    for name in ("unshare", "mount", "syscall", "capset"):
+        getattr(_c_library(), name, None)
+    _keyctl_number()
     isolated = _isolation_works(as_root)
     _LISTABLE_ROOT[:] = [root == "listable-root"]
     confined = _confinement_works(landlock_abi())
@@ -1500,6 +1649,7 @@ def zygote_main(control_fd, uid_spec, root="-"):
     child_stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
     # Everything imported so far moves out of the collector's sight: a child's collections
     # then never walk (and so never copy, page by page) the objects it shares with us.
+    _note_modules_at_fork()
     gc.freeze()
     control = socket.socket(fileno=control_fd)
     me = os.getpid()
@@ -1576,6 +1726,7 @@ def zygote_main(control_fd, uid_spec, root="-"):
             # sees the end of its input, is given a moment to finish on its own, so that how
             # it ended (an exit code, a signal) is known for certain, not by a race.
             own_end = time.monotonic() + 0.1
+            ended = _end_watch(current)
             while current is not None:
                 try:
                     pid, raw = os.waitpid(current, os.WNOHANG)
@@ -1586,9 +1737,10 @@ def zygote_main(control_fd, uid_spec, root="-"):
                     status = _exit_status(raw)
                     current = None
                 elif time.monotonic() < own_end:
-                    time.sleep(0.0002)
+                    ended(own_end - time.monotonic())
                 else:
                     break
+            ended(None)
             killed = 0
             deadline = time.monotonic() + 2.0
             while True:
