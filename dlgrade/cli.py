@@ -255,7 +255,9 @@ def check(obj: Context, exercise, file, seed, as_json, fmt, lang):
                dlgrade check ex05 --format junit > report.xml
     """
     from dlgrade.bridges.release import grade_in_bundles
-    from dlgrade.grading.grade_submission import DEFAULT_SEED, SubmissionError, SubmissionTooLarge, grade, read_submission
+    from dlgrade.grading.grade_submission import (
+        DEFAULT_SEED, GradingContext, SubmissionError, SubmissionTooLarge, grade, read_submission,
+    )
     from dlgrade.student.feedback import render_check
     from dlgrade.sandbox import SandboxError
     from dlgrade.student.state import record_result
