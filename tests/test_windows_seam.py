@@ -220,7 +220,7 @@ def test_the_zygote_backends_are_kept_where_they_can_run(monkeypatch):
 def test_one_sandbox_choice_for_a_students_check_and_for_bulk_grading(monkeypatch, asked):
     from dlgrade.sandbox import SandboxRefused, choose_sandbox
 
-    if asked == "bwrap" and not runner.bubblewrap_available():
+    if asked == "bwrap" and not worker.bubblewrap_available():
         pytest.skip("needs bubblewrap")
     monkeypatch.setenv("DLGRADE_SANDBOX", asked)
     monkeypatch.setenv("DLGRADE_LANG", "en")
