@@ -47,14 +47,37 @@ def near_name(missing: str, defined, expected=()) -> str | None:
     return close[0] if close else None
 
 
+#: The names each stub defines, by path, with the (mtime, size) they were read at: a bulk
+#: run asks once per submission, and the stub's syntax tree is built once per process.
+_stub_names: dict = {}
+
+
 def expected_names(exercise) -> tuple[str, ...]:
     """The functions and classes the exercise's stub defines: what its checks ask for."""
-    import ast
-
     for path in (exercise.pristine_stub_path, exercise.stub_path):
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
+            stat = path.stat()
+        except OSError:
             continue
-        return tuple(n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)))
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = _stub_names.get(path)
+        if cached is not None and cached[0] == key:
+            names = cached[1]
+        else:
+            names = _defined_names(path)
+            _stub_names[path] = (key, names)
+        if names is not None:
+            return names
     return ()
+
+
+def _defined_names(path) -> tuple[str, ...] | None:
+    """The top-level functions and classes of the Python file at ``path``, or None if it
+    cannot be read or parsed."""
+    import ast
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    return tuple(n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)))

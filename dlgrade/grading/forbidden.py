@@ -185,8 +185,13 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
 
     def shortcut(child, scope):
         """Findings for the ways around a plain reference: computed names, the import system."""
+        if not isinstance(child, (ast.Call, ast.Attribute, ast.Subscript)):
+            return
         line = getattr(child, "lineno", 0)
-        text = ast.unparse(child)[:60]
+
+        def text() -> str:  # the expression as written, shown only in a finding
+            return ast.unparse(child)[:60]
+
         if isinstance(child, ast.Call):
             func = dotted(child.func) or (child.func.id if isinstance(child.func, ast.Name) else None)
             if func in IMPORTERS and child.args:
@@ -197,7 +202,7 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
                 elif name is not None:
                     hit = _matches(name, forbidden) or _numpy_path_hit(name, forbidden)
                     if hit:
-                        findings.append(Finding(hit, line, scope, text))
+                        findings.append(Finding(hit, line, scope, text()))
             elif func in ("getattr", "builtins.getattr") and len(child.args) >= 2:
                 owner = module_of(child.args[0])
                 if owner and owner.split(".")[0] == "numpy" and numpy_refused:
@@ -208,7 +213,7 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
                     else:
                         hit = _matches(f"{owner}.{name}", forbidden) or _numpy_path_hit(f"{owner}.{name}", forbidden)
                         if hit:
-                            findings.append(Finding(hit, line, scope, text))
+                            findings.append(Finding(hit, line, scope, text()))
             elif func in ("vars", "builtins.vars") and child.args and numpy_refused:
                 owner = module_of(child.args[0])
                 if owner and owner.split(".")[0] == "numpy":
@@ -220,7 +225,7 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
                     path = f"{owner}.{child.attr}"
                     hit = _matches(path, forbidden) or _numpy_path_hit(path, forbidden)
                     if hit:
-                        findings.append(Finding(hit, line, scope, text))
+                        findings.append(Finding(hit, line, scope, text()))
             path = dotted(child)
             if path in IMPORT_SYSTEM and forbidden:
                 findings.append(Finding("changing the import system", line, scope, path))
@@ -228,7 +233,7 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
             name = constant(child.slice)
             hit = name and (_matches(name, forbidden) or _numpy_path_hit(name, forbidden))
             if hit:
-                findings.append(Finding(hit, line, scope, text))
+                findings.append(Finding(hit, line, scope, text()))
             elif name is None and forbidden and not (isinstance(child.slice, ast.Name) and child.slice.id == "__name__"):
                 findings.append(Finding(" or ".join(forbidden), line, scope, "sys.modules[…] with a computed name"))
 
