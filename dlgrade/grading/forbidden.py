@@ -9,6 +9,7 @@ function that calls it, so only the checks that reach tainted code lose points.
 from __future__ import annotations
 
 import ast
+import collections
 from dataclasses import dataclass
 
 MODULE_LEVEL = "<module>"
@@ -111,20 +112,38 @@ def _unchecked(exc: BaseException) -> tuple[list[Finding], dict[str, set[str]]]:
     return [Finding("<unchecked>", 0, MODULE_LEVEL, reason=TOO_DEEP.format(error=error))], {}
 
 
+def _nodes_in_scopes(tree: ast.Module) -> list[tuple[ast.AST, str]]:
+    """Every node below the module with the top-level function or class it is in (else
+    MODULE_LEVEL), in ``ast.walk``'s order: the tree is walked once for the whole scan."""
+    top = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    nodes: list[tuple[ast.AST, str]] = []
+    todo = collections.deque((child, child.name if isinstance(child, top) else MODULE_LEVEL)
+                             for child in ast.iter_child_nodes(tree))
+    iter_child_nodes, append, extend, pop = ast.iter_child_nodes, nodes.append, todo.extend, todo.popleft
+    while todo:
+        item = pop()
+        append(item)
+        scope = item[1]
+        extend((child, scope) for child in iter_child_nodes(item[0]))
+    return nodes
+
+
 def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Finding], dict[str, set[str]]]:
+    nodes = _nodes_in_scopes(tree)
     aliases: dict[str, str] = {}  # local name -> dotted module/attribute path
-    for node in ast.walk(tree):
+    assignments = []
+    for node, _scope in nodes:
         if isinstance(node, ast.Import):
             for a in node.names:
                 aliases[(a.asname or a.name).split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for a in node.names:
                 aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assignments.append(node)
     # Names bound to a module or a module's attribute (np2 = np, conv = np.convolve, m =
     # sys.modules["numpy"]) are aliases too; repeated until no new one appears (chains).
     assigned: set[str] = set()
-    assignments = [n for n in ast.walk(tree) if isinstance(n, ast.Assign) and len(n.targets) == 1
-                   and isinstance(n.targets[0], ast.Name)]
     for _ in range(4):
         grown = False
         for node in assignments:
@@ -237,44 +256,40 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
             elif name is None and forbidden and not (isinstance(child.slice, ast.Name) and child.slice.id == "__name__"):
                 findings.append(Finding(" or ".join(forbidden), line, scope, "sys.modules[…] with a computed name"))
 
-    def visit(node, scope):
-        for child in ast.walk(node):
-            shortcut(child, scope)
-            if isinstance(child, ast.Import):
-                for a in child.names:
-                    hit = _matches(a.name, forbidden)
-                    if hit:
-                        findings.append(Finding(hit, child.lineno, scope))
-            elif isinstance(child, ast.ImportFrom) and child.module:
-                for a in child.names:
-                    hit = _matches(f"{child.module}.{a.name}", forbidden) or _matches(child.module, forbidden)
-                    if hit and scope != MODULE_LEVEL:
-                        findings.append(Finding(hit, child.lineno, scope))
-                    elif hit and _matches(child.module, forbidden):
-                        findings.append(Finding(hit, child.lineno, scope))
-            elif isinstance(child, (ast.Attribute, ast.Name)) and isinstance(child.ctx, ast.Load):
-                path = dotted(child)
-                if path:
-                    hit = _matches(path, forbidden)
-                    if hit:
-                        base = child
-                        while isinstance(base, ast.Attribute):
-                            base = base.value
-                        via = ast.unparse(child) if isinstance(base, ast.Name) and base.id in assigned else ""
-                        findings.append(Finding(hit, child.lineno, scope, via))
-                    else:
-                        hit = _numpy_path_hit(path, forbidden)
-                        if hit and not (isinstance(child, ast.Name) and path == aliases.get(child.id) and
-                                        scope == MODULE_LEVEL):
-                            findings.append(Finding(hit, child.lineno, scope, path))
-                if isinstance(child, ast.Name) and child.id in top_names and scope != MODULE_LEVEL:
-                    references.setdefault(scope, set()).add(child.id)
+    def visit(child, scope):
+        shortcut(child, scope)
+        if isinstance(child, ast.Import):
+            for a in child.names:
+                hit = _matches(a.name, forbidden)
+                if hit:
+                    findings.append(Finding(hit, child.lineno, scope))
+        elif isinstance(child, ast.ImportFrom) and child.module:
+            for a in child.names:
+                hit = _matches(f"{child.module}.{a.name}", forbidden) or _matches(child.module, forbidden)
+                if hit and scope != MODULE_LEVEL:
+                    findings.append(Finding(hit, child.lineno, scope))
+                elif hit and _matches(child.module, forbidden):
+                    findings.append(Finding(hit, child.lineno, scope))
+        elif isinstance(child, (ast.Attribute, ast.Name)) and isinstance(child.ctx, ast.Load):
+            path = dotted(child)
+            if path:
+                hit = _matches(path, forbidden)
+                if hit:
+                    base = child
+                    while isinstance(base, ast.Attribute):
+                        base = base.value
+                    via = ast.unparse(child) if isinstance(base, ast.Name) and base.id in assigned else ""
+                    findings.append(Finding(hit, child.lineno, scope, via))
+                else:
+                    hit = _numpy_path_hit(path, forbidden)
+                    if hit and not (isinstance(child, ast.Name) and path == aliases.get(child.id) and
+                                    scope == MODULE_LEVEL):
+                        findings.append(Finding(hit, child.lineno, scope, path))
+            if isinstance(child, ast.Name) and child.id in top_names and scope != MODULE_LEVEL:
+                references.setdefault(scope, set()).add(child.id)
 
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            visit(node, node.name)
-        else:
-            visit(node, MODULE_LEVEL)
+    for node, scope in nodes:
+        visit(node, scope)
     unique = sorted(set(findings), key=lambda f: (f.line, f.name))
     return unique, references
 
