@@ -114,17 +114,29 @@ def _unchecked(exc: BaseException) -> tuple[list[Finding], dict[str, set[str]]]:
 
 def _nodes_in_scopes(tree: ast.Module) -> list[tuple[ast.AST, str]]:
     """Every node below the module with the top-level function or class it is in (else
-    MODULE_LEVEL), in ``ast.walk``'s order: the tree is walked once for the whole scan."""
+    MODULE_LEVEL), in ``ast.walk``'s order (its children as ``ast.iter_child_nodes`` gives
+    them, inlined): the tree is walked once for the whole scan."""
     top = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    node_type = ast.AST
     nodes: list[tuple[ast.AST, str]] = []
     todo = collections.deque((child, child.name if isinstance(child, top) else MODULE_LEVEL)
                              for child in ast.iter_child_nodes(tree))
-    iter_child_nodes, append, extend, pop = ast.iter_child_nodes, nodes.append, todo.extend, todo.popleft
+    append, push, pop = nodes.append, todo.append, todo.popleft
     while todo:
         item = pop()
         append(item)
-        scope = item[1]
-        extend((child, scope) for child in iter_child_nodes(item[0]))
+        node, scope = item
+        for name in node._fields:
+            try:
+                field = getattr(node, name)
+            except AttributeError:
+                continue
+            if isinstance(field, node_type):
+                push((field, scope))
+            elif isinstance(field, list):
+                for child in field:
+                    if isinstance(child, node_type):
+                        push((child, scope))
     return nodes
 
 
