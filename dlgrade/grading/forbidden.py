@@ -300,8 +300,12 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
             if isinstance(child, ast.Name) and child.id in top_names and scope != MODULE_LEVEL:
                 references.setdefault(scope, set()).add(child.id)
 
+    # The only kinds of node visit (and shortcut) look at: the others (constants, operators,
+    # contexts, statements…) are passed over without a call.
+    looked_at = (ast.Import, ast.ImportFrom, ast.Attribute, ast.Name, ast.Call, ast.Subscript)
     for node, scope in nodes:
-        visit(node, scope)
+        if isinstance(node, looked_at):
+            visit(node, scope)
     unique = sorted(set(findings), key=lambda f: (f.line, f.name))
     return unique, references
 
