@@ -21,6 +21,15 @@ CASES = [
     (InvalidValue("an object that cannot cross"), np.array([1.0]), False),
     (np.array([1, 2], dtype=np.int64), np.array([1, 2]), True),
     (np.float32(1.00001), np.array(1.0), True),  # float32 tolerance
+    # Infinities and NaN match only themselves, whatever the tolerance would allow
+    (np.array([1.0, 1e308]), np.array([1.0, np.inf]), False),
+    (np.array([1.0, -np.inf]), np.array([1.0, np.inf]), False),
+    (np.array([1.0, np.inf]), np.array([1.0, 1e308]), False),
+    (np.array([np.nan, 2.0]), np.array([np.nan, 2.0]), True),
+    (np.array([2.0, 2.0]), np.array([np.nan, 2.0]), False),
+    (np.array([np.inf, 1.0], dtype=np.float32), np.array([np.inf, 1.0]), True),
+    (np.array([3e38, 1.0], dtype=np.float32), np.array([np.inf, 1.0]), False),
+    (np.array([1.0, np.inf]), np.array([1.0, np.inf]), True),
 ]
 
 

@@ -233,6 +233,23 @@ def test_the_static_scan_leaves_ordinary_code_alone(course):
     assert forbidden_scan.scan(source, course.resolve("ex05").forbidden)[0] == []
 
 
+
+def test_a_long_expression_python_runs_is_scanned_not_refused_unchecked(course):
+    """A sum of 1500 terms (Python compiles it) is deeper than ast.unparse can show, but the
+    scan walks it without recursion: a forbidden name next to it is named with its line, and
+    a file without one is left alone, not refused as unreadable."""
+    long_sum = "x = " + " + ".join(["1"] * 1500) + "\n"
+    compile(long_sum, "conv.py", "exec")
+    forbidden = course.resolve("ex05").forbidden
+    clean = "import numpy as np\n" + long_sum + "def correlate(x, w, mode='valid'):\n    return np.zeros(3)\n"
+    assert forbidden_scan.scan(clean, forbidden)[0] == []
+    findings, _ = forbidden_scan.scan("import numpy as np\n" + long_sum + "y = np.convolve\n", forbidden)
+    assert [(f.name, f.line, f.scope) for f in findings] == [("numpy.convolve", 3, "<module>")]
+    shortcut, _ = forbidden_scan.scan(long_sum + "def convolve(x, w, mode='valid'):\n"
+                                      "    return __import__('scipy.signal').signal.convolve(x, w)\n", forbidden)
+    assert [(f.name, f.scope) for f in shortcut] == [("scipy.signal", "convolve")]
+    assert "__import__('scipy.signal')" in shortcut[0].message()
+
 GUARDED_INTERPRETER = """
 import sys
 import numpy as np

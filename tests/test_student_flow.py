@@ -171,6 +171,23 @@ def test_near_names():
     assert near_name("train_perceptron", ["perceptron"], expected=("perceptron", "train_perceptron")) is None
 
 
+
+def test_expected_names_follow_the_stub(student_root):
+    """The names a stub defines are read once, and again when the stub changes (or is gone:
+    then the exercise's own stub answers)."""
+    from dlgrade.grading.suggest import expected_names
+
+    ex = load_course(student_root).resolve("ex05")
+    assert expected_names(ex) == ("correlate", "convolve", "correlate2d", "conv2d")
+    assert expected_names(ex) == ("correlate", "convolve", "correlate2d", "conv2d")
+    ex.pristine_stub_path.write_text("def correlate(x, w):\n    pass\n\n\nclass Conv:\n    pass\n", encoding="utf-8")
+    assert expected_names(ex) == ("correlate", "Conv")
+    ex.pristine_stub_path.write_text("def correlate(x, w)\n", encoding="utf-8")  # unreadable: the next stub
+    assert expected_names(ex) == ("correlate", "convolve", "correlate2d", "conv2d")
+    ex.pristine_stub_path.unlink()
+    ex.stub_path.write_text("def only_this():\n    pass\n", encoding="utf-8")
+    assert expected_names(ex) == ("only_this",)
+
 # ----------------------------------------------------------------------------- whole-file problems
 def file_panels(output: str, title: str) -> int:
     return sum(1 for line in output.splitlines() if line.startswith("╭─") and title in line)

@@ -9,6 +9,7 @@ function that calls it, so only the checks that reach tainted code lose points.
 from __future__ import annotations
 
 import ast
+import collections
 from dataclasses import dataclass
 
 MODULE_LEVEL = "<module>"
@@ -111,20 +112,50 @@ def _unchecked(exc: BaseException) -> tuple[list[Finding], dict[str, set[str]]]:
     return [Finding("<unchecked>", 0, MODULE_LEVEL, reason=TOO_DEEP.format(error=error))], {}
 
 
+def _nodes_in_scopes(tree: ast.Module) -> list[tuple[ast.AST, str]]:
+    """Every node below the module with the top-level function or class it is in (else
+    MODULE_LEVEL), in ``ast.walk``'s order (its children as ``ast.iter_child_nodes`` gives
+    them, inlined): the tree is walked once for the whole scan."""
+    top = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    node_type = ast.AST
+    nodes: list[tuple[ast.AST, str]] = []
+    todo = collections.deque((child, child.name if isinstance(child, top) else MODULE_LEVEL)
+                             for child in ast.iter_child_nodes(tree))
+    append, push, pop = nodes.append, todo.append, todo.popleft
+    while todo:
+        item = pop()
+        append(item)
+        node, scope = item
+        for name in node._fields:
+            try:
+                field = getattr(node, name)
+            except AttributeError:
+                continue
+            if isinstance(field, node_type):
+                push((field, scope))
+            elif isinstance(field, list):
+                for child in field:
+                    if isinstance(child, node_type):
+                        push((child, scope))
+    return nodes
+
+
 def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Finding], dict[str, set[str]]]:
+    nodes = _nodes_in_scopes(tree)
     aliases: dict[str, str] = {}  # local name -> dotted module/attribute path
-    for node in ast.walk(tree):
+    assignments = []
+    for node, _scope in nodes:
         if isinstance(node, ast.Import):
             for a in node.names:
                 aliases[(a.asname or a.name).split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for a in node.names:
                 aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assignments.append(node)
     # Names bound to a module or a module's attribute (np2 = np, conv = np.convolve, m =
     # sys.modules["numpy"]) are aliases too; repeated until no new one appears (chains).
     assigned: set[str] = set()
-    assignments = [n for n in ast.walk(tree) if isinstance(n, ast.Assign) and len(n.targets) == 1
-                   and isinstance(n.targets[0], ast.Name)]
     for _ in range(4):
         grown = False
         for node in assignments:
@@ -185,8 +216,13 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
 
     def shortcut(child, scope):
         """Findings for the ways around a plain reference: computed names, the import system."""
+        if not isinstance(child, (ast.Call, ast.Attribute, ast.Subscript)):
+            return
         line = getattr(child, "lineno", 0)
-        text = ast.unparse(child)[:60]
+
+        def text() -> str:  # the expression as written, shown only in a finding
+            return ast.unparse(child)[:60]
+
         if isinstance(child, ast.Call):
             func = dotted(child.func) or (child.func.id if isinstance(child.func, ast.Name) else None)
             if func in IMPORTERS and child.args:
@@ -197,7 +233,7 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
                 elif name is not None:
                     hit = _matches(name, forbidden) or _numpy_path_hit(name, forbidden)
                     if hit:
-                        findings.append(Finding(hit, line, scope, text))
+                        findings.append(Finding(hit, line, scope, text()))
             elif func in ("getattr", "builtins.getattr") and len(child.args) >= 2:
                 owner = module_of(child.args[0])
                 if owner and owner.split(".")[0] == "numpy" and numpy_refused:
@@ -208,7 +244,7 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
                     else:
                         hit = _matches(f"{owner}.{name}", forbidden) or _numpy_path_hit(f"{owner}.{name}", forbidden)
                         if hit:
-                            findings.append(Finding(hit, line, scope, text))
+                            findings.append(Finding(hit, line, scope, text()))
             elif func in ("vars", "builtins.vars") and child.args and numpy_refused:
                 owner = module_of(child.args[0])
                 if owner and owner.split(".")[0] == "numpy":
@@ -220,7 +256,7 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
                     path = f"{owner}.{child.attr}"
                     hit = _matches(path, forbidden) or _numpy_path_hit(path, forbidden)
                     if hit:
-                        findings.append(Finding(hit, line, scope, text))
+                        findings.append(Finding(hit, line, scope, text()))
             path = dotted(child)
             if path in IMPORT_SYSTEM and forbidden:
                 findings.append(Finding("changing the import system", line, scope, path))
@@ -228,48 +264,48 @@ def _scan_tree(tree: ast.Module, forbidden: tuple[str, ...]) -> tuple[list[Findi
             name = constant(child.slice)
             hit = name and (_matches(name, forbidden) or _numpy_path_hit(name, forbidden))
             if hit:
-                findings.append(Finding(hit, line, scope, text))
+                findings.append(Finding(hit, line, scope, text()))
             elif name is None and forbidden and not (isinstance(child.slice, ast.Name) and child.slice.id == "__name__"):
                 findings.append(Finding(" or ".join(forbidden), line, scope, "sys.modules[…] with a computed name"))
 
-    def visit(node, scope):
-        for child in ast.walk(node):
-            shortcut(child, scope)
-            if isinstance(child, ast.Import):
-                for a in child.names:
-                    hit = _matches(a.name, forbidden)
-                    if hit:
-                        findings.append(Finding(hit, child.lineno, scope))
-            elif isinstance(child, ast.ImportFrom) and child.module:
-                for a in child.names:
-                    hit = _matches(f"{child.module}.{a.name}", forbidden) or _matches(child.module, forbidden)
-                    if hit and scope != MODULE_LEVEL:
-                        findings.append(Finding(hit, child.lineno, scope))
-                    elif hit and _matches(child.module, forbidden):
-                        findings.append(Finding(hit, child.lineno, scope))
-            elif isinstance(child, (ast.Attribute, ast.Name)) and isinstance(child.ctx, ast.Load):
-                path = dotted(child)
-                if path:
-                    hit = _matches(path, forbidden)
-                    if hit:
-                        base = child
-                        while isinstance(base, ast.Attribute):
-                            base = base.value
-                        via = ast.unparse(child) if isinstance(base, ast.Name) and base.id in assigned else ""
-                        findings.append(Finding(hit, child.lineno, scope, via))
-                    else:
-                        hit = _numpy_path_hit(path, forbidden)
-                        if hit and not (isinstance(child, ast.Name) and path == aliases.get(child.id) and
-                                        scope == MODULE_LEVEL):
-                            findings.append(Finding(hit, child.lineno, scope, path))
-                if isinstance(child, ast.Name) and child.id in top_names and scope != MODULE_LEVEL:
-                    references.setdefault(scope, set()).add(child.id)
+    def visit(child, scope):
+        shortcut(child, scope)
+        if isinstance(child, ast.Import):
+            for a in child.names:
+                hit = _matches(a.name, forbidden)
+                if hit:
+                    findings.append(Finding(hit, child.lineno, scope))
+        elif isinstance(child, ast.ImportFrom) and child.module:
+            for a in child.names:
+                hit = _matches(f"{child.module}.{a.name}", forbidden) or _matches(child.module, forbidden)
+                if hit and scope != MODULE_LEVEL:
+                    findings.append(Finding(hit, child.lineno, scope))
+                elif hit and _matches(child.module, forbidden):
+                    findings.append(Finding(hit, child.lineno, scope))
+        elif isinstance(child, (ast.Attribute, ast.Name)) and isinstance(child.ctx, ast.Load):
+            path = dotted(child)
+            if path:
+                hit = _matches(path, forbidden)
+                if hit:
+                    base = child
+                    while isinstance(base, ast.Attribute):
+                        base = base.value
+                    via = ast.unparse(child) if isinstance(base, ast.Name) and base.id in assigned else ""
+                    findings.append(Finding(hit, child.lineno, scope, via))
+                else:
+                    hit = _numpy_path_hit(path, forbidden)
+                    if hit and not (isinstance(child, ast.Name) and path == aliases.get(child.id) and
+                                    scope == MODULE_LEVEL):
+                        findings.append(Finding(hit, child.lineno, scope, path))
+            if isinstance(child, ast.Name) and child.id in top_names and scope != MODULE_LEVEL:
+                references.setdefault(scope, set()).add(child.id)
 
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            visit(node, node.name)
-        else:
-            visit(node, MODULE_LEVEL)
+    # The only kinds of node visit (and shortcut) look at: the others (constants, operators,
+    # contexts, statements…) are passed over without a call.
+    looked_at = (ast.Import, ast.ImportFrom, ast.Attribute, ast.Name, ast.Call, ast.Subscript)
+    for node, scope in nodes:
+        if isinstance(node, looked_at):
+            visit(node, scope)
     unique = sorted(set(findings), key=lambda f: (f.line, f.name))
     return unique, references
 

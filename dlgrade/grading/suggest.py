@@ -47,28 +47,44 @@ def near_name(missing: str, defined, expected=()) -> str | None:
     return close[0] if close else None
 
 
-def expected_kinds(exercise) -> dict[str, str]:
-    """What the exercise's stub asks each name to be: "function" (def) or "class"."""
-    import ast
-
-    for path in (exercise.pristine_stub_path, exercise.stub_path):
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
-            continue
-        return {n.name: "class" if isinstance(n, ast.ClassDef) else "function"
-                for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-    return {}
+#: What each stub defines, by path, with the (mtime, size) it was read at: a bulk run asks
+#: once per submission, and the stub's syntax tree is built once per process.
+_stub_names: dict = {}
 
 
 def expected_names(exercise) -> tuple[str, ...]:
     """The functions and classes the exercise's stub defines: what its checks ask for."""
-    import ast
+    return tuple(expected_kinds(exercise))
 
+
+def expected_kinds(exercise) -> dict[str, str]:
+    """What the exercise's stub asks each name to be: "function" (def) or "class", in the
+    stub's order."""
     for path in (exercise.pristine_stub_path, exercise.stub_path):
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
+            stat = path.stat()
+        except OSError:
             continue
-        return tuple(n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)))
-    return ()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = _stub_names.get(path)
+        if cached is not None and cached[0] == key:
+            kinds = cached[1]
+        else:
+            kinds = _defined_kinds(path)
+            _stub_names[path] = (key, kinds)
+        if kinds is not None:
+            return dict(kinds)
+    return {}
+
+
+def _defined_kinds(path) -> dict[str, str] | None:
+    """The top-level functions and classes of the Python file at ``path`` with their kind, or
+    None if it cannot be read or parsed."""
+    import ast
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    return {n.name: "class" if isinstance(n, ast.ClassDef) else "function"
+            for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}

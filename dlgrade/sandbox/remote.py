@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import numpy as np
+
 from dlgrade.sandbox import wire
 from dlgrade.sandbox.worker import (
     Session, StudentCodeError, StudentCrashed, StudentException, StudentForbidden, StudentMissing, StudentNotDefinedAs,
@@ -31,6 +33,10 @@ class Transcript:
         self.names.clear()
 
 
+#: Decoded values that hold no handle (exact types: a subclass goes through the checks).
+_PLAIN = frozenset({np.ndarray, float, int, bool, str, type(None)})
+
+
 class RemoteObject:
     """A proxy for an object living in the sandbox child."""
 
@@ -49,6 +55,8 @@ class RemoteObject:
         return self._handle.id
 
     def _wrap(self, value, path: str):
+        if type(value) in _PLAIN:  # most replies: an array or a number, nothing to wrap
+            return value
         if isinstance(value, wire.Handle):
             return RemoteObject(self._session, self._transcript, value, path)
         if isinstance(value, (list, tuple)):
