@@ -61,7 +61,9 @@ def main() -> int:
     if args.write:
         args.write.write_text(json.dumps(now, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.compare:
-        before = json.loads(args.compare.read_text(encoding="utf-8"))
+        ids = {exercise.id for exercise in chosen}
+        before = {k: v for k, v in json.loads(args.compare.read_text(encoding="utf-8")).items()
+                  if k.split()[0] in ids}
         differences = 0
         for key in sorted(set(before) | set(now)):
             if key not in before or key not in now:
