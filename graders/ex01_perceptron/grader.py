@@ -5,7 +5,9 @@ boundary rule (a sum of exactly 0 gives 0) and the training run on the AND
 data.  Hidden checks: random real perceptrons against the reference, XOR
 really built from the three gates (the file is loaded afresh with other truth
 tables written into the gates' definitions, and XOR must follow them, which a
-lookup table cannot do), training on
+lookup table cannot do; a file whose text alone decides that, XOR_gate written as
+AND(NAND(x1, x2), OR(x1, x2)) and nothing run at load time, is judged from its
+text: xor_composed_as_written), training on
 random linearly separable data and on XOR data.  Expected values are the
 reference solution's and the truth tables'; no TensorFlow.  A check's calls go
 to the sandbox in one round trip where they can (``student.batch()``), their
@@ -501,8 +503,8 @@ def follows_the_learning_rule(student, rng, reference):
         expect_learning_rule(w, b, None, X, y, 1000, reference, what)
 
 
-# Last: it loads the file afresh with other gate tables (a fresh child), and the checks after
-# it would need the student's own file loaded again.
+# Last: it loads the file afresh with other gate tables (a fresh child, unless the file's
+# text decides), and the checks after it would need the student's own file loaded again.
 @check(points=2, hidden=True, title_ko="XOR_gate = AND(NAND(x1, x2), OR(x1, x2)): 진리표가 맞고, 게이트의 진리표가 다르면 그 게이트를 따라 바뀝니다.")
 def xor_built_from_gates(student, rng):
     """XOR_gate is AND(NAND(x1, x2), OR(x1, x2)): its truth table is right, and follows the gates when theirs change."""
