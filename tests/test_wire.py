@@ -51,3 +51,22 @@ def test_what_cannot_cross_is_refused():
         wire.encode(object(), [])
     with pytest.raises(TypeError, match="cannot send a function"):
         wire.encode(lambda x: x, [])
+
+
+@pytest.mark.parametrize("dtype", ["<f8", ">f8", "<f4", "<f2", "|b1", "<i8", ">i4", "|u1", "<u2", "<c16"])
+def test_arrays_are_sent_byte_for_byte_as_npy_bytes_writes_them_header_reused_or_not(dtype):
+    """array_bytes reuses the header of a (dtype, shape) it has written before: the bytes
+    are npy_bytes' own, whatever the order, the strides or how often the shape comes."""
+    from dlgrade.sandbox.zygote import npy_array, npy_bytes
+
+    rng = np.random.default_rng(3)
+    for shape in [(), (0,), (1,), (3,), (3, 4), (2, 0, 3), (4, 2, 2)]:
+        for _ in range(3):  # the first time writes the header, the next ones reuse it
+            values = rng.normal(size=shape) * 100
+            for array in (values.astype(dtype), np.asfortranarray(values).astype(dtype),
+                          values.astype(dtype)[..., ::2] if values.ndim else values.astype(dtype)):
+                expected = npy_bytes(array)  # complex: np.save's format, its header never reused
+                sent = wire.array_bytes(array)
+                assert sent == expected, (dtype, shape)
+                np.testing.assert_array_equal(npy_array(sent), array)
+    assert all(key[0].kind in "biuf" and key[0].str[0] in "<|" for key in wire._NPY_HEADERS)
