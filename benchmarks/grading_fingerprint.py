@@ -1,7 +1,8 @@
 """What a grader decides, recorded so that a change meant only to make it faster can be
 shown to decide the same: for every file of an exercise (its stub, its reference
 solution, tests/submissions/<folder>/correct and mutants) graded with seeds 0–9 (and
-its self-checks), each check's status, points, named mistake and message.
+its self-checks), each check's status, points, named mistake and message, and what the
+code printed.
 
     python benchmarks/grading_fingerprint.py ex04 ex07 --write /tmp/before.json
     python benchmarks/grading_fingerprint.py ex04 ex07 --compare /tmp/before.json
@@ -43,7 +44,7 @@ def fingerprint(exercises, seeds) -> dict:
                     result = grade(exercise, source, seed=seed, context=context, self_checks=True)
                     key = f"{exercise.id} {path.relative_to(ROOT)} seed={seed}"
                     out[key] = [[c.name, c.status, c.score, c.max_score, c.mistake, c.message]
-                                for c in result.checks]
+                                for c in result.checks] + [["(printed)", result.output, result.notes]]
                     print(f"{key}: {result.score:g}/{result.max_score:g}", flush=True)
     return out
 

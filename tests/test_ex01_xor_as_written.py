@@ -66,6 +66,7 @@ LOOK_COMPOSED_BUT_LOADED = {
     "dunder_assign": ("", "__builtins__ = None\n"),
     "gate_deleted": ("", "def _gone():\n    del OR_gate\n"),
     "walrus": ("", "def _w():\n    return (AND_gate := 1)\n"),
+    "warns_when_compiled": ("", "def helper(x):\n    return x is 1\n"),
 }
 
 
@@ -90,12 +91,14 @@ def test_a_notebook_is_loaded_cell_by_cell(grader):
 
 
 def _both_ways(grade_file, grader, monkeypatch, source, seed):
-    """xor_built_from_gates as graded, and with every file loaded in a fresh child."""
-    judged = grade_file("ex01", source, seed=seed, only=["xor_built_from_gates"]).checks[0]
+    """xor_built_from_gates as graded, and with every file loaded in a fresh child; each
+    with what the code printed."""
+    judged = grade_file("ex01", source, seed=seed, only=["xor_built_from_gates"])
     with monkeypatch.context() as patch:
         patch.setattr(grader, "xor_composed_as_written", lambda _source: False)
-        loaded = grade_file("ex01", source, seed=seed, only=["xor_built_from_gates"]).checks[0]
-    return judged, loaded
+        loaded = grade_file("ex01", source, seed=seed, only=["xor_built_from_gates"])
+    judged.checks[0].output, loaded.checks[0].output = judged.output, loaded.output
+    return judged.checks[0], loaded.checks[0]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -103,8 +106,8 @@ def test_every_file_is_judged_as_a_fresh_child_judges_it(grade_file, grader, mon
     source = path.read_text(encoding="utf-8")
     for seed in range(3):
         judged, loaded = _both_ways(grade_file, grader, monkeypatch, source, seed)
-        assert (judged.status, judged.score, judged.mistake, judged.message) == \
-               (loaded.status, loaded.score, loaded.mistake, loaded.message), (path.name, seed)
+        assert (judged.status, judged.score, judged.mistake, judged.message, judged.output) == \
+               (loaded.status, loaded.score, loaded.mistake, loaded.message, loaded.output), (path.name, seed)
 
 
 @pytest.mark.parametrize("name", sorted(COMPOSED) + sorted(NOT_COMPOSED) + sorted(LOOK_COMPOSED_BUT_LOADED))
@@ -120,3 +123,5 @@ def test_a_composed_file_is_one_a_fresh_child_passes(grade_file, grader, monkeyp
     if grader.xor_composed_as_written(source):
         assert loaded.status == "passed"
     assert (judged.status, judged.mistake, judged.message) == (loaded.status, loaded.mistake, loaded.message)
+    if grader.xor_composed_as_written(source):
+        assert judged.output == loaded.output

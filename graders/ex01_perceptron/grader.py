@@ -313,16 +313,24 @@ def xor_composed_as_written(source):
     so (``return AND_gate(NAND_gate(x1, x2), OR_gate(x1, x2))``, or through local names as
     the textbook writes it), and nothing in the file runs at load time or rebinds a gate or
     XOR_gate (only a docstring, NumPy imports, literal constants and undecorated function
-    definitions whose defaults and annotations are literals or names).  Then loading the
-    variant runs no code of the file but XOR_gate's own lines, and a fresh child would only
-    confirm it; anything else (False) is loaded and judged in a fresh child."""
+    definitions whose defaults and annotations are literals or names), and compiling it warns
+    of nothing.  Then loading the variant runs no code of the file but XOR_gate's own lines
+    and prints nothing, and a fresh child would only confirm it; anything else (False) is
+    loaded and judged in a fresh child."""
     import ast
+
+    import warnings
 
     if source.startswith("# dlgrade-source:"):  # a notebook's cells run one by one: loaded
         return False
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
+    with warnings.catch_warnings(record=True) as raised:
+        warnings.simplefilter("always")
+        try:
+            tree = compile(source, "<submission>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            compile(tree, "<submission>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return False
+    if raised:  # a fresh child compiling it would print the warnings again
         return False
     names = set(GATES) | {"XOR_gate"}
     defined = {}
