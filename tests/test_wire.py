@@ -70,3 +70,31 @@ def test_arrays_are_sent_byte_for_byte_as_npy_bytes_writes_them_header_reused_or
                 assert sent == expected, (dtype, shape)
                 np.testing.assert_array_equal(npy_array(sent), array)
     assert all(key[0].kind in "biuf" and key[0].str[0] in "<|" for key in wire._NPY_HEADERS)
+
+
+def _outcome(read, blob):
+    try:
+        array = read(blob)
+    except Exception as exc:  # noqa: BLE001  (the error itself is what is compared)
+        return type(exc), str(exc)
+    return array.dtype.str, array.shape, array.tobytes(), array.flags.writeable, array.base is None
+
+
+def test_replies_read_as_npy_array_reads_them_header_known_or_not():
+    """read_array takes a header it has read before from what it read then: every reply,
+    well-formed or not, reads as npy_array reads it (the same array, or the same error)."""
+    from dlgrade.sandbox.zygote import npy_array, npy_bytes
+
+    rng = np.random.default_rng(5)
+    blobs = []
+    for dtype in ("<f8", "<f4", "|b1", "<i8", "|u1", ">f8"):
+        for shape in [(), (0,), (3,), (3, 4), (2, 1, 3)]:
+            blob = npy_bytes((rng.normal(size=shape) * 10).astype(dtype))
+            blobs += [blob, blob[:-1], blob + b"\0", blob[:10], blob[:9], b"\x00" + blob[1:]]
+            forged = blob.replace(b"'shape': (", b"'shape': (9, ", 1)  # the header claims more data
+            blobs += [forged, bytearray(blob)]
+    blobs += [b"", b"\x93NUMPY\x01\x00\xff\xff" + b"{" * 40]
+    for _ in range(2):  # the second time every well-formed header is known
+        for blob in blobs:
+            assert _outcome(wire.read_array, blob) == _outcome(npy_array, blob)
+    assert wire._READ_HEADERS and all(len(h) <= wire._READ_HEADER_BYTES for h in wire._READ_HEADERS)
