@@ -125,3 +125,9 @@ def test_a_composed_file_is_one_a_fresh_child_passes(grade_file, grader, monkeyp
     assert (judged.status, judged.mistake, judged.message) == (loaded.status, loaded.mistake, loaded.message)
     if grader.xor_composed_as_written(source):
         assert judged.output == loaded.output
+
+
+@pytest.mark.parametrize("extra", ["x = " + "(" * 300 + "1" + ")" * 300 + "\n", "x = " + "-" * 50000 + "1\n",
+                                   "def f(:\n", "x = '\\x00'\n\0\n"])
+def test_a_file_that_cannot_be_compiled_here_is_loaded(grader, extra):
+    assert not grader.xor_composed_as_written(SOLUTION + extra)
