@@ -1,7 +1,8 @@
 """ex07: TensorFlow is the independent oracle, here rather than at grading time.
 
 The hidden checks' expected values come from the grader's float64 NumPy
-(``float64_results``, ``cut_backward_results``).  These tests prove, for many
+(``float64_results``, ``float64_hs`` where only the forward is judged,
+``cut_backward_results``).  These tests prove, for many
 students' seeds, on every hidden check's own case generator drawn exactly as the
 check draws it (its ``check_rng``), that those values equal TensorFlow's: a
 GradientTape through the same recurrence (float64) and tf.keras.layers.SimpleRNN
@@ -141,11 +142,11 @@ def hidden_comparisons(grader, tf, name, rng):
     elif name == "random_time_rnn_vs_keras":
         for case in range(3):
             xs, Wx, Wh, b, dhs = g._case(rng, t=(2, 8))
-            yield (f"case {case + 1}", g.float64_results(xs, Wx, Wh, b, dhs), {"hs": simple_rnn(tf, xs, Wx, Wh, b)},
+            yield (f"case {case + 1}", {"hs": g.float64_hs(xs, Wx, Wh, b)}, {"hs": simple_rnn(tf, xs, Wx, Wh, b)},
                    ("hs",))
     elif name == "stateful_two_blocks":
         xs, Wx, Wh, b, dhs, _split = g._split_case(rng)
-        yield "whole sequence", g.float64_results(xs, Wx, Wh, b, dhs), tape(tf, NAMES, xs, Wx, Wh, b, dhs), ("hs",)
+        yield "whole sequence", {"hs": g.float64_hs(xs, Wx, Wh, b)}, tape(tf, NAMES, xs, Wx, Wh, b, dhs), ("hs",)
     elif name == "stateful_backward_stops_at_block":
         xs, Wx, Wh, b, _, split = g._split_case(rng)
         second_dhs = rng.normal(0, 1, (xs.shape[0], xs.shape[1] - split, Wx.shape[1]))
@@ -154,11 +155,11 @@ def hidden_comparisons(grader, tf, name, rng):
     elif name == "set_state_and_reset_state":
         xs, Wx, Wh, b, dhs, h0 = g._case_with_state(rng, t=(2, 5))
         yield "after set_state", g.float64_results(xs, Wx, Wh, b, dhs, h0), tape(tf, NAMES, xs, Wx, Wh, b, dhs, h0), NAMES
-        yield "after reset_state", g.float64_results(xs, Wx, Wh, b, dhs), tape(tf, NAMES, xs, Wx, Wh, b, dhs), ("hs",)
+        yield "after reset_state", {"hs": g.float64_hs(xs, Wx, Wh, b)}, tape(tf, NAMES, xs, Wx, Wh, b, dhs), ("hs",)
     elif name == "not_stateful_restarts":
         xs, Wx, Wh, b, dhs, split = g._split_case(rng)
         second = (xs[:, split:], Wx, Wh, b, dhs[:, split:])
-        yield "second forward", g.float64_results(*second), tape(tf, NAMES, *second), ("hs",)
+        yield "second forward", {"hs": g.float64_hs(*second[:4])}, tape(tf, NAMES, *second), ("hs",)
     elif name == "float32_inputs":
         for case, t in enumerate((6, 16, 32)):
             xs, Wx, Wh, b, dhs = g._float32_case(rng, t)
@@ -166,7 +167,7 @@ def hidden_comparisons(grader, tf, name, rng):
             yield f"case {case + 1}", g.float64_results(xs, Wx, Wh, b, dhs), tape(tf, NAMES, xs, Wx, Wh, b, dhs), NAMES
     elif name == "gradient_check_own_forward":
         xs, Wx, Wh, b, dhs = g.gradient_check_case(rng)
-        yield "forward", g.float64_results(xs, Wx, Wh, b, dhs), tape(tf, NAMES, xs, Wx, Wh, b, dhs), ("hs",)
+        yield "forward", {"hs": g.float64_hs(xs, Wx, Wh, b)}, tape(tf, NAMES, xs, Wx, Wh, b, dhs), ("hs",)
     elif name == "inputs_not_modified":
         xs, Wx, Wh, b, dhs, h_prev = g.inputs_case(rng)
         yield "TimeRNN", g.float64_results(xs, Wx, Wh, b, dhs), tape(tf, NAMES, xs, Wx, Wh, b, dhs), ("hs", "dxs")
@@ -191,7 +192,7 @@ def test_every_hidden_check_with_expected_values_is_covered(ex07):
     """The hidden checks whose expected values come from the grader's float64 NumPy are
     exactly those compared with TensorFlow below."""
     grader, _reference = ex07
-    helpers = ("float64_results", "cut_backward_results", "judge_time_rnn_cases")
+    helpers = ("float64_results", "float64_hs", "cut_backward_results", "judge_time_rnn_cases")
     computing = {spec.name for spec in collect_checks(grader) if spec.hidden and any(
         helper in inspect.getsource(spec.func) for helper in helpers)}
     assert computing == set(WITH_EXPECTED_VALUES)
@@ -207,6 +208,19 @@ def test_hidden_expected_values_equal_tensorflow(ex07, tf, name):
             assert_same(ours, theirs, names, f"seed {seed}, {name}, {what}")
             compared += 1
     assert compared >= len(SEEDS)
+
+
+def test_the_forward_alone_is_the_full_passes_forward_bit_for_bit(ex07):
+    """float64_hs (checks that judge only hs) is float64_results' forward, to the last bit:
+    the TensorFlow comparisons of either hold for both."""
+    grader, _reference = ex07
+    rng = np.random.default_rng(11)
+    for case in range(60):
+        xs, Wx, Wh, b, dhs = grader._case(rng, t=(1, 8)) if case % 3 else grader._float32_case(rng, 1 + case % 17)
+        h0 = rng.normal(0, 0.5, (xs.shape[0], Wx.shape[1])) if case % 2 else None
+        hs = grader.float64_hs(xs, Wx, Wh, b, h0)
+        assert hs.dtype == np.float64
+        np.testing.assert_array_equal(hs, grader.float64_results(xs, Wx, Wh, b, dhs, h0)["hs"])
 
 
 def _run(reference, xs, Wx, Wh, b, dhs, h0=None):

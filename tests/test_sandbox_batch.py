@@ -188,6 +188,29 @@ def test_values_kept_in_a_batch_are_shared_by_its_calls_and_by_later_ones(studen
     np.testing.assert_array_equal(kept.fetch()["x"], [7.0, 7.0])
 
 
+def test_a_value_kept_in_a_batch_is_fetched_in_the_same_batch_as_each_call_leaves_it(student):
+    counter = student.Counter()
+    add = counter.add
+    counting = _Counting(student._session)
+    batch = student.batch()
+    params = batch.keep({"x": np.zeros(2)}, name="params")
+    fetched = []
+    for k in (1.0, 2.0, "boom", 4.0):
+        batch.call(add, params, k)
+        fetched.append(batch.fetch(params))
+    values = batch.in_order()
+    assert counting.ops == ["batch"]
+    np.testing.assert_array_equal(values[fetched[0]]["x"], [1.0, 1.0])
+    np.testing.assert_array_equal(values[fetched[1]]["x"], [3.0, 3.0])  # the same dict, after both calls
+    assert student.transcript.calls[-1][1][1] == 2.0  # taking a fetch enters the calls before it
+    with pytest.raises(StudentException, match="boom at 2"):  # the failing call stops the batch
+        values[fetched[2]]
+    assert student.transcript.calls[-1][1][1] == "boom"
+    other = student.batch()
+    with pytest.raises(ValueError, match="own batch"):
+        other.fetch(params)
+
+
 def test_a_batched_call_can_show_its_arguments_after_the_call(student):
     counter = student.Counter()
     batch = student.batch()

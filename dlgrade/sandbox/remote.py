@@ -260,8 +260,14 @@ class Batch:
         return self._queue({"op": "getattr", "handle": target._dlgrade_ref, "name": name}, None,
                            f"{label}.{name}" if label else name)
 
-    def fetch(self, remote: RemoteObject) -> Pending:
-        """Queue reading a kept object's current value (see RemoteObject.fetch)."""
+    def fetch(self, remote: RemoteObject | Pending) -> Pending:
+        """Queue reading a kept object's current value (see RemoteObject.fetch): one kept in
+        an earlier round trip, or by an earlier item of this batch (``Batch.keep``'s Pending),
+        as the calls before this item left it."""
+        if isinstance(remote, Pending):
+            if remote._batch is not self:
+                raise ValueError("a Pending can be fetched only in its own batch")
+            return self._queue({"op": "fetch", "handle": remote._dlgrade_ref}, None, remote.label)
         remote._check_alive()
         return self._queue({"op": "fetch", "handle": remote._handle.id}, None, remote._path)
 

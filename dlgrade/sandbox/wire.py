@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlgrade.sandbox.zygote import (  # noqa: F401  (one framing and one array format for both sides)
-    HEADER, MAX_HEADER_BYTES, MAX_HEADER_ITEMS, FrameError, header_length, npy_array, npy_bytes, parse_header,
-    recv_frame, send_frame,
+    HEADER, MAX_HEADER_BYTES, MAX_HEADER_ITEMS, FrameError, header_length, npy_array,
+    npy_bytes, parse_header, recv_frame, send_frame,
 )
 
 NUMERIC_KINDS = "biuf"
@@ -110,6 +110,13 @@ def decode(enc, blobs: list[bytes], depth: int = 0):
             raise WireError("bad handle")
         return Handle(val, str(enc.get("type", "object"))[:100], bool(enc.get("callable", False)))
     raise WireError(f"unknown tag {tag[:20]!r}")
+
+
+def _size(shape: tuple) -> int:
+    count = 1
+    for n in shape:
+        count *= n
+    return count
 
 
 def encode(value, blobs: list[bytes]):

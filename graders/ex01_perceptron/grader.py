@@ -5,7 +5,9 @@ boundary rule (a sum of exactly 0 gives 0) and the training run on the AND
 data.  Hidden checks: random real perceptrons against the reference, XOR
 really built from the three gates (the file is loaded afresh with other truth
 tables written into the gates' definitions, and XOR must follow them, which a
-lookup table cannot do), training on
+lookup table cannot do; a file whose text alone decides that, XOR_gate written as
+AND(NAND(x1, x2), OR(x1, x2)) and nothing run at load time, is judged from its
+text: xor_composed_as_written), training on
 random linearly separable data and on XOR data.  Expected values are the
 reference solution's and the truth tables'; no TensorFlow.  A check's calls go
 to the sandbox in one round trip where they can (``student.batch()``), their
@@ -300,6 +302,126 @@ def with_gate_tables(source, tables):
     return with_definitions(source, {name: gate_lookup(name, table) for name, table in tables.items()})
 
 
+#: XOR over the gates as the lecture builds it: AND of NAND and OR of the inputs, in this order.
+COMPOSITION = ("AND_gate", ("NAND_gate", 0, 1), ("OR_gate", 0, 1))
+
+
+def xor_composed_as_written(source):
+    """Whether the file, loaded with any truth tables for the three gates (with_gate_tables),
+    is bound to give XOR_gate(x1, x2) = AND(NAND(x1, x2), OR(x1, x2)) of those tables, as
+    its text alone shows: XOR_gate's body is straight-line code composing the gates exactly
+    so (``return AND_gate(NAND_gate(x1, x2), OR_gate(x1, x2))``, or through local names as
+    the textbook writes it), and nothing in the file runs at load time or rebinds a gate or
+    XOR_gate (only a docstring, NumPy imports, literal constants and undecorated function
+    definitions whose defaults and annotations are literals or names), and compiling it warns
+    of nothing.  Then loading the variant runs no code of the file but XOR_gate's own lines
+    and prints nothing, and a fresh child would only confirm it; anything else (False) is
+    loaded and judged in a fresh child."""
+    import ast
+
+    import warnings
+
+    if source.startswith("# dlgrade-source:"):  # a notebook's cells run one by one: loaded
+        return False
+    with warnings.catch_warnings(record=True) as raised:
+        warnings.simplefilter("always")
+        try:
+            tree = compile(source, "<submission>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            compile(tree, "<submission>", "exec", dont_inherit=True)
+        except Exception:  # noqa: BLE001  (whatever stops compiling it: loaded, the child says what)
+            return False
+    if raised:  # a fresh child compiling it would print the warnings again
+        return False
+    names = set(GATES) | {"XOR_gate"}
+    defined = {}
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue
+        if isinstance(node, ast.Import) and all(a.name == "numpy" or a.name.startswith("numpy.") for a in node.names):
+            if any((a.asname or a.name.split(".")[0]) in names for a in node.names):
+                return False
+            continue
+        if isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) and t.id not in names
+                                                and not t.id.startswith("__") for t in node.targets):
+            try:
+                ast.literal_eval(node.value)
+            except Exception:  # noqa: BLE001  (not a literal, or not one it can read)
+                return False
+            continue
+        if isinstance(node, ast.FunctionDef) and not node.decorator_list and _inert_signature(node):
+            if node.name in defined:
+                return False
+            defined[node.name] = node
+            continue
+        return False
+    if not names <= set(defined):
+        return False
+    for node in ast.walk(tree):  # nothing anywhere rebinds the four names
+        if isinstance(node, ast.Name) and node.id in names and not isinstance(node.ctx, ast.Load):
+            return False
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and names & set(node.names):
+            return False
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in names \
+                and defined.get(node.name) is not node:
+            return False
+        if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) in names:
+            return False
+        if isinstance(node, ast.arg) and node.arg in names:
+            return False
+    return _straight_composition(defined["XOR_gate"]) == COMPOSITION
+
+
+def _inert_signature(node):
+    """A def whose evaluation runs nothing: defaults literal, annotations absent, literal or names."""
+    import ast
+
+    args = node.args
+    for default in args.defaults + [d for d in args.kw_defaults if d is not None]:
+        try:
+            ast.literal_eval(default)
+        except Exception:  # noqa: BLE001  (not a literal, or not one it can read)
+            return False
+    annotations = [a.annotation for a in args.posonlyargs + args.args + args.kwonlyargs] + [node.returns]
+    annotations += [a.annotation for a in (args.vararg, args.kwarg) if a is not None]
+    return all(a is None or isinstance(a, (ast.Constant, ast.Name)) for a in annotations)
+
+
+def _straight_composition(node):
+    """XOR_gate's result as a term over its two parameters (0 and 1) and gate calls —
+    (gate, term, term) — when its body is only local assignments of gate calls and a return;
+    else None."""
+    import ast
+
+    args = node.args
+    if args.posonlyargs or args.vararg or args.kwonlyargs or args.kwarg or args.defaults or len(args.args) != 2:
+        return None
+    terms = {args.args[0].arg: 0, args.args[1].arg: 1}
+
+    def term(expr):
+        if isinstance(expr, ast.Name):
+            return terms.get(expr.id)
+        if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in GATES
+                and not expr.keywords and len(expr.args) == 2):
+            inner = [term(a) for a in expr.args]
+            return None if None in inner else (expr.func.id, *inner)
+        return None
+
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
+        return None
+    for statement in body[:-1]:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id not in terms):
+            return None
+        value = term(statement.value)
+        if value is None:
+            return None
+        terms[statement.targets[0].id] = value
+    return term(body[-1].value)
+
+
 def gate_lookup(name, table):
     return (f"def {name}(x1, x2, *args, **kwargs): "
             f"return {table!r}[(1 if x1 > 0.5 else 0) * 2 + (1 if x2 > 0.5 else 0)]")
@@ -389,13 +511,16 @@ def follows_the_learning_rule(student, rng, reference):
         expect_learning_rule(w, b, None, X, y, 1000, reference, what)
 
 
-# Last: it loads the file afresh with other gate tables (a fresh child), and the checks after
-# it would need the student's own file loaded again.
+# Last: it loads the file afresh with other gate tables (a fresh child, unless the file's
+# text decides), and the checks after it would need the student's own file loaded again.
 @check(points=2, hidden=True, title_ko="XOR_gate = AND(NAND(x1, x2), OR(x1, x2)): 진리표가 맞고, 게이트의 진리표가 다르면 그 게이트를 따라 바뀝니다.")
 def xor_built_from_gates(student, rng):
     """XOR_gate is AND(NAND(x1, x2), OR(x1, x2)): its truth table is right, and follows the gates when theirs change."""
     expect_table(student, "XOR_gate")  # the property counts only with the right table
+    as_written = xor_composed_as_written(student.source)
     for tables in gate_variants(rng):
+        if as_written:  # loaded with these tables, the file can only give composed(tables)
+            continue
         # The file loaded afresh with other truth tables for the three gates, nothing patched
         # into a running module: an XOR over the gates now gives AND(NAND, OR) of these tables.
         variant = with_gate_tables(student.source, tables)

@@ -188,9 +188,9 @@ def fetched_steps(steps):
 class StudentTrajectory:
     """The student's optimizer queued on a batch: its params dict placed in the sandbox,
     the optimizer constructed, driven with the gradients at the expected trajectory's
-    points (the gradient at p0, then at each expected iterate), its parameters read after
-    the updates in FETCH_AT and the last: those updates send params back as they leave it
-    (the value a fetch right after them would read)."""
+    points (the gradient at p0, then at each expected iterate), its parameters read
+    (fetched) right after the updates in FETCH_AT and the last.  Only params comes back:
+    the gradients the grader sent are not sent back."""
 
     def __init__(self, batch, student, name, hyper, a, c, p0, expected, scale=1.0):
         self.p0 = p0
@@ -201,18 +201,17 @@ class StudentTrajectory:
         fetch, self.fetched = set(fetched_steps(steps)), []
         for step in range(1, steps + 1):
             g = {k: grads[k][step - 1] for k in p0}
+            batch.call(update, ref, g)
             if step in fetch:
-                self.fetched.append((step, batch.call_seeing_inputs(update, ref, g)))
-            else:
-                batch.call(update, ref, g)
+                self.fetched.append((step, batch.fetch(ref)))
 
     def values(self, taken):
         """{key: array (len(fetched), *shape)}, once every update has run (as a batch run
         whole: a failing update fails the check before any value is judged)."""
-        taken[self.fetched[-1][1]]  # takes every item up to the last update
+        taken[self.fetched[-1][1]]  # takes every item up to the fetch after the last update
         path = {k: [] for k in self.p0}
         for step, pending in self.fetched:
-            params = checked_params(sent_back(taken[pending]), self.p0, f"after update {step}")
+            params = checked_params(taken[pending], self.p0, f"after update {step}")
             for k in self.p0:
                 path[k].append(params[k])
         return {k: np.array(v) for k, v in path.items()}
@@ -337,17 +336,18 @@ def lecture_check(student, reference, name, hyper):
     expected = reference_trajectory(lambda: getattr(reference, name)(**hyper),
                                     {"x": np.array([0.1]), "y": np.array([2.0])}, {"x": 0.0, "y": 0.0}, start, 3)
     # ∇f at the start, then at the table's iterates: params placed in the sandbox and the
-    # three updates, each sending params back as it leaves them, go in one round trip, and
-    # are judged one update at a time.
+    # three updates, each followed by reading params as it leaves them, go in one round
+    # trip, and are judged one update at a time.
     batch, fetched, current = student.batch(), [], start
     params = keep_for_batch(batch, {k: v.copy() for k, v in start.items()})
     update = queue_optimizer(batch, student, name, hyper)
     for step in range(3):
-        fetched.append(batch.call_seeing_inputs(update, params, {"x": current["x"] / 10, "y": 2 * current["y"]}))
+        batch.call(update, params, {"x": current["x"] / 10, "y": 2 * current["y"]})
+        fetched.append(batch.fetch(params))
         current = {k: expected[k][step] for k in start}
     values = batch.in_order()
     for step, pending in enumerate(fetched):
-        current = checked_params(sent_back(values[pending]), start,
+        current = checked_params(values[pending], start,
                                  f"{call_text(name, hyper)}, after update {step + 1}")
         for k in ("x", "y"):
             expect_close(current[k], expected[k][step], tolerance=tolerance(name),

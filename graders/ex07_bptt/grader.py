@@ -35,7 +35,7 @@ from dlgrade.grading import (
 
 # The student bundle (dlgrade release) replays these helpers' recorded answers instead of
 # shipping their bodies: each is a working implementation of part of the exercise.
-RELEASE_SEALED = ("bptt",)
+RELEASE_SEALED = ("recurrence", "bptt")
 
 NAMES = ("hs", "dxs", "dWx", "dWh", "db", "dh")
 
@@ -82,9 +82,8 @@ def clip_tolerance(got):
 
 
 # ----------------------------------------------------------------------------- mistake models
-def bptt(xs, Wx, Wh, b, dhs, h0=None, *, tanh_derivative=True, carry=True):
-    """The recurrence and its backward pass in float64, optionally with a classic
-    mistake; also every step's own weight gradients (``steps``)."""
+def recurrence(xs, Wx, Wh, b, h0=None):
+    """The forward pass: (every step's h, every step's previous h), lists over time."""
     n, T, _ = xs.shape
     h = np.zeros((n, Wx.shape[1])) if h0 is None else h0
     hs, prevs = [], []
@@ -92,6 +91,15 @@ def bptt(xs, Wx, Wh, b, dhs, h0=None, *, tanh_derivative=True, carry=True):
         prevs.append(h)
         h = np.tanh(h @ Wh + xs[:, t] @ Wx + b)
         hs.append(h)
+    return hs, prevs
+
+
+def bptt(xs, Wx, Wh, b, dhs, h0=None, *, tanh_derivative=True, carry=True):
+    """The recurrence and its backward pass in float64, optionally with a classic
+    mistake; also every step's own weight gradients (``steps``)."""
+    T = xs.shape[1]
+    hs, prevs = recurrence(xs, Wx, Wh, b, h0)
+    h = hs[-1] if hs else (np.zeros((xs.shape[0], Wx.shape[1])) if h0 is None else h0)
     dh, dxs, steps = np.zeros_like(h), [None] * T, [None] * T
     for t in reversed(range(T)):
         dt = (dhs[:, t] + (dh if carry else 0)) * ((1 - hs[t] ** 2) if tanh_derivative else 1)
@@ -135,11 +143,17 @@ def float64_results(xs, Wx, Wh, b, dhs, h0=None):
     return {name: right[name] for name in NAMES}
 
 
+def float64_hs(xs, Wx, Wh, b, h0=None):
+    """float64_results' hs alone (the same forward pass, no backward pass): for checks that
+    judge only the forward."""
+    f64 = [np.asarray(a, dtype=np.float64) for a in (xs, Wx, Wh, b)]
+    return np.stack(recurrence(*f64, None if h0 is None else np.asarray(h0, dtype=np.float64))[0], 1)
+
+
 def cut_backward_results(xs, Wx, Wh, b, split, second_dhs):
     """The second stateful block's results: it starts from h after the first block
     (xs[:, :split]), a constant for its backward pass, which stops at the block's start."""
-    first_dhs = np.zeros((xs.shape[0], split, Wx.shape[1]))
-    carried = float64_results(xs[:, :split], Wx, Wh, b, first_dhs)["hs"][:, -1]
+    carried = float64_hs(xs[:, :split], Wx, Wh, b)[:, -1]
     return float64_results(xs[:, split:], Wx, Wh, b, second_dhs, carried)
 
 
@@ -389,7 +403,7 @@ def random_time_rnn_vs_keras(student, rng):
     take = batch.in_order()
     for case, ((xs, Wx, Wh, b, dhs), item) in enumerate(zip(cases, queued)):
         hs = take(item)
-        expect_close(hs, float64_results(xs, Wx, Wh, b, dhs)["hs"], what=f"case {case + 1}: TimeRNN.forward(xs)",
+        expect_close(hs, float64_hs(xs, Wx, Wh, b), what=f"case {case + 1}: TimeRNN.forward(xs)",
                      tolerance=result_tolerance(hs, xs.shape[1]))
 
 
@@ -410,7 +424,7 @@ def gradient_check_own_forward(student, rng):
                           f"{hs.shape if isinstance(hs, np.ndarray) else type(hs).__name__}")
     # Agreeing with one's own forward is worth something only if that forward is right: a
     # forward and backward that give zeros agree perfectly.
-    expect_close(hs, float64_results(xs, Wx, Wh, b, dhs)["hs"], what="TimeRNN.forward(xs)",
+    expect_close(hs, float64_hs(xs, Wx, Wh, b), what="TimeRNN.forward(xs)",
                  tolerance=result_tolerance(hs, xs.shape[1]))
     # A float32 forward (the textbook's hs = np.empty(..., 'f')) is only good to ~1e-7, so
     # the step must be larger: measured over 150 random cases, the worst relative error of
@@ -450,7 +464,7 @@ def gradient_check_own_forward(student, rng):
 def stateful_two_blocks(student, rng):
     """stateful=True: two forward blocks, concatenated, equal one long forward."""
     xs, Wx, Wh, b, dhs, split = _split_case(rng)
-    whole = float64_results(xs, Wx, Wh, b, dhs)["hs"]
+    whole = float64_hs(xs, Wx, Wh, b)
     batch = student.batch()
     forward = batch.attr(batch.call(student.TimeRNN, Wx, Wh, b, stateful=True), "forward")
     items = batch.call(forward, xs[:, :split]), batch.call(forward, xs[:, split:])
@@ -505,7 +519,7 @@ def set_state_and_reset_state(student, rng):
     got = take_forward_backward(take, items)
     expect_results(got, float64_results(xs, Wx, Wh, b, dhs, h0), "after set_state(h)", steps=xs.shape[1])
     hs = take(restarted)
-    expect_close(hs, float64_results(xs, Wx, Wh, b, dhs)["hs"], what="after reset_state(): forward(xs)",
+    expect_close(hs, float64_hs(xs, Wx, Wh, b), what="after reset_state(): forward(xs)",
                  tolerance=result_tolerance(hs, xs.shape[1]))
 
 
@@ -518,7 +532,7 @@ def not_stateful_restarts(student, rng):
     batch.call(forward, xs[:, :split])
     second = batch.call(forward, xs[:, split:])
     hs = batch.in_order()(second)
-    failure = compare(hs, float64_results(xs[:, split:], Wx, Wh, b, dhs[:, split:])["hs"],
+    failure = compare(hs, float64_hs(xs[:, split:], Wx, Wh, b),
                       what="second forward of a stateful=False layer", tolerance=result_tolerance(hs, xs.shape[1]))
     if failure:
         carried = _matches(hs, bptt(xs, Wx, Wh, b, dhs)["hs"][:, split:])
