@@ -8,7 +8,8 @@ of the code: a change made for speed must leave every grade as it was.
 For each exercise it grades the reference solution, the stub, and every file under
 tests/submissions/<folder>/ (mutants, correct variants) with each seed, and keeps the whole
 result: score, every check's name, status, points, named mistake and message, the notes
-(the grader version is left out: it changes with any edit of a grader).  ``compare`` lists
+(the grader version is left out: it changes with any edit of a grader), what the code printed, and
+the self-checks students run at home.  ``compare`` lists
 the (exercise, file, seed) whose results differ and shows the first few side by side.
 """
 
@@ -41,7 +42,7 @@ def record(path: Path, exercises: list[str] | None, seeds: int) -> None:
             for file in graded_files(exercise):
                 source = file.read_text(encoding="utf-8")
                 for seed in range(seeds):
-                    result = grade(exercise, source, seed=seed, context=context).to_dict()
+                    result = grade(exercise, source, seed=seed, context=context, self_checks=True).to_dict(internal=True)
                     result.pop("grader_version", None)
                     outcomes[f"{exercise.id} {file.relative_to(ROOT)} seed {seed}"] = result
     path.write_text(json.dumps(outcomes, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
