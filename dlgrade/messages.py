@@ -68,10 +68,10 @@ MESSAGES.update({
 MESSAGES.update({
     "feedback.not_a_function": {
         "ko": "{name}은(는) 함수가 아닙니다: {file}에서 {name}이(가) {what}입니다 (def {name}(…):로 정의하세요)",
-        "en": "{name} is not a function: in {file} it is {what} (define it with def {name}(…):)"},
+        "en": "{name} is not a function: in {file}, {name} is {what} (define it with def {name}(…):)"},
     "feedback.not_a_class": {
         "ko": "{name}은(는) 클래스가 아닙니다: {file}에서 {name}이(가) {what}입니다 (class {name}:로 정의하세요)",
-        "en": "{name} is not a class: in {file} it is {what} (define it with class {name}:)"},
+        "en": "{name} is not a class: in {file}, {name} is {what} (define it with class {name}:)"},
     "source.notebook_too_many_values": {
         "ko": "{file} 노트북에 JSON 값이 {limit}개보다 많습니다 (대부분 셀 출력이나 메타데이터). 셀 출력을 지우고"
               "(Kernel → Restart & Clear Output) 다시 저장하세요.",
