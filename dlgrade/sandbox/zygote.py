@@ -1157,26 +1157,112 @@ def _keyctl(operation, argument):
         _c_library().syscall(ctypes.c_long(number), ctypes.c_long(operation), ctypes.c_long(argument))
 
 
+# Kernel keyrings outlive processes, and every keyring a process makes or drops costs the
+# kernel a walk over all keys of the system.  A child needs none: add_key, request_key and
+# keyctl are refused to it by a seccomp filter (no privilege needed once no_new_privs is
+# set), so it can neither leave a key for a later child nor read one, and no keyring of its
+# own (nor of its uid) is ever made.  The numbers, per architecture a process of this
+# machine may call the kernel with (the native one and its 32-bit compatibility mode).
+AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 = 0xC000003E, 0x40000003
+AUDIT_ARCH_AARCH64, AUDIT_ARCH_ARM = 0xC00000B7, 0x40000028
+_KEY_SYSCALLS = {
+    "x86_64": {AUDIT_ARCH_X86_64: (248, 249, 250), AUDIT_ARCH_I386: (286, 287, 288)},
+    "aarch64": {AUDIT_ARCH_AARCH64: (217, 218, 219), AUDIT_ARCH_ARM: (309, 310, 311)},
+}
+_X32_SYSCALL_BIT = 0x40000000  # x86_64's x32 calls: the same numbers with this bit set
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO = 0x7FFF0000, 0x00050000
+_KEYRING_FILTER = []
+
+
+def keyring_filter_program(table):
+    """The classic-BPF instructions (code, jt, jf, k) of a filter refusing (EPERM) the system
+    calls ``table`` names per audit architecture, and allowing every other call.  A call of
+    an architecture the table does not name is refused too: it can only be a way round."""
+    BPF_LD_W_ABS, BPF_JEQ_K, BPF_AND_K, BPF_RET_K = 0x20, 0x15, 0x54, 0x06
+    allow, deny = (BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW), (BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | 1)
+    blocks = []
+    for arch, numbers in table.items():
+        block = [(BPF_LD_W_ABS, 0, 0, 0)]  # seccomp_data.nr
+        if arch == AUDIT_ARCH_X86_64:
+            block.append((BPF_AND_K, 0, 0, ~_X32_SYSCALL_BIT & 0xFFFFFFFF))
+        for i, number in enumerate(numbers):
+            # to the refusal after this block's allow: skip the remaining tests and the allow
+            block.append((BPF_JEQ_K, len(numbers) - i, 0, number))
+        block += [allow, deny]
+        blocks.append((arch, block))
+    program = [(BPF_LD_W_ABS, 0, 0, 4)]  # seccomp_data.arch
+    # arch tests first, each jumping to its block; none matched: refused
+    offsets, position = [], len(blocks) + 1
+    for arch, block in blocks:
+        offsets.append(position)
+        position += len(block)
+    for i, (arch, _) in enumerate(blocks):
+        program.append((BPF_JEQ_K, offsets[i] - (i + 1), 0, arch))
+    program.append(deny)
+    for _, block in blocks:
+        program += block
+    return program
+
+
+def _keyring_filter():
+    """The filter for this machine, built once in the zygote (a ctypes sock_fprog), or None."""
+    if not _KEYRING_FILTER:
+        table = _KEY_SYSCALLS.get(os.uname().machine) if sys.platform.startswith("linux") else None
+        made = None
+        if table:
+            import ctypes
+
+            class Instruction(ctypes.Structure):
+                _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                            ("k", ctypes.c_uint32)]
+
+            class Program(ctypes.Structure):
+                _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(Instruction))]
+
+            instructions = keyring_filter_program(table)
+            array = (Instruction * len(instructions))(*[Instruction(*i) for i in instructions])
+            made = (Program(len(instructions), array), array)
+        _KEYRING_FILTER.append(made)
+    return _KEYRING_FILTER[0]
+
+
+def _refuse_keyrings():
+    """Install the keyring filter in this process (no_new_privs already set); False where
+    the system cannot."""
+    import ctypes
+
+    made = _keyring_filter()
+    if made is None:
+        return False
+    try:
+        return _c_library().prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(made[0]), 0, 0) == 0
+    except Exception:
+        return False
+
+
 def _enter_own_world(uid, isolated):
     """What a session child does first, before anything of the student's arrives: its own
-    namespaces (when the system allows them), its own uid (as root), no privileges."""
+    namespaces (when the system allows them), its own uid (as root), no privileges, and no
+    kernel keyrings."""
     as_root = os.geteuid() == 0 and uid is not None
     if isolated:
         _isolate(as_root)
-    # Kernel keyrings outlive processes: a session keyring of the child's own (not the one
-    # every child of the zygote would share), and the uid's own keyrings emptied of whatever
-    # an earlier child with this uid left in them.
-    _keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0)
     if as_root:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)  # from root to a uid of its own: every capability goes
     elif isolated:
         _drop_capabilities()
-    for keyring in (KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING):
-        _keyctl(KEYCTL_CLEAR, keyring)
     if _prctl(PR_SET_NO_NEW_PRIVS, 1) != 0 and isolated:
         raise IsolationError("no_new_privs could not be set")
+    if not _refuse_keyrings():
+        # Where no filter can be set: a session keyring of the child's own (not the one every
+        # child of the zygote would share), and the uid's own keyrings emptied of whatever an
+        # earlier child with this uid left in them.
+        _keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0)
+        for keyring in (KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING):
+            _keyctl(KEYCTL_CLEAR, keyring)
     os.environ["HOME"] = os.environ["TMPDIR"] = "/tmp"
 
 
@@ -1640,6 +1726,7 @@ def zygote_main(control_fd, uid_spec, root="-"):
     for name in ("unshare", "mount", "syscall", "capset"):
         getattr(_c_library(), name, None)
     _keyctl_number()
+    _keyring_filter()
     isolated = _isolation_works(as_root)
     _LISTABLE_ROOT[:] = [root == "listable-root"]
     confined = _confinement_works(landlock_abi())
