@@ -568,7 +568,6 @@ XOR_RUN_AT_LOAD = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="set() passes for a literal while it calls the file's own set")
 @pytest.mark.parametrize("name", sorted(XOR_RUN_AT_LOAD))
 def test_code_run_at_load_through_a_literal_looking_call_never_passes_xor_as_composed(grade_file, name):
     source = EX01_SOLUTION + "\n\n" + XOR_RUN_AT_LOAD[name]
