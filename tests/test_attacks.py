@@ -573,3 +573,37 @@ def test_code_run_at_load_through_a_literal_looking_call_never_passes_xor_as_com
     source = EX01_SOLUTION + "\n\n" + XOR_RUN_AT_LOAD[name]
     check = grade_file("ex01", source, seed=1, only=["xor_built_from_gates"]).checks[0]
     assert (check.status, check.mistake) == ("failed", "xor_lookup_table"), check.message
+
+
+# ----------------------------------------------------------------------------- wire: the .npy header table
+# The parent keeps the layouts of the .npy headers it has read, for every reply of every
+# submission it grades.  A child sending arrays of a thousand shapes never met again must not
+# leave the table full of them, so that the headers of every later reply (its own and the
+# next submissions') are parsed afresh each time.
+@pytest.mark.xfail(strict=True, reason="the header table stops growing once full, whatever filled it")
+def test_a_reply_of_many_shapes_never_fills_the_header_table_for_later_replies(monkeypatch):
+    import numpy as np
+
+    from dlgrade.sandbox import wire, zygote
+
+    class Counting:
+        def __init__(self, pattern):
+            self.pattern, self.parsed = pattern, 0
+
+        def fullmatch(self, header):
+            self.parsed += 1
+            return self.pattern.fullmatch(header)
+
+    counting = Counting(zygote._NPY_HEADER)
+    monkeypatch.setattr(zygote, "_NPY_HEADER", counting)
+    forged = [zygote.npy_bytes(np.zeros((0, 7919 + n))) for n in range(3000)]
+    for blob in forged:
+        assert wire.decode({"$nd": 0}, [blob]).shape[0] == 0
+    usual = np.arange(60, dtype=np.int16).reshape(3, 1, 4, 1, 5)  # a shape met nowhere else
+    usual_bytes = zygote.npy_bytes(usual)
+    for _ in range(3):
+        assert np.array_equal(wire.decode({"$nd": 0}, [usual_bytes]), usual)
+    parsed = counting.parsed
+    for _ in range(100):
+        wire.decode({"$nd": 0}, [usual_bytes])
+    assert counting.parsed == parsed
