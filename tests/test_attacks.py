@@ -580,7 +580,6 @@ def test_code_run_at_load_through_a_literal_looking_call_never_passes_xor_as_com
 # submission it grades.  A child sending arrays of a thousand shapes never met again must not
 # leave the table full of them, so that the headers of every later reply (its own and the
 # next submissions') are parsed afresh each time.
-@pytest.mark.xfail(strict=True, reason="the header table stops growing once full, whatever filled it")
 def test_a_reply_of_many_shapes_never_fills_the_header_table_for_later_replies(monkeypatch):
     import numpy as np
 
