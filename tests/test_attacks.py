@@ -550,3 +550,59 @@ def test_bulk_grading_without_bubblewrap_is_refused_saying_what_students_could_r
                                         "--exercises", "ex01", "--lang", lang], env=env)
     assert refused.exit_code == 2, refused.output
     assert words in " ".join(refused.output.split()), refused.output
+
+
+# ----------------------------------------------------------------------------- ex01: XOR judged from its text
+# ast.literal_eval reads ``set()`` as a literal, but running it calls whatever ``set`` names
+# in the module: a def of the file's own, run at load time, which can replace XOR_gate by a
+# lookup table after the text was judged composed of the gates.
+EX01_SOLUTION = (ROOT / "solutions" / "ex01_perceptron" / "perceptron.py").read_text(encoding="utf-8")
+_REPLACE_XOR = ("    import sys\n"
+                "    sys.modules[__name__].__dict__['XOR_gate'] = lambda x1, x2: (0, 1, 1, 0)[2 * x1 + x2]\n"
+                "    return 0\n")
+XOR_RUN_AT_LOAD = {
+    "set_called_by_a_constant": "def set():\n" + _REPLACE_XOR + "\n_loaded = set()\n",
+    "set_called_by_a_default": "def set():\n" + _REPLACE_XOR + "\ndef helper(x=set()):\n    return x\n",
+    "set_called_by_a_keyword_default": "def set():\n" + _REPLACE_XOR + "\ndef helper(*, x=set()):\n    return x\n",
+    "set_called_inside_a_container": "def set():\n" + _REPLACE_XOR + "\n_loaded = (1, [set()], {2: set()})\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(XOR_RUN_AT_LOAD))
+def test_code_run_at_load_through_a_literal_looking_call_never_passes_xor_as_composed(grade_file, name):
+    source = EX01_SOLUTION + "\n\n" + XOR_RUN_AT_LOAD[name]
+    check = grade_file("ex01", source, seed=1, only=["xor_built_from_gates"]).checks[0]
+    assert (check.status, check.mistake) == ("failed", "xor_lookup_table"), check.message
+
+
+# ----------------------------------------------------------------------------- wire: the .npy header table
+# The parent keeps the layouts of the .npy headers it has read, for every reply of every
+# submission it grades.  A child sending arrays of a thousand shapes never met again must not
+# leave the table full of them, so that the headers of every later reply (its own and the
+# next submissions') are parsed afresh each time.
+def test_a_reply_of_many_shapes_never_fills_the_header_table_for_later_replies(monkeypatch):
+    import numpy as np
+
+    from dlgrade.sandbox import wire, zygote
+
+    class Counting:
+        def __init__(self, pattern):
+            self.pattern, self.parsed = pattern, 0
+
+        def fullmatch(self, header):
+            self.parsed += 1
+            return self.pattern.fullmatch(header)
+
+    counting = Counting(zygote._NPY_HEADER)
+    monkeypatch.setattr(zygote, "_NPY_HEADER", counting)
+    forged = [zygote.npy_bytes(np.zeros((0, 7919 + n))) for n in range(3000)]
+    for blob in forged:
+        assert wire.decode({"$nd": 0}, [blob]).shape[0] == 0
+    usual = np.arange(60, dtype=np.int16).reshape(3, 1, 4, 1, 5)  # a shape met nowhere else
+    usual_bytes = zygote.npy_bytes(usual)
+    for _ in range(3):
+        assert np.array_equal(wire.decode({"$nd": 0}, [usual_bytes]), usual)
+    parsed = counting.parsed
+    for _ in range(100):
+        wire.decode({"$nd": 0}, [usual_bytes])
+    assert counting.parsed == parsed

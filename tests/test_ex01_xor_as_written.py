@@ -67,6 +67,10 @@ LOOK_COMPOSED_BUT_LOADED = {
     "gate_deleted": ("", "def _gone():\n    del OR_gate\n"),
     "walrus": ("", "def _w():\n    return (AND_gate := 1)\n"),
     "warns_when_compiled": ("", "def helper(x):\n    return x is 1\n"),
+    "set_shadowed_called_at_load": ("", "def set():\n    return 0\n\n_empty = set()\n"),
+    "set_shadowed_called_by_a_default": ("", "def set():\n    return 0\n\ndef helper(x=(set(),)):\n    return x\n"),
+    "dunder_def": ("", "def __getattr__(name):\n    return None\n"),
+    "dunder_import": ("", "import numpy as __builtins__\n"),
 }
 
 

@@ -131,47 +131,52 @@ def recv_frame(sock, max_bytes=1 << 40, with_fds=0):
 # rest of a round trip, so the common header is written and read here with a
 # strict pattern; anything else is left to numpy.load(allow_pickle=False).
 
+import functools as _functools
 import re as _re
 
 _NPY_MAGIC = b"\x93NUMPY\x01\x00"
 _NPY_HEADER = _re.compile(rb"\{'descr': '([<|][biuf][1248])', 'fortran_order': False, 'shape': \(((?:\d+, )*\d*|\d+,)\), \} *\n")
 
 
-#: The .npy headers met so far: (dtype, shape) -> the bytes before the data, and the header's
-#: bytes -> (dtype, shape, data size).  A few shapes recur thousands of times per submission;
-#: each table stops growing at _NPY_KNOWN_MAX entries (a reply may hold any number of shapes).
-_NPY_PREFIXES = {}
-_NPY_LAYOUTS = {}
+#: The .npy headers met most recently: (dtype, shape) -> the bytes before the data, and the
+#: header's bytes -> (dtype, shape, data size).  A few shapes recur thousands of times per
+#: submission; each table keeps the _NPY_KNOWN_MAX used last (least recently used out), so
+#: that a reply of any number of shapes, never met again, cannot fill it for later replies.
 _NPY_KNOWN_MAX = 1024
+
+
+@_functools.lru_cache(maxsize=_NPY_KNOWN_MAX)
+def _npy_prefix(dtype, shape):
+    """The bytes before the data of an array of this dtype and shape (C order), or None for a
+    dtype written by numpy.save."""
+    descr = dtype.str
+    if descr[0] == "=":
+        descr = "<" + descr[1:]
+    if descr[0] not in "<|" or dtype.kind not in "biuf":
+        return None
+    text = "(%s)" % ("%d," % shape[0] if len(shape) == 1 else ", ".join(str(n) for n in shape))
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, text)
+    pad = 64 - (len(_NPY_MAGIC) + 2 + len(header) + 1) % 64
+    header = (header + " " * pad + "\n").encode("latin1")
+    return _NPY_MAGIC + struct.pack("<H", len(header)) + header
 
 
 def npy_bytes(array):
     if not array.flags.c_contiguous:
         array = array.copy(order="C")  # (np.ascontiguousarray would turn a 0-d array into shape (1,))
-    key = (array.dtype, array.shape)
-    prefix = _NPY_PREFIXES.get(key)
+    prefix = _npy_prefix(array.dtype, array.shape)
     if prefix is None:
-        descr = array.dtype.str
-        if descr[0] == "=":
-            descr = "<" + descr[1:]
-        if descr[0] not in "<|" or array.dtype.kind not in "biuf":
-            import io
+        import io
 
-            import numpy as np
+        import numpy as np
 
-            buf = io.BytesIO()
-            np.save(buf, array, allow_pickle=False)
-            return buf.getvalue()
-        shape = "(%s)" % ("%d," % array.shape[0] if array.ndim == 1 else ", ".join(str(n) for n in array.shape))
-        header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
-        pad = 64 - (len(_NPY_MAGIC) + 2 + len(header) + 1) % 64
-        header = (header + " " * pad + "\n").encode("latin1")
-        prefix = _NPY_MAGIC + struct.pack("<H", len(header)) + header
-        if len(_NPY_PREFIXES) < _NPY_KNOWN_MAX:
-            _NPY_PREFIXES[key] = prefix
+        buf = io.BytesIO()
+        np.save(buf, array, allow_pickle=False)
+        return buf.getvalue()
     return prefix + array.tobytes()
 
 
+@_functools.lru_cache(maxsize=_NPY_KNOWN_MAX)
 def _npy_layout(header):
     """(dtype, shape, data size) of a header in the common form, or None."""
     import numpy as np
@@ -185,10 +190,7 @@ def _npy_layout(header):
     count = 1
     for d in shape:
         count *= d
-    layout = (dtype, shape, count * dtype.itemsize)
-    if len(_NPY_LAYOUTS) < _NPY_KNOWN_MAX:
-        _NPY_LAYOUTS[header] = layout
-    return layout
+    return (dtype, shape, count * dtype.itemsize)
 
 
 def npy_array(blob):
@@ -198,7 +200,7 @@ def npy_array(blob):
     if blob[:8] == _NPY_MAGIC and len(blob) >= 10:
         start = 10 + (blob[8] | blob[9] << 8)
         header = bytes(blob[10:start])
-        layout = _NPY_LAYOUTS.get(header) or _npy_layout(header)
+        layout = _npy_layout(header)
         if layout is not None:
             dtype, shape, size = layout
             if len(blob) - start != size:

@@ -312,8 +312,9 @@ def xor_composed_as_written(source):
     its text alone shows: XOR_gate's body is straight-line code composing the gates exactly
     so (``return AND_gate(NAND_gate(x1, x2), OR_gate(x1, x2))``, or through local names as
     the textbook writes it), and nothing in the file runs at load time or rebinds a gate or
-    XOR_gate (only a docstring, NumPy imports, literal constants and undecorated function
-    definitions whose defaults and annotations are literals or names), and compiling it warns
+    XOR_gate (only a docstring, NumPy imports, literal constants that call nothing — not even
+    ``set()`` — and undecorated functions, none named __…__, whose defaults are such literals
+    and whose annotations literals or names), and compiling it warns
     of nothing.  Then loading the variant runs no code of the file but XOR_gate's own lines
     and prints nothing, and a fresh child would only confirm it; anything else (False) is
     loaded and judged in a fresh child."""
@@ -338,17 +339,17 @@ def xor_composed_as_written(source):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue
         if isinstance(node, ast.Import) and all(a.name == "numpy" or a.name.startswith("numpy.") for a in node.names):
-            if any((a.asname or a.name.split(".")[0]) in names for a in node.names):
+            if any((a.asname or a.name.split(".")[0]) in names or (a.asname or "").startswith("__")
+                   for a in node.names):
                 return False
             continue
         if isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) and t.id not in names
                                                 and not t.id.startswith("__") for t in node.targets):
-            try:
-                ast.literal_eval(node.value)
-            except Exception:  # noqa: BLE001  (not a literal, or not one it can read)
+            if not _inert_literal(node.value):
                 return False
             continue
-        if isinstance(node, ast.FunctionDef) and not node.decorator_list and _inert_signature(node):
+        if isinstance(node, ast.FunctionDef) and not node.decorator_list and _inert_signature(node) \
+                and not node.name.startswith("__"):
             if node.name in defined:
                 return False
             defined[node.name] = node
@@ -372,18 +373,29 @@ def xor_composed_as_written(source):
 
 
 def _inert_signature(node):
-    """A def whose evaluation runs nothing: defaults literal, annotations absent, literal or names."""
+    """A def whose evaluation runs nothing: defaults literals that call nothing (_inert_literal),
+    annotations absent, literal or names."""
     import ast
 
     args = node.args
-    for default in args.defaults + [d for d in args.kw_defaults if d is not None]:
-        try:
-            ast.literal_eval(default)
-        except Exception:  # noqa: BLE001  (not a literal, or not one it can read)
-            return False
+    if not all(_inert_literal(d) for d in args.defaults + [d for d in args.kw_defaults if d is not None]):
+        return False
     annotations = [a.annotation for a in args.posonlyargs + args.args + args.kwonlyargs] + [node.returns]
     annotations += [a.annotation for a in (args.vararg, args.kwarg) if a is not None]
     return all(a is None or isinstance(a, (ast.Constant, ast.Name)) for a in annotations)
+
+
+def _inert_literal(node):
+    """A literal whose evaluation calls nothing: constants, containers of them, signed and
+    complex numbers.  ast.literal_eval alone also reads ``set()``, which, run, calls whatever
+    ``set`` names in the module — a def of the file's own, say."""
+    import ast
+
+    try:
+        ast.literal_eval(node)
+    except Exception:  # noqa: BLE001  (not a literal, or not one it can read)
+        return False
+    return not any(isinstance(n, (ast.Call, ast.Name, ast.Attribute)) for n in ast.walk(node))
 
 
 def _straight_composition(node):
