@@ -550,3 +550,135 @@ def test_bulk_grading_without_bubblewrap_is_refused_saying_what_students_could_r
                                         "--exercises", "ex01", "--lang", lang], env=env)
     assert refused.exit_code == 2, refused.output
     assert words in " ".join(refused.output.split()), refused.output
+
+
+# ----------------------------------------------------------------------------- packages installed beside NumPy
+# The fallback's file rules grant whole folders: the interpreter's standard library and the
+# system's library folders (/usr/lib, /usr/local/lib).  A site-packages or dist-packages
+# folder lies beneath them (pyenv, conda, Debian's /usr/lib/python3/dist-packages, the pip
+# installs of /usr/local/lib/python3.X/dist-packages): every package installed there is then
+# the child's to read and to load under a name of its own choosing, SciPy's C correlation
+# included, which the forbidden names (by module name) never see.
+INSTALLED_PACKAGES = textwrap.dedent("""
+
+
+    import os as _os
+    import sys as _sys
+
+    _FOLDERS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib")
+
+
+    def _site_folders():
+        seen, todo = [], [(p, 0) for p in list(_sys.path) + list(_FOLDERS) if p]
+        while todo:
+            path, depth = todo.pop()
+            try:
+                names = _os.listdir(path)
+            except OSError:
+                continue
+            for name in names:
+                full = _os.path.join(path, name)
+                if name in ("site-packages", "dist-packages"):
+                    seen.append(full)
+                elif depth < 2 and _os.path.isdir(full) and not _os.path.islink(full):
+                    todo.append((full, depth + 1))
+        return seen
+
+
+    def _readable_packages():
+        read = []
+        for folder in _site_folders():
+            try:
+                names = sorted(_os.listdir(folder))
+            except OSError:
+                continue
+            for name in names:
+                if name.startswith("numpy"):
+                    continue
+                for root, _dirs, files in _os.walk(_os.path.join(folder, name)):
+                    for f in files[:1]:
+                        try:
+                            with open(_os.path.join(root, f), "rb") as handle:
+                                handle.read(1)
+                            read.append(_os.path.join(root, f))
+                        except OSError:
+                            pass
+                    break
+        return read
+
+
+    def correlate(x, w, mode="valid"):
+        raise ValueError("READ %r" % _readable_packages()[:5])
+    """)
+
+
+@pytest.mark.xfail(strict=True, reason="the fallback's file rules grant folders that hold site-packages")
+@pytest.mark.skipif(__import__("os").geteuid() != 0, reason="the fallback sandbox as root")
+def test_the_fallback_sandbox_opens_no_installed_package_but_numpy(course):
+    from dlgrade.grading.runner import GradingContext, grade
+
+    with GradingContext.create(backend="rlimit") as context:
+        result = grade(course.resolve("ex05"), SOLUTION + INSTALLED_PACKAGES, seed=0, context=context)
+    message = next(c.message for c in result.checks if c.name == "lecture_correlate_valid")
+    assert "READ []" in message, message
+
+
+# SciPy's compiled correlation (scipy.signal's _sigtools) loaded from its file as a top-level
+# module of its own name: no import of scipy.signal anywhere, yet every correlate and convolve
+# is SciPy's.  Only ever "valid" mode: the other modes pad first.
+SCIPY_UNDER_ANOTHER_NAME = textwrap.dedent("""
+
+
+    import os as _os
+    import sys as _sys
+
+
+    def _their_correlation():
+        import importlib.machinery as _machinery
+        import importlib.util as _util
+
+        for top in list(_sys.path) + ["/usr/lib/python3/dist-packages"]:
+            for sub in ("", "site-packages", "dist-packages"):
+                folder = _os.path.join(top, sub, "sc" + "ipy", "sig" + "nal")
+                if _os.path.isdir(folder):
+                    for name in _os.listdir(folder):
+                        if name.startswith("_sigtools") and name.endswith(".so"):
+                            path = _os.path.join(folder, name)
+                            loader = _machinery.ExtensionFileLoader("_sigtools", path)
+                            spec = _util.spec_from_file_location("_sigtools", path, loader=loader)
+                            return _util.module_from_spec(spec)._correlateND
+        raise ValueError("not reachable")
+
+
+    def correlate(x, w, mode="valid"):
+        x, w = np.asarray(x), np.asarray(w)
+        kind = np.result_type(x, w)
+        F = len(w)
+        before = {"valid": 0, "full": F - 1, "same": F // 2}[mode]
+        after = {"valid": 0, "full": F - 1, "same": F - 1 - F // 2}[mode]
+        x = np.pad(x.astype(kind), (before, after))
+        if len(x) < F:
+            return np.zeros(0, kind)
+        return _their_correlation()(x, w.astype(kind), np.zeros(len(x) - F + 1, kind), 0)
+
+
+    def convolve(x, w, mode="valid"):
+        return correlate(x, np.asarray(w)[::-1], mode)
+    """)
+
+
+@pytest.mark.xfail(strict=True, reason="the fallback's file rules grant folders that hold site-packages")
+@pytest.mark.skipif(__import__("os").geteuid() != 0, reason="the fallback sandbox as root")
+def test_scipy_loaded_from_its_file_under_another_name_earns_nothing(course):
+    import importlib.util
+
+    from dlgrade.grading.runner import GradingContext, grade
+
+    if importlib.util.find_spec("scipy") is None:
+        pytest.skip("SciPy is not installed here")
+    with GradingContext.create(backend="rlimit") as context:
+        result = grade(course.resolve("ex05"), SOLUTION + SCIPY_UNDER_ANOTHER_NAME, seed=0, context=context)
+    st = statuses(result)
+    reached = ["lecture_correlate_valid", "lecture_convolve_valid", "random_correlate", "random_convolve"]
+    assert all(st[name] != "passed" for name in reached), st
+    assert st["random_correlate2d"] == "passed", st  # the rest of the file is the reference
