@@ -705,3 +705,37 @@ def test_a_package_installed_beside_numpy_is_not_found_in_the_child_as_under_bub
         result = grade(course.resolve("ex01"), source, seed=0, context=context)
     message = next(c.message for c in result.checks if c.name == "lecture_sign_perceptrons")
     assert "yaml ModuleNotFoundError, numpy.random imported" in message, message
+
+
+# ----------------------------------------------------------------------------- ids that break lines
+# The terminal keeps newline and tab in messages (they are how multi-line feedback reads), but a
+# student id is one name: a folder named with a line break writes a line of its own choosing
+# into the instructor's summary — a forged "refused:" or "conflict:" line, or a row of the
+# table with an id and no score.  The same id reaches the gradebook, CSV and LMS exports.
+@pytest.mark.xfail(strict=True, reason="student ids keep newline and tab")
+@pytest.mark.parametrize("breaker", ["\n", "\t", "\x85", "\x1c", "\r\n"])
+def test_a_student_id_is_one_line_whatever_the_folder_is_named(breaker):
+    import unicodedata
+
+    from dlgrade.bulk.identity import student_id
+
+    student = student_id("20260001" + breaker + "refused: 20269999 — forged")
+    assert student is not None and len(student.splitlines()) == 1, repr(student)
+    assert not [ch for ch in student if unicodedata.category(ch) == "Cc"], repr(student)
+
+
+@pytest.mark.xfail(strict=True, reason="student ids keep newline and tab")
+def test_a_folder_name_cannot_write_a_line_of_the_intake_summary(tmp_path):
+    from click.testing import CliRunner
+
+    from dlgrade.cli import main
+
+    forged = "20260001\nrefused: 20269999 — forged.zip is not a readable zip or tar archive"
+    (tmp_path / "class" / forged).mkdir(parents=True)
+    (tmp_path / "class" / forged / "conv.py").write_text(SOLUTION, encoding="utf-8")
+    env = {"DLGRADE_HOME": str(ROOT), "DLGRADE_LANG": "en", "COLUMNS": "200"}
+    result = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--exercises", "ex05",
+                                       "--db", str(tmp_path / "g.db"), "-j", "1"], env=env)
+    assert result.exit_code in (0, 1), result.output
+    assert not [line for line in result.output.splitlines() if line.lstrip("│ ").startswith("refused: 20269999")], \
+        result.output
