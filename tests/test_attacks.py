@@ -735,3 +735,32 @@ def test_a_folder_name_cannot_write_a_line_of_the_intake_summary(tmp_path):
     assert result.exit_code in (0, 1), result.output
     assert not [line for line in result.output.splitlines() if line.lstrip("│ ").startswith("refused: 20269999")], \
         result.output
+
+
+@pytest.mark.xfail(strict=True, reason="intake lines interpolate file and entry names with their line breaks")
+def test_a_file_or_entry_name_cannot_write_a_line_of_the_intake_summary(tmp_path):
+    import os
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from dlgrade.cli import main
+
+    forged = "\nrefused: 20269999 — forged"
+    (tmp_path / "class" / "s1").mkdir(parents=True)
+    (tmp_path / "class" / "s1" / "conv.py").write_text(SOLUTION, encoding="utf-8")
+    (tmp_path / "class" / "s1" / ("notes" + forged + ".py")).write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "class" / "s1" / ("link" + forged + ".py")).symlink_to("/etc/hostname")
+    (tmp_path / "class" / "s2").mkdir()
+    (tmp_path / "class" / "s2" / "conv.py").write_text(SOLUTION, encoding="utf-8")
+    os.mkfifo(tmp_path / "class" / "s2" / ("pipe" + forged))
+    with zipfile.ZipFile(tmp_path / "class" / "s3.zip", "w") as archive:
+        archive.writestr("conv.py", SOLUTION)
+        archive.writestr("../x" + forged, "x = 1\n")
+    env = {"DLGRADE_HOME": str(ROOT), "DLGRADE_LANG": "en", "COLUMNS": "200"}
+    result = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--exercises", "ex05",
+                                       "--db", str(tmp_path / "g.db"), "-j", "1"], env=env)
+    assert result.exit_code in (0, 1), result.output
+    assert "forged" in result.output  # the names are shown...
+    assert not [line for line in result.output.splitlines() if line.lstrip("│ ").startswith("refused: 20269999")], \
+        result.output  # ... on the line they belong to
