@@ -70,7 +70,12 @@ def readable_id(name: str) -> str:
     if _SURROGATE.search(name):
         name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
             if all(0xDC80 <= ord(c) <= 0xDCFF for c in _SURROGATE.findall(name)) else clean(name, None)
-    return _LINE_BREAKS.sub(_escape, name)
+    return one_line(name)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: what would end a line, and tab, written out as ``\\x0a``."""
+    return _LINE_BREAKS.sub(_escape, text)
 
 
 def _escape(match: re.Match) -> str:

@@ -737,7 +737,6 @@ def test_a_folder_name_cannot_write_a_line_of_the_intake_summary(tmp_path):
         result.output
 
 
-@pytest.mark.xfail(strict=True, reason="intake lines interpolate file and entry names with their line breaks")
 def test_a_file_or_entry_name_cannot_write_a_line_of_the_intake_summary(tmp_path):
     import os
     import zipfile
