@@ -5,6 +5,7 @@ marker must go).  Each runs through the real sandbox of the machine (bubblewrap 
 installed), with the same warm context as the rest of the suite.
 """
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -763,3 +764,33 @@ def test_a_file_or_entry_name_cannot_write_a_line_of_the_intake_summary(tmp_path
     assert "forged" in result.output  # the names are shown...
     assert not [line for line in result.output.splitlines() if line.lstrip("│ ").startswith("refused: 20269999")], \
         result.output  # ... on the line they belong to
+
+
+def test_no_folder_of_installed_packages_is_granted_whole_even_when_a_library_was_loaded_from_it(tmp_path):
+    """A shared object the zygote has mapped names its folder as readable; a folder of installed
+    packages (a .so sitting in site-packages itself, as cffi's does) is never one of them."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    dynload = Path(sysconfig.get_paths()["platstdlib"]) / "lib-dynload"
+    library = next(dynload.glob("_json*.so"), None) or next(dynload.glob("*.so"), None)
+    if library is None:
+        pytest.skip("no shared object to load here")
+    site = tmp_path / "lib" / "site-packages"
+    site.mkdir(parents=True)
+    shutil.copy(library, site / library.name)
+    script = textwrap.dedent("""
+        import ctypes, os, sys
+        zygote = {"__name__": "zygote"}
+        exec(compile(open(sys.argv[1]).read(), sys.argv[1], "exec"), zygote)
+        ctypes.CDLL(sys.argv[2])
+        granted = [os.path.realpath(path) for path, _fd, access in zygote["_readable_folders"]() if access != 8]
+        print("\\n".join(granted))
+        """)
+    out = subprocess.run([sys.executable, "-c", script, str(ROOT / "dlgrade" / "sandbox" / "zygote.py"),
+                          str(site / library.name)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    granted = out.stdout.splitlines()
+    assert str(site.resolve()) not in granted and str(site.parent.resolve()) not in granted, granted
+    assert not [path for path in granted if os.path.basename(path) in ("site-packages", "dist-packages")], granted

@@ -1175,7 +1175,9 @@ def _readable_folders():
     found += list(LIBRARY_FOLDERS)
     unique = {}
     for path in found:
-        unique.setdefault(os.path.realpath(path), path)
+        real = os.path.realpath(path)
+        if os.path.basename(real) not in PACKAGE_FOLDERS:  # a shared object mapped from one: not it whole
+            unique.setdefault(real, path)
     found = [part for path in unique.values() for part in _without_installed_packages(path)]
     # Opened here, by the zygote (as root it reaches folders the sandbox uid cannot walk to,
     # such as an interpreter under /root): each child names its rules by these descriptors.
