@@ -516,12 +516,43 @@ class IntrospectionRefused(ValueError):
     (typing, collections.namedtuple, enum) fall back as they do there."""
 
 
+def _extension_rule():
+    """``refused(name, path)``: None when the extension module file ``path`` may be created as
+    module ``name`` (a first import of NumPy's own under the name its place gives it, or one in
+    the interpreter's own import folders), else what the file is.  The same file under a name of the
+    student's is a new module to the interpreter: NumPy's C functions as they were before the
+    guards replaced them."""
+    import numpy
+
+    numpy_dir = os.path.realpath(os.path.dirname(os.path.abspath(numpy.__file__)))
+    top = os.path.dirname(numpy_dir)
+    # The interpreter's own import folders (lib-dynload; DLLs on Windows), not where packages are installed.
+    dynload = {os.path.realpath(p) for p in sys.path if type(p) is str and p}
+    dynload = {p for p in dynload if p != os.path.realpath(top) and os.path.basename(p) not in PACKAGE_FOLDERS}
+
+    def refused(name, path):
+        try:
+            real = os.path.realpath(os.fsdecode(path))
+        except (TypeError, ValueError):
+            return "an extension module"
+        if real.startswith(numpy_dir + os.sep):
+            parts = os.path.relpath(real, top).split(os.sep)
+            own = ".".join(parts[:-1] + [parts[-1].split(".")[0]])
+            return None if name == own else "NumPy's %s" % own
+        if os.path.dirname(real) in dynload:
+            return None
+        return os.path.basename(real) or "an extension module"
+
+    return refused
+
+
 def _introspection_guard(source, filename):
     """(install, traceback): ``install()`` adds the audit hook; ``traceback(exc)`` formats the
     student's frames of ``exc`` — the one place the harness itself reads frames, with the hook
     let through only while it does (no student code runs there: C attributes only)."""
     lines = source.splitlines()
     reading = [False]
+    extensions = _extension_rule()
 
     def hook(event, args):
         if event == "sys.addaudithook":
@@ -540,6 +571,15 @@ def _introspection_guard(source, filename):
                 raise ForbiddenName("%s is not allowed in this exercise (reached as a fresh copy of %s)"
                                     % (_refused_numpy[0], name))
             raise IntrospectionRefused("a fresh copy of %s is not available to submissions" % name)
+        if event == "import" and len(args) > 2 and args[2] is None and len(args) > 1:
+            refused = extensions(args[0], args[1])
+            if refused is not None:
+                if _refused_numpy and refused.startswith("NumPy"):
+                    _violations.append(_refused_numpy[0])
+                    raise ForbiddenName("%s is not allowed in this exercise (reached as %s loaded as %s)"
+                                        % (_refused_numpy[0], refused, args[0]))
+                raise IntrospectionRefused("%s cannot be loaded as %s: extension modules load under their own "
+                                           "name, from the interpreter's and NumPy's folders" % (refused, args[0]))
         if (event in REFUSED_EVENTS
                 or (event == "object.__getattr__" and len(args) > 1 and args[1] in REFUSED_ATTRIBUTES)
                 # The interpreter's own C API through ctypes (PyEval_GetFrame, PyFrame_GetBack…).
