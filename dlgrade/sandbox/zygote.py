@@ -1595,6 +1595,16 @@ def _only_numpy_beside_numpy():
             break
 
 
+def _lower(fd):
+    """``fd`` moved to the lowest free descriptor number, if that is lower."""
+    low = os.dup(fd)
+    if low < fd:
+        os.close(fd)
+        return low
+    os.close(low)
+    return fd
+
+
 def _uids(spec):
     """The uids the zygote's children take in turn ("first:count"), or None (not root)."""
     if spec == "-":
@@ -1689,6 +1699,10 @@ def zygote_main(control_fd, uid_spec, root="-"):
                     # descriptors, which the child closes once they are in force (they would
                     # hold slots of its few open files).
                     confine_files(confined, _own_scratch() if isolated else (), close=True)
+                    # The connection and the progress file down to the numbers the rules' closed
+                    # descriptors held: among the child's first open files, as before the rules.
+                    session_fd = _lower(session_fd)
+                    progress_fd = _lower(progress_fd) if progress_fd is not None else None
                     _set_limits(command.get("limits", {}))
                     conn = socket.socket(fileno=session_fd)
                     load, _ = recv_frame(conn, max_bytes=8 << 20)
