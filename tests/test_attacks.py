@@ -852,3 +852,37 @@ def test_numpy_extension_loaded_under_another_name_brings_back_no_forbidden_func
     reached = ["lecture_correlate_valid", "lecture_convolve_valid", "random_correlate", "random_convolve"]
     assert all(st[name] != "passed" for name in reached), st
     assert st["random_correlate2d"] == "passed", st  # the rest of the file is the reference
+
+
+# ----------------------------------------------------------------------------- the interpreter's C API by address
+# The audit hook refuses ctypes' look-up of the interpreter's own functions by name (Py…), but
+# not libc's dlsym called through ctypes, nor a call to an address found any other way: the
+# current frame, and from it the harness's frames (f_back is not audited).  The judgements stay
+# in the parent, on the values it receives, so no check is won this way (see the raw memory
+# tests above); what is lost is the promise that the harness's objects are out of reach.
+HARNESS_FRAMES_BY_ADDRESS = textwrap.dedent("""
+
+
+    import ctypes as _ctypes
+
+
+    def perceptron(x, w, b):
+        libc = _ctypes.CDLL(None)
+        find = libc.dlsym
+        find.restype = _ctypes.c_void_p
+        find.argtypes = [_ctypes.c_void_p, _ctypes.c_char_p]
+        frame = _ctypes.PYFUNCTYPE(_ctypes.py_object)(find(None, b"Py" + b"Eval_GetFrame"))()
+        names = []
+        while frame is not None and len(names) < 12:
+            names.append(frame.f_code.co_name)
+            frame = frame.f_back
+        raise ValueError("FRAMES " + " ".join(names))
+    """)
+
+
+@pytest.mark.xfail(strict=True, reason="the interpreter's C API is reachable by address through ctypes")
+def test_the_harness_frames_are_out_of_reach_through_the_c_api_by_address(grade_file):
+    source = (ROOT / "solutions" / "ex01_perceptron" / "perceptron.py").read_text() + HARNESS_FRAMES_BY_ADDRESS
+    result = grade_file("ex01", source)
+    message = next(c.message for c in result.checks if c.name == "lecture_sign_perceptrons")
+    assert "_serve" not in message and "run_session" not in message, message
