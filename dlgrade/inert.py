@@ -57,14 +57,25 @@ def clean(text, limit: int | None = MAX_TEXT) -> str:
     return text
 
 
+#: What ends a line (str.splitlines) and tab: the characters the terminal keeps in messages.
+_LINE_BREAKS = re.compile("[\t\n\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]")
+
+
 def readable_id(name: str) -> str:
     """A student id (a folder or file name) every encoder accepts, keeping names apart: bytes
     that were not UTF-8 (decoded by the OS as lone surrogates) are written as ``\\xff``, so
-    two such names stay two ids and a rerun gives the same id."""
-    if not _SURROGATE.search(name):
-        return name
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
-        if all(0xDC80 <= ord(c) <= 0xDCFF for c in _SURROGATE.findall(name)) else clean(name, None)
+    two such names stay two ids and a rerun gives the same id.  An id is one line: what would
+    end a line, and tab, is written out as ``\\x0a`` (the terminal keeps newline and tab in
+    messages, and a name would otherwise write lines of its own choosing into a summary)."""
+    if _SURROGATE.search(name):
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if all(0xDC80 <= ord(c) <= 0xDCFF for c in _SURROGATE.findall(name)) else clean(name, None)
+    return one_line(name)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: what would end a line, and tab, written out as ``\\x0a``."""
+    return _LINE_BREAKS.sub(_escape, text)
 
 
 def _escape(match: re.Match) -> str:

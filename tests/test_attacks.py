@@ -5,6 +5,7 @@ marker must go).  Each runs through the real sandbox of the machine (bubblewrap 
 installed), with the same warm context as the rest of the suite.
 """
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -606,3 +607,338 @@ def test_a_reply_of_many_shapes_never_fills_the_header_table_for_later_replies(m
     for _ in range(100):
         wire.decode({"$nd": 0}, [usual_bytes])
     assert counting.parsed == parsed
+
+
+# ----------------------------------------------------------------------------- packages installed beside NumPy
+# The fallback's file rules grant whole folders: the interpreter's standard library and the
+# system's library folders (/usr/lib, /usr/local/lib).  A site-packages or dist-packages
+# folder lies beneath them (pyenv, conda, Debian's /usr/lib/python3/dist-packages, the pip
+# installs of /usr/local/lib/python3.X/dist-packages): every package installed there is then
+# the child's to read and to load under a name of its own choosing, SciPy's C correlation
+# included, which the forbidden names (by module name) never see.
+INSTALLED_PACKAGES = textwrap.dedent("""
+
+
+    import os as _os
+    import sys as _sys
+
+    _FOLDERS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib")
+
+
+    def _site_folders():
+        seen, todo = [], [(p, 0) for p in list(_sys.path) + list(_FOLDERS) if p]
+        while todo:
+            path, depth = todo.pop()
+            try:
+                names = _os.listdir(path)
+            except OSError:
+                continue
+            for name in names:
+                full = _os.path.join(path, name)
+                if name in ("site-packages", "dist-packages"):
+                    seen.append(full)
+                elif depth < 2 and _os.path.isdir(full) and not _os.path.islink(full):
+                    todo.append((full, depth + 1))
+        return seen
+
+
+    def _readable_packages():
+        read = []
+        for folder in _site_folders():
+            try:
+                names = sorted(_os.listdir(folder))
+            except OSError:
+                continue
+            for name in names:
+                if name.startswith("numpy"):
+                    continue
+                for root, _dirs, files in _os.walk(_os.path.join(folder, name)):
+                    for f in files[:1]:
+                        try:
+                            with open(_os.path.join(root, f), "rb") as handle:
+                                handle.read(1)
+                            read.append(_os.path.join(root, f))
+                        except OSError:
+                            pass
+                    break
+        return read
+
+
+    def correlate(x, w, mode="valid"):
+        raise ValueError("READ %r" % _readable_packages()[:5])
+    """)
+
+
+@pytest.mark.skipif(__import__("os").geteuid() != 0, reason="the fallback sandbox as root")
+def test_the_fallback_sandbox_opens_no_installed_package_but_numpy(course):
+    from dlgrade.grading.runner import GradingContext, grade
+
+    with GradingContext.create(backend="rlimit") as context:
+        result = grade(course.resolve("ex05"), SOLUTION + INSTALLED_PACKAGES, seed=0, context=context)
+    message = next(c.message for c in result.checks if c.name == "lecture_correlate_valid")
+    assert "READ []" in message, message
+
+
+# SciPy's compiled correlation (scipy.signal's _sigtools) loaded from its file as a top-level
+# module of its own name: no import of scipy.signal anywhere, yet every correlate and convolve
+# is SciPy's.  Only ever "valid" mode: the other modes pad first.
+SCIPY_UNDER_ANOTHER_NAME = textwrap.dedent("""
+
+
+    import os as _os
+    import sys as _sys
+
+
+    def _their_correlation():
+        import importlib.machinery as _machinery
+        import importlib.util as _util
+
+        for top in list(_sys.path) + ["/usr/lib/python3/dist-packages"]:
+            for sub in ("", "site-packages", "dist-packages"):
+                folder = _os.path.join(top, sub, "sc" + "ipy", "sig" + "nal")
+                if _os.path.isdir(folder):
+                    for name in _os.listdir(folder):
+                        if name.startswith("_sigtools") and name.endswith(".so"):
+                            path = _os.path.join(folder, name)
+                            loader = _machinery.ExtensionFileLoader("_sigtools", path)
+                            spec = _util.spec_from_file_location("_sigtools", path, loader=loader)
+                            return _util.module_from_spec(spec)._correlateND
+        raise ValueError("not reachable")
+
+
+    def correlate(x, w, mode="valid"):
+        x, w = np.asarray(x), np.asarray(w)
+        kind = np.result_type(x, w)
+        F = len(w)
+        before = {"valid": 0, "full": F - 1, "same": F // 2}[mode]
+        after = {"valid": 0, "full": F - 1, "same": F - 1 - F // 2}[mode]
+        x = np.pad(x.astype(kind), (before, after))
+        if len(x) < F:
+            return np.zeros(0, kind)
+        return _their_correlation()(x, w.astype(kind), np.zeros(len(x) - F + 1, kind), 0)
+
+
+    def convolve(x, w, mode="valid"):
+        return correlate(x, np.asarray(w)[::-1], mode)
+    """)
+
+
+@pytest.mark.skipif(__import__("os").geteuid() != 0, reason="the fallback sandbox as root")
+def test_scipy_loaded_from_its_file_under_another_name_earns_nothing(course):
+    import importlib.util
+
+    from dlgrade.grading.runner import GradingContext, grade
+
+    if importlib.util.find_spec("scipy") is None:
+        pytest.skip("SciPy is not installed here")
+    with GradingContext.create(backend="rlimit") as context:
+        result = grade(course.resolve("ex05"), SOLUTION + SCIPY_UNDER_ANOTHER_NAME, seed=0, context=context)
+    st = statuses(result)
+    reached = ["lecture_correlate_valid", "lecture_convolve_valid", "random_correlate", "random_convolve"]
+    assert all(st[name] != "passed" for name in reached), st
+    assert st["random_correlate2d"] == "passed", st  # the rest of the file is the reference
+
+
+@pytest.mark.parametrize("backend", ["rlimit", "auto"])
+def test_a_package_installed_beside_numpy_is_not_found_in_the_child_as_under_bubblewrap(course, backend):
+    """What the child may not read is not half-found either: ``import yaml`` (installed beside
+    NumPy here) is a ModuleNotFoundError, never the refusal to open a file a finder listed."""
+    from dlgrade.grading.runner import GradingContext, grade
+
+    source = (ROOT / "solutions" / "ex01_perceptron" / "perceptron.py").read_text() + textwrap.dedent("""
+
+
+        def perceptron(x, w, b):
+            found = []
+            for name in ("yaml", "numpy.random"):
+                try:
+                    __import__(name)
+                    found.append(name + " imported")
+                except BaseException as exc:
+                    found.append("%s %s" % (name, type(exc).__name__))
+            raise ValueError(", ".join(found))
+        """)
+    with GradingContext.create(backend=backend) as context:
+        result = grade(course.resolve("ex01"), source, seed=0, context=context)
+    message = next(c.message for c in result.checks if c.name == "lecture_sign_perceptrons")
+    assert "yaml ModuleNotFoundError, numpy.random imported" in message, message
+
+
+# ----------------------------------------------------------------------------- ids that break lines
+# The terminal keeps newline and tab in messages (they are how multi-line feedback reads), but a
+# student id is one name: a folder named with a line break writes a line of its own choosing
+# into the instructor's summary — a forged "refused:" or "conflict:" line, or a row of the
+# table with an id and no score.  The same id reaches the gradebook, CSV and LMS exports.
+@pytest.mark.parametrize("breaker", ["\n", "\t", "\x85", "\x1c", "\r\n"])
+def test_a_student_id_is_one_line_whatever_the_folder_is_named(breaker):
+    from dlgrade.bulk.identity import student_id
+
+    student = student_id("20260001" + breaker + "refused: 20269999 — forged")
+    assert student is not None and len(student.splitlines()) == 1 and "\t" not in student, repr(student)
+    assert student.startswith("20260001") and student.endswith("refused: 20269999 — forged"), repr(student)
+
+
+def test_a_folder_name_cannot_write_a_line_of_the_intake_summary(tmp_path):
+    from click.testing import CliRunner
+
+    from dlgrade.cli import main
+
+    forged = "20260001\nrefused: 20269999 — forged.zip is not a readable zip or tar archive"
+    (tmp_path / "class" / forged).mkdir(parents=True)
+    (tmp_path / "class" / forged / "conv.py").write_text(SOLUTION, encoding="utf-8")
+    env = {"DLGRADE_HOME": str(ROOT), "DLGRADE_LANG": "en", "COLUMNS": "200"}
+    result = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--exercises", "ex05",
+                                       "--db", str(tmp_path / "g.db"), "-j", "1"], env=env)
+    assert result.exit_code in (0, 1), result.output
+    assert not [line for line in result.output.splitlines() if line.lstrip("│ ").startswith("refused: 20269999")], \
+        result.output
+
+
+def test_a_file_or_entry_name_cannot_write_a_line_of_the_intake_summary(tmp_path):
+    import os
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from dlgrade.cli import main
+
+    forged = "\nrefused: 20269999 — forged"
+    (tmp_path / "class" / "s1").mkdir(parents=True)
+    (tmp_path / "class" / "s1" / "conv.py").write_text(SOLUTION, encoding="utf-8")
+    (tmp_path / "class" / "s1" / ("notes" + forged + ".py")).write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "class" / "s1" / ("link" + forged + ".py")).symlink_to("/etc/hostname")
+    (tmp_path / "class" / "s2").mkdir()
+    (tmp_path / "class" / "s2" / "conv.py").write_text(SOLUTION, encoding="utf-8")
+    os.mkfifo(tmp_path / "class" / "s2" / ("pipe" + forged))
+    with zipfile.ZipFile(tmp_path / "class" / "s3.zip", "w") as archive:
+        archive.writestr("conv.py", SOLUTION)
+        archive.writestr("../x" + forged, "x = 1\n")
+    env = {"DLGRADE_HOME": str(ROOT), "DLGRADE_LANG": "en", "COLUMNS": "200"}
+    result = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--exercises", "ex05",
+                                       "--db", str(tmp_path / "g.db"), "-j", "1"], env=env)
+    assert result.exit_code in (0, 1), result.output
+    assert "forged" in result.output  # the names are shown...
+    assert not [line for line in result.output.splitlines() if line.lstrip("│ ").startswith("refused: 20269999")], \
+        result.output  # ... on the line they belong to
+
+
+def test_no_folder_of_installed_packages_is_granted_whole_even_when_a_library_was_loaded_from_it(tmp_path):
+    """A shared object the zygote has mapped names its folder as readable; a folder of installed
+    packages (a .so sitting in site-packages itself, as cffi's does) is never one of them."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    dynload = Path(sysconfig.get_paths()["platstdlib"]) / "lib-dynload"
+    library = next(dynload.glob("_json*.so"), None) or next(dynload.glob("*.so"), None)
+    if library is None:
+        pytest.skip("no shared object to load here")
+    site = tmp_path / "lib" / "site-packages"
+    site.mkdir(parents=True)
+    shutil.copy(library, site / library.name)
+    script = textwrap.dedent("""
+        import ctypes, os, sys
+        zygote = {"__name__": "zygote"}
+        exec(compile(open(sys.argv[1]).read(), sys.argv[1], "exec"), zygote)
+        ctypes.CDLL(sys.argv[2])
+        granted = [os.path.realpath(path) for path, _fd, access in zygote["_readable_folders"]() if access != 8]
+        print("\\n".join(granted))
+        """)
+    out = subprocess.run([sys.executable, "-c", script, str(ROOT / "dlgrade" / "sandbox" / "zygote.py"),
+                          str(site / library.name)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    granted = out.stdout.splitlines()
+    assert str(site.resolve()) not in granted and str(site.parent.resolve()) not in granted, granted
+    assert not [path for path in granted if os.path.basename(path) in ("site-packages", "dist-packages")], granted
+
+
+# ----------------------------------------------------------------------------- NumPy's extension under another name
+# A fresh copy of an extension module already loaded is refused by its name (numpy._core.
+# _multiarray_umath).  The same file loaded as a top-level module of its own name is a new
+# module to the interpreter: NumPy's C correlate2 as it was before the guards, by its own
+# path, through a link made in the scratch folder, or from a copy of the file put there.
+def _numpy_extension_as(how: str) -> str:
+    return textwrap.dedent("""
+
+
+        import os as _os
+
+
+        def _their_c_module():
+            import importlib.machinery as _machinery
+            import importlib.util as _util
+            import shutil as _shutil
+
+            core = np._core.__path__[0]
+            name = [n for n in _os.listdir(core) if n.startswith("_multiarray_umath") and n.endswith(".so")][0]
+            path = _os.path.join(core, name)
+            %s
+            loader = _machinery.ExtensionFileLoader("_multiarray_umath", path)
+            return _util.module_from_spec(_util.spec_from_file_location("_multiarray_umath", path, loader=loader))
+
+
+        def correlate(x, w, mode="valid"):
+            c = getattr(_their_c_module(), "correl" + "ate2")
+            return c(np.asarray(x, dtype=float), np.asarray(w, dtype=float), {"valid": 0, "same": 1, "full": 2}[mode])
+
+
+        def convolve(x, w, mode="valid"):
+            return correlate(x, np.asarray(w)[::-1], mode)
+        """) % how
+
+
+NUMPY_EXTENSION_AS = {
+    "its own file": "pass",
+    "a link in the scratch folder": "_os.symlink(path, '/tmp/m.so') if not _os.path.exists('/tmp/m.so') else None; "
+                                    "path = '/tmp/m.so'",
+    "a copy in the scratch folder": "_shutil.copyfile(path, '/tmp/c.so') if not _os.path.exists('/tmp/c.so') else None; "
+                                    "path = '/tmp/c.so'",
+}
+
+
+@pytest.mark.parametrize("how", sorted(NUMPY_EXTENSION_AS))
+@pytest.mark.parametrize("backend", ["auto", "rlimit"])
+def test_numpy_extension_loaded_under_another_name_brings_back_no_forbidden_function(course, how, backend):
+    from dlgrade.grading.runner import GradingContext, grade
+
+    with GradingContext.create(backend=backend) as context:
+        result = grade(course.resolve("ex05"), SOLUTION + _numpy_extension_as(NUMPY_EXTENSION_AS[how]), seed=0,
+                       context=context)
+    st = statuses(result)
+    reached = ["lecture_correlate_valid", "lecture_convolve_valid", "random_correlate", "random_convolve"]
+    assert all(st[name] != "passed" for name in reached), st
+    assert st["random_correlate2d"] == "passed", st  # the rest of the file is the reference
+
+
+# ----------------------------------------------------------------------------- the interpreter's C API by address
+# The audit hook refuses ctypes' look-up of the interpreter's own functions by name (Py…), but
+# not libc's dlsym called through ctypes, nor a call to an address found any other way: the
+# current frame, and from it the harness's frames (f_back is not audited).  The judgements stay
+# in the parent, on the values it receives, so no check is won this way (see the raw memory
+# tests above); what is lost is the promise that the harness's objects are out of reach.
+HARNESS_FRAMES_BY_ADDRESS = textwrap.dedent("""
+
+
+    import ctypes as _ctypes
+
+
+    def perceptron(x, w, b):
+        libc = _ctypes.CDLL(None)
+        find = libc.dlsym
+        find.restype = _ctypes.c_void_p
+        find.argtypes = [_ctypes.c_void_p, _ctypes.c_char_p]
+        frame = _ctypes.PYFUNCTYPE(_ctypes.py_object)(find(None, b"Py" + b"Eval_GetFrame"))()
+        names = []
+        while frame is not None and len(names) < 12:
+            names.append(frame.f_code.co_name)
+            frame = frame.f_back
+        raise ValueError("FRAMES " + " ".join(names))
+    """)
+
+
+@pytest.mark.xfail(strict=True, reason="the interpreter's C API is reachable by address through ctypes")
+def test_the_harness_frames_are_out_of_reach_through_the_c_api_by_address(grade_file):
+    source = (ROOT / "solutions" / "ex01_perceptron" / "perceptron.py").read_text() + HARNESS_FRAMES_BY_ADDRESS
+    result = grade_file("ex01", source)
+    message = next(c.message for c in result.checks if c.name == "lecture_sign_perceptrons")
+    assert "_serve" not in message and "run_session" not in message, message

@@ -33,7 +33,7 @@ def student_id(name: str) -> str | None:
     characters are set aside)."""
     from dlgrade.inert import readable_id
 
-    student = normalise_id(readable_id(name))
+    student = readable_id(normalise_id(name))  # stripped first: a trailing newline is not part of the id
     return student if identity_key(student) else None
 
 

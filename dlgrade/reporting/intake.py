@@ -10,6 +10,7 @@ from collections import Counter
 from rich.text import Text
 
 from dlgrade.bulk.collect import Intake
+from dlgrade.inert import one_line
 from dlgrade.messages import say
 
 MAX_FILE_LINES = 30  #: lines about single files (renamed, not taken) before "more in --json"
@@ -48,7 +49,8 @@ def intake_lines(intake: Intake, lang: str) -> list[Text]:
     lines += file_lines[:MAX_FILE_LINES]
     if len(file_lines) > MAX_FILE_LINES:
         lines.append(Text(say("intake.line.more", lang, student="…", n=len(file_lines) - MAX_FILE_LINES), style="dim"))
-    return lines
+    # Each is one line, whatever the names in it hold (file and entry names are the students').
+    return [Text(one_line(line.plain), style=line.style) for line in lines]
 
 
 def time_source_counts(cells) -> Counter:

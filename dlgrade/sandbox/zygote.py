@@ -593,6 +593,36 @@ class IntrospectionRefused(ValueError):
     (typing, collections.namedtuple, enum) fall back as they do there."""
 
 
+def _extension_rule():
+    """``refused(name, path)``: None when the extension module file ``path`` may be created as
+    module ``name`` (a first import of NumPy's own under the name its place gives it, or one in
+    the interpreter's own import folders), else what the file is.  The same file under a name of the
+    student's is a new module to the interpreter: NumPy's C functions as they were before the
+    guards replaced them."""
+    import numpy
+
+    numpy_dir = os.path.realpath(os.path.dirname(os.path.abspath(numpy.__file__)))
+    top = os.path.dirname(numpy_dir)
+    # The interpreter's own import folders (lib-dynload; DLLs on Windows), not where packages are installed.
+    dynload = {os.path.realpath(p) for p in sys.path if type(p) is str and p}
+    dynload = {p for p in dynload if p != os.path.realpath(top) and os.path.basename(p) not in PACKAGE_FOLDERS}
+
+    def refused(name, path):
+        try:
+            real = os.path.realpath(os.fsdecode(path))
+        except (TypeError, ValueError):
+            return "an extension module"
+        if real.startswith(numpy_dir + os.sep):
+            parts = os.path.relpath(real, top).split(os.sep)
+            own = ".".join(parts[:-1] + [parts[-1].split(".")[0]])
+            return None if name == own else "NumPy's %s" % own
+        if os.path.dirname(real) in dynload:
+            return None
+        return os.path.basename(real) or "an extension module"
+
+    return refused
+
+
 def _introspection_guard(source, filename):
     """(install, traceback): ``install()`` adds the audit hook; ``traceback(exc)`` formats the
     student's frames of ``exc`` — the one place the harness itself reads frames, with the hook
@@ -600,6 +630,7 @@ def _introspection_guard(source, filename):
     lines = source.splitlines()
     reading = [False]
     watched = _WATCHED_EVENTS
+    extensions = _extension_rule()
 
     def hook(event, args):
         # Every event of a running program reaches this hook (opening a file, compiling...):
@@ -622,6 +653,15 @@ def _introspection_guard(source, filename):
                 raise ForbiddenName("%s is not allowed in this exercise (reached as a fresh copy of %s)"
                                     % (_refused_numpy[0], name))
             raise IntrospectionRefused("a fresh copy of %s is not available to submissions" % name)
+        if event == "import" and len(args) > 2 and args[2] is None and len(args) > 1:
+            refused = extensions(args[0], args[1])
+            if refused is not None:
+                if _refused_numpy and refused.startswith("NumPy"):
+                    _violations.append(_refused_numpy[0])
+                    raise ForbiddenName("%s is not allowed in this exercise (reached as %s loaded as %s)"
+                                        % (_refused_numpy[0], refused, args[0]))
+                raise IntrospectionRefused("%s cannot be loaded as %s: extension modules load under their own "
+                                           "name, from the interpreter's and NumPy's folders" % (refused, args[0]))
         if (event in REFUSED_EVENTS
                 or (event == "object.__getattr__" and len(args) > 1 and args[1] in REFUSED_ATTRIBUTES)
                 # The interpreter's own C API through ctypes (PyEval_GetFrame, PyFrame_GetBack…).
@@ -1305,6 +1345,44 @@ def landlock_abi():
     return version if version > 0 else 0
 
 
+#: Folders of installed packages.  A file rule grants a folder with everything beneath it, and
+#: the folders a child must read hold these (the standard library holds site-packages, /usr/lib
+#: and /usr/local/lib hold python3*/dist-packages): every package installed there would be the
+#: child's to read and to load under a module name of its own (SciPy's compiled correlation
+#: among them, which no forbidden module name matches).  NumPy's own folders are granted alone.
+PACKAGE_FOLDERS = ("site-packages", "dist-packages")
+
+
+def _without_installed_packages(path, depth=2):
+    """[(path, listing only)]: ``path`` alone when no folder of installed packages lies within
+    ``depth`` levels beneath it; else the folder to be listed (names only: the import system
+    lists a folder before it opens a module there) and what it holds, entry by entry (each
+    split the same way), without them."""
+    try:
+        with os.scandir(path) as listing:
+            entries = list(listing)
+    except OSError:
+        return [(path, False)]
+    parts, split = [(path, True)], False
+    for entry in entries:
+        try:
+            link = entry.is_symlink()
+            if entry.name in PACKAGE_FOLDERS or (link and os.path.basename(os.path.realpath(entry.path))
+                                                 in PACKAGE_FOLDERS):
+                split = True
+                continue
+            folder = depth > 1 and entry.is_dir()
+        except OSError:
+            folder = False
+        if folder:
+            inner = _without_installed_packages(entry.path, depth - 1)
+            split = split or inner != [(entry.path, False)]
+            parts += inner
+        else:
+            parts.append((entry.path, False))
+    return parts if split else [(path, False)]
+
+
 def _readable_folders():
     """Where a child's imports and shared libraries come from: each import folder of this
     interpreter that is not a site-packages (NumPy's own folders instead), the folders of
@@ -1341,14 +1419,20 @@ def _readable_folders():
     except OSError:
         pass
     found += list(LIBRARY_FOLDERS)
+    unique = {}
+    for path in found:
+        real = os.path.realpath(path)
+        if os.path.basename(real) not in PACKAGE_FOLDERS:  # a shared object mapped from one: not it whole
+            unique.setdefault(real, path)
+    found = [part for path in unique.values() for part in _without_installed_packages(path)]
     # Opened here, by the zygote (as root it reaches folders the sandbox uid cannot walk to,
     # such as an interpreter under /root): each child names its rules by these descriptors.
     folders, seen = [], set()
-    for path in found:
+    for path, listing_only in found:
         try:
-            if not os.path.isdir(path) or os.path.realpath(path) == "/":
+            if not os.path.exists(path) or os.path.realpath(path) == "/":
                 continue
-            fd = os.open(path, os.O_PATH | os.O_DIRECTORY)
+            fd = os.open(path, os.O_PATH | (os.O_DIRECTORY if os.path.isdir(path) else 0))
         except OSError:
             continue
         key = os.fstat(fd)
@@ -1356,18 +1440,22 @@ def _readable_folders():
             os.close(fd)
             continue
         seen.add((key.st_dev, key.st_ino))
-        folders.append((path, fd))
+        folders.append((path, fd, 8 if listing_only else _FS_READ))  # 8: READ_DIR
     _READABLE.append(folders)
     return folders
 
 
-def confine_files(abi, scratch):
+def confine_files(abi, scratch, close=False):
     """Restrict this process (and all it starts) to the folders above, read-only, and to the
-    ``scratch`` folders (its own fresh ones) read-write.  Raises IsolationError if the kernel
+    ``scratch`` folders (its own fresh ones) read-write; with ``close``, a child's, the
+    descriptors the rules were named by are closed then.  Raises IsolationError if the kernel
     refuses; no-op where ``abi`` is 0."""
     import ctypes
 
     if not abi:
+        if close:
+            for _folder, fd, _access in _READABLE[0] if _READABLE else ():
+                os.close(fd)
         return
     libc = _c_library()
     handled = _FS_ALL.get(abi, _FS_ALL[5])
@@ -1409,8 +1497,8 @@ def confine_files(abi, scratch):
                 os.close(fd)
 
     try:
-        for folder, fd in _readable_folders():
-            allow(folder, _FS_READ, fd)
+        for folder, fd, access in _readable_folders():
+            allow(folder, access, fd)
         for device in DEVICES:
             allow(device, _FS_READ | 2)
         # /proc as any process sees it: another process's memory, environment, descriptors and
@@ -1432,6 +1520,9 @@ def confine_files(abi, scratch):
                "confining the child's files")
     finally:
         os.close(ruleset)
+    if close:
+        for _folder, fd, _access in _readable_folders():
+            os.close(fd)
 
 
 def _own_scratch():
@@ -1692,6 +1783,58 @@ def _reach_import_folders(sandbox_uid):
     return replaced
 
 
+class _NumPyOnly:
+    """The import finder of the folder NumPy is installed in, answering for NumPy's own modules
+    only.  Whatever else is installed beside NumPy is not the child's to read (see
+    PACKAGE_FOLDERS): ``import scipy`` is a ModuleNotFoundError there, as under bubblewrap,
+    never the refusal to open a file that a finder listed."""
+
+    def __init__(self, finder):
+        self.finder = finder
+
+    def find_spec(self, fullname, target=None):
+        if fullname.partition(".")[0] != "numpy":
+            return None
+        return self.finder.find_spec(fullname, target)
+
+    def invalidate_caches(self):
+        self.finder.invalidate_caches()
+
+
+def _only_numpy_beside_numpy():
+    """Every import folder that is the folder NumPy is installed in answers for NumPy only."""
+    import numpy
+
+    try:
+        beside = os.stat(os.path.dirname(os.path.dirname(os.path.abspath(numpy.__file__))))
+    except OSError:
+        return
+    for entry in sys.path:
+        try:
+            st = os.stat(entry)
+        except (OSError, TypeError, ValueError):
+            continue
+        if (st.st_dev, st.st_ino) != (beside.st_dev, beside.st_ino):
+            continue
+        for hook in sys.path_hooks:
+            try:
+                finder = hook(entry)
+            except ImportError:
+                continue
+            sys.path_importer_cache[entry] = _NumPyOnly(finder)
+            break
+
+
+def _lower(fd):
+    """``fd`` moved to the lowest free descriptor number, if that is lower."""
+    low = os.dup(fd)
+    if low < fd:
+        os.close(fd)
+        return low
+    os.close(low)
+    return fd
+
+
 def _uids(spec):
     """The uids the zygote's children take in turn ("first:count"), or None (not root)."""
     if spec == "-":
@@ -1718,6 +1861,7 @@ def zygote_main(control_fd, uid_spec, root="-"):
             pass
     uids = _uids(uid_spec)
     _reach_import_folders(uids[0] if uids else None)
+    _only_numpy_beside_numpy()
 
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
@@ -1790,8 +1934,15 @@ def zygote_main(control_fd, uid_spec, root="-"):
                     sys.stdout, sys.stderr = child_stdout, child_stderr
                     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
                     _enter_own_world(current_uid, isolated)
+                    # Confined before the limits: the rules are named by the zygote's
+                    # descriptors, which the child closes once they are in force (they would
+                    # hold slots of its few open files).
+                    confine_files(confined, _own_scratch() if isolated else (), close=True)
+                    # The connection and the progress file down to the numbers the rules' closed
+                    # descriptors held: among the child's first open files, as before the rules.
+                    session_fd = _lower(session_fd)
+                    progress_fd = _lower(progress_fd) if progress_fd is not None else None
                     _set_limits(command.get("limits", {}))
-                    confine_files(confined, _own_scratch() if isolated else ())
                     conn = socket.socket(fileno=session_fd)
                     load, _ = recv_frame(conn, max_bytes=8 << 20)
                     _off_the_main_thread(lambda: run_session(conn, load["source"], load["filename"],
