@@ -671,7 +671,7 @@ INSTALLED_PACKAGES = textwrap.dedent("""
 
 @pytest.mark.skipif(__import__("os").geteuid() != 0, reason="the fallback sandbox as root")
 def test_the_fallback_sandbox_opens_no_installed_package_but_numpy(course):
-    from dlgrade.grading.runner import GradingContext, grade
+    from dlgrade.grading.grade_submission import GradingContext, grade
 
     with GradingContext.create(backend="rlimit") as context:
         result = grade(course.resolve("ex05"), SOLUTION + INSTALLED_PACKAGES, seed=0, context=context)
@@ -727,7 +727,7 @@ SCIPY_UNDER_ANOTHER_NAME = textwrap.dedent("""
 def test_scipy_loaded_from_its_file_under_another_name_earns_nothing(course):
     import importlib.util
 
-    from dlgrade.grading.runner import GradingContext, grade
+    from dlgrade.grading.grade_submission import GradingContext, grade
 
     if importlib.util.find_spec("scipy") is None:
         pytest.skip("SciPy is not installed here")
@@ -743,7 +743,7 @@ def test_scipy_loaded_from_its_file_under_another_name_earns_nothing(course):
 def test_a_package_installed_beside_numpy_is_not_found_in_the_child_as_under_bubblewrap(course, backend):
     """What the child may not read is not half-found either: ``import yaml`` (installed beside
     NumPy here) is a ModuleNotFoundError, never the refusal to open a file a finder listed."""
-    from dlgrade.grading.runner import GradingContext, grade
+    from dlgrade.grading.grade_submission import GradingContext, grade
 
     source = (ROOT / "solutions" / "ex01_perceptron" / "perceptron.py").read_text() + textwrap.dedent("""
 
@@ -899,7 +899,7 @@ NUMPY_EXTENSION_AS = {
 @pytest.mark.parametrize("how", sorted(NUMPY_EXTENSION_AS))
 @pytest.mark.parametrize("backend", ["auto", "rlimit"])
 def test_numpy_extension_loaded_under_another_name_brings_back_no_forbidden_function(course, how, backend):
-    from dlgrade.grading.runner import GradingContext, grade
+    from dlgrade.grading.grade_submission import GradingContext, grade
 
     with GradingContext.create(backend=backend) as context:
         result = grade(course.resolve("ex05"), SOLUTION + _numpy_extension_as(NUMPY_EXTENSION_AS[how]), seed=0,
