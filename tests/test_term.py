@@ -424,7 +424,9 @@ def test_ctrl_c_says_how_many_results_were_saved_and_a_rerun_resumes(tmp_path, c
     solution = course.resolve("ex01").solution_path.read_text(encoding="utf-8")
     for i in range(40):
         (folder / f"s{i:02d}").mkdir(parents=True)
-        (folder / f"s{i:02d}" / "perceptron.py").write_text(solution + f"\n# {i}\n", encoding="utf-8")
+        # Each submission takes a moment to load (0.2 s): the run is still going when Ctrl-C comes.
+        (folder / f"s{i:02d}" / "perceptron.py").write_text(f"import time\ntime.sleep(0.2)  # {i}\n" + solution,
+                                                            encoding="utf-8")
     db = tmp_path / "g.db"
     child = subprocess.Popen([sys.executable, "-c", "import sys; from dlgrade.cli import run; sys.argv[0] = 'dlgrade'; run()", "grade", str(folder), "--exercises", "ex01",
                               "--db", str(db), "-j", "1", *sandbox_args()],
