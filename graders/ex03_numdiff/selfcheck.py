@@ -77,6 +77,17 @@ def gradient_of_known_functions(student, rng):
                               mistake="x_not_restored") from None
 
 
+def _same_trajectory(got, want, what, hint):
+    """``got`` is the list [x0, x1, …, x_steps] the closed form ``want`` gives, else CheckFailed
+    saying what differs and ``hint``."""
+    if not isinstance(got, (list, tuple, np.ndarray)) or len(got) != len(want):
+        raise CheckFailed(f"{what}: expected a list of steps + 1 = {len(want)} values [x0, x1, …], "
+                          f"got {describe(got)}")
+    failure = compare(np.asarray([number(v, what) for v in got]), np.array(want), what=what, rtol=1e-9, hidden=False)
+    if failure:
+        raise CheckFailed(failure + "\n" + hint)
+
+
 @self_check(title_ko="f(x) = x² (df = 2x)에서 gradient_descent와 momentum_descent는 닫힌 식 x_k = (1 − 2·lr)^k·x0 와 그 모멘텀 판을 따릅니다.")
 def descent_on_a_square(student, rng):
     """On f(x) = x² (df = 2x), gradient_descent is x_k = (1 − 2·lr)^k·x0, and momentum_descent its momentum form."""
@@ -84,24 +95,13 @@ def descent_on_a_square(student, rng):
     for lr in (0.1, 0.35, 0.6):
         got = student.gradient_descent(2 * X, x0, lr, steps)
         want = [x0 * (1 - 2 * lr) ** k for k in range(steps + 1)]
-        what = f"gradient_descent(df = 2x, x0 = {x0:g}, lr = {lr}, steps = {steps})"
-        if not isinstance(got, (list, tuple, np.ndarray)) or len(got) != steps + 1:
-            raise CheckFailed(f"{what}: expected a list of steps + 1 = {steps + 1} values [x0, x1, …], "
-                              f"got {describe(got)}")
-        failure = compare(np.asarray([number(v, what) for v in got]), np.array(want), what=what, rtol=1e-9,
-                          hidden=False)
-        if failure:
-            raise CheckFailed(failure + "\nwith df = 2x every step multiplies x by (1 − 2·lr): x_k = (1 − 2·lr)^k·x0")
+        _same_trajectory(got, want, f"gradient_descent(df = 2x, x0 = {x0:g}, lr = {lr}, steps = {steps})",
+                         "with df = 2x every step multiplies x by (1 − 2·lr): x_k = (1 − 2·lr)^k·x0")
     for lr, beta in ((0.05, 0.9), (0.2, 0.5)):
         got = student.momentum_descent(2 * X, x0, lr, beta, steps)
         # v ← β·v − lr·2x, x ← x + v: (x, v) ← M (x, v), with M = [[1 − 2·lr, β], [−2·lr, β]].
         m = np.array([[1 - 2 * lr, beta], [-2 * lr, beta]])
         want = [(np.linalg.matrix_power(m, k) @ np.array([x0, 0.0]))[0] for k in range(steps + 1)]
-        what = f"momentum_descent(df = 2x, x0 = {x0:g}, lr = {lr}, beta = {beta}, steps = {steps})"
-        if not isinstance(got, (list, tuple, np.ndarray)) or len(got) != steps + 1:
-            raise CheckFailed(f"{what}: expected a list of steps + 1 = {steps + 1} values [x0, x1, …], "
-                              f"got {describe(got)}")
-        failure = compare(np.asarray([number(v, what) for v in got]), np.array(want), what=what, rtol=1e-9,
-                          hidden=False)
-        if failure:
-            raise CheckFailed(failure + "\nv starts at 0; each step v ← beta·v − lr·df(x), then x ← x + v")
+        _same_trajectory(got, want,
+                         f"momentum_descent(df = 2x, x0 = {x0:g}, lr = {lr}, beta = {beta}, steps = {steps})",
+                         "v starts at 0; each step v ← beta·v − lr·df(x), then x ← x + v")
